@@ -1,0 +1,50 @@
+import { CHECK_HELP, runCheck } from './check.js';
+import { EXIT, type CliIo } from './io.js';
+import { TOOL } from './tool.js';
+import { isInputError } from '../errors.js';
+import { escapeText } from '../text/escape.js';
+
+const HELP = `Usage: depwarden <command> [options]
+
+Stops malicious npm dependencies before they run.
+
+Commands:
+  check [dir]    check the project's lockfile (or node_modules) for dangerous dependencies
+
+Exit codes: 0 clean, 1 findings at or above the failing severity, 2 usage or input error,
+3 internal error (a bug: please report it).
+
+Run 'depwarden <command> --help' for a command's options.
+`;
+
+const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
+  check: { run: runCheck, help: CHECK_HELP },
+};
+
+/** The one way in. Returns the exit code; only bin/ sets it on the process. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      io.stdout.write(rest[0] && Object.hasOwn(COMMANDS, rest[0]) ? COMMANDS[rest[0]]!.help : HELP);
+      return command === undefined ? EXIT.input : EXIT.clean;
+    }
+    if (command === '-v' || command === '--version') {
+      io.stdout.write(`${TOOL.version}\n`);
+      return EXIT.clean;
+    }
+    if (!Object.hasOwn(COMMANDS, command)) {
+      io.stderr.write(`depwarden: unknown command "${escapeText(command)}"; run 'depwarden --help'\n`);
+      return EXIT.input;
+    }
+    return await COMMANDS[command]!.run(rest, io);
+  } catch (error) {
+    if (isInputError(error)) {
+      io.stderr.write(`depwarden: ${error.file ? `${escapeText(error.file)}: ` : ''}${escapeText(error.message)}\n`);
+      return EXIT.input;
+    }
+    const detail = io.env.DEPWARDEN_DEBUG ? `\n${(error as Error).stack ?? String(error)}` : ' (set DEPWARDEN_DEBUG=1 for details)';
+    io.stderr.write(`depwarden: internal error: ${escapeText((error as Error).message ?? String(error))}${detail}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,101 @@
+import semver from 'semver';
+import validateName from 'validate-npm-package-name';
+import { InputError } from '../errors.js';
+import { SEVERITIES, type Severity } from '../rules/types.js';
+import { closest } from '../text/closest.js';
+import { escapeText } from '../text/escape.js';
+
+export interface AllowEntry {
+  readonly package: string;
+  readonly version: string | undefined;
+  readonly rule: string;
+  readonly reason: string;
+  /** Where the entry was written, for hints about entries that matched nothing: 'allow[2]'. */
+  readonly where: string;
+}
+
+/** The user's policy, validated. Rules propose severities; this decides. */
+export interface Policy {
+  readonly failOn: Severity;
+  readonly allowedHosts: readonly string[];
+  readonly rules: ReadonlyMap<string, Severity | 'off'>;
+  readonly allow: readonly AllowEntry[];
+}
+
+export const DEFAULT_POLICY: Policy = { failOn: 'high', allowedHosts: [], rules: new Map(), allow: [] };
+
+const TOP_KEYS = ['$schema', 'failOn', 'allowedHosts', 'rules', 'allow'] as const;
+const ALLOW_KEYS = ['package', 'version', 'rule', 'reason'] as const;
+
+/** Validates the raw config object (from package.json#depwarden or .depwardenrc.json); errors name the key path. */
+export function parsePolicy(raw: unknown, file: string, ruleIds: ReadonlySet<string>): Policy {
+  const fail = (message: string): never => {
+    throw new InputError(message, file);
+  };
+  const object = (value: unknown, where: string): Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : fail(`${where} must be an object`);
+  const checkKeys = (value: Record<string, unknown>, known: readonly string[], where: string): void => {
+    for (const key of Object.keys(value)) {
+      if (known.includes(key)) continue;
+      const guess = closest(key, known);
+      fail(`${where}${where ? '.' : ''}${escapeText(key)} is not a known key${guess ? `; did you mean "${guess}"?` : ` (known: ${known.join(', ')})`}`);
+    }
+  };
+  const severity = (value: unknown, where: string, allowOff: boolean): Severity | 'off' => {
+    const choices: readonly string[] = allowOff ? [...SEVERITIES, 'off'] : SEVERITIES;
+    if (typeof value === 'string' && choices.includes(value)) return value as Severity | 'off';
+    return fail(`${where} must be one of ${choices.join(', ')}; found ${escapeText(JSON.stringify(value) ?? 'nothing')}`);
+  };
+  const text = (value: unknown, where: string): string =>
+    typeof value === 'string' && value.trim() !== '' ? value : fail(`${where} must be a non-empty string`);
+
+  const config = object(raw, 'the depwarden config');
+  checkKeys(config, TOP_KEYS, '');
+
+  const failOn = config.failOn === undefined ? DEFAULT_POLICY.failOn : (severity(config.failOn, 'failOn', false) as Severity);
+
+  const allowedHosts = config.allowedHosts === undefined ? [] : arrayOf(config.allowedHosts, 'allowedHosts', fail);
+  allowedHosts.forEach((host, index) => {
+    const value = text(host, `allowedHosts[${index}]`);
+    if (!/^[a-z0-9.-]+(?::\d+)?$/i.test(value)) {
+      const asUrl = URL.canParse(value) ? new URL(value).host : undefined;
+      fail(`allowedHosts[${index}] must be a host name such as "registry.example.test"${asUrl ? `; did you mean "${asUrl}"?` : ''}`);
+    }
+  });
+
+  const rules = new Map<string, Severity | 'off'>();
+  for (const [id, value] of Object.entries(config.rules === undefined ? {} : object(config.rules, 'rules'))) {
+    if (!ruleIds.has(id)) {
+      const guess = closest(id, [...ruleIds]);
+      fail(`rules.${escapeText(id)} is not a rule${guess ? `; did you mean "${guess}"?` : ''}`);
+    }
+    rules.set(id, severity(value, `rules.${id}`, true));
+  }
+
+  const allow = (config.allow === undefined ? [] : arrayOf(config.allow, 'allow', fail)).map((value, index): AllowEntry => {
+    const where = `allow[${index}]`;
+    const entry = object(value, where);
+    checkKeys(entry, ALLOW_KEYS, where);
+    const name = text(entry.package, `${where}.package`);
+    if (!validateName(name).validForOldPackages) fail(`${where}.package "${escapeText(name)}" is not a package name`);
+    const rule = text(entry.rule, `${where}.rule`);
+    if (!ruleIds.has(rule)) {
+      const guess = closest(rule, [...ruleIds]);
+      fail(`${where}.rule "${escapeText(rule)}" is not a rule${guess ? `; did you mean "${guess}"?` : ''}`);
+    }
+    const version = entry.version === undefined ? undefined : text(entry.version, `${where}.version`);
+    if (version !== undefined && semver.validRange(version) === null) {
+      fail(`${where}.version "${escapeText(version)}" is not a semver range such as "^1.2.0"`);
+    }
+    const reason = text(entry.reason, `${where}.reason`);
+    return { package: name, version, rule, reason, where };
+  });
+
+  return { failOn, allowedHosts: allowedHosts as string[], rules, allow };
+}
+
+function arrayOf(value: unknown, where: string, fail: (message: string) => never): unknown[] {
+  return Array.isArray(value) ? value : fail(`${where} must be an array`);
+}

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+
+/** npm's own view of where packages come from, read the way npm reads it (.npmrc files, env, defaults). */
+export interface NpmSettings {
+  readonly registry: string;
+  /** '@scope' -> registry URL. */
+  readonly scopes: ReadonlyMap<string, string>;
+  /** The flat options pacote and npm-registry-fetch take (auth, proxy, CA, cache...). */
+  readonly flat: Readonly<Record<string, unknown>>;
+}
+
+interface NpmcliConfig {
+  load(): Promise<void>;
+  get(key: string): unknown;
+  readonly flat: Record<string, unknown>;
+  readonly list: Record<string, unknown>[];
+}
+
+/** Loads npm's configuration for a project folder; `registry` overrides the configured default registry. */
+export async function loadNpmSettings(projectDir: string, env: NodeJS.ProcessEnv, registry?: string): Promise<NpmSettings> {
+  const Config = require('@npmcli/config') as new (options: object) => NpmcliConfig;
+  const { definitions, shorthands, flatten } = require('@npmcli/config/lib/definitions') as Record<string, unknown>;
+  const config = new Config({
+    definitions,
+    shorthands,
+    flatten,
+    npmPath: findNpm(env),
+    argv: [process.execPath, 'npm'],
+    env,
+    cwd: projectDir,
+    excludeNpmCpuConfigs: true,
+  });
+  try {
+    await config.load();
+  } catch (error) {
+    throw new InputError(`npm's configuration could not be read: ${(error as Error).message}`);
+  }
+  const scopes = new Map<string, string>();
+  for (const layer of config.list) {
+    for (const key of Object.keys(layer)) {
+      const scope = /^(@[^:]+):registry$/.exec(key)?.[1];
+      if (scope && !scopes.has(scope)) scopes.set(scope, String(config.get(key)));
+    }
+  }
+  const configured = registry ?? String(config.get('registry'));
+  if (!URL.canParse(configured)) throw new InputError(`registry "${configured}" is not a URL`);
+  return { registry: configured, scopes, flat: { ...config.flat, registry: configured } };
+}
+
+/** The npm installation whose builtin npmrc applies: the one running us, else the one beside node. */
+function findNpm(env: NodeJS.ProcessEnv): string {
+  const candidates = [
+    env.npm_execpath ? resolve(dirname(env.npm_execpath), '..') : undefined,
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm'),
+    join(dirname(process.execPath), 'node_modules', 'npm'),
+  ];
+  return candidates.find((path) => path !== undefined && existsSync(join(path, 'package.json'))) ?? dirname(process.execPath);
+}

@@ -1,0 +1,41 @@
+import { formatMessage } from './messages.js';
+import type { ReportInput } from './types.js';
+import { SEVERITIES, type Severity } from '../rules/types.js';
+import { escapeJsonText } from '../text/escape.js';
+
+/** The stable machine-readable shape documented in the README ("JSON output"). */
+export function renderJson(input: ReportInput): string {
+  const { findings, allowed, unusedAllows } = input.result;
+  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  for (const finding of findings) bySeverity[finding.severity]++;
+  const report = {
+    tool: { name: input.tool.name, version: input.tool.version },
+    source: { file: input.source.file, format: input.source.format, packages: input.source.packages },
+    findings: findings.map((finding) => {
+      const { code, ...details } = finding.detail;
+      return {
+        rule: finding.rule,
+        code,
+        severity: finding.severity,
+        message: formatMessage(finding.detail),
+        package: {
+          name: finding.package.name,
+          version: finding.package.version ?? null,
+          location: finding.package.location,
+          ...(finding.package.alias === undefined ? {} : { alias: finding.package.alias }),
+        },
+        path: finding.path,
+        details,
+      };
+    }),
+    summary: {
+      total: findings.length,
+      bySeverity,
+      failOn: input.failOn,
+      failing: input.failing.length,
+      allowed,
+      unusedAllows: unusedAllows.map((entry) => ({ where: entry.where, package: entry.package, rule: entry.rule })),
+    },
+  };
+  return `${escapeJsonText(JSON.stringify(report, null, 2))}\n`;
+}

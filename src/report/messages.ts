@@ -1,0 +1,82 @@
+import type { Finding } from '../rules/run.js';
+import type { Declarer, FindingDetail, GitPin } from '../rules/types.js';
+
+/** The one place a finding's typed facts become a sentence. Unescaped: each renderer escapes for its medium. */
+export function formatMessage(detail: FindingDetail): string {
+  switch (detail.code) {
+    case 'url-dependency':
+      return `${declarer(detail.declaredBy)} declares it as a URL tarball, ${detail.url}: code the registry never saw, fetched at install time`;
+    case 'insecure-protocol':
+      return `fetched over plain ${detail.protocol}: (${detail.url}), so anyone on the network path can replace it`;
+    case 'git-dependency':
+      return `${declarer(detail.declaredBy)} declares it from git as "${detail.spec}"; ${pinText(detail.pin, detail.resolved)}`;
+    case 'local-dependency':
+      return detail.outsideProject
+        ? `${declarer(detail.declaredBy)} declares a local path outside the project: "${detail.spec}"`
+        : `${declarer(detail.declaredBy)} declares a local path, "${detail.spec}", that points into whatever machine installs it`;
+    case 'alias-dependency':
+      return `installed as "${detail.installedAs}" but is really "${detail.realName}"${detail.spec ? ` (${detail.spec})` : ''}`;
+    case 'foreign-registry':
+      return `resolved from ${detail.host}, not from the configured registry ${detail.expected} or an allowed host`;
+    case 'missing-integrity':
+      return detail.unparsable !== undefined
+        ? `its integrity "${detail.unparsable}" does not parse, so nothing pins the content of ${detail.resolved ?? 'its tarball'}`
+        : `no integrity hash, so nothing pins the content of ${detail.resolved ?? 'its registry tarball'}`;
+    case 'weak-integrity':
+      return `pinned only by ${detail.algorithms.join(' and ')}, which can be forged`;
+    case 'resolved-mismatch':
+      return `the lockfile entry's tarball URL fetches ${detail.urlName}${detail.urlVersion ? `@${detail.urlVersion}` : ''} instead: ${detail.resolved}`;
+    case 'unparsable-resolved':
+      return `its resolved "${detail.resolved}" does not parse as a URL, so what npm would fetch is unknown`;
+  }
+}
+
+/** What to do about it, in one line. */
+export function formatHint(detail: FindingDetail): string {
+  switch (detail.code) {
+    case 'url-dependency':
+      return 'replace it with a registry version, or allow it in the policy with a reason after reading the tarball';
+    case 'insecure-protocol':
+      return 'use https: (git+https: or git+ssh: for git)';
+    case 'git-dependency':
+      return detail.pin.kind === 'commit' ? 'prefer a registry release' : 'pin the spec to a full commit hash, or use a registry release';
+    case 'local-dependency':
+      return 'vendor the package inside the project or publish it';
+    case 'alias-dependency':
+      return 'depend on the real name, or allow the alias in the policy';
+    case 'foreign-registry':
+      return 'reinstall from the configured registry, or add the host to allowedHosts';
+    case 'missing-integrity':
+    case 'weak-integrity':
+      return 'regenerate the lockfile with a current npm (npm install) so it records sha512';
+    case 'resolved-mismatch':
+    case 'unparsable-resolved':
+      return 'do not install: restore the lockfile from a trusted revision and regenerate it';
+  }
+}
+
+export function packageLabel(finding: Finding): string {
+  const { name, version, alias } = finding.package;
+  const label = version ? `${name}@${version}` : name;
+  return alias ? `${alias} (${label})` : label;
+}
+
+function declarer(by: Declarer): string {
+  if (by.isProject) return by.name ? `the project's ${by.name}` : 'the project';
+  return by.version ? `${by.name}@${by.version}` : by.name;
+}
+
+function pinText(pin: GitPin, resolved: string | undefined): string {
+  const locked = resolved?.match(/#([0-9a-f]{40})$/i)?.[1];
+  const lockedText = locked ? `; the lockfile holds commit ${locked.slice(0, 12)}` : '';
+  switch (pin.kind) {
+    case 'commit':
+      return `pinned to commit ${pin.ref.slice(0, 12)}`;
+    case 'semver':
+      return `not pinned: follows tags matching semver:${pin.ref}${lockedText}`;
+    case 'ref':
+      return `not pinned: follows "${pin.ref}", a branch or tag that can move${lockedText}`;
+    case 'none':
+      return `not pinned: follows the default branch${lockedText}`;
+  }
+}

@@ -1,0 +1,72 @@
+import { objectKeyLines, pointerToken } from './json-lines.js';
+import { formatHint, formatMessage, packageLabel } from './messages.js';
+import type { ReportInput } from './types.js';
+import type { Finding } from '../rules/run.js';
+import type { Severity } from '../rules/types.js';
+import type { TreeFormat } from '../tree/model.js';
+import { escapeJsonText } from '../text/escape.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+/** GitHub code scanning ranks security alerts by this CVSS-like score. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+
+/** SARIF 2.1.0 for GitHub code scanning: one result per finding, located at its entry in the lockfile. */
+export function renderSarif(input: ReportInput): string {
+  const keyLines = input.source.text === undefined ? new Map<string, number>() : objectKeyLines(input.source.text);
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: input.tool.name,
+            version: input.tool.version,
+            informationUri: input.tool.homepage,
+            rules: input.rules.map((rule) => ({
+              id: rule.id,
+              name: rule.id,
+              shortDescription: { text: rule.description },
+              helpUri: `${input.tool.homepage}/blob/main/docs/rules.md#${rule.id}`,
+              defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
+              properties: { tags: ['security', 'supply-chain'], 'security-severity': SECURITY_SEVERITY[rule.defaultSeverity] },
+            })),
+          },
+        },
+        results: input.result.findings.map((finding) => ({
+          ruleId: finding.rule,
+          ruleIndex: input.rules.findIndex((rule) => rule.id === finding.rule),
+          level: LEVEL[finding.severity],
+          message: { text: `${packageLabel(finding)}: ${formatMessage(finding.detail)}. Fix: ${formatHint(finding.detail)}.` },
+          locations: [location(input, finding, keyLines)],
+          partialFingerprints: { depwardenFinding: `${finding.rule}/${finding.detail.code}/${finding.package.location}` },
+          properties: { severity: finding.severity, 'security-severity': SECURITY_SEVERITY[finding.severity], path: finding.path },
+        })),
+      },
+    ],
+  };
+  return `${escapeJsonText(JSON.stringify(sarif, null, 2))}\n`;
+}
+
+function location(input: ReportInput, finding: Finding, keyLines: ReadonlyMap<string, number>) {
+  const nodeLocation = finding.package.location;
+  const uri = input.source.format === 'node-modules' && nodeLocation ? `${nodeLocation}/package.json` : input.source.uri;
+  const startLine = keyLines.get(keyPath(input.source.format, nodeLocation)) ?? 1;
+  return {
+    physicalLocation: { artifactLocation: { uri }, region: { startLine } },
+    logicalLocations: [{ fullyQualifiedName: nodeLocation || '(root)', kind: 'package' }],
+  };
+}
+
+/** Where a tree location's entry sits in the lockfile JSON, as the key path objectKeyLines records. */
+function keyPath(format: TreeFormat, nodeLocation: string): string {
+  if (format !== 'npm-lockfile-v1') return `packages/${pointerToken(nodeLocation)}`;
+  const names = nodeLocation.split(/(?:^|\/)node_modules\//).filter(Boolean);
+  return names.map((name) => `dependencies/${pointerToken(name)}`).join('/');
+}

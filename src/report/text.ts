@@ -1,0 +1,46 @@
+import { formatHint, formatMessage, packageLabel } from './messages.js';
+import type { ReportInput } from './types.js';
+import { SEVERITIES, type Severity } from '../rules/types.js';
+import { escapeText } from '../text/escape.js';
+
+const COLORS: Record<Severity, string> = { critical: '1;35', high: '1;31', medium: '33', low: '36', info: '2' };
+
+/** Human report: findings grouped by severity, worst first, each with its chain and a fix. */
+export function renderText(input: ReportInput, options: { color: boolean }): string {
+  const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const { findings, allowed, unusedAllows } = input.result;
+  const lines: string[] = [
+    `depwarden: checked ${input.source.packages} packages in ${escapeText(input.source.file)} (${input.source.format})`,
+  ];
+  for (const severity of SEVERITIES) {
+    const group = findings.filter((finding) => finding.severity === severity);
+    if (group.length === 0) continue;
+    lines.push('', paint(COLORS[severity], `${severity.toUpperCase()} (${group.length})`));
+    for (const finding of group) {
+      const where = finding.package.location ? `  ${escapeText(finding.package.location)}` : '';
+      lines.push(`  ${paint('1', escapeText(packageLabel(finding)))}  ${paint('2', `[${finding.rule}]`)}${paint('2', where)}`);
+      lines.push(`    ${escapeText(formatMessage(finding.detail))}`);
+      if (finding.path.length > 1) lines.push(`    via: ${escapeText(['(root)', ...finding.path].join(' > '))}`);
+      lines.push(`    fix: ${escapeText(formatHint(finding.detail))}`);
+    }
+  }
+  for (const entry of unusedAllows) {
+    lines.push('', `hint: policy ${entry.where} (${escapeText(entry.package)}, ${entry.rule}) matched nothing; remove it if it is stale`);
+  }
+  lines.push('', summaryLine(input, allowed));
+  return `${lines.join('\n')}\n`;
+}
+
+function summaryLine(input: ReportInput, allowed: number): string {
+  const { findings } = input.result;
+  const allowedText = allowed > 0 ? `, ${allowed} allowed by policy` : '';
+  if (findings.length === 0) return `No findings${allowedText}.`;
+  const counts = SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}`);
+  const verdict =
+    input.failing.length > 0
+      ? `${input.failing.length} at or above ${input.failOn}: failing.`
+      : `none at or above ${input.failOn}.`;
+  return `${findings.length} finding${findings.length === 1 ? '' : 's'} (${counts.join(', ')}${allowedText}); ${verdict}`;
+}

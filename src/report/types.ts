@@ -1,0 +1,22 @@
+import type { Finding, RunResult } from '../rules/run.js';
+import type { Rule, Severity } from '../rules/types.js';
+import type { TreeFormat } from '../tree/model.js';
+
+/** Everything a renderer may show: one findings list and what it was computed from. */
+export interface ReportInput {
+  readonly result: RunResult;
+  readonly failing: readonly Finding[];
+  readonly failOn: Severity;
+  readonly rules: readonly Rule[];
+  readonly source: {
+    /** The file the tree came from, relative to the project ('package-lock.json', 'node_modules'). */
+    readonly file: string;
+    /** The same file as SARIF should name it: relative to where the tool runs, '/' separated. */
+    readonly uri: string;
+    readonly format: TreeFormat;
+    readonly packages: number;
+    /** The lockfile's text, for line numbers; absent for node_modules. */
+    readonly text: string | undefined;
+  };
+  readonly tool: { readonly name: string; readonly version: string; readonly homepage: string };
+}

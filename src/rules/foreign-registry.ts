@@ -1,0 +1,39 @@
+import { isFetchedPackage } from './support/edges.js';
+import { classifySpec } from './support/specs.js';
+import { hostOf, tryUrl } from './support/urls.js';
+import type { PackageNode, RegistrySettings, Rule, RuleFinding } from './types.js';
+
+/**
+ * A registry package whose tarball comes from a host other than the registry npm is configured to use for
+ * it (scoped registries included) or a host the policy allows: a swapped `resolved` in a lockfile.
+ */
+export const foreignRegistry: Rule = {
+  id: 'foreign-registry',
+  description: 'A registry package resolves to a host other than the configured registry or an allowed host.',
+  defaultSeverity: 'high',
+  codes: ['foreign-registry'],
+  check({ tree, registries }) {
+    const findings: RuleFinding[] = [];
+    for (const node of tree.nodes.values()) {
+      if (!isFetchedPackage(node) || node.resolved === undefined || !fromRegistry(node)) continue;
+      const url = tryUrl(node.resolved);
+      if (!url || !/^https?:$/.test(url.protocol)) continue;
+      const expected = expectedRegistry(node.name, registries);
+      const host = hostOf(url);
+      if (host === expected || registries.allowedHosts.some((allowed) => allowed.toLowerCase() === host)) continue;
+      findings.push({ node, detail: { code: 'foreign-registry', host, expected } });
+    }
+    return findings;
+  },
+};
+
+/** Every dependent asked for a registry version (or nothing is known): a URL dependency is another rule's. */
+function fromRegistry(node: PackageNode): boolean {
+  return node.edgesIn.every((edge) => classifySpec(edge.name, edge.spec).type === 'registry');
+}
+
+function expectedRegistry(name: string, registries: RegistrySettings): string {
+  const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined;
+  const registry = (scope && registries.scopes.get(scope)) || registries.registry;
+  return tryUrl(registry) ? hostOf(new URL(registry)) : registry;
+}

@@ -1,0 +1,25 @@
+import { aliasDependency } from './alias-dependency.js';
+import { foreignRegistry } from './foreign-registry.js';
+import { gitDependency } from './git-dependency.js';
+import { insecureProtocol } from './insecure-protocol.js';
+import { localDependency } from './local-dependency.js';
+import { missingIntegrity } from './missing-integrity.js';
+import { resolvedMismatch } from './resolved-mismatch.js';
+import type { Rule } from './types.js';
+import { urlDependency } from './url-dependency.js';
+import { weakIntegrity } from './weak-integrity.js';
+
+/** Every rule, in the order their findings are listed at equal severity. The id is the file name. */
+export const RULES: readonly Rule[] = [
+  urlDependency,
+  gitDependency,
+  localDependency,
+  aliasDependency,
+  insecureProtocol,
+  foreignRegistry,
+  resolvedMismatch,
+  missingIntegrity,
+  weakIntegrity,
+];
+
+export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));

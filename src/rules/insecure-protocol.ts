@@ -1,0 +1,30 @@
+import { resolvedEdges } from './support/edges.js';
+import { isLoopback, tryUrl } from './support/urls.js';
+import type { PackageNode, Rule, RuleFinding } from './types.js';
+
+const INSECURE = new Set(['http:', 'git:']);
+
+/**
+ * Anything fetched over plain http: or git: can be swapped in transit. Loopback hosts are exempt: nothing
+ * on a network can intercept them (a local test registry).
+ */
+export const insecureProtocol: Rule = {
+  id: 'insecure-protocol',
+  description: 'A package is fetched over plain http: or git:, so anyone on the network path can replace it.',
+  defaultSeverity: 'high',
+  codes: ['insecure-protocol'],
+  check({ tree }) {
+    const findings: RuleFinding[] = [];
+    const seen = new Set<PackageNode>();
+    const report = (node: PackageNode, text: string | undefined): void => {
+      if (text === undefined || seen.has(node)) return;
+      const url = tryUrl(text.replace(/^git\+/i, ''));
+      if (!url || !INSECURE.has(url.protocol) || isLoopback(url.hostname)) return;
+      seen.add(node);
+      findings.push({ node, detail: { code: 'insecure-protocol', url: text, protocol: url.protocol.slice(0, -1) } });
+    };
+    for (const node of tree.nodes.values()) report(node, node.resolved);
+    for (const { edge, node } of resolvedEdges(tree)) report(node, edge.spec);
+    return findings;
+  },
+};

@@ -1,0 +1,36 @@
+import { isFetchedPackage } from './support/edges.js';
+import { classifyResolved } from './support/specs.js';
+import { parseRegistryTarball } from './support/urls.js';
+import type { Rule, RuleFinding } from './types.js';
+
+/**
+ * Lockfile injection: an entry says `a@1.0.0` but its registry-style tarball URL fetches another package or
+ * version. A `resolved` that does not parse as a URL at all fails closed instead of passing as fine.
+ */
+export const resolvedMismatch: Rule = {
+  id: 'resolved-mismatch',
+  description: 'The resolved tarball URL names another package or version than the lockfile entry, or does not parse.',
+  defaultSeverity: 'critical',
+  codes: ['resolved-mismatch', 'unparsable-resolved'],
+  check({ tree }) {
+    const findings: RuleFinding[] = [];
+    for (const node of tree.nodes.values()) {
+      if (!isFetchedPackage(node) || node.resolved === undefined) continue;
+      const kind = classifyResolved(node.resolved);
+      if (kind === 'unparsable') {
+        findings.push({ node, detail: { code: 'unparsable-resolved', resolved: node.resolved }, severity: 'high' });
+        continue;
+      }
+      if (kind !== 'tarball-url') continue;
+      const named = parseRegistryTarball(new URL(node.resolved));
+      if (!named) continue;
+      const sameVersion = node.version === undefined || named.version === node.version;
+      if (named.name === node.name && sameVersion) continue;
+      findings.push({
+        node,
+        detail: { code: 'resolved-mismatch', resolved: node.resolved, urlName: named.name, urlVersion: named.version },
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,18 @@
+import type { Declarer, DependencyTree, Edge, PackageNode } from '../types.js';
+
+/** The project's own packages: the root and its workspaces. Their choices are the user's, not a dependency's. */
+export const isProjectNode = (node: PackageNode): boolean => node.isRoot || node.isWorkspace;
+
+export function declarerOf(node: PackageNode): Declarer {
+  return { name: node.name, version: node.version, isProject: isProjectNode(node) };
+}
+
+/** Every declared dependency that resolves to a node in the tree, with that node. */
+export function* resolvedEdges(tree: DependencyTree): Generator<{ edge: Edge; node: PackageNode }> {
+  for (const from of tree.nodes.values()) {
+    for (const edge of from.edgesOut.values()) if (edge.to) yield { edge, node: edge.to };
+  }
+}
+
+/** Packages that were fetched: not the project, its workspaces, or the symlinks pointing at them. */
+export const isFetchedPackage = (node: PackageNode): boolean => !isProjectNode(node) && !node.isLink;

@@ -1,0 +1,77 @@
+import npa from 'npm-package-arg';
+import type { GitPin } from '../types.js';
+
+/** What a dependency spec asks npm to fetch, in the terms the rules need. */
+export type SpecKind =
+  | { readonly type: 'registry'; readonly realName: string }
+  | { readonly type: 'remote'; readonly url: string }
+  | { readonly type: 'git'; readonly pin: GitPin; readonly url: string }
+  | { readonly type: 'local'; readonly path: string }
+  | { readonly type: 'invalid' };
+
+// Most specs in a real tree are plain semver ranges; answering those without npa keeps a 2,000-package check fast.
+const PLAIN_RANGE = /^(?:[~^<>=v\d*xX .|-]|\d)[\w.+\-\s|<>=^~*]*$|^$|^latest$/;
+const FULL_COMMIT = /^[0-9a-f]{40}$/i;
+
+const cache = new Map<string, SpecKind>();
+
+export function classifySpec(name: string, spec: string): SpecKind {
+  if (PLAIN_RANGE.test(spec) && !spec.includes('/')) return { type: 'registry', realName: name };
+  const key = `${name}\u0000${spec}`;
+  let kind = cache.get(key);
+  if (!kind) {
+    kind = classifyWithNpa(name, spec);
+    cache.set(key, kind);
+  }
+  return kind;
+}
+
+function classifyWithNpa(name: string, spec: string): SpecKind {
+  // npm-package-arg does not know pnpm/yarn's `link:`; npm itself would fail on it, but it still names a local path.
+  if (/^link:/i.test(spec)) return { type: 'local', path: spec.slice('link:'.length) };
+  let parsed: npa.Result;
+  try {
+    // A fixed `where` keeps file specs independent of the process's working directory.
+    parsed = npa.resolve(name, spec, '/');
+  } catch {
+    return { type: 'invalid' };
+  }
+  switch (parsed.type) {
+    case 'range':
+    case 'version':
+    case 'tag':
+      return { type: 'registry', realName: parsed.name ?? name };
+    case 'alias': {
+      const sub = (parsed as npa.Result & { subSpec?: npa.Result }).subSpec;
+      return { type: 'registry', realName: sub?.name ?? name };
+    }
+    case 'remote':
+      return { type: 'remote', url: parsed.fetchSpec ?? spec };
+    case 'git':
+      return { type: 'git', pin: gitPin(parsed), url: (parsed.hosted as { https?: () => string } | undefined)?.https?.() ?? parsed.fetchSpec ?? spec };
+    case 'file':
+    case 'directory':
+      return { type: 'local', path: spec.replace(/^file:/i, '') };
+    default:
+      return { type: 'invalid' };
+  }
+}
+
+function gitPin(parsed: npa.Result): GitPin {
+  const range = (parsed as npa.Result & { gitRange?: string | null }).gitRange;
+  if (range) return { kind: 'semver', ref: range };
+  const committish = parsed.gitCommittish;
+  if (!committish) return { kind: 'none' };
+  return FULL_COMMIT.test(committish) ? { kind: 'commit', ref: committish } : { kind: 'ref', ref: committish };
+}
+
+/** How a lockfile's `resolved` says a package was fetched. */
+export type ResolvedKind = 'tarball-url' | 'git' | 'file' | 'path' | 'unparsable';
+
+export function classifyResolved(resolved: string): ResolvedKind {
+  if (/^git(?:\+[a-z]+)?:/i.test(resolved)) return 'git';
+  if (/^file:/i.test(resolved)) return 'file';
+  if (/^https?:/i.test(resolved)) return URL.canParse(resolved) ? 'tarball-url' : 'unparsable';
+  if (/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return 'unparsable';
+  return 'path';
+}

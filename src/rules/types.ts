@@ -1,0 +1,68 @@
+import type { DependencyTree, Edge, PackageNode } from '../tree/model.js';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Higher is worse. */
+export const severityRank = (severity: Severity): number => SEVERITIES.length - SEVERITIES.indexOf(severity);
+
+/** Where packages should come from: npm's configured registry, its scoped registries, hosts the user allows. */
+export interface RegistrySettings {
+  readonly registry: string;
+  /** '@scope' -> registry URL. */
+  readonly scopes: ReadonlyMap<string, string>;
+  /** Extra hosts (`host` or `host:port`) the user's policy trusts for tarballs and git. */
+  readonly allowedHosts: readonly string[];
+}
+
+export interface RuleContext {
+  readonly tree: DependencyTree;
+  readonly registries: RegistrySettings;
+}
+
+/** Who declared a dependency: a package in the tree, or the project / a workspace itself. */
+export interface Declarer {
+  readonly name: string;
+  readonly version: string | undefined;
+  readonly isProject: boolean;
+}
+
+/** The typed facts of one finding; src/report turns each code into prose. */
+export type FindingDetail =
+  | { code: 'url-dependency'; url: string; declaredBy: Declarer }
+  | { code: 'insecure-protocol'; url: string; protocol: string }
+  | { code: 'git-dependency'; spec: string; declaredBy: Declarer; pin: GitPin; resolved: string | undefined }
+  | { code: 'local-dependency'; spec: string; declaredBy: Declarer; outsideProject: boolean }
+  | { code: 'alias-dependency'; installedAs: string; realName: string; spec: string | undefined }
+  | { code: 'foreign-registry'; host: string; expected: string }
+  | { code: 'missing-integrity'; resolved: string | undefined; unparsable: string | undefined }
+  | { code: 'weak-integrity'; algorithms: readonly string[] }
+  | { code: 'resolved-mismatch'; resolved: string; urlName: string; urlVersion: string }
+  | { code: 'unparsable-resolved'; resolved: string };
+
+export type FindingCode = FindingDetail['code'];
+
+/** How a git dependency is pinned: to a full commit, a semver range over tags, a named ref, or nothing. */
+export type GitPin =
+  | { kind: 'commit'; ref: string }
+  | { kind: 'semver'; ref: string }
+  | { kind: 'ref'; ref: string }
+  | { kind: 'none' };
+
+/** What a rule reports: the node it is about, its facts, and a severity when it differs from the default. */
+export interface RuleFinding {
+  readonly node: PackageNode;
+  readonly detail: FindingDetail;
+  readonly severity?: Severity;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly description: string;
+  readonly defaultSeverity: Severity;
+  /** Codes this rule emits (most emit one, named like the rule). */
+  readonly codes: readonly FindingCode[];
+  check(context: RuleContext): RuleFinding[];
+}
+
+export type { DependencyTree, Edge, PackageNode };

@@ -1,0 +1,28 @@
+import { declarerOf, resolvedEdges } from './support/edges.js';
+import { classifySpec } from './support/specs.js';
+import type { Rule, RuleFinding } from './types.js';
+
+/**
+ * A dependency fetched from an arbitrary URL: registry metadata never shows its code (the PhantomRaven
+ * "remote dynamic dependency"). Critical when a package in the tree declares it, high when the project does.
+ */
+export const urlDependency: Rule = {
+  id: 'url-dependency',
+  description: 'A dependency is declared as an http(s) tarball URL instead of a registry version.',
+  defaultSeverity: 'high',
+  codes: ['url-dependency'],
+  check({ tree }) {
+    const findings: RuleFinding[] = [];
+    for (const { edge, node } of resolvedEdges(tree)) {
+      const kind = classifySpec(edge.name, edge.spec);
+      if (kind.type !== 'remote') continue;
+      const declaredBy = declarerOf(edge.from);
+      findings.push({
+        node,
+        detail: { code: 'url-dependency', url: kind.url, declaredBy },
+        severity: declaredBy.isProject ? 'high' : 'critical',
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,86 @@
+import { createNode, finishTree, type TreeSource } from './build.js';
+import type { DependencyTree, EdgeType, PackageNode } from './model.js';
+
+/** The parts of arborist's Node and Edge that the conversion reads. */
+interface ArboristEdge {
+  name: string;
+  rawSpec: string;
+  type: EdgeType;
+  to: ArboristNode | null;
+}
+interface ArboristNode {
+  location: string;
+  name: string;
+  packageName: string | null;
+  version: string;
+  resolved: string | null;
+  integrity: string | null;
+  isLink: boolean;
+  isWorkspace: boolean;
+  target: ArboristNode;
+  dev: boolean;
+  optional: boolean;
+  devOptional: boolean;
+  inBundle: boolean;
+  hasInstallScript: boolean;
+  package: { scripts?: unknown };
+  edgesOut: Map<string, ArboristEdge>;
+  inventory: Map<string, ArboristNode>;
+}
+
+/**
+ * Lockfile v1 (arborist migrates it to the v2 shape) and installed node_modules trees are loaded by
+ * arborist itself and converted into the one model. Edges keep arborist's own resolution.
+ */
+export async function loadWithArborist(mode: 'lockfile' | 'node_modules', source: TreeSource): Promise<DependencyTree> {
+  const { default: Arborist } = (await import('@npmcli/arborist')) as unknown as {
+    default: new (options: { path: string }) => {
+      loadVirtual(): Promise<ArboristNode>;
+      loadActual(options: { forceActual: boolean }): Promise<ArboristNode>;
+    };
+  };
+  const arborist = new Arborist({ path: source.projectDir });
+  // forceActual: read each installed package.json, never the hidden lockfile, so scripts are the real ones.
+  const tree = mode === 'lockfile' ? await arborist.loadVirtual() : await arborist.loadActual({ forceActual: true });
+
+  const nodes = new Map<string, PackageNode>();
+  const linkTargets = new Map<string, string>();
+  for (const [location, node] of tree.inventory) {
+    if (node.isLink) linkTargets.set(location, node.target.location);
+    nodes.set(
+      location,
+      createNode({
+        location,
+        installName: location === '' ? (node.packageName ?? '') : node.name,
+        name: location === '' ? (node.packageName ?? '') : (node.packageName ?? node.name),
+        version: node.isLink ? undefined : node.version || undefined,
+        resolved: node.resolved ?? undefined,
+        integrity: node.integrity ?? undefined,
+        isLink: node.isLink,
+        isWorkspace: node.isWorkspace,
+        dev: node.dev,
+        optional: node.optional || node.devOptional,
+        inBundle: node.inBundle,
+        scripts: mode === 'node_modules' && !node.isLink ? scriptsOf(node.package.scripts) : undefined,
+        hasInstallScript: !node.isLink && node.hasInstallScript,
+      }),
+    );
+  }
+  for (const [location, node] of tree.inventory) {
+    const from = nodes.get(location)!;
+    for (const edge of node.edgesOut.values()) {
+      from.edgesOut.set(edge.name, { name: edge.name, spec: edge.rawSpec, type: edge.type, from, to: undefined });
+    }
+  }
+  return finishTree(nodes, linkTargets, source, (from, name) => {
+    const to = tree.inventory.get(from.location)?.edgesOut.get(name)?.to;
+    return to ? nodes.get(to.location) : undefined;
+  });
+}
+
+function scriptsOf(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const scripts: Record<string, string> = Object.create(null);
+  for (const [name, text] of Object.entries(value)) if (typeof text === 'string') scripts[name] = text;
+  return scripts;
+}

@@ -1,0 +1,103 @@
+import type { DependencyTree, Edge, EdgeType, PackageNode, TreeFormat } from './model.js';
+
+export interface NodeInit {
+  location: string;
+  installName: string;
+  name?: string | undefined;
+  version?: string | undefined;
+  resolved?: string | undefined;
+  integrity?: string | undefined;
+  isWorkspace?: boolean;
+  isLink?: boolean;
+  dev?: boolean;
+  optional?: boolean;
+  inBundle?: boolean;
+  scripts?: Record<string, string> | undefined;
+  hasInstallScript?: boolean;
+}
+
+export function createNode(init: NodeInit): PackageNode {
+  return {
+    location: init.location,
+    installName: init.installName,
+    name: init.name ?? init.installName,
+    version: init.version,
+    resolved: init.resolved,
+    integrity: init.integrity,
+    isRoot: init.location === '',
+    isWorkspace: init.isWorkspace ?? false,
+    isLink: init.isLink ?? false,
+    target: undefined,
+    dev: init.dev ?? false,
+    optional: init.optional ?? false,
+    inBundle: init.inBundle ?? false,
+    scripts: init.scripts,
+    hasInstallScript: init.hasInstallScript ?? false,
+    edgesOut: new Map(),
+    edgesIn: [],
+  };
+}
+
+export function addEdge(from: PackageNode, name: string, spec: string, type: EdgeType): void {
+  // A name listed in two fields: npm lets the stronger one win (prod over optional over peer), the first seen here.
+  if (from.edgesOut.has(name)) return;
+  const edge: Edge = { name, spec, type, from, to: undefined };
+  from.edgesOut.set(name, edge);
+}
+
+/** The install name a `node_modules/...` location ends in ('node_modules/@s/x' -> '@s/x'), or the last segment. */
+export function installNameOf(location: string): string {
+  const at = location.lastIndexOf('node_modules/');
+  if (at === -1) return location.slice(location.lastIndexOf('/') + 1);
+  return location.slice(at + 'node_modules/'.length);
+}
+
+/**
+ * Node's module resolution over locations: look in `<loc>/node_modules/<name>`, then in each ancestor
+ * location that is a node, up to the root. A location outside the project ('../x') sees only its own folder.
+ */
+export function resolveLocation(
+  nodes: ReadonlyMap<string, PackageNode>,
+  fromLocation: string,
+  name: string,
+): PackageNode | undefined {
+  const outside = fromLocation.startsWith('../');
+  const parts = fromLocation === '' ? [] : fromLocation.split('/');
+  for (let length = parts.length; length >= 0; length--) {
+    const base = parts.slice(0, length).join('/');
+    if (length !== parts.length && !nodes.has(base)) continue;
+    if (outside && base === '') break;
+    const found = nodes.get(base === '' ? `node_modules/${name}` : `${base}/node_modules/${name}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export interface TreeSource {
+  format: TreeFormat;
+  sourceFile: string;
+  projectDir: string;
+}
+
+/** Links every edge to the node it resolves to, and each link to its target; then freezes the node map. */
+export function finishTree(
+  nodes: Map<string, PackageNode>,
+  linkTargets: ReadonlyMap<string, string>,
+  source: TreeSource,
+  resolve: (from: PackageNode, name: string) => PackageNode | undefined = (from, name) =>
+    resolveLocation(nodes, from.location, name),
+): DependencyTree {
+  for (const [linkLocation, targetLocation] of linkTargets) {
+    const link = nodes.get(linkLocation);
+    if (link) link.target = nodes.get(targetLocation);
+  }
+  for (const node of nodes.values()) {
+    for (const edge of node.edgesOut.values()) {
+      edge.to = resolve(node, edge.name);
+      edge.to?.edgesIn.push(edge);
+    }
+  }
+  const root = nodes.get('');
+  if (!root) throw new Error('tree has no root node');
+  return { root, nodes, ...source };
+}

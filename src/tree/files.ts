@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+
+/** How loaders read project files: relative paths in, text out, undefined when the file does not exist. */
+export interface FileSource {
+  readonly dir: string;
+  readText(relativePath: string): string | undefined;
+}
+
+export function diskFiles(dir: string): FileSource {
+  return {
+    dir,
+    readText(relativePath) {
+      try {
+        return readFileSync(join(dir, relativePath), 'utf8');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+        throw new InputError(`cannot be read (${code ?? String(error)})`, relativePath);
+      }
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/** The one dependency-tree model every loader produces and every rule reads. Read-only once built. */
+
+export type EdgeType = 'prod' | 'dev' | 'optional' | 'peer' | 'peerOptional' | 'workspace';
+
+/** A dependency as a package declares it: `"name": "spec"` in one of its dependency fields. */
+export interface Edge {
+  readonly name: string;
+  readonly spec: string;
+  readonly type: EdgeType;
+  readonly from: PackageNode;
+  /** The node this dependency resolves to in the tree, when it is there. */
+  to: PackageNode | undefined;
+}
+
+export interface PackageNode {
+  /** Root-relative path as in lockfile v2/v3 `packages`: '' for the root, 'node_modules/a/node_modules/b'. */
+  readonly location: string;
+  /** The name the package is installed under (its folder name). */
+  readonly installName: string;
+  /** The real package name (differs from installName for npm: aliases). */
+  readonly name: string;
+  readonly version: string | undefined;
+  readonly resolved: string | undefined;
+  readonly integrity: string | undefined;
+  readonly isRoot: boolean;
+  readonly isWorkspace: boolean;
+  /** A symlink (workspace or `file:` directory); `target` is the node it points to. */
+  readonly isLink: boolean;
+  target: PackageNode | undefined;
+  readonly dev: boolean;
+  readonly optional: boolean;
+  /** Shipped inside its parent's tarball (bundleDependencies): no resolved or integrity of its own. */
+  readonly inBundle: boolean;
+  /** Lifecycle scripts when the source knows them (node_modules), else undefined. */
+  readonly scripts: Readonly<Record<string, string>> | undefined;
+  /** Lockfiles only record that some install script exists. */
+  readonly hasInstallScript: boolean;
+  readonly edgesOut: Map<string, Edge>;
+  readonly edgesIn: Edge[];
+}
+
+export type TreeFormat = 'npm-lockfile-v1' | 'npm-lockfile-v2' | 'npm-lockfile-v3' | 'node-modules';
+
+export interface DependencyTree {
+  readonly root: PackageNode;
+  /** Every node, by location; the root under ''. */
+  readonly nodes: ReadonlyMap<string, PackageNode>;
+  readonly format: TreeFormat;
+  /** The file the tree was read from, relative to the project directory (e.g. 'package-lock.json'). */
+  readonly sourceFile: string;
+  /** The project directory, absolute. */
+  readonly projectDir: string;
+}

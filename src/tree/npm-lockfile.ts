@@ -1,0 +1,98 @@
+import { addEdge, createNode, finishTree, installNameOf, type TreeSource } from './build.js';
+import type { DependencyTree, PackageNode } from './model.js';
+import { Shape, type JsonRecord } from './shape.js';
+import { workspaceMatcher } from './workspaces.js';
+import { escapeText } from '../text/escape.js';
+
+/**
+ * Loads the `packages` section of an npm lockfile v2/v3 (package-lock.json or npm-shrinkwrap.json).
+ * It is a flat map of install locations, so one pass builds the tree: no arborist needed, and fast.
+ */
+export function loadPackagesLockfile(
+  lockfile: JsonRecord,
+  rootManifest: JsonRecord,
+  source: TreeSource,
+): DependencyTree {
+  const shape: Shape = new Shape(source.sourceFile);
+  const packages = shape.record(lockfile.packages, '"packages"');
+  const entries = new Map<string, JsonRecord>();
+  const linkTargets = new Map<string, string>();
+  for (const [location, value] of Object.entries(packages)) {
+    const where = whereIs(location);
+    const entry = shape.record(value, where);
+    if (location.includes('node_modules/')) shape.packageName(installNameOf(location), where);
+    else if (/[\u0000-\u001f\u007f-\u009f]/u.test(location)) shape.fail(`${where} is not a usable path`);
+    if (shape.optionalBoolean(entry.link, `${where}.link`)) {
+      const target = shape.optionalString(entry.resolved, `${where}.resolved`);
+      if (target === undefined) shape.fail(`${where} is a link without "resolved"`);
+      linkTargets.set(location, target);
+    }
+    entries.set(location, entry);
+  }
+  // Some writers leave out the root entry; package.json says the same.
+  if (!entries.has('')) entries.set('', rootManifest);
+
+  const isWorkspaceGlob = workspaceMatcher(entries.get('')!.workspaces ?? rootManifest.workspaces);
+  const workspaces = new Map<string, string>();
+  for (const [linkLocation, target] of linkTargets) {
+    const topLevel = linkLocation.startsWith('node_modules/') && !linkLocation.includes('/node_modules/');
+    if (topLevel && isWorkspaceGlob(target)) workspaces.set(target, installNameOf(linkLocation));
+  }
+
+  const nodes = new Map<string, PackageNode>();
+  for (const [location, entry] of entries) {
+    const where = whereIs(location);
+    const name = shape.optionalString(entry.name, `${where}.name`);
+    if (name !== undefined && location !== '') shape.packageName(name, `${where}.name`);
+    const node = createNode({
+      location,
+      installName: location === '' ? (name ?? '') : installNameOf(location),
+      name: location === '' ? (name ?? '') : name,
+      version: shape.optionalString(entry.version, `${where}.version`),
+      resolved: shape.optionalString(entry.resolved, `${where}.resolved`),
+      integrity: shape.optionalString(entry.integrity, `${where}.integrity`),
+      isLink: linkTargets.has(location),
+      isWorkspace: workspaces.has(location),
+      dev: shape.optionalBoolean(entry.dev, `${where}.dev`),
+      optional:
+        shape.optionalBoolean(entry.optional, `${where}.optional`) ||
+        shape.optionalBoolean(entry.devOptional, `${where}.devOptional`),
+      inBundle: shape.optionalBoolean(entry.inBundle, `${where}.inBundle`),
+      hasInstallScript: shape.optionalBoolean(entry.hasInstallScript, `${where}.hasInstallScript`),
+    });
+    addDeclaredEdges(shape, node, entry, where, location === '' || workspaces.has(location));
+    nodes.set(location, node);
+  }
+  const root = nodes.get('')!;
+  for (const [target, name] of workspaces) addEdge(root, name, `file:${target}`, 'workspace');
+  return finishTree(nodes, linkTargets, source);
+}
+
+const whereIs = (location: string): string => `"packages"["${escapeText(location)}"]`;
+
+/** The edges a package declares, in npm's precedence: optional and prod before peer; dev only where npm reads it. */
+export function addDeclaredEdges(
+  shape: Shape,
+  node: PackageNode,
+  manifest: JsonRecord,
+  where: string,
+  withDev: boolean,
+): void {
+  for (const [name, spec] of shape.specMap(manifest.optionalDependencies, `${where}.optionalDependencies`)) {
+    addEdge(node, name, spec, 'optional');
+  }
+  for (const [name, spec] of shape.specMap(manifest.dependencies, `${where}.dependencies`)) {
+    addEdge(node, name, spec, 'prod');
+  }
+  const peerMeta = shape.optionalRecord(manifest.peerDependenciesMeta, `${where}.peerDependenciesMeta`);
+  for (const [name, spec] of shape.specMap(manifest.peerDependencies, `${where}.peerDependencies`)) {
+    const meta = peerMeta && Object.hasOwn(peerMeta, name) ? peerMeta[name] : undefined;
+    const optional = typeof meta === 'object' && meta !== null && (meta as JsonRecord).optional === true;
+    addEdge(node, name, spec, optional ? 'peerOptional' : 'peer');
+  }
+  if (withDev) {
+    for (const [name, spec] of shape.specMap(manifest.devDependencies, `${where}.devDependencies`)) {
+      addEdge(node, name, spec, 'dev');
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import validateName from 'validate-npm-package-name';
+import { InputError } from '../errors.js';
+import { escapeText } from '../text/escape.js';
+
+/** Checks of untrusted JSON: each failure is an InputError naming the file and the JSON path. */
+export type JsonRecord = Readonly<Record<string, unknown>>;
+
+export function isRecord(value: unknown): value is JsonRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export class Shape {
+  constructor(readonly file: string) {}
+
+  fail(message: string): never {
+    throw new InputError(message, this.file);
+  }
+
+  record(value: unknown, where: string): JsonRecord {
+    if (!isRecord(value)) this.fail(`${where} must be an object, found ${describe(value)}`);
+    return value;
+  }
+
+  optionalRecord(value: unknown, where: string): JsonRecord | undefined {
+    return value === undefined ? undefined : this.record(value, where);
+  }
+
+  optionalString(value: unknown, where: string): string | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') this.fail(`${where} must be a string, found ${describe(value)}`);
+    return value;
+  }
+
+  optionalBoolean(value: unknown, where: string): boolean {
+    if (value === undefined) return false;
+    if (typeof value !== 'boolean') this.fail(`${where} must be true or false, found ${describe(value)}`);
+    return value;
+  }
+
+  /** A dependency field: package names to spec strings. */
+  specMap(value: unknown, where: string): Map<string, string> {
+    const specs = new Map<string, string>();
+    if (value === undefined) return specs;
+    for (const [name, spec] of Object.entries(this.record(value, where))) {
+      this.packageName(name, `${where}`);
+      if (typeof spec !== 'string') this.fail(`${where}["${escapeText(name)}"] must be a string, found ${describe(spec)}`);
+      specs.set(name, spec);
+    }
+    return specs;
+  }
+
+  /** Names that npm itself could never have installed are tampering or corruption, not data. */
+  packageName(name: string, where: string): string {
+    const verdict = validateName(name);
+    if (!verdict.validForOldPackages) {
+      const reason = verdict.errors?.[0] ?? 'invalid';
+      this.fail(`${where} names a package "${escapeText(name)}" that npm would refuse (${reason})`);
+    }
+    return name;
+  }
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `a string`;
+  return `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}`;
+}
