@@ -10,6 +10,7 @@ import { renderText } from '../report/text.js';
 import type { ReportInput } from '../report/types.js';
 import { SEVERITIES } from '../rules/types.js';
 import { diskFiles } from '../tree/files.js';
+import { packageCount } from '../tree/paths.js';
 
 export const CHECK_HELP = `Usage: depwarden check [dir] [options]
 
@@ -71,7 +72,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
       file: tree.sourceFile,
       uri: relative(io.cwd, resolve(dir, tree.sourceFile)).split(sep).join('/'),
       format: tree.format,
-      packages: tree.nodes.size - 1,
+      packages: packageCount(tree),
       text: lockfileText,
     },
     tool: TOOL,

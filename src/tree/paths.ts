@@ -38,3 +38,10 @@ export function dependencyPaths(tree: DependencyTree): DependencyPaths {
 export function pathTo(tree: DependencyTree, node: PackageNode): readonly string[] {
   return dependencyPaths(tree).get(node) ?? [];
 }
+
+/** Packages in the tree, each counted once: not the root, not the symlinks that point at packages. */
+export function packageCount(tree: DependencyTree): number {
+  let count = 0;
+  for (const node of tree.nodes.values()) if (!node.isRoot && !node.isLink) count++;
+  return count;
+}

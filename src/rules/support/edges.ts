@@ -14,5 +14,9 @@ export function* resolvedEdges(tree: DependencyTree): Generator<{ edge: Edge; no
   }
 }
 
-/** Packages that were fetched: not the project, its workspaces, or the symlinks pointing at them. */
-export const isFetchedPackage = (node: PackageNode): boolean => !isProjectNode(node) && !node.isLink;
+/**
+ * Packages that were fetched into a node_modules folder: not the project, its workspaces, symlinks, or the
+ * local folders symlinks point at (`file:../lib`, which local-dependency judges).
+ */
+export const isFetchedPackage = (node: PackageNode): boolean =>
+  !isProjectNode(node) && !node.isLink && node.location.includes('node_modules/');

@@ -1,0 +1,121 @@
+// A real local npm registry for tests and fixture generation: verdaccio on 127.0.0.1, a free port, its own
+// storage, anonymous publish. Packages are published with the real npm CLI. Plain JS so scripts can use it too.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const VERDACCIO = join(ROOT, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts verdaccio and returns { url, npmrc, cache, npm(args, options), publish(dir), stop() }.
+ * `npmrc` is a user config that points npm at this registry only, with a token verdaccio accepts.
+ */
+export async function startRegistry() {
+  const home = mkdtempSync(join(tmpdir(), 'depwarden-registry-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  const config = join(home, 'config.yaml');
+  writeFileSync(
+    config,
+    [
+      `storage: ${join(home, 'storage')}`,
+      'auth:',
+      '  htpasswd:',
+      `    file: ${join(home, 'htpasswd')}`,
+      'uplinks: {}',
+      'packages:',
+      "  '**':",
+      '    access: $anonymous',
+      '    publish: $anonymous',
+      '    unpublish: $anonymous',
+      'log: { type: stdout, format: pretty, level: error }',
+      '',
+    ].join('\n'),
+  );
+  const npmrc = join(home, 'npmrc');
+  writeFileSync(npmrc, `registry=${url}\n//127.0.0.1:${port}/:_authToken=depwarden-tests\n`);
+  const cache = join(home, 'npm-cache');
+  mkdirSync(cache);
+
+  const child = spawn(process.execPath, [VERDACCIO, '--config', config, '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  await waitUntilUp(url, child, () => output);
+
+  const npm = (args, options = {}) => runNpm(args, { ...options, npmrc, cache });
+  return {
+    url,
+    port,
+    npmrc,
+    cache,
+    home,
+    npm,
+    publish(dir, tag) {
+      const result = npm(['publish', ...(tag ? ['--tag', tag] : [])], { cwd: dir });
+      if (result.status !== 0) throw new Error(`npm publish ${dir} failed: ${result.stderr}`);
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The real npm CLI, isolated from the user's config: only the given npmrc and cache apply. */
+export function runNpm(args, { cwd, npmrc, cache, env = {} }) {
+  return spawnSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      npm_config_userconfig: npmrc,
+      npm_config_globalconfig: join(dirname(npmrc), 'global-npmrc'),
+      npm_config_cache: cache,
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+      npm_config_omit_lockfile_registry_resolved: 'false',
+      ...env,
+    },
+  });
+}
+
+async function waitUntilUp(url, child, output) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`verdaccio exited: ${output()}`);
+    try {
+      const response = await fetch(`${url}-/ping`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`verdaccio did not start in 30 s: ${output()}`);
+}
