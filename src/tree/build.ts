@@ -28,6 +28,7 @@ export function createNode(init: NodeInit): PackageNode {
     isWorkspace: init.isWorkspace ?? false,
     isLink: init.isLink ?? false,
     target: undefined,
+    isLinkTarget: false,
     dev: init.dev ?? false,
     optional: init.optional ?? false,
     inBundle: init.inBundle ?? false,
@@ -89,7 +90,9 @@ export function finishTree(
 ): DependencyTree {
   for (const [linkLocation, targetLocation] of linkTargets) {
     const link = nodes.get(linkLocation);
-    if (link) link.target = nodes.get(targetLocation);
+    const target = nodes.get(targetLocation);
+    if (link) link.target = target;
+    if (target) target.isLinkTarget = true;
   }
   for (const node of nodes.values()) {
     for (const edge of node.edgesOut.values()) {

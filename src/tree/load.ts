@@ -93,7 +93,7 @@ function parseJson(text: string, file: string): JsonRecord {
 function validateNames(tree: DependencyTree): void {
   const shape: Shape = new Shape(tree.sourceFile);
   for (const node of tree.nodes.values()) {
-    if (node.isRoot || !node.location.includes('node_modules/')) continue;
+    if (node.isRoot || node.isLinkTarget || !node.location.includes('node_modules/')) continue;
     shape.packageName(node.installName, `"${escapeText(node.location)}"`);
     if (node.name !== node.installName) shape.packageName(node.name, `"${escapeText(node.location)}".name`);
   }

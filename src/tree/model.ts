@@ -27,6 +27,8 @@ export interface PackageNode {
   /** A symlink (workspace or `file:` directory); `target` is the node it points to. */
   readonly isLink: boolean;
   target: PackageNode | undefined;
+  /** Some link points here: a local folder (workspace, `file:` directory), not an installed package. */
+  isLinkTarget: boolean;
   readonly dev: boolean;
   readonly optional: boolean;
   /** Shipped inside its parent's tarball (bundleDependencies): no resolved or integrity of its own. */

@@ -20,14 +20,18 @@ export function loadPackagesLockfile(
   for (const [location, value] of Object.entries(packages)) {
     const where = whereIs(location);
     const entry = shape.record(value, where);
-    if (location.includes('node_modules/')) shape.packageName(installNameOf(location), where);
-    else if (/[\u0000-\u001f\u007f-\u009f]/u.test(location)) shape.fail(`${where} is not a usable path`);
+    if (/[\u0000-\u001f\u007f-\u009f]/u.test(location)) shape.fail(`${where} is not a usable path`);
     if (shape.optionalBoolean(entry.link, `${where}.link`)) {
       const target = shape.optionalString(entry.resolved, `${where}.resolved`);
       if (target === undefined) shape.fail(`${where} is a link without "resolved"`);
       linkTargets.set(location, target);
     }
     entries.set(location, entry);
+  }
+  // Install locations end in a package name npm could write; link targets are folders and may be named anything.
+  const targets = new Set(linkTargets.values());
+  for (const location of entries.keys()) {
+    if (location.includes('node_modules/') && !targets.has(location)) shape.packageName(installNameOf(location), whereIs(location));
   }
   // Some writers leave out the root entry; package.json says the same.
   if (!entries.has('')) entries.set('', rootManifest);

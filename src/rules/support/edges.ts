@@ -19,4 +19,4 @@ export function* resolvedEdges(tree: DependencyTree): Generator<{ edge: Edge; no
  * local folders symlinks point at (`file:../lib`, which local-dependency judges).
  */
 export const isFetchedPackage = (node: PackageNode): boolean =>
-  !isProjectNode(node) && !node.isLink && node.location.includes('node_modules/');
+  !isProjectNode(node) && !node.isLink && !node.isLinkTarget && node.location.includes('node_modules/');

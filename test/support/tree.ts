@@ -1,0 +1,44 @@
+import { loadPackagesLockfile } from '../../src/tree/npm-lockfile.js';
+import type { DependencyTree } from '../../src/tree/model.js';
+import type { RegistrySettings, Rule, Severity } from '../../src/rules/types.js';
+
+export const REGISTRY = 'https://registry.example.test/';
+export const REGISTRIES: RegistrySettings = { registry: REGISTRY, scopes: new Map(), allowedHosts: [] };
+
+/** A registry tarball entry as npm writes it. */
+export function registryEntry(name: string, version: string, extra: Record<string, unknown> = {}) {
+  const base = name.slice(name.indexOf('/') + 1);
+  return {
+    version,
+    resolved: `${REGISTRY}${name}/-/${base}-${version}.tgz`,
+    integrity: `sha512-${Buffer.from(`${name}@${version}`).toString('base64')}`,
+    ...extra,
+  };
+}
+
+/** An in-memory lockfile v3 tree: `packages` as npm writes it, the root entry included or defaulted. */
+export function lockTree(packages: Record<string, unknown>, rootEntry: Record<string, unknown> = {}): DependencyTree {
+  return loadPackagesLockfile(
+    { lockfileVersion: 3, packages: { '': { name: 'app', version: '1.0.0', ...rootEntry }, ...packages } },
+    {},
+    { format: 'npm-lockfile-v3', sourceFile: 'package-lock.json', projectDir: '/project' },
+  );
+}
+
+export interface Expected {
+  location: string;
+  code: string;
+  severity: Severity;
+}
+
+/** Every finding of one rule, reduced to what a table test states, in a stable order. */
+export function findingsOf(rule: Rule, tree: DependencyTree, registries: RegistrySettings = REGISTRIES): Expected[] {
+  return rule
+    .check({ tree, registries })
+    .map((finding) => ({
+      location: finding.node.location,
+      code: finding.detail.code,
+      severity: finding.severity ?? rule.defaultSeverity,
+    }))
+    .sort((a, b) => a.location.localeCompare(b.location) || a.code.localeCompare(b.code));
+}
