@@ -20,7 +20,6 @@ interface ArboristNode {
   target: ArboristNode;
   dev: boolean;
   optional: boolean;
-  devOptional: boolean;
   inBundle: boolean;
   hasInstallScript: boolean;
   package: { scripts?: unknown };
@@ -54,12 +53,13 @@ export async function loadWithArborist(mode: 'lockfile' | 'node_modules', source
         installName: location === '' ? (node.packageName ?? '') : node.name,
         name: location === '' ? (node.packageName ?? '') : (node.packageName ?? node.name),
         version: node.isLink ? undefined : node.version || undefined,
-        resolved: node.resolved ?? undefined,
+        // A link's resolved is its target folder, as lockfiles write it (arborist says `file:../<path>`).
+        resolved: node.isLink ? node.target.location : (node.resolved ?? undefined),
         integrity: node.integrity ?? undefined,
         isLink: node.isLink,
         isWorkspace: node.isWorkspace,
         dev: node.dev,
-        optional: node.optional || node.devOptional,
+        optional: node.optional,
         inBundle: node.inBundle,
         scripts: mode === 'node_modules' && !node.isLink ? scriptsOf(node.package.scripts) : undefined,
         hasInstallScript: !node.isLink && node.hasInstallScript,
@@ -69,7 +69,9 @@ export async function loadWithArborist(mode: 'lockfile' | 'node_modules', source
   for (const [location, node] of tree.inventory) {
     const from = nodes.get(location)!;
     for (const edge of node.edgesOut.values()) {
-      from.edgesOut.set(edge.name, { name: edge.name, spec: edge.rawSpec, type: edge.type, from, to: undefined });
+      // Workspace edges carry an absolute path in arborist; the lockfile's relative form is the stable one.
+      const spec = edge.type === 'workspace' && edge.to ? `file:${edge.to.target.location}` : edge.rawSpec;
+      from.edgesOut.set(edge.name, { name: edge.name, spec, type: edge.type, from, to: undefined });
     }
   }
   return finishTree(nodes, linkTargets, source, (from, name) => {

@@ -42,6 +42,7 @@ export function loadPackagesLockfile(
     const topLevel = linkLocation.startsWith('node_modules/') && !linkLocation.includes('/node_modules/');
     if (topLevel && isWorkspaceGlob(target)) workspaces.set(target, installNameOf(linkLocation));
   }
+  const workspaceLinks = new Set([...linkTargets].filter(([, target]) => workspaces.has(target)).map(([link]) => link));
 
   const nodes = new Map<string, PackageNode>();
   for (const [location, entry] of entries) {
@@ -56,11 +57,9 @@ export function loadPackagesLockfile(
       resolved: shape.optionalString(entry.resolved, `${where}.resolved`),
       integrity: shape.optionalString(entry.integrity, `${where}.integrity`),
       isLink: linkTargets.has(location),
-      isWorkspace: workspaces.has(location),
+      isWorkspace: workspaces.has(location) || workspaceLinks.has(location),
       dev: shape.optionalBoolean(entry.dev, `${where}.dev`),
-      optional:
-        shape.optionalBoolean(entry.optional, `${where}.optional`) ||
-        shape.optionalBoolean(entry.devOptional, `${where}.devOptional`),
+      optional: shape.optionalBoolean(entry.optional, `${where}.optional`),
       inBundle: shape.optionalBoolean(entry.inBundle, `${where}.inBundle`),
       hasInstallScript: shape.optionalBoolean(entry.hasInstallScript, `${where}.hasInstallScript`),
     });

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { diskFiles } from '../../src/tree/files.js';
+import { loadProject } from '../../src/tree/load.js';
+import { FIXTURES } from '../support/paths.js';
+
+async function failure(name: string, nodeModules = false): Promise<string> {
+  const dir = join(FIXTURES, 'bad', name);
+  try {
+    await loadProject(diskFiles(dir), { nodeModules });
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    const { file, message } = error as InputError;
+    return `${file ? `${file}: ` : ''}${message}`.replaceAll(dir, '<dir>');
+  }
+  throw new Error(`${name} loaded without an error`);
+}
+
+describe('bad input is one clear InputError naming the file', () => {
+  it.each([
+    ['truncated', /^package-lock\.json: is not valid JSON \(.+\)$/],
+    ['empty', /^package-lock\.json: is empty$/],
+    ['not-object', /^package-lock\.json: must hold a JSON object$/],
+    ['unknown-version', /^package-lock\.json: has lockfileVersion 99; depwarden reads versions 1, 2 and 3$/],
+    ['packages-not-object', /^package-lock\.json: "packages" must be an object, found a string$/],
+    ['wrong-type', /^package-lock\.json: "packages"\["node_modules\/a"\]\.version must be a string, found a number$/],
+    ['out-of-sync', /^package-lock\.json: is out of sync with package\.json: "a" is "\^2\.0\.0" in package\.json but "\^1\.0\.0" in the lockfile; run `npm install` to update it$/],
+    ['v1-unlocked', /^package-lock\.json: is out of sync with package\.json: "b" is declared but no package for it is locked/],
+    ['v1-wrong-version', /^package-lock\.json: is out of sync with package\.json: "a" wants "\^2\.0\.0" but 1\.0\.0 is locked/],
+    ['bad-package-json', /^package\.json: is not valid JSON/],
+    ['no-lockfile', /^no package-lock\.json or npm-shrinkwrap\.json in <dir>: run `npm install --package-lock-only`, or use --node-modules$/],
+    ['yarn', /^yarn\.lock is not supported yet/],
+  ])('%s', async (name, expected) => {
+    expect(await failure(name)).toMatch(expected);
+  });
+
+  it('a name with terminal control characters is refused, and shown escaped', async () => {
+    const message = await failure('hostile-name');
+    expect(message).toContain('\\x1b]8;;http://evil\\x07x');
+    expect(message).toMatch(/is not a usable path/);
+    expect(message).not.toMatch(/[\u0000-\u001f]/);
+  });
+
+  it('__proto__ is refused as a package name, and pollutes nothing', async () => {
+    expect(await failure('proto-name')).toMatch(/"__proto__" that npm would refuse \(name cannot start with an underscore\)/);
+    expect(({} as Record<string, unknown>).version).toBeUndefined();
+  });
+
+  it('--node-modules without node_modules says so', async () => {
+    expect(await failure('no-lockfile', true)).toMatch(/^no node_modules in <dir>: install first/);
+  });
+});
