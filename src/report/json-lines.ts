@@ -36,6 +36,7 @@ export function objectKeyLines(text: string): Map<string, number> {
     } else if (char === '{' || char === '[') {
       stack.push({ object: char === '{', keyed: false });
     } else if (char === '}' || char === ']') {
+      endMember(stack, path); // the closing object's last member has no comma after it
       stack.pop();
       endMember(stack, path);
     } else if (char === ',') {

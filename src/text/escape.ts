@@ -12,7 +12,10 @@ export function escapeText(text: string): string {
   });
 }
 
-/** JSON.stringify leaves C1 controls and bidi overrides raw; escape them as \uNNNN so the JSON stays valid. */
+// JSON.stringify already escapes C0 controls inside strings; the newlines it indents with must stay.
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
+/** JSON.stringify leaves DEL, C1 controls and bidi overrides raw; escape them as \uNNNN so the JSON stays valid. */
 export function escapeJsonText(json: string): string {
-  return json.replace(UNSAFE, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  return json.replace(UNSAFE_IN_JSON, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }

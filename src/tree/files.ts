@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
 /** How loaders read project files: relative paths in, text out, undefined when the file does not exist. */
@@ -13,7 +13,7 @@ export function diskFiles(dir: string): FileSource {
     dir,
     readText(relativePath) {
       try {
-        return readFileSync(join(dir, relativePath), 'utf8');
+        return readFileSync(resolve(dir, relativePath), 'utf8');
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { objectKeyLines } from '../../src/report/json-lines.js';
+
+describe('objectKeyLines', () => {
+  it('records the line of every object-valued key by its path, nested and escaped', () => {
+    const text = [
+      '{',
+      '  "name": "x", "n": 1, "list": [1, {"inner": {}}],',
+      '  "packages": {',
+      '    "": { "version": "1" },',
+      '    "node_modules/@s/a": {',
+      '      "deps": { "q\\"uote": "1" }',
+      '    },',
+      '    "a:b,c{": {}',
+      '  }',
+      '}',
+    ].join('\n');
+    expect(Object.fromEntries(objectKeyLines(text))).toEqual({
+      packages: 3,
+      'packages/': 4,
+      'packages/node_modules~1@s~1a': 5,
+      'packages/node_modules~1@s~1a/deps': 6,
+      'packages/a:b,c{': 8,
+      'list/inner': 2,
+    });
+  });
+});

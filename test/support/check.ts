@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import { check } from '../../src/check.js';
+import { TOOL } from '../../src/cli/tool.js';
+import type { ReportInput } from '../../src/report/types.js';
+import { diskFiles } from '../../src/tree/files.js';
+import { packageCount } from '../../src/tree/paths.js';
+import { FIXTURES } from './paths.js';
+import { REGISTRY } from './tree.js';
+
+/** npm configuration of nobody: only the defaults and the given registry apply. */
+export const ISOLATED_ENV = { PATH: process.env.PATH, npm_config_userconfig: '/nonexistent/user-npmrc', npm_config_globalconfig: '/nonexistent/global-npmrc' };
+
+/** Runs check on a fixture project and shapes the result the way the CLI hands it to a renderer. */
+export async function fixtureReport(name: string): Promise<ReportInput> {
+  const outcome = await check({ files: diskFiles(join(FIXTURES, name)), nodeModules: false, env: ISOLATED_ENV, registry: REGISTRY });
+  const { tree, lockfileText } = outcome.project;
+  return {
+    result: outcome.result,
+    failing: outcome.failing,
+    failOn: outcome.failOn,
+    rules: outcome.rules,
+    source: { file: tree.sourceFile, uri: `${name}/${tree.sourceFile}`, format: tree.format, packages: packageCount(tree), text: lockfileText },
+    tool: { ...TOOL, version: '0.0.0-test' },
+  };
+}
