@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/report/json.js';
 import { renderSarif } from '../../src/report/sarif.js';
@@ -39,7 +39,7 @@ describe('renderers of the risky fixture', () => {
   it('sarif: valid SARIF 2.1.0, each result at its lockfile line', async () => {
     const input = await fixtureReport('risky/app');
     const sarif = JSON.parse(renderSarif(input));
-    const validate = new Ajv({ strict: false, validateFormats: false, unicodeRegExp: false }).compile(SARIF_SCHEMA);
+    const validate = new AjvDraft04.default({ strict: false, validateFormats: false, unicodeRegExp: false }).compile(SARIF_SCHEMA);
     const valid = validate(sarif);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// `npm run bench`: wall-clock and memory figures of depwarden against its peers, on the committed ~2,000-package
+// lockfile of popular packages (test/fixtures/popular-app). Prints a table; exits 1 when a target is missed.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PROJECT = join(ROOT, 'test', 'fixtures', 'popular-app');
+const LOCKFILE = join(PROJECT, 'package-lock.json');
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const ISOLATED = { ...process.env, npm_config_userconfig: '/nonexistent/user', npm_config_globalconfig: '/nonexistent/global' };
+
+/** Median wall time (ms) and peak RSS (MiB) of a command over RUNS runs, after one warm-up run. */
+function measure(args) {
+  const times = [];
+  let peak = 0;
+  for (let run = 0; run <= RUNS; run++) {
+    const started = process.hrtime.bigint();
+    const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { env: ISOLATED, encoding: 'utf8' });
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+    if (result.error) throw result.error;
+    if (run === 0) continue;
+    times.push(elapsed);
+    peak = Math.max(peak, Number(result.stderr.trim().split('\n').at(-1)) / 1024);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)], mib: peak };
+}
+
+const packages = Object.keys(JSON.parse(readFileSync(LOCKFILE, 'utf8')).packages).length - 1;
+const rows = [
+  ['node -e 0 (process start)', ['-e', '0']],
+  ['node: read + JSON.parse of the lockfile', ['-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(LOCKFILE)}, 'utf8'))`]],
+  [
+    'lockfile-lint --type npm --validate-https --validate-package-names --validate-integrity',
+    [join(ROOT, 'node_modules/lockfile-lint/bin/lockfile-lint.js'), '--path', LOCKFILE, '--type', 'npm', '--validate-https', '--validate-package-names', '--validate-integrity', '--allowed-hosts', 'registry.example.test'],
+  ],
+  ['depwarden check --offline (text)', [join(ROOT, 'bin/depwarden.js'), 'check', PROJECT, '--offline', '--registry', 'https://registry.example.test/']],
+  ['depwarden check --offline --format sarif', [join(ROOT, 'bin/depwarden.js'), 'check', PROJECT, '--offline', '--registry', 'https://registry.example.test/', '--format', 'sarif']],
+].map(([label, args]) => ({ label, ...measure(args) }));
+
+console.log(`depwarden bench: ${packages} packages (test/fixtures/popular-app), median of ${RUNS} runs, Node ${process.version}\n`);
+const width = Math.max(...rows.map((row) => row.label.length));
+for (const row of rows) console.log(`${row.label.padEnd(width)}  ${row.ms.toFixed(0).padStart(5)} ms  ${row.mib.toFixed(0).padStart(4)} MiB`);
+
+const lint = rows[2].ms;
+const check = rows[3].ms;
+const ok = check <= lint;
+console.log(`\ntarget: depwarden check <= lockfile-lint wall clock: ${check.toFixed(0)} ms vs ${lint.toFixed(0)} ms: ${ok ? 'met' : 'MISSED'}`);
+process.exitCode = ok ? 0 : 1;

@@ -1,0 +1,14 @@
+/** depwarden as a library: the same check the CLI runs, and the pieces to build on it. */
+export { check, type CheckOptions, type CheckResult } from './check.js';
+export { InputError } from './errors.js';
+export { parsePolicy, DEFAULT_POLICY, type Policy, type AllowEntry } from './config/policy.js';
+export { RULES } from './rules/index.js';
+export { runRules, failingFindings, type Finding, type PackageRef, type RunResult } from './rules/run.js';
+export { SEVERITIES, type Severity, type Rule, type RuleContext, type FindingDetail } from './rules/types.js';
+export { renderText } from './report/text.js';
+export { renderJson } from './report/json.js';
+export { renderSarif } from './report/sarif.js';
+export { formatMessage } from './report/messages.js';
+export { diskFiles, type FileSource } from './tree/files.js';
+export { loadProject } from './tree/load.js';
+export type { DependencyTree, PackageNode, Edge } from './tree/model.js';
