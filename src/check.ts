@@ -1,5 +1,6 @@
 import { loadPolicy } from './config/load.js';
 import type { Policy } from './config/policy.js';
+import { loadNameIndex } from './popularity/load.js';
 import { loadNpmSettings } from './registry/npm-config.js';
 import { RULES, RULE_IDS } from './rules/index.js';
 import { failingFindings, runRules, type Finding, type RunResult } from './rules/run.js';
@@ -33,7 +34,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const policy = loadPolicy(options.files, RULE_IDS, options.config);
   const project = await loadProject(options.files, { nodeModules: options.nodeModules });
   const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);
-  const result = runRules(RULES, { tree: project.tree, registries: { ...npm, allowedHosts: policy.allowedHosts } }, policy);
+  const names = loadNameIndex();
+  const result = runRules(RULES, { tree: project.tree, registries: { ...npm, allowedHosts: policy.allowedHosts }, names }, policy);
   const failOn = options.failOn ?? policy.failOn;
   return { project, policy, rules: RULES, result, failOn, failing: failingFindings(result.findings, failOn) };
 }

@@ -1,4 +1,5 @@
 import type { Finding } from '../rules/run.js';
+import type { NearMissFamily } from '../popularity/relate.js';
 import type { Declarer, FindingDetail, GitPin } from '../rules/types.js';
 
 /** The one place a finding's typed facts become a sentence. Unescaped: each renderer escapes for its medium. */
@@ -28,8 +29,34 @@ export function formatMessage(detail: FindingDetail): string {
       return `the lockfile entry's tarball URL fetches ${detail.urlName}${detail.urlVersion ? `@${detail.urlVersion}` : ''} instead: ${detail.resolved}`;
     case 'unparsable-resolved':
       return `its resolved "${detail.resolved}" does not parse as a URL, so what npm would fetch is unknown`;
+    case 'near-miss-name': {
+      const own = detail.downloads === undefined ? `fewer than ${compact(detail.popularMin)}` : compact(detail.downloads);
+      return `looks like "${detail.target}" (${compact(detail.targetDownloads)} downloads/month) with ${FAMILY_TEXT[detail.family]}; this name has ${own} downloads/month`;
+    }
+    case 'unregistered-name':
+      return `${declarer(detail.declaredBy)} depends on a name the public registry did not know on ${detail.countsDate}: anyone can register it (a hallucinated or removed name), unless it is private or newer`;
   }
 }
+
+const FAMILY_TEXT: Record<NearMissFamily, string> = {
+  transposition: 'two letters swapped',
+  'keyboard-slip': 'a neighbouring key pressed',
+  substitution: 'one letter changed',
+  confusable: 'look-alike characters',
+  insertion: 'one letter added',
+  'repeated-character': 'a letter repeated',
+  deletion: 'one letter dropped',
+  delimiter: 'its separators changed',
+  'word-order': 'its words reordered',
+  affix: 'a prefix or suffix added',
+  'version-suffix': 'a version number appended',
+  scope: 'another scope',
+  'plugin-shorthand': "a plugin's name shortened",
+  'edit-distance-2': 'two letters changed',
+};
+
+const COMPACT = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+const compact = (count: number): string => COMPACT.format(count);
 
 /** What to do about it, in one line. */
 export function formatHint(detail: FindingDetail): string {
@@ -52,6 +79,10 @@ export function formatHint(detail: FindingDetail): string {
     case 'resolved-mismatch':
     case 'unparsable-resolved':
       return 'do not install: restore the lockfile from a trusted revision and regenerate it';
+    case 'near-miss-name':
+      return `if you meant "${detail.target}", depend on that; if this is the package you want, allow it in the policy with a reason`;
+    case 'unregistered-name':
+      return 'check the spelling and where the name came from; give private packages a scope; allow it in the policy if it is yours';
   }
 }
 

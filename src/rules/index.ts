@@ -4,14 +4,18 @@ import { gitDependency } from './git-dependency.js';
 import { insecureProtocol } from './insecure-protocol.js';
 import { localDependency } from './local-dependency.js';
 import { missingIntegrity } from './missing-integrity.js';
+import { nearMissName } from './near-miss-name.js';
 import { resolvedMismatch } from './resolved-mismatch.js';
 import type { Rule } from './types.js';
+import { unregisteredName } from './unregistered-name.js';
 import { urlDependency } from './url-dependency.js';
 import { weakIntegrity } from './weak-integrity.js';
 
 /** Every rule, in the order their findings are listed at equal severity. The id is the file name. */
 export const RULES: readonly Rule[] = [
   urlDependency,
+  nearMissName,
+  unregisteredName,
   gitDependency,
   localDependency,
   aliasDependency,

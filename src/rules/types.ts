@@ -1,3 +1,5 @@
+import type { NearMissFamily } from '../popularity/relate.js';
+import type { NameIndex } from '../popularity/index.js';
 import type { DependencyTree, Edge, PackageNode } from '../tree/model.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
@@ -18,6 +20,8 @@ export interface RegistrySettings {
 export interface RuleContext {
   readonly tree: DependencyTree;
   readonly registries: RegistrySettings;
+  /** Offline knowledge of npm names: popularity, near-miss targets, the record of registered names. */
+  readonly names: NameIndex;
 }
 
 /** Who declared a dependency: a package in the tree, or the project / a workspace itself. */
@@ -38,7 +42,17 @@ export type FindingDetail =
   | { code: 'missing-integrity'; resolved: string | undefined; unparsable: string | undefined }
   | { code: 'weak-integrity'; algorithms: readonly string[] }
   | { code: 'resolved-mismatch'; resolved: string; urlName: string; urlVersion: string }
-  | { code: 'unparsable-resolved'; resolved: string };
+  | { code: 'unparsable-resolved'; resolved: string }
+  | {
+      code: 'near-miss-name';
+      target: string;
+      family: NearMissFamily;
+      /** undefined: below the popularity index's cut-off (`popularMin`). */
+      downloads: number | undefined;
+      popularMin: number;
+      targetDownloads: number;
+    }
+  | { code: 'unregistered-name'; countsDate: string; declaredBy: Declarer };
 
 export type FindingCode = FindingDetail['code'];
 

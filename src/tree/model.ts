@@ -41,7 +41,8 @@ export interface PackageNode {
   readonly edgesIn: Edge[];
 }
 
-export type TreeFormat = 'npm-lockfile-v1' | 'npm-lockfile-v2' | 'npm-lockfile-v3' | 'node-modules';
+/** `names`: a list of names to vet, declared by the root and resolved to nothing yet. */
+export type TreeFormat = 'npm-lockfile-v1' | 'npm-lockfile-v2' | 'npm-lockfile-v3' | 'node-modules' | 'names';
 
 export interface DependencyTree {
   readonly root: PackageNode;

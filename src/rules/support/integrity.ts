@@ -6,11 +6,12 @@ import type { DependencyTree, PackageNode } from '../types.js';
 /**
  * Whether a node's bytes should be pinned by an integrity hash: tarballs (registry, URL, file:) yes; git
  * checkouts, links and bundled packages have none by design. With no `resolved`, a lockfile entry is a
- * registry tarball; an installed tree that does not record it is unknown, not missing.
+ * registry tarball; an installed tree that does not record it is unknown, not missing; a name to vet has
+ * resolved to nothing yet.
  */
 export function needsIntegrity(tree: DependencyTree, node: PackageNode): boolean {
   if (!isFetchedPackage(node) || node.inBundle) return false;
-  if (node.resolved === undefined) return tree.format !== 'node-modules';
+  if (node.resolved === undefined) return tree.format.startsWith('npm-lockfile');
   const kind = classifyResolved(node.resolved);
   return kind === 'tarball-url' || kind === 'file' || kind === 'unparsable';
 }

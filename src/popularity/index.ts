@@ -1,0 +1,47 @@
+import type { BloomFilter, NearMissTable, PopularityTable } from './tables.js';
+
+/** What `data/meta.json` records about the data files and how they were cut. */
+export interface PopularityMeta {
+  readonly source: string;
+  readonly sourceVersion: string;
+  /** When the download counts were taken (from the source package's version), YYYY-MM-DD. */
+  readonly countsDate: string;
+  readonly registeredNames: number;
+  /** Names with at least this many monthly downloads are listed with their counts. */
+  readonly popularMin: number;
+  /** Names with at least this many monthly downloads are near-miss targets. */
+  readonly targetMin: number;
+  readonly bloom: { readonly bits: number; readonly hashes: number; readonly falsePositiveRate: number };
+}
+
+/**
+ * Offline knowledge of npm names: monthly downloads of the popular ones, the near-miss key table over the
+ * targets, and a record of every registered name.
+ */
+export class NameIndex {
+  constructor(
+    private readonly popularity: PopularityTable,
+    private readonly table: NearMissTable,
+    private readonly registered: BloomFilter,
+    readonly meta: PopularityMeta,
+  ) {}
+
+  /** Monthly downloads, when the name is popular enough to be listed (at least meta.popularMin). */
+  downloads(name: string): number | undefined {
+    const rank = this.popularity.rankOf(name);
+    return rank === -1 ? undefined : this.popularity.downloadsAt(rank);
+  }
+
+  /** False means certainly not registered when the data was taken; true may be wrong at bloom.falsePositiveRate. */
+  isRegistered(name: string): boolean {
+    return this.registered.has(name);
+  }
+
+  /** Popular names (near-miss targets) that share a look-up key with `name`, with their downloads. */
+  lookalikeTargets(name: string): { name: string; downloads: number }[] {
+    return [...this.table.candidatesFor(name)].map((rank) => ({
+      name: this.popularity.targetName(rank),
+      downloads: this.popularity.downloadsAt(rank),
+    }));
+  }
+}

@@ -1,0 +1,54 @@
+import type { NameIndex } from './index.js';
+import { relate, type NearMissFamily } from './relate.js';
+
+export interface NearMiss {
+  readonly name: string;
+  readonly target: string;
+  readonly family: NearMissFamily;
+  /** undefined: fewer than the index's popularMin downloads a month. */
+  readonly downloads: number | undefined;
+  readonly targetDownloads: number;
+  readonly severity: 'high' | 'medium' | 'low';
+}
+
+/** A name with this many monthly downloads is an established package, not a squat, whatever it resembles. */
+export const ESTABLISHED_DOWNLOADS = 100_000;
+/** The imitated package must be this many times as popular as the candidate. */
+export const POPULARITY_RATIO = 100;
+/**
+ * Families that also join legitimate sibling packages (`tryer`/`tryor`, `x`/`x-cli`): worth a look, not an
+ * alarm. A plain one-letter change is common between unrelated names; it needs a very popular target.
+ */
+const WEAKER: ReadonlySet<NearMissFamily> = new Set(['scope', 'affix', 'edit-distance-2', 'plugin-shorthand', 'substitution']);
+const VERY_POPULAR = 10_000_000;
+/** One edit from a two- or three-letter name is half of npm; only structural families apply to them. */
+const EDIT_FAMILIES: ReadonlySet<NearMissFamily> = new Set(['transposition', 'keyboard-slip', 'substitution', 'insertion', 'repeated-character', 'deletion']);
+const MIN_EDIT_LENGTH = 4;
+
+/**
+ * The most popular package that `name` imitates, when the imitation is likely deliberate: the target is far
+ * more popular than the candidate, and the candidate is not an established package itself.
+ */
+export function findNearMiss(name: string, index: NameIndex): NearMiss | undefined {
+  const downloads = index.downloads(name);
+  if (downloads !== undefined && downloads >= ESTABLISHED_DOWNLOADS) return undefined;
+  let best: NearMiss | undefined;
+  for (const { name: target, downloads: targetDownloads } of index.lookalikeTargets(name)) {
+    if (best && targetDownloads <= best.targetDownloads) continue;
+    if (targetDownloads < POPULARITY_RATIO * (downloads ?? 0)) continue;
+    const family = relate(name, target);
+    if (family === undefined) continue;
+    if (EDIT_FAMILIES.has(family) && bareLength(name) < MIN_EDIT_LENGTH) continue;
+    best = { name, target, family, downloads, targetDownloads, severity: severityOf(family, downloads, targetDownloads) };
+  }
+  return best;
+}
+
+/** High for a strong imitation by a name nobody uses; a step lower for each reason to doubt it. */
+function severityOf(family: NearMissFamily, downloads: number | undefined, targetDownloads: number): NearMiss['severity'] {
+  const unknown = downloads === undefined;
+  if (!WEAKER.has(family)) return unknown ? 'high' : 'medium';
+  return unknown && (family !== 'substitution' || targetDownloads >= VERY_POPULAR) ? 'medium' : 'low';
+}
+
+const bareLength = (name: string): number => (name.startsWith('@') ? name.length - name.indexOf('/') - 1 : name.length);

@@ -1,0 +1,80 @@
+import { pluginRemainder, pluginShortForms, skeleton, sortedWords, strippedForms } from './keys.js';
+import { editDistance } from '../text/distance.js';
+
+/** How a candidate name imitates a popular one. */
+export type NearMissFamily =
+  | 'transposition'
+  | 'keyboard-slip'
+  | 'substitution'
+  | 'confusable'
+  | 'insertion'
+  | 'repeated-character'
+  | 'deletion'
+  | 'delimiter'
+  | 'word-order'
+  | 'affix'
+  | 'version-suffix'
+  | 'scope'
+  | 'plugin-shorthand'
+  | 'edit-distance-2';
+
+const KEYBOARD_ROWS = ['1234567890-', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+const KEY_POSITION = new Map<string, [number, number]>();
+KEYBOARD_ROWS.forEach((row, y) => [...row].forEach((char, x) => KEY_POSITION.set(char, [x + y * 0.5, y])));
+
+const DELIMITERS = /[-_.@/]/g;
+/** Long names are mistyped twice as easily; short ones are one edit from many legitimate names. */
+const DISTANCE_2_MIN_LENGTH = 10;
+
+const bare = (name: string): string => (name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name);
+const scopeOf = (name: string): string => (name.startsWith('@') ? name.slice(0, name.indexOf('/')) : '');
+
+/** The family by which `candidate` imitates `target`, or undefined when they are merely different names. */
+export function relate(candidate: string, target: string): NearMissFamily | undefined {
+  if (candidate === target) return undefined;
+  const [candidateScope, targetScope] = [scopeOf(candidate), scopeOf(target)];
+  const misspeltScope = candidateScope !== '' && targetScope !== '' && editDistance(candidateScope, targetScope, 1) <= 1;
+  if (bare(candidate) === bare(target) && candidateScope !== targetScope && !misspeltScope) {
+    // `@types/x` beside `x` is DefinitelyTyped's own convention; a misspelt scope is not.
+    const typesConvention = (candidateScope === '@types' && !targetScope) || (targetScope === '@types' && !candidateScope);
+    return typesConvention ? undefined : 'scope';
+  }
+  if (candidate.replace(DELIMITERS, '') === target.replace(DELIMITERS, '')) return 'delimiter';
+  const words = sortedWords(candidate);
+  if (words !== undefined && words === sortedWords(target)) return 'word-order';
+  if (/\d$/.test(candidate) && candidate.replace(/[-_.]?v?\d+$/, '') === target) return 'version-suffix';
+  const distance = editDistance(candidate, target, 2);
+  if (distance === 1) return singleEdit(candidate, target);
+  if (skeleton(candidate) === skeleton(target)) {
+    return candidate.replace(/(.)\1+/g, '$1') === target.replace(/(.)\1+/g, '$1') ? 'repeated-character' : 'confusable';
+  }
+  if (strippedForms(candidate).includes(target)) return 'affix';
+  const remainder = pluginRemainder(target);
+  if (remainder !== undefined && pluginShortForms(candidate).includes(remainder)) return 'plugin-shorthand';
+  if (distance === 2 && target.length >= DISTANCE_2_MIN_LENGTH) return 'edit-distance-2';
+  return undefined;
+}
+
+function singleEdit(candidate: string, target: string): NearMissFamily {
+  if (candidate.length === target.length) {
+    const at = [...candidate].findIndex((char, index) => char !== target[index]);
+    if (candidate[at + 1] === target[at] && candidate[at] === target[at + 1]) return 'transposition';
+    const typed = candidate[at]!;
+    const meant = target[at]!;
+    if (skeleton(typed) === skeleton(meant)) return 'confusable';
+    return adjacentKeys(typed, meant) ? 'keyboard-slip' : 'substitution';
+  }
+  if (candidate.length > target.length) {
+    const at = [...target].findIndex((char, index) => char !== candidate[index]);
+    const index = at === -1 ? target.length : at;
+    return candidate[index] === candidate[index - 1] || candidate[index] === candidate[index + 1] ? 'repeated-character' : 'insertion';
+  }
+  return 'deletion';
+}
+
+function adjacentKeys(a: string, b: string): boolean {
+  const first = KEY_POSITION.get(a);
+  const second = KEY_POSITION.get(b);
+  if (!first || !second) return false;
+  return Math.abs(first[1] - second[1]) <= 1 && Math.abs(first[0] - second[0]) <= 1;
+}
