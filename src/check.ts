@@ -7,10 +7,12 @@ import { failingFindings, runRules, type Finding, type RunResult } from './rules
 import type { Rule, Severity } from './rules/types.js';
 import type { FileSource } from './tree/files.js';
 import { loadProject, type LoadedProject } from './tree/load.js';
+import type { DependencyTree } from './tree/model.js';
+import { treeFromNames, type NameArgument } from './tree/names.js';
 
-export interface CheckOptions {
+export interface AnalyzeOptions {
+  /** The project folder: its policy and its npm configuration apply. */
   readonly files: FileSource;
-  readonly nodeModules: boolean;
   readonly env: NodeJS.ProcessEnv;
   /** Overrides npm's configured registry. */
   readonly registry?: string | undefined;
@@ -20,8 +22,12 @@ export interface CheckOptions {
   readonly config?: { files: FileSource; path: string } | undefined;
 }
 
-export interface CheckResult {
-  readonly project: LoadedProject;
+export interface CheckOptions extends AnalyzeOptions {
+  readonly nodeModules: boolean;
+}
+
+export interface Analysis {
+  readonly tree: DependencyTree;
   readonly policy: Policy;
   readonly rules: readonly Rule[];
   readonly result: RunResult;
@@ -29,13 +35,27 @@ export interface CheckResult {
   readonly failing: readonly Finding[];
 }
 
-/** `depwarden check`: load the tree, read npm's registry settings and the policy, run every rule. */
+export interface CheckResult extends Analysis {
+  readonly project: LoadedProject;
+}
+
+/** `depwarden check`: load the project's tree and run every rule on it. */
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const policy = loadPolicy(options.files, RULE_IDS, options.config);
   const project = await loadProject(options.files, { nodeModules: options.nodeModules });
+  return { ...(await analyze(project.tree, policy, options)), project };
+}
+
+/** `depwarden vet`: the same rules on names not installed yet. */
+export async function vet(names: readonly NameArgument[], options: AnalyzeOptions & { sourceFile: string }): Promise<Analysis> {
+  const policy = loadPolicy(options.files, RULE_IDS, options.config);
+  return analyze(treeFromNames(names, { sourceFile: options.sourceFile, projectDir: options.files.dir }), policy, options);
+}
+
+async function analyze(tree: DependencyTree, policy: Policy, options: AnalyzeOptions): Promise<Analysis> {
   const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);
-  const names = loadNameIndex();
-  const result = runRules(RULES, { tree: project.tree, registries: { ...npm, allowedHosts: policy.allowedHosts }, names }, policy);
+  const context = { tree, registries: { ...npm, allowedHosts: policy.allowedHosts }, names: loadNameIndex() };
+  const result = runRules(RULES, context, policy);
   const failOn = options.failOn ?? policy.failOn;
-  return { project, policy, rules: RULES, result, failOn, failing: failingFindings(result.findings, failOn) };
+  return { tree, policy, rules: RULES, result, failOn, failing: failingFindings(result.findings, failOn) };
 }

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { CHECK_HELP, runCheck } from './check.js';
 import { EXIT, type CliIo } from './io.js';
 import { TOOL } from './tool.js';
+import { VET_HELP, runVet } from './vet.js';
 import { isInputError } from '../errors.js';
 import { escapeText } from '../text/escape.js';
 
@@ -10,6 +12,7 @@ Stops malicious npm dependencies before they run.
 
 Commands:
   check [dir]    check the project's lockfile (or node_modules) for dangerous dependencies
+  vet <name>...  check package names before installing them (typo-, slop-squats, unregistered names)
 
 Exit codes: 0 clean, 1 findings at or above the failing severity, 2 usage or input error,
 3 internal error (a bug: please report it).
@@ -19,6 +22,7 @@ Run 'depwarden <command> --help' for a command's options.
 
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
   check: { run: runCheck, help: CHECK_HELP },
+  vet: { run: (argv, io) => runVet(argv, io, () => readFileSync(0, 'utf8')), help: VET_HELP },
 };
 
 /** The one way in. Returns the exit code; only bin/ sets it on the process. */

@@ -41,10 +41,16 @@ const CONFUSABLE: Readonly<Record<string, string>> = {
 
 /** The name with delimiters dropped, confusable characters unified (rn -> m, vv -> w) and repeated letters collapsed. */
 export function skeleton(name: string): string {
-  let text = name.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(DELIMITERS, '');
-  text = text.replace(/rn/g, 'm').replace(/vv/g, 'w');
-  text = [...text].map((char) => CONFUSABLE[char] ?? char).join('');
-  return text.replace(/(.)\1+/g, '$1');
+  let text = name.toLowerCase();
+  // Names are ASCII almost always; only text with other characters needs Unicode folding.
+  if (!/^[\x00-\x7f]*$/.test(text)) text = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  text = text.replace(DELIMITERS, '').replace(/rn/g, 'm').replace(/vv/g, 'w');
+  let folded = '';
+  for (const char of text) {
+    const mapped = CONFUSABLE[char] ?? char;
+    if (mapped !== folded[folded.length - 1]) folded += mapped;
+  }
+  return folded;
 }
 
 /** The words of a name in sorted order ('env-cross' -> 'cross env'), when it has more than one. */
@@ -83,10 +89,25 @@ export function targetKeys(name: string): Set<string> {
   return keys;
 }
 
+/** Scrambled letters ('rceat', 'degbu'): the same letters in another order, delimiters aside. */
+export function anagramKey(name: string): string | undefined {
+  const letters = name.toLowerCase().replace(DELIMITERS, '');
+  if (letters.length < ANAGRAM_MIN_LENGTH) return undefined;
+  const codes = new Uint16Array(letters.length);
+  for (let index = 0; index < letters.length; index++) codes[index] = letters.charCodeAt(index);
+  return String.fromCharCode(...codes.sort());
+}
+export const ANAGRAM_MIN_LENGTH = 5;
+/** Deleting one letter of a very long name rarely makes a squat; skipping them keeps the table small. */
+const MAX_DELETION_LENGTH = 32;
+
 function baseKeys(name: string): Set<string> {
-  const keys = new Set<string>([name, ...deletions(name), `~${skeleton(name)}`]);
+  const keys = new Set<string>([name, `~${skeleton(name)}`]);
+  if (name.length <= MAX_DELETION_LENGTH) for (const variant of deletions(name)) keys.add(variant);
   const words = sortedWords(name);
   if (words) keys.add(`=${words}`);
+  const anagram = anagramKey(name);
+  if (anagram) keys.add(`#${anagram}`);
   return keys;
 }
 
@@ -114,10 +135,72 @@ export function strippedForms(name: string): string[] {
   return [...forms];
 }
 
+/** Everything the search derives from one name, computed once: targets recur across look-ups. */
+export interface NameFacts {
+  /** The name without delimiters ('cross-env' -> 'crossenv'). */
+  readonly undelimited: string;
+  readonly skeleton: string;
+  readonly words: string | undefined;
+  readonly anagram: string | undefined;
+  readonly stripped: readonly string[];
+  readonly pluginForms: readonly string[];
+  readonly pluginRemainder: string | undefined;
+}
+
+const FACTS = new Map<string, NameFacts>();
+const FACTS_LIMIT = 50_000;
+
+export function factsOf(name: string): NameFacts {
+  let facts = FACTS.get(name);
+  if (!facts) {
+    if (FACTS.size >= FACTS_LIMIT) FACTS.clear();
+    facts = {
+      undelimited: name.replace(DELIMITERS, ''),
+      skeleton: skeleton(name),
+      words: sortedWords(name),
+      anagram: anagramKey(name),
+      stripped: strippedForms(name),
+      pluginForms: pluginShortForms(name),
+      pluginRemainder: pluginRemainder(name),
+    };
+    FACTS.set(name, facts);
+  }
+  return facts;
+}
+
 /** Keys a candidate is looked up under. */
 export function candidateKeys(name: string): string[] {
   const keys = [...baseKeys(name)];
   for (const form of strippedForms(name)) keys.push(form);
   for (const form of pluginShortForms(name)) keys.push(`+${form}`);
   return keys;
+}
+
+/**
+ * The hashes of `candidateKeys(name)`, computed without building the deletion strings: FNV-1a is sequential,
+ * so each deletion's hash continues the shared prefix's hash over the rest. The look-up hot path.
+ */
+let prefixBuffer = new Uint32Array(64);
+
+export function candidateHashes(name: string): number[] {
+  const hashes: number[] = [];
+  if (prefixBuffer.length <= name.length) prefixBuffer = new Uint32Array(name.length * 2 + 1);
+  const prefix = prefixBuffer;
+  prefix[0] = 0x811c9dc5;
+  for (let index = 0; index < name.length; index++) prefix[index + 1] = Math.imul(prefix[index]! ^ name.charCodeAt(index), 0x01000193) >>> 0;
+  hashes.push(prefix[name.length]!);
+  if (name.length <= MAX_DELETION_LENGTH) {
+    for (let skip = 0; skip < name.length; skip++) {
+      let hash = prefix[skip]!;
+      for (let index = skip + 1; index < name.length; index++) hash = Math.imul(hash ^ name.charCodeAt(index), 0x01000193);
+      hashes.push(hash >>> 0);
+    }
+  }
+  const facts = factsOf(name);
+  hashes.push(hash32(`~${facts.skeleton}`));
+  if (facts.words) hashes.push(hash32(`=${facts.words}`));
+  if (facts.anagram) hashes.push(hash32(`#${facts.anagram}`));
+  for (const form of facts.stripped) hashes.push(hash32(form));
+  for (const form of facts.pluginForms) hashes.push(hash32(`+${form}`));
+  return hashes;
 }

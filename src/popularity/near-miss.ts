@@ -32,16 +32,15 @@ const MIN_EDIT_LENGTH = 4;
 export function findNearMiss(name: string, index: NameIndex): NearMiss | undefined {
   const downloads = index.downloads(name);
   if (downloads !== undefined && downloads >= ESTABLISHED_DOWNLOADS) return undefined;
-  let best: NearMiss | undefined;
-  for (const { name: target, downloads: targetDownloads } of index.lookalikeTargets(name)) {
-    if (best && targetDownloads <= best.targetDownloads) continue;
-    if (targetDownloads < POPULARITY_RATIO * (downloads ?? 0)) continue;
+  // Most popular first: the first target that relates is the answer.
+  const targets = index.lookalikeTargets(name).sort((a, b) => b.downloads - a.downloads);
+  for (const { name: target, downloads: targetDownloads } of targets) {
+    if (targetDownloads < POPULARITY_RATIO * (downloads ?? 0)) break;
     const family = relate(name, target);
-    if (family === undefined) continue;
-    if (EDIT_FAMILIES.has(family) && bareLength(name) < MIN_EDIT_LENGTH) continue;
-    best = { name, target, family, downloads, targetDownloads, severity: severityOf(family, downloads, targetDownloads) };
+    if (family === undefined || (EDIT_FAMILIES.has(family) && bareLength(name) < MIN_EDIT_LENGTH)) continue;
+    return { name, target, family, downloads, targetDownloads, severity: severityOf(family, downloads, targetDownloads) };
   }
-  return best;
+  return undefined;
 }
 
 /** High for a strong imitation by a name nobody uses; a step lower for each reason to doubt it. */

@@ -1,4 +1,4 @@
-import { pluginRemainder, pluginShortForms, skeleton, sortedWords, strippedForms } from './keys.js';
+import { factsOf, skeleton } from './keys.js';
 import { editDistance } from '../text/distance.js';
 
 /** How a candidate name imitates a popular one. */
@@ -16,13 +16,13 @@ export type NearMissFamily =
   | 'version-suffix'
   | 'scope'
   | 'plugin-shorthand'
+  | 'scrambled'
   | 'edit-distance-2';
 
 const KEYBOARD_ROWS = ['1234567890-', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 const KEY_POSITION = new Map<string, [number, number]>();
 KEYBOARD_ROWS.forEach((row, y) => [...row].forEach((char, x) => KEY_POSITION.set(char, [x + y * 0.5, y])));
 
-const DELIMITERS = /[-_.@/]/g;
 /** Long names are mistyped twice as easily; short ones are one edit from many legitimate names. */
 const DISTANCE_2_MIN_LENGTH = 10;
 
@@ -39,18 +39,20 @@ export function relate(candidate: string, target: string): NearMissFamily | unde
     const typesConvention = (candidateScope === '@types' && !targetScope) || (targetScope === '@types' && !candidateScope);
     return typesConvention ? undefined : 'scope';
   }
-  if (candidate.replace(DELIMITERS, '') === target.replace(DELIMITERS, '')) return 'delimiter';
-  const words = sortedWords(candidate);
-  if (words !== undefined && words === sortedWords(target)) return 'word-order';
+  const mine = factsOf(candidate);
+  const theirs = factsOf(target);
+  if (mine.undelimited === theirs.undelimited) return 'delimiter';
+  if (mine.words !== undefined && mine.words === theirs.words) return 'word-order';
   if (/\d$/.test(candidate) && candidate.replace(/[-_.]?v?\d+$/, '') === target) return 'version-suffix';
   const distance = editDistance(candidate, target, 2);
   if (distance === 1) return singleEdit(candidate, target);
-  if (skeleton(candidate) === skeleton(target)) {
+  if (mine.skeleton === theirs.skeleton) {
     return candidate.replace(/(.)\1+/g, '$1') === target.replace(/(.)\1+/g, '$1') ? 'repeated-character' : 'confusable';
   }
-  if (strippedForms(candidate).includes(target)) return 'affix';
-  const remainder = pluginRemainder(target);
-  if (remainder !== undefined && pluginShortForms(candidate).includes(remainder)) return 'plugin-shorthand';
+  if (mine.stripped.includes(target)) return 'affix';
+  if (theirs.pluginRemainder !== undefined && mine.pluginForms.includes(theirs.pluginRemainder)) return 'plugin-shorthand';
+  // Two swaps at most ('rceat', 'degbu'); `tryer` and `retry` share letters, not a slip of the fingers.
+  if (distance === 2 && mine.anagram !== undefined && mine.anagram === theirs.anagram) return 'scrambled';
   if (distance === 2 && target.length >= DISTANCE_2_MIN_LENGTH) return 'edit-distance-2';
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { candidateKeys, hash32, hash32b, targetKeys } from './keys.js';
+import { candidateHashes, hash32, hash32b, targetKeys } from './keys.js';
 
 /**
  * The binary tables behind the near-miss search and the registered-name record. Encoders run in the data
@@ -61,8 +61,7 @@ export class NearMissTable {
   /** Ranks of the popular names that share a look-up key with `name`, each once. */
   candidatesFor(name: string): Set<number> {
     const found = new Set<number>();
-    for (const key of candidateKeys(name)) {
-      const hash = hash32(key);
+    for (const hash of candidateHashes(name)) {
       const bucket = hash >>> BUCKET_BITS;
       const low = hash & 0xffff;
       for (let position = this.directory[bucket]!; position < this.directory[bucket + 1]!; position++) {

@@ -52,6 +52,7 @@ const FAMILY_TEXT: Record<NearMissFamily, string> = {
   'version-suffix': 'a version number appended',
   scope: 'another scope',
   'plugin-shorthand': "a plugin's name shortened",
+  scrambled: 'its letters scrambled',
   'edit-distance-2': 'two letters changed',
 };
 

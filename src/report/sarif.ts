@@ -57,7 +57,7 @@ export function renderSarif(input: ReportInput): string {
 function location(input: ReportInput, finding: Finding, keyLines: ReadonlyMap<string, number>) {
   const nodeLocation = finding.package.location;
   const uri = input.source.format === 'node-modules' && nodeLocation ? `${nodeLocation}/package.json` : input.source.uri;
-  const startLine = keyLines.get(keyPath(input.source.format, nodeLocation)) ?? 1;
+  const startLine = input.source.lines?.get(nodeLocation) ?? keyLines.get(keyPath(input.source.format, nodeLocation)) ?? 1;
   return {
     physicalLocation: { artifactLocation: { uri }, region: { startLine } },
     logicalLocations: [{ fullyQualifiedName: nodeLocation || '(root)', kind: 'package' }],

@@ -1,7 +1,7 @@
 import { formatHint, formatMessage, packageLabel } from './messages.js';
 import type { ReportInput } from './types.js';
 import { SEVERITIES, type Severity } from '../rules/types.js';
-import { escapeText } from '../text/escape.js';
+import { escapeName, escapeText } from '../text/escape.js';
 
 const COLORS: Record<Severity, string> = { critical: '1;35', high: '1;31', medium: '33', low: '36', info: '2' };
 
@@ -17,8 +17,8 @@ export function renderText(input: ReportInput, options: { color: boolean }): str
     if (group.length === 0) continue;
     lines.push('', paint(COLORS[severity], `${severity.toUpperCase()} (${group.length})`));
     for (const finding of group) {
-      const where = finding.package.location ? `  ${escapeText(finding.package.location)}` : '';
-      lines.push(`  ${paint('1', escapeText(packageLabel(finding)))}  ${paint('2', `[${finding.rule}]`)}${paint('2', where)}`);
+      const where = finding.package.location ? `  ${escapeName(finding.package.location)}` : '';
+      lines.push(`  ${paint('1', escapeName(packageLabel(finding)))}  ${paint('2', `[${finding.rule}]`)}${paint('2', where)}`);
       lines.push(`    ${escapeText(formatMessage(finding.detail))}`);
       if (finding.path.length > 1) lines.push(`    via: ${escapeText(['(root)', ...finding.path].join(' > '))}`);
       lines.push(`    fix: ${escapeText(formatHint(finding.detail))}`);

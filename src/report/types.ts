@@ -17,6 +17,8 @@ export interface ReportInput {
     readonly packages: number;
     /** The lockfile's text, for line numbers; absent for node_modules. */
     readonly text: string | undefined;
+    /** Line numbers by tree location when there is no lockfile text (names read from a file). */
+    readonly lines?: ReadonlyMap<string, number> | undefined;
   };
   readonly tool: { readonly name: string; readonly version: string; readonly homepage: string };
 }

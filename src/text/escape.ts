@@ -19,3 +19,14 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202
 export function escapeJsonText(json: string): string {
   return json.replace(UNSAFE_IN_JSON, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * For package names, which npm keeps to printable ASCII: anything else (a Cyrillic "о" in "lоdash") is shown
+ * as an escape so the look-alike is visible.
+ */
+export function escapeName(name: string): string {
+  return name.replace(/[^\x20-\x7e]/gu, (char) => {
+    const code = char.codePointAt(0)!;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
+}

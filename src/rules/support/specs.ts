@@ -34,7 +34,12 @@ function classifyWithNpa(name: string, spec: string): SpecKind {
     // A fixed `where` keeps file specs independent of the process's working directory.
     parsed = npa.resolve(name, spec, '/');
   } catch {
-    return { type: 'invalid' };
+    try {
+      // `vet` passes URL and git specs under a placeholder name; the spec alone still says what it is.
+      parsed = npa(spec, '/');
+    } catch {
+      return { type: 'invalid' };
+    }
   }
   switch (parsed.type) {
     case 'range':

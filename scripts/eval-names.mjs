@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// `npm run eval`: the near-miss detector's quality figures.
+//   recall        share of real squats (test/fixtures/names/squats.tsv, or --squats FILE) that near-miss-name flags,
+//                 overall and among squats of packages popular enough to be near-miss targets
+//   false alarms  share of legitimate popular pairs (test/fixtures/names/legit-pairs.tsv) where the less popular
+//                 name is flagged as imitating the more popular one
+//   lockfile      findings at or above medium on the committed 2,000-package lockfile of popular packages
+//   speed         near-miss look-ups per second, and the time to load the index
+// Exits 1 when a target is missed: recall >= 90%, false alarms <= 1%, no medium+ finding on the lockfile.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { check } from '../dist/check.js';
+import { findNearMiss } from '../dist/popularity/near-miss.js';
+import { loadNameIndex } from '../dist/popularity/load.js';
+import { diskFiles } from '../dist/tree/files.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const NAMES = join(ROOT, 'test', 'fixtures', 'names');
+const { values } = parseArgs({ options: { squats: { type: 'string' }, verbose: { type: 'boolean' } } });
+
+const rows = (path) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('#'))
+    .map((line) => line.split('\t'));
+
+const loadStarted = performance.now();
+const index = loadNameIndex();
+const loadMs = performance.now() - loadStarted;
+
+const squats = rows(values.squats ? resolve(values.squats) : join(NAMES, 'squats.tsv'));
+const missed = [];
+let rightTarget = 0;
+// The detector judges by popularity: a squat of a package below the target cut-off is out of its reach by design.
+const ofPopular = squats.filter(([, target]) => (index.downloads(target) ?? 0) >= index.meta.targetMin);
+let caughtOfPopular = 0;
+for (const [name, target] of squats) {
+  const match = findNearMiss(name, index);
+  if (!match) missed.push(`${name} (${target})`);
+  else {
+    if (match.target === target) rightTarget++;
+    if ((index.downloads(target) ?? 0) >= index.meta.targetMin) caughtOfPopular++;
+  }
+}
+const recall = (squats.length - missed.length) / squats.length;
+const popularRecall = caughtOfPopular / ofPopular.length;
+
+const pairs = rows(join(NAMES, 'legit-pairs.tsv'));
+const alarms = pairs.filter(([lessPopular, morePopular]) => findNearMiss(lessPopular, index)?.target === morePopular);
+const falseAlarmRate = alarms.length / pairs.length;
+
+const env = { PATH: process.env.PATH, npm_config_userconfig: '/nonexistent/user', npm_config_globalconfig: '/nonexistent/global' };
+const outcome = await check({
+  files: diskFiles(join(ROOT, 'test', 'fixtures', 'popular-app')),
+  nodeModules: false,
+  env,
+  registry: 'https://registry.example.test/',
+  failOn: 'medium',
+});
+
+// Look-up speed on two mixes: the names of a real lockfile (mostly popular: the fast path), and unknown names
+// that take the whole search (the second and third letters of each name in the legitimate pairs swapped).
+const lockfileNames = [...outcome.tree.nodes.values()].map((node) => node.name);
+const perSecond = (names) => {
+  let lookups = 0;
+  const started = performance.now();
+  while (performance.now() - started < 1000) for (const name of names) (findNearMiss(name, index), lookups++);
+  return lookups / ((performance.now() - started) / 1000);
+};
+const swapped = readFileSync(join(NAMES, 'legit-pairs.tsv'), 'utf8')
+  .split('\n')
+  .filter((line) => line && !line.startsWith('#'))
+  .flatMap((line) => line.split('\t'))
+  .map((name) => (name.length > 3 ? name[0] + name[2] + name[1] + name.slice(3) : name));
+const lockfileSpeed = perSecond(lockfileNames);
+const unknownSpeed = perSecond(swapped);
+
+const percent = (share) => `${(share * 100).toFixed(1)}%`;
+console.log(`depwarden name evaluation (data: ${index.meta.source}@${index.meta.sourceVersion}, counts of ${index.meta.countsDate})\n`);
+console.log(`recall on real squats:        ${percent(recall)} (${squats.length - missed.length}/${squats.length}; imitated package named right: ${rightTarget})`);
+console.log(`  of popular packages:        ${percent(popularRecall)} (${caughtOfPopular}/${ofPopular.length} squats of packages with >= ${index.meta.targetMin.toLocaleString('en')} downloads/month)`);
+console.log(`false alarms, legit pairs:    ${percent(falseAlarmRate)} (${alarms.length}/${pairs.length})`);
+console.log(`medium+ findings, lockfile:   ${outcome.failing.length} (test/fixtures/popular-app, ${outcome.tree.nodes.size - 1} packages)`);
+console.log(`near-miss look-ups / second:  ${Math.round(lockfileSpeed).toLocaleString('en')} on a lockfile's names, ${Math.round(unknownSpeed).toLocaleString('en')} on misspelt names`);
+console.log(`index load:                   ${loadMs.toFixed(1)} ms`);
+if (values.verbose || missed.length) console.log(`\nmissed: ${missed.join(', ') || 'none'}`);
+if (alarms.length) console.log(`false alarms: ${alarms.map(([a, b]) => `${a}~${b}`).join(', ')}`);
+for (const finding of outcome.failing) console.log(`lockfile finding: ${finding.rule} ${finding.package.name}`);
+
+const ok = popularRecall >= 0.9 && falseAlarmRate <= 0.01 && outcome.failing.length === 0 && Math.min(lockfileSpeed, unknownSpeed) >= 200_000;
+console.log(`\ntargets (recall on squats of popular packages >= 90%, false alarms <= 1%, no medium+ finding, >= 200,000 look-ups/s): ${ok ? 'met' : 'MISSED'}`);
+process.exitCode = ok ? 0 : 1;

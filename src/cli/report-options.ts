@@ -1,0 +1,90 @@
+import { relative, resolve, sep } from 'node:path';
+import { oneOf } from './args.js';
+import { EXIT, type CliIo } from './io.js';
+import { TOOL } from './tool.js';
+import type { Analysis } from '../check.js';
+import { renderJson } from '../report/json.js';
+import { renderSarif } from '../report/sarif.js';
+import { renderText } from '../report/text.js';
+import type { ReportInput } from '../report/types.js';
+import { SEVERITIES, type Severity } from '../rules/types.js';
+import { diskFiles, type FileSource } from '../tree/files.js';
+import { packageCount } from '../tree/paths.js';
+
+/** The options every command that reports findings takes, with their help lines. */
+export const REPORT_OPTIONS = {
+  format: { type: 'string' },
+  'fail-on': { type: 'string' },
+  config: { type: 'string' },
+  registry: { type: 'string' },
+  offline: { type: 'boolean' },
+  strict: { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const REPORT_HELP = `  --format <text|json|sarif>   report format (default: text)
+  --fail-on <severity>         exit 1 on findings at or above it: critical, high, medium, low, info
+                               (default: the policy's failOn, else high)
+  --config <file>              policy file to use instead of .depwardenrc.json / package.json#depwarden
+  --registry <url>             the registry packages should come from (default: npm's configuration)
+  --offline                    guarantee no network access
+  --strict                     exit 1 when a policy allowlist entry matched nothing
+  --color, --no-color          force colours on or off (default: on for a terminal, off with NO_COLOR)
+  -h, --help                   show this help
+`;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+interface ReportValues {
+  format?: string | undefined;
+  'fail-on'?: string | undefined;
+  config?: string | undefined;
+  registry?: string | undefined;
+  strict?: boolean | undefined;
+  color?: boolean | undefined;
+  'no-color'?: boolean | undefined;
+}
+
+/** What the analysis needs from the report options: validated before any work starts. */
+export function analysisOptions(values: ReportValues, io: CliIo, files: FileSource) {
+  oneOf(values.format, FORMATS, '--format');
+  return {
+    files,
+    env: io.env,
+    registry: values.registry,
+    failOn: oneOf(values['fail-on'], SEVERITIES, '--fail-on') as Severity | undefined,
+    config: values.config === undefined ? undefined : { files: diskFiles(io.cwd), path: values.config },
+  };
+}
+
+/** Renders the findings in the chosen format to stdout and returns the exit code. */
+export function writeReport(
+  values: ReportValues,
+  io: CliIo,
+  analysis: Analysis,
+  source: { file: string; absolutePath: string; text: string | undefined; lines?: ReadonlyMap<string, number> },
+): number {
+  const format = oneOf(values.format, FORMATS, '--format') ?? 'text';
+  const input: ReportInput = {
+    result: analysis.result,
+    failing: analysis.failing,
+    failOn: analysis.failOn,
+    rules: analysis.rules,
+    source: {
+      file: source.file,
+      uri: relative(io.cwd, resolve(source.absolutePath)).split(sep).join('/'),
+      format: analysis.tree.format,
+      packages: packageCount(analysis.tree),
+      text: source.text,
+      lines: source.lines,
+    },
+    tool: TOOL,
+  };
+  const color = values['no-color'] ? false : (values.color ?? (Boolean(io.stdout.isTTY) && !io.env.NO_COLOR));
+  io.stdout.write(format === 'json' ? renderJson(input) : format === 'sarif' ? renderSarif(input) : renderText(input, { color }));
+  if (analysis.failing.length > 0) return EXIT.findings;
+  if (values.strict && analysis.result.unusedAllows.length > 0) return EXIT.findings;
+  return EXIT.clean;
+}

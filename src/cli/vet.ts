@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseCommandArgs } from './args.js';
+import { EXIT, type CliIo } from './io.js';
+import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './report-options.js';
+import { vet } from '../check.js';
+import { InputError } from '../errors.js';
+import { diskFiles } from '../tree/files.js';
+import { parseNameArgument, type NameArgument } from '../tree/names.js';
+
+export const VET_HELP = `Usage: depwarden vet <name[@range]>... [options]
+       depwarden vet --from <file|-> [options]
+
+Checks package names before they are installed, as a person or an LLM would type them after
+\`npm install\`: near-miss (typo-, combo-, slop-squat) and unregistered names, URL, git, local
+and alias specs. Offline it answers from depwarden's data/ files.
+
+Options:
+  --from <file|->              read names from a file, one per line ('-': standard input);
+                               blank lines and lines starting with # are skipped
+${REPORT_HELP}`;
+
+export async function runVet(argv: readonly string[], io: CliIo, stdin: () => string): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { ...REPORT_OPTIONS, from: { type: 'string' } });
+  if (values.help) {
+    io.stdout.write(VET_HELP);
+    return EXIT.clean;
+  }
+  if (values.from !== undefined && positionals.length > 0) throw new InputError('give names as arguments or with --from, not both');
+  const fromFile = values.from !== undefined && values.from !== '-' ? resolve(io.cwd, values.from) : undefined;
+  const names: NameArgument[] =
+    values.from === undefined ? positionals.map((text) => ({ text })) : linesOf(values.from === '-' ? stdin() : readText(fromFile!, values.from));
+  if (names.length === 0) throw new InputError(values.from === undefined ? 'vet needs at least one name; see depwarden vet --help' : `no names in ${values.from}`);
+
+  const sourceFile = values.from === undefined ? '(arguments)' : values.from === '-' ? '(stdin)' : values.from;
+  const analysis = await vet(names, { ...analysisOptions(values, io, diskFiles(io.cwd)), sourceFile });
+  const lines = new Map(names.map(({ text, line }) => [parseNameArgument(text).location, line ?? 1]));
+  return writeReport(values, io, analysis, {
+    file: sourceFile,
+    absolutePath: fromFile ?? resolve(io.cwd, 'package.json'),
+    text: undefined,
+    lines,
+  });
+}
+
+function linesOf(text: string): NameArgument[] {
+  return text
+    .split(/\r?\n/)
+    .map((line, index) => ({ text: line.trim(), line: index + 1 }))
+    .filter(({ text }) => text !== '' && !text.startsWith('#'));
+}
+
+function readText(path: string, shown: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, shown);
+  }
+}
