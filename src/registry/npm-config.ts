@@ -8,6 +8,8 @@ const require = createRequire(import.meta.url);
 /** npm's own view of where packages come from, read the way npm reads it (.npmrc files, env, defaults). */
 export interface NpmSettings {
   readonly registry: string;
+  /** npm's built-in default registry (the public one), from npm's own definitions. */
+  readonly publicRegistry: string;
   /** '@scope' -> registry URL. */
   readonly scopes: ReadonlyMap<string, string>;
   /** The flat options pacote and npm-registry-fetch take (auth, proxy, CA, cache...). */
@@ -49,7 +51,8 @@ export async function loadNpmSettings(projectDir: string, env: NodeJS.ProcessEnv
   }
   const configured = registry ?? String(config.get('registry'));
   if (!URL.canParse(configured)) throw new InputError(`registry "${configured}" is not a URL`);
-  return { registry: configured, scopes, flat: { ...config.flat, registry: configured } };
+  const publicRegistry = String((definitions as Record<string, { default?: unknown }>).registry?.default ?? '');
+  return { registry: configured, publicRegistry, scopes, flat: { ...config.flat, registry: configured } };
 }
 
 /** The npm installation whose builtin npmrc applies: the one running us, else the one beside node. */

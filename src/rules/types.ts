@@ -11,6 +11,8 @@ export const severityRank = (severity: Severity): number => SEVERITIES.length - 
 /** Where packages should come from: npm's configured registry, its scoped registries, hosts the user allows. */
 export interface RegistrySettings {
   readonly registry: string;
+  /** npm's built-in default registry: the public one, which the offline name record describes. */
+  readonly publicRegistry: string;
   /** '@scope' -> registry URL. */
   readonly scopes: ReadonlyMap<string, string>;
   /** Extra hosts (`host` or `host:port`) the user's policy trusts for tarballs and git. */

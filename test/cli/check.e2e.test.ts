@@ -53,13 +53,17 @@ describe('depwarden check (built CLI)', () => {
   });
 
   it('takes the registry from npm configuration: env, or the project .npmrc', () => {
-    // Without any configuration npm's default registry applies, so the fixture's placeholder host is foreign.
+    // Without any configuration npm's default (public) registry applies: the fixture's placeholder host is
+    // foreign, and its private package names are unknown to the public name record.
     const unconfigured = depwarden(['check', fixture('npm-v3'), '--format', 'json']);
-    expect(JSON.parse(unconfigured.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual([
-      'foreign-registry',
-      'foreign-registry',
-      'foreign-registry',
-      'foreign-registry',
+    expect(JSON.parse(unconfigured.stdout).findings.map((f: { rule: string; package: { name: string } }) => `${f.rule} ${f.package.name}`)).toEqual([
+      'foreign-registry dw-core',
+      'foreign-registry dw-dev',
+      'foreign-registry dw-util',
+      'foreign-registry dw-core',
+      'unregistered-name dw-core',
+      'unregistered-name dw-dev',
+      'unregistered-name dw-util',
     ]);
     expect(depwarden(['check', fixture('npm-v3')], { env: { npm_config_registry: REGISTRY } }).status).toBe(0);
     const project = mkdtempSync(join(tmpdir(), 'depwarden-npmrc-'));

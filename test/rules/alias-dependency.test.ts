@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aliasDependency } from '../../src/rules/alias-dependency.js';
-import { findingsOf, lockTree, REGISTRIES, registryEntry } from '../support/tree.js';
+import { contextOf, findingsOf, lockTree, REGISTRIES, registryEntry } from '../support/tree.js';
 
 describe('alias-dependency', () => {
   it('shows both names of an npm: alias, and ignores an alias to the same name', () => {
@@ -13,7 +13,7 @@ describe('alias-dependency', () => {
       { dependencies: { lodash: 'npm:something-else@1', semver: 'npm:semver@7', react: '^18' } },
     );
     expect(findingsOf(aliasDependency, tree)).toEqual([{ location: 'node_modules/lodash', code: 'alias-dependency', severity: 'low' }]);
-    expect(aliasDependency.check({ tree, registries: REGISTRIES })[0]?.detail).toEqual({
+    expect(aliasDependency.check(contextOf(tree))[0]?.detail).toEqual({
       code: 'alias-dependency',
       installedAs: 'lodash',
       realName: 'something-else',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { foreignRegistry } from '../../src/rules/foreign-registry.js';
-import { findingsOf, lockTree, REGISTRIES, registryEntry } from '../support/tree.js';
+import { contextOf, findingsOf, lockTree, REGISTRIES, registryEntry } from '../support/tree.js';
 
 const tree = lockTree(
   {
@@ -45,7 +45,7 @@ describe('foreign-registry', () => {
       { location: 'node_modules/@other/lib', code: 'foreign-registry', severity: 'high' },
       { location: 'node_modules/swapped', code: 'foreign-registry', severity: 'high' },
     ]);
-    const swapped = foreignRegistry.check({ tree, registries }).find((f) => f.node.location === 'node_modules/swapped');
+    const swapped = foreignRegistry.check(contextOf(tree, registries)).find((f) => f.node.location === 'node_modules/swapped');
     expect(swapped?.detail).toEqual({ code: 'foreign-registry', host: 'evil.example.test', expected: 'registry.example.test' });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gitDependency } from '../../src/rules/git-dependency.js';
-import { findingsOf, lockTree, REGISTRIES, type Expected } from '../support/tree.js';
+import { contextOf, findingsOf, lockTree, REGISTRIES, type Expected } from '../support/tree.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const gitEntry = { version: '1.0.0', resolved: `git+ssh://git@github.com/user/repo.git#${SHA}` };
@@ -23,7 +23,7 @@ describe('git-dependency', () => {
   it.each(forms)('$spec is a git dependency pinned by $pin', ({ spec, severity, pin }) => {
     const tree = lockTree({ 'node_modules/g': gitEntry }, { dependencies: { g: spec } });
     expect(findingsOf(gitDependency, tree)).toEqual([{ location: 'node_modules/g', code: 'git-dependency', severity }]);
-    const [finding] = gitDependency.check({ tree, registries: REGISTRIES });
+    const [finding] = gitDependency.check(contextOf(tree));
     expect(finding?.detail.code === 'git-dependency' && finding.detail.pin.kind).toBe(pin);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { missingIntegrity } from '../../src/rules/missing-integrity.js';
-import { findingsOf, lockTree, REGISTRIES } from '../support/tree.js';
+import { contextOf, findingsOf, lockTree, REGISTRIES } from '../support/tree.js';
 
 describe('missing-integrity', () => {
   it('flags registry, URL and file tarballs without a parsable hash; git, links and bundled packages have none by design', () => {
@@ -22,7 +22,7 @@ describe('missing-integrity', () => {
     expect(findingsOf(missingIntegrity, tree)).toEqual(
       ['file', 'garbled', 'noresolved', 'reg', 'url'].map((name) => ({ location: `node_modules/${name}`, code: 'missing-integrity', severity: 'high' })),
     );
-    const garbled = missingIntegrity.check({ tree, registries: REGISTRIES }).find((f) => f.node.location === 'node_modules/garbled');
+    const garbled = missingIntegrity.check(contextOf(tree)).find((f) => f.node.location === 'node_modules/garbled');
     expect(garbled?.detail).toMatchObject({ unparsable: 'not-a-hash' });
   });
 });

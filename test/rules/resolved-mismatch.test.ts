@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolvedMismatch } from '../../src/rules/resolved-mismatch.js';
-import { findingsOf, lockTree, REGISTRIES, registryEntry } from '../support/tree.js';
+import { contextOf, findingsOf, lockTree, REGISTRIES, registryEntry } from '../support/tree.js';
 
 describe('resolved-mismatch', () => {
   const tree = lockTree(
@@ -31,7 +31,7 @@ describe('resolved-mismatch', () => {
   });
 
   it('says what the URL fetches instead', () => {
-    const found = resolvedMismatch.check({ tree, registries: REGISTRIES }).filter((f) => f.detail.code === 'resolved-mismatch');
+    const found = resolvedMismatch.check(contextOf(tree)).filter((f) => f.detail.code === 'resolved-mismatch');
     expect(found.map((f) => f.detail)).toEqual([
       { code: 'resolved-mismatch', resolved: 'https://registry.example.test/evil/-/evil-1.0.0.tgz', urlName: 'evil', urlVersion: '1.0.0' },
       { code: 'resolved-mismatch', resolved: 'https://registry.example.test/swapped-version/-/swapped-version-0.0.1.tgz', urlName: 'swapped-version', urlVersion: '0.0.1' },

@@ -2,27 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, parsePolicy } from '../../src/config/policy.js';
 import { RULES, RULE_IDS } from '../../src/rules/index.js';
 import { failingFindings, runRules } from '../../src/rules/run.js';
-import { lockTree, REGISTRIES, registryEntry } from '../support/tree.js';
+import { contextOf, lockTree, registryEntry } from '../support/tree.js';
 
 const tree = lockTree(
   {
-    'node_modules/a': registryEntry('a', '1.2.0', { dependencies: { evil: 'http://files.example.test/evil.tgz' } }),
-    'node_modules/evil': { version: '0.0.1', resolved: 'http://files.example.test/evil.tgz', integrity: 'sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=' },
+    'node_modules/a': registryEntry('a', '1.2.0', { dependencies: { 'dw-payload': 'http://files.example.test/dw-payload.tgz' } }),
+    'node_modules/dw-payload': { version: '0.0.1', resolved: 'http://files.example.test/dw-payload.tgz', integrity: 'sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=' },
     'node_modules/g': { version: '1.0.0', resolved: 'git+ssh://git@github.com/u/g.git#0123456789abcdef0123456789abcdef01234567' },
   },
   { dependencies: { a: '^1.0.0', g: 'u/g' } },
 );
-const context = { tree, registries: REGISTRIES };
+const context = contextOf(tree);
 const summary = (policy = DEFAULT_POLICY) =>
   runRules(RULES, context, policy).findings.map((f) => `${f.severity} ${f.rule} ${f.package.name} ${f.path.join('>')}`);
 
 describe('runRules', () => {
   it('runs every rule, worst first, with the chain to each package', () => {
     expect(summary()).toEqual([
-      'critical url-dependency evil a>evil',
+      'critical url-dependency dw-payload a>dw-payload',
       'high git-dependency g g',
-      'high insecure-protocol evil a>evil',
-      'medium weak-integrity evil a>evil',
+      'high insecure-protocol dw-payload a>dw-payload',
+      'medium weak-integrity dw-payload a>dw-payload',
     ]);
   });
 
@@ -31,8 +31,8 @@ describe('runRules', () => {
       {
         rules: { 'weak-integrity': 'off', 'git-dependency': 'info' },
         allow: [
-          { package: 'evil', version: '<1', rule: 'insecure-protocol', reason: 'internal mirror on a private network' },
-          { package: 'evil', version: '>=1', rule: 'url-dependency', reason: 'does not match 0.0.1' },
+          { package: 'dw-payload', version: '<1', rule: 'insecure-protocol', reason: 'internal mirror on a private network' },
+          { package: 'dw-payload', version: '>=1', rule: 'url-dependency', reason: 'does not match 0.0.1' },
           { package: 'nothing-here', rule: 'git-dependency', reason: 'stale' },
         ],
       },
@@ -41,7 +41,7 @@ describe('runRules', () => {
     );
     const result = runRules(RULES, context, policy);
     expect(result.findings.map((f) => `${f.severity} ${f.rule} ${f.package.name}`)).toEqual([
-      'critical url-dependency evil',
+      'critical url-dependency dw-payload',
       'info git-dependency g',
     ]);
     expect(result.allowed).toBe(1);

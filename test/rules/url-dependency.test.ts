@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { urlDependency } from '../../src/rules/url-dependency.js';
-import { findingsOf, lockTree, registryEntry, type Expected } from '../support/tree.js';
+import { contextOf, findingsOf, lockTree, registryEntry, type Expected } from '../support/tree.js';
 
 const URL_TGZ = 'https://attacker.example.test/payload.tgz';
 
@@ -49,7 +49,7 @@ describe('url-dependency', () => {
 
   it('names the declaring package and the URL', () => {
     const tree = lockTree(cases[1]!.packages, cases[1]!.root);
-    const [finding] = urlDependency.check({ tree, registries: { registry: '', scopes: new Map(), allowedHosts: [] } });
+    const [finding] = urlDependency.check(contextOf(tree));
     expect(finding?.detail).toEqual({
       code: 'url-dependency',
       url: URL_TGZ,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { weakIntegrity } from '../../src/rules/weak-integrity.js';
-import { findingsOf, lockTree, REGISTRIES } from '../support/tree.js';
+import { contextOf, findingsOf, lockTree, REGISTRIES } from '../support/tree.js';
 
 const SHA1 = 'sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=';
 const SHA512 = 'sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==';
@@ -21,6 +21,6 @@ describe('weak-integrity', () => {
       { dependencies: { old: '^1', both: '^1', new: '^1' } },
     );
     expect(findingsOf(weakIntegrity, tree)).toEqual([{ location: 'node_modules/old', code: 'weak-integrity', severity: 'medium' }]);
-    expect(weakIntegrity.check({ tree, registries: REGISTRIES })[0]?.detail).toEqual({ code: 'weak-integrity', algorithms: ['sha1'] });
+    expect(weakIntegrity.check(contextOf(tree))[0]?.detail).toEqual({ code: 'weak-integrity', algorithms: ['sha1'] });
   });
 });

@@ -1,9 +1,12 @@
 import { loadPackagesLockfile } from '../../src/tree/npm-lockfile.js';
 import type { DependencyTree } from '../../src/tree/model.js';
-import type { RegistrySettings, Rule, Severity } from '../../src/rules/types.js';
+import { loadNameIndex } from '../../src/popularity/load.js';
+import type { RegistrySettings, Rule, RuleContext, Severity } from '../../src/rules/types.js';
 
 export const REGISTRY = 'https://registry.example.test/';
-export const REGISTRIES: RegistrySettings = { registry: REGISTRY, scopes: new Map(), allowedHosts: [] };
+/** Where the offline name record applies; the fixtures' own registry is another (private) one. */
+export const PUBLIC_REGISTRY = 'https://public-registry.example.test/';
+export const REGISTRIES: RegistrySettings = { registry: REGISTRY, publicRegistry: PUBLIC_REGISTRY, scopes: new Map(), allowedHosts: [] };
 
 /** A registry tarball entry as npm writes it. */
 export function registryEntry(name: string, version: string, extra: Record<string, unknown> = {}) {
@@ -31,10 +34,15 @@ export interface Expected {
   severity: Severity;
 }
 
+/** A rule's input: the tree, registry settings, and the real committed name index. */
+export function contextOf(tree: DependencyTree, registries: RegistrySettings = REGISTRIES): RuleContext {
+  return { tree, registries, names: loadNameIndex() };
+}
+
 /** Every finding of one rule, reduced to what a table test states, in a stable order. */
 export function findingsOf(rule: Rule, tree: DependencyTree, registries: RegistrySettings = REGISTRIES): Expected[] {
   return rule
-    .check({ tree, registries })
+    .check(contextOf(tree, registries))
     .map((finding) => ({
       location: finding.node.location,
       code: finding.detail.code,

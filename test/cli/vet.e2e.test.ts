@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ISOLATED_ENV } from '../support/check.js';
+import { depwarden } from '../support/cli.js';
+import { BIN } from '../support/paths.js';
+
+const rulesOf = (stdout: string) =>
+  JSON.parse(stdout).findings.map((finding: { rule: string; package: { name: string }; severity: string }) => `${finding.severity} ${finding.rule} ${finding.package.name}`);
+
+describe('depwarden vet (built CLI)', () => {
+  it('exit 0 for real, popular names', () => {
+    const run = depwarden(['vet', 'lodash', 'express@^4', '@types/node@20', 'react-dom']);
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(run.stdout).toContain('depwarden: checked 4 packages in (arguments) (names)');
+    expect(run.stdout).toContain('No findings.');
+  });
+
+  it('exit 1 for squats and hallucinated names, each explained', () => {
+    const run = depwarden(['vet', 'expresss', 'lodash@^4', 'react-native-utils-helper-for-depwarden-tests', '--format', 'json']);
+    expect(run.status).toBe(1);
+    expect(rulesOf(run.stdout)).toEqual([
+      'high near-miss-name expresss',
+      'high unregistered-name react-native-utils-helper-for-depwarden-tests',
+    ]);
+    const text = depwarden(['vet', 'expresss']).stdout;
+    expect(text).toMatch(/looks like "express" \([\d.]+M downloads\/month\) with a letter repeated; this name has fewer than 10K downloads\/month/);
+  });
+
+  it('shows look-alike characters as escapes', () => {
+    const run = depwarden(['vet', 'l\u043edash']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('l\\u{43e}dash');
+    expect(run.stdout).toContain('looks like "lodash"');
+  });
+
+  it('reads names from a file or standard input, skipping comments, and locates them by line in SARIF', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'depwarden-vet-'));
+    writeFileSync(join(dir, 'names.txt'), '# what the assistant suggested\nlodash\n\ncrossenv@^7\n');
+    const fromFile = depwarden(['vet', '--from', 'names.txt', '--format', 'sarif'], { cwd: dir });
+    expect(fromFile.status).toBe(0); // crossenv is medium: below the default failing severity
+    const [result] = JSON.parse(fromFile.stdout).runs[0].results;
+    expect(result.ruleId).toBe('near-miss-name');
+    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'names.txt' }, region: { startLine: 4 } });
+
+    const fromStdin = spawnSync(process.execPath, [BIN, 'vet', '--from', '-', '--fail-on', 'medium'], { input: 'crossenv\n', encoding: 'utf8', env: ISOLATED_ENV });
+    expect(fromStdin.status).toBe(1);
+    expect(fromStdin.stdout).toContain('checked 1 package in (stdin)');
+  });
+
+  it('judges URL, git and alias specs like check does', () => {
+    const run = depwarden(['vet', 'x@https://files.example.test/x.tgz', 'github:user/repo', 'lodash@npm:lodahs@1', '--format', 'json']);
+    expect(rulesOf(run.stdout)).toEqual([
+      'high url-dependency x',
+      'high near-miss-name lodahs',
+      'high git-dependency github:user/repo',
+      'low alias-dependency lodahs',
+    ]);
+  });
+
+  it('allows a reviewed name through the policy', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'depwarden-vet-'));
+    writeFileSync(join(dir, '.depwardenrc.json'), JSON.stringify({ allow: [{ package: 'expresss', rule: 'near-miss-name', reason: 'our fork' }] }));
+    expect(depwarden(['vet', 'expresss'], { cwd: dir }).stdout).toContain('No findings, 1 allowed by policy.');
+  });
+
+  it('exit 2 for usage errors', () => {
+    expect(depwarden(['vet'])).toMatchObject({ status: 2, stderr: 'depwarden: vet needs at least one name; see depwarden vet --help\n' });
+    expect(depwarden(['vet', 'a', '--from', 'f'])).toMatchObject({ status: 2, stderr: 'depwarden: give names as arguments or with --from, not both\n' });
+    expect(depwarden(['vet', '--from', 'missing.txt'])).toMatchObject({ status: 2, stderr: 'depwarden: missing.txt: cannot be read (ENOENT)\n' });
+  });
+});

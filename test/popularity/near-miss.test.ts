@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadNameIndex } from '../../src/popularity/load.js';
+import { findNearMiss } from '../../src/popularity/near-miss.js';
+import { FIXTURES } from '../support/paths.js';
+
+const index = loadNameIndex();
+const pairs = readFileSync(join(FIXTURES, 'names', 'legit-pairs.tsv'), 'utf8')
+  .split('\n')
+  .filter((line) => line && !line.startsWith('#'))
+  .map((line) => line.split('\t') as [string, string]);
+
+describe('findNearMiss against the committed index', () => {
+  it.each([
+    ['expresss', 'express', 'high'],
+    ['lodahs', 'lodash', 'high'],
+    ['crossenv', 'cross-env', 'medium'], // a known squat name, kept registered by npm with ~10k downloads
+    ['axois', 'axios', 'high'],
+    ['@typse/node', '@types/node', 'high'],
+    ['unused-imports', 'eslint-plugin-unused-imports', 'medium'],
+    ['lodash-js', 'lodash', 'medium'],
+  ])('%s looks like %s (%s)', (name, target, severity) => {
+    expect(findNearMiss(name, index)).toMatchObject({ target, severity });
+  });
+
+  it('names both popularity figures', () => {
+    const match = findNearMiss('crossenv', index)!;
+    expect(match.downloads).toBeGreaterThan(1000);
+    expect(match.targetDownloads).toBeGreaterThan(100 * match.downloads!);
+  });
+
+  it.each([['react-dnd'], ['uid'], ['color'], ['colors'], ['react-dom'], ['oxlint'], ['lodash'], ['ms'], ['ws']])(
+    '%s is an established package, not a squat',
+    (name) => {
+      expect(findNearMiss(name, index)).toBeUndefined();
+    },
+  );
+
+  it(`flags none of the ${pairs.length} legitimate popular pairs`, () => {
+    expect(pairs.length).toBeGreaterThanOrEqual(300);
+    expect(pairs.filter(([lessPopular, morePopular]) => findNearMiss(lessPopular, index)?.target === morePopular)).toEqual([]);
+  });
+
+  it('leaves very short names to structural families only', () => {
+    expect(findNearMiss('cxt', index)).toBeUndefined();
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { relate } from '../../src/popularity/relate.js';
+
+describe('relate: how a name imitates another', () => {
+  it.each([
+    ['lodahs', 'lodash', 'transposition'],
+    ['rwact', 'react', 'keyboard-slip'],
+    ['reaxt', 'react', 'keyboard-slip'],
+    ['expresa', 'express', 'keyboard-slip'],
+    ['lodaph', 'lodash', 'substitution'],
+    ['l0dash', 'lodash', 'confusable'],
+    ['1odash', 'lodash', 'confusable'],
+    ['expresss', 'express', 'repeated-character'],
+    ['expressss', 'express', 'repeated-character'],
+    ['exprress', 'express', 'repeated-character'],
+    ['exprass', 'express', 'substitution'],
+    ['exxpress', 'express', 'repeated-character'],
+    ['expreses', 'express', 'insertion'],
+    ['expres', 'express', 'deletion'],
+    ['crossenv', 'cross-env', 'delimiter'],
+    ['cross_env', 'cross-env', 'delimiter'],
+    ['cross.env', 'cross-env', 'delimiter'],
+    ['babelcli', '@babel/cli', 'delimiter'],
+    ['env-cross', 'cross-env', 'word-order'],
+    ['lodash4', 'lodash', 'version-suffix'],
+    ['lodash-v4', 'lodash', 'version-suffix'],
+    ['lodash-js', 'lodash', 'affix'],
+    ['node-lodash', 'lodash', 'affix'],
+    ['jquery.js', 'jquery', 'affix'],
+    ['@evil/lodash', 'lodash', 'scope'],
+    ['lodash', '@evil/lodash', 'scope'],
+    ['@typse/node', '@types/node', 'transposition'],
+    ['unused-imports', 'eslint-plugin-unused-imports', 'plugin-shorthand'],
+    ['eslint-comments', 'eslint-plugin-eslint-comments', 'plugin-shorthand'],
+    ['rceat', 'react', 'scrambled'],
+    ['degbu', 'debug', 'scrambled'],
+    ['webpakc-dev-servr', 'webpack-dev-server', 'edit-distance-2'],
+    ['lоdash', 'lodash', 'confusable'],
+    ['rnoment', 'moment', 'confusable'],
+  ])('%s imitates %s by %s', (candidate, target, family) => {
+    expect(relate(candidate, target)).toBe(family);
+  });
+
+  it.each([
+    ['lodash', 'lodash'],
+    ['@types/node', 'node'],
+    ['node', '@types/node'],
+    ['tryer', 'retry'],
+    ['react', 'preact-compat'],
+    ['fs-extra', 'fa-extar'],
+    ['mogobd', 'mongodb'],
+  ])('%s and %s are merely different names', (candidate, target) => {
+    expect(relate(candidate, target)).toBeUndefined();
+  });
+});

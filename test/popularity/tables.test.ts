@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { candidateHashes, candidateKeys, hash32 } from '../../src/popularity/keys.js';
+import { BloomFilter, NearMissTable, PopularityTable, encodeBloom, encodeNearMissTable, encodePopularity } from '../../src/popularity/tables.js';
+
+describe('binary tables', () => {
+  it('candidateHashes hashes exactly candidateKeys (the fast path builds no deletion strings)', () => {
+    for (const name of ['lodash', '@types/node', 'eslint-plugin-unused-imports', 'a', 'x'.repeat(40), 'lоdash']) {
+      expect(candidateHashes(name).sort()).toEqual(candidateKeys(name).map(hash32).sort());
+    }
+  });
+
+  it('the near-miss table finds the targets that share a key, and only those', () => {
+    const targets = ['express', 'lodash', 'cross-env', 'react'];
+    const table = new NearMissTable(encodeNearMissTable(targets));
+    const named = (name: string) => [...table.candidatesFor(name)].map((rank) => targets[rank]).sort();
+    expect(named('expresss')).toEqual(['express']);
+    expect(named('lodahs')).toEqual(['lodash']);
+    expect(named('crossenv')).toEqual(['cross-env']);
+    expect(named('zzzzzzzz')).toEqual([]);
+  });
+
+  it('the popularity table answers downloads by name and verifies target names in full', () => {
+    const popular = [['react', 900], ['lodash', 800], ['tiny-lib', 20]] as const;
+    const table = new PopularityTable(encodePopularity(popular, 2));
+    expect(table.targets).toBe(2);
+    expect(popular.map(([name]) => table.downloadsAt(table.rankOf(name)))).toEqual([900, 800, 20]);
+    expect(table.rankOf('not-listed')).toBe(-1);
+    expect([table.targetName(0), table.targetName(1)]).toEqual(['react', 'lodash']);
+  });
+
+  it('the Bloom filter never says "absent" for a name it holds', () => {
+    const names = Array.from({ length: 5000 }, (_, index) => `package-${index}`);
+    const filter = new BloomFilter(encodeBloom(names, 80_000, 6));
+    expect(names.every((name) => filter.has(name))).toBe(true);
+    const strangers = Array.from({ length: 5000 }, (_, index) => `stranger-${index}`).filter((name) => filter.has(name));
+    expect(strangers.length).toBeLessThan(100); // ~16 bits a name: well under 2% false "present"
+  });
+
+  it('refuses bytes that are not its format', () => {
+    const junk = new Uint8Array(300_000);
+    expect(() => new NearMissTable(junk)).toThrow(/not a near-miss table/);
+    expect(() => new PopularityTable(junk)).toThrow(/not a popularity table/);
+    expect(() => new BloomFilter(junk)).toThrow(/not a name record/);
+  });
+});

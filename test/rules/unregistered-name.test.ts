@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { unregisteredName } from '../../src/rules/unregistered-name.js';
+import { findingsOf, lockTree, PUBLIC_REGISTRY, REGISTRIES, registryEntry } from '../support/tree.js';
+
+const HALLUCINATED = 'react-native-utils-helper-for-depwarden-tests';
+const PUBLIC = { ...REGISTRIES, registry: PUBLIC_REGISTRY };
+
+const tree = lockTree(
+  {
+    'node_modules/lodash': registryEntry('lodash', '4.17.21', { dependencies: { 'transitive-unknown-for-depwarden-tests': '^1' } }),
+    'node_modules/transitive-unknown-for-depwarden-tests': registryEntry('transitive-unknown-for-depwarden-tests', '1.0.0'),
+    [`node_modules/${HALLUCINATED}`]: registryEntry(HALLUCINATED, '1.0.0'),
+    'node_modules/@corp/private-lib': registryEntry('@corp/private-lib', '1.0.0'),
+    'node_modules/alias': { ...registryEntry('another-unknown-for-depwarden-tests', '1.0.0'), name: 'another-unknown-for-depwarden-tests' },
+    'node_modules/g': { version: '1.0.0', resolved: 'git+ssh://git@github.com/u/g.git#0123456789abcdef0123456789abcdef01234567' },
+  },
+  {
+    dependencies: {
+      lodash: '^4',
+      [HALLUCINATED]: '^1',
+      '@corp/private-lib': '^1',
+      alias: 'npm:another-unknown-for-depwarden-tests@1',
+      g: 'u/g',
+    },
+  },
+);
+
+describe('unregistered-name', () => {
+  it('flags direct dependencies from the public registry that its name record does not hold', () => {
+    expect(findingsOf(unregisteredName, tree, PUBLIC)).toEqual([
+      { location: 'node_modules/@corp/private-lib', code: 'unregistered-name', severity: 'medium' },
+      { location: 'node_modules/alias', code: 'unregistered-name', severity: 'medium' },
+      { location: `node_modules/${HALLUCINATED}`, code: 'unregistered-name', severity: 'medium' },
+    ]);
+  });
+
+  it('leaves names from another registry, default or scoped, to that registry', () => {
+    expect(findingsOf(unregisteredName, tree, REGISTRIES)).toEqual([]);
+    const scoped = { ...PUBLIC, scopes: new Map([['@corp', 'https://npm.corp.example.test/']]) };
+    expect(findingsOf(unregisteredName, tree, scoped).map((finding) => finding.location)).not.toContain('node_modules/@corp/private-lib');
+  });
+});
