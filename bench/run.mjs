@@ -45,6 +45,25 @@ console.log(`depwarden bench: ${packages} packages (test/fixtures/popular-app), 
 const width = Math.max(...rows.map((row) => row.label.length));
 for (const row of rows) console.log(`${row.label.padEnd(width)}  ${row.ms.toFixed(0).padStart(5)} ms  ${row.mib.toFixed(0).padStart(4)} MiB`);
 
+// The near-miss search in process: index load, and look-ups on a lockfile's names and on misspelt names.
+const { loadNameIndex } = await import('../dist/popularity/load.js');
+const { findNearMiss } = await import('../dist/popularity/near-miss.js');
+const loadStarted = performance.now();
+const index = loadNameIndex();
+const loadMs = performance.now() - loadStarted;
+const lockNames = Object.entries(JSON.parse(readFileSync(LOCKFILE, 'utf8')).packages)
+  .filter(([location]) => location)
+  .map(([location, entry]) => entry.name ?? location.slice(location.lastIndexOf('node_modules/') + 13));
+const misspelt = lockNames.filter((name) => name.length > 3).map((name) => name[0] + name[2] + name[1] + name.slice(3));
+const rate = (names) => {
+  for (const name of names) findNearMiss(name, index); // warm-up: JIT and the per-name caches
+  let count = 0;
+  const started = performance.now();
+  while (performance.now() - started < 1000) for (const name of names) (findNearMiss(name, index), count++);
+  return Math.round(count / ((performance.now() - started) / 1000));
+};
+console.log(`\nname index load: ${loadMs.toFixed(1)} ms; near-miss look-ups/s: ${rate(lockNames).toLocaleString('en')} (lockfile names), ${rate(misspelt).toLocaleString('en')} (misspelt names); target >= 200,000`);
+
 const lint = rows[2].ms;
 const check = rows[3].ms;
 const ok = check <= lint;
