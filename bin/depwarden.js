@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// Tiny launcher: the CLI lives in the build output; only this file sets the exit code.
+// Tiny launcher: the CLI lives in the build output; only this file ends the process.
+import { once } from 'node:events';
 import { main } from '../dist/cli/main.js';
 
-process.exitCode = await main(process.argv.slice(2), {
+const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
 });
+// The registry client's keep-alive sockets and timers would hold the process open: exit once output is out.
+for (const stream of [process.stdout, process.stderr]) if (stream.writableNeedDrain) await once(stream, 'drain');
+process.exit(code);

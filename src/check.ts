@@ -1,6 +1,8 @@
 import { loadPolicy } from './config/load.js';
 import type { Policy } from './config/policy.js';
 import { loadNameIndex } from './popularity/load.js';
+import { DEFAULT_CLIENT, RegistryClient } from './registry/client.js';
+import { gatherFacts } from './registry/facts.js';
 import { loadNpmSettings } from './registry/npm-config.js';
 import { RULES, RULE_IDS } from './rules/index.js';
 import { failingFindings, runRules, type Finding, type RunResult } from './rules/run.js';
@@ -20,6 +22,23 @@ export interface AnalyzeOptions {
   readonly failOn?: Severity | undefined;
   /** `--config FILE`: the policy file to use instead of the project's own. */
   readonly config?: { files: FileSource; path: string } | undefined;
+  /** Registry facts from npm's cache only: no network. */
+  readonly offline: boolean;
+  readonly timeout?: number | undefined;
+  readonly concurrency?: number | undefined;
+  /** Called as registry answers arrive. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
+  /** The time publish ages are judged at (tests fix it). */
+  readonly now?: Date | undefined;
+}
+
+/** How the registry checks went, for the report's summary. */
+export interface RegistrySummary {
+  readonly asked: number;
+  readonly answered: number;
+  /** Packages npm's cache did not hold under --offline: not checked, not findings. */
+  readonly notCached: number;
+  readonly offline: boolean;
 }
 
 export interface CheckOptions extends AnalyzeOptions {
@@ -33,6 +52,7 @@ export interface Analysis {
   readonly result: RunResult;
   readonly failOn: Severity;
   readonly failing: readonly Finding[];
+  readonly registry: RegistrySummary;
 }
 
 export interface CheckResult extends Analysis {
@@ -54,8 +74,32 @@ export async function vet(names: readonly NameArgument[], options: AnalyzeOption
 
 async function analyze(tree: DependencyTree, policy: Policy, options: AnalyzeOptions): Promise<Analysis> {
   const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);
-  const context = { tree, registries: { ...npm, allowedHosts: policy.allowedHosts }, names: loadNameIndex() };
+  // npm's own `offline` setting (.npmrc, npm_config_offline) means the same as --offline.
+  const offline = options.offline || npm.flat.offline === true;
+  const client = new RegistryClient({
+    npm,
+    offline,
+    timeout: options.timeout ?? DEFAULT_CLIENT.timeout,
+    concurrency: options.concurrency ?? DEFAULT_CLIENT.concurrency,
+    retries: DEFAULT_CLIENT.retries,
+  });
+  const facts = await gatherFacts(tree, client, { offline, onProgress: options.onProgress });
+  const context = {
+    tree,
+    registries: { ...npm, allowedHosts: policy.allowedHosts },
+    names: loadNameIndex(),
+    facts,
+    now: options.now ?? new Date(),
+    thresholds: policy.thresholds,
+  };
   const result = runRules(RULES, context, policy);
   const failOn = options.failOn ?? policy.failOn;
-  return { tree, policy, rules: RULES, result, failOn, failing: failingFindings(result.findings, failOn) };
+  const entries = [...facts.byLocation.values()];
+  const registry = {
+    asked: facts.asked,
+    answered: entries.filter((entry) => entry.ok).length,
+    notCached: entries.filter((entry) => !entry.ok && entry.offline).length,
+    offline,
+  };
+  return { tree, policy, rules: RULES, result, failOn, failing: failingFindings(result.findings, failOn), registry };
 }

@@ -2,7 +2,8 @@ import { relative, resolve, sep } from 'node:path';
 import { oneOf } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { TOOL } from './tool.js';
-import type { Analysis } from '../check.js';
+import type { Analysis, AnalyzeOptions } from '../check.js';
+import { InputError } from '../errors.js';
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
@@ -18,6 +19,8 @@ export const REPORT_OPTIONS = {
   config: { type: 'string' },
   registry: { type: 'string' },
   offline: { type: 'boolean' },
+  timeout: { type: 'string' },
+  concurrency: { type: 'string' },
   strict: { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -29,7 +32,9 @@ export const REPORT_HELP = `  --format <text|json|sarif>   report format (defaul
                                (default: the policy's failOn, else high)
   --config <file>              policy file to use instead of .depwardenrc.json / package.json#depwarden
   --registry <url>             the registry packages should come from (default: npm's configuration)
-  --offline                    guarantee no network access
+  --offline                    no network: registry facts from npm's cache only
+  --timeout <ms>               per-request registry timeout (default: 30000)
+  --concurrency <n>            registry requests at once (default: 16)
   --strict                     exit 1 when a policy allowlist entry matched nothing
   --color, --no-color          force colours on or off (default: on for a terminal, off with NO_COLOR)
   -h, --help                   show this help
@@ -39,6 +44,9 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 
 interface ReportValues {
   format?: string | undefined;
+  offline?: boolean | undefined;
+  timeout?: string | undefined;
+  concurrency?: string | undefined;
   'fail-on'?: string | undefined;
   config?: string | undefined;
   registry?: string | undefined;
@@ -48,14 +56,36 @@ interface ReportValues {
 }
 
 /** What the analysis needs from the report options: validated before any work starts. */
-export function analysisOptions(values: ReportValues, io: CliIo, files: FileSource) {
-  oneOf(values.format, FORMATS, '--format');
+export function analysisOptions(values: ReportValues, io: CliIo, files: FileSource): AnalyzeOptions {
+  const format = oneOf(values.format, FORMATS, '--format') ?? 'text';
   return {
     files,
     env: io.env,
     registry: values.registry,
     failOn: oneOf(values['fail-on'], SEVERITIES, '--fail-on') as Severity | undefined,
     config: values.config === undefined ? undefined : { files: diskFiles(io.cwd), path: values.config },
+    offline: values.offline ?? false,
+    timeout: positiveInteger(values.timeout, '--timeout'),
+    concurrency: positiveInteger(values.concurrency, '--concurrency'),
+    onProgress: format === 'text' && io.stderr.isTTY && !io.env.CI ? progressLine(io) : undefined,
+  };
+}
+
+function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(value)) throw new InputError(`${flag} must be a whole number above 0; found "${value}"`);
+  return Number(value);
+}
+
+/** "asking the registry: 120/2015" on stderr, only once the work has taken more than a second. */
+function progressLine(io: CliIo): (done: number, total: number) => void {
+  const started = Date.now();
+  let shown = false;
+  return (done, total) => {
+    if (Date.now() - started < 1000) return;
+    shown = true;
+    io.stderr.write(`\rdepwarden: asking the registry: ${done}/${total}`);
+    if (done === total && shown) io.stderr.write('\r\u001b[K');
   };
 }
 
@@ -80,6 +110,7 @@ export function writeReport(
       text: source.text,
       lines: source.lines,
     },
+    registry: analysis.registry,
     tool: TOOL,
   };
   const color = values['no-color'] ? false : (values.color ?? (Boolean(io.stdout.isTTY) && !io.env.NO_COLOR));

@@ -1,7 +1,7 @@
 import semver from 'semver';
 import validateName from 'validate-npm-package-name';
 import { InputError } from '../errors.js';
-import { SEVERITIES, type Severity } from '../rules/types.js';
+import { DEFAULT_THRESHOLDS, SEVERITIES, type Severity, type Thresholds } from '../rules/types.js';
 import { closest } from '../text/closest.js';
 import { escapeText } from '../text/escape.js';
 
@@ -20,11 +20,12 @@ export interface Policy {
   readonly allowedHosts: readonly string[];
   readonly rules: ReadonlyMap<string, Severity | 'off'>;
   readonly allow: readonly AllowEntry[];
+  readonly thresholds: Thresholds;
 }
 
-export const DEFAULT_POLICY: Policy = { failOn: 'high', allowedHosts: [], rules: new Map(), allow: [] };
+export const DEFAULT_POLICY: Policy = { failOn: 'high', allowedHosts: [], rules: new Map(), allow: [], thresholds: DEFAULT_THRESHOLDS };
 
-const TOP_KEYS = ['$schema', 'failOn', 'allowedHosts', 'rules', 'allow'] as const;
+const TOP_KEYS = ['$schema', 'failOn', 'allowedHosts', 'rules', 'allow', 'freshReleaseHours', 'newPackageDays'] as const;
 const ALLOW_KEYS = ['package', 'version', 'rule', 'reason'] as const;
 
 /** Validates the raw config object (from package.json#depwarden or .depwardenrc.json); errors name the key path. */
@@ -93,7 +94,13 @@ export function parsePolicy(raw: unknown, file: string, ruleIds: ReadonlySet<str
     return { package: name, version, rule, reason, where };
   });
 
-  return { failOn, allowedHosts: allowedHosts as string[], rules, allow };
+  const count = (key: 'freshReleaseHours' | 'newPackageDays'): number => {
+    const value = config[key];
+    if (value === undefined) return DEFAULT_THRESHOLDS[key];
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fail(`${key} must be a number of ${key === 'freshReleaseHours' ? 'hours' : 'days'} (0 or more)`);
+  };
+  const thresholds = { freshReleaseHours: count('freshReleaseHours'), newPackageDays: count('newPackageDays') };
+  return { failOn, allowedHosts: allowedHosts as string[], rules, allow, thresholds };
 }
 
 function arrayOf(value: unknown, where: string, fail: (message: string) => never): unknown[] {

@@ -35,6 +35,7 @@ export function renderJson(input: ReportInput): string {
       failing: input.failing.length,
       allowed,
       unusedAllows: unusedAllows.map((entry) => ({ where: entry.where, package: entry.package, rule: entry.rule })),
+      registry: input.registry,
     },
   };
   return `${escapeJsonText(JSON.stringify(report, null, 2))}\n`;

@@ -34,7 +34,33 @@ export function formatMessage(detail: FindingDetail): string {
       return `looks like "${detail.target}" (${compact(detail.targetDownloads)} downloads/month) with ${FAMILY_TEXT[detail.family]}; this name has ${own} downloads/month`;
     }
     case 'unregistered-name':
-      return `${declarer(detail.declaredBy)} depends on a name the public registry did not know on ${detail.countsDate}: anyone can register it (a hallucinated or removed name), unless it is private or newer`;
+      return detail.source === 'registry'
+        ? `${declarer(detail.declaredBy)} depends on a name the registry does not have (404): anyone can register it (a hallucinated or removed name)`
+        : `${declarer(detail.declaredBy)} depends on a name the public registry did not know on ${detail.countsDate}: anyone can register it (a hallucinated or removed name), unless it is private or newer`;
+    case 'install-script': {
+      const scripts = detail.scripts.map(({ name, text }) => (text === undefined ? `an ${name} script (its text is unknown offline)` : `${name}: ${text}`)).join('; ');
+      const files = detail.files.map(({ path, signals }) => `${path}${signals.length ? ` (${signals.join(', ')})` : ''}`).join(', ');
+      const does = detail.signals.length ? `; it ${detail.signals.join(', ')}` : '';
+      return `runs at install: ${scripts}${files ? `; runs ${files}` : ''}${does}${detail.filesFault ? `; ${detail.filesFault}` : ''}`;
+    }
+    case 'unverified':
+      return `not checked against the registry: ${detail.cause}`;
+    case 'manifest-dynamic-dependency':
+      return `its published ${detail.version} manifest declares ${detail.dependencies.map(({ name, spec }) => `"${name}": "${spec}"`).join(', ')}, fetched from outside the registry at install`;
+    case 'fresh-release':
+      return `version ${detail.version} was published ${detail.hours} hours ago (${detail.published}), within the ${detail.limitHours}-hour cool-down`;
+    case 'new-package':
+      return `the package's first release is ${detail.days} days old (${detail.firstPublished}): it has no history yet`;
+    case 'version-drift': {
+      const changes = [
+        detail.addedScripts.length ? `adds install scripts (${detail.addedScripts.join(', ')})` : '',
+        detail.addedDynamic.length ? `adds URL/git dependencies (${detail.addedDynamic.join(', ')})` : '',
+        detail.addedDependencies.length ? `adds dependencies (${detail.addedDependencies.join(', ')})` : '',
+        detail.addedBins.length ? `adds commands (${detail.addedBins.join(', ')})` : '',
+        detail.droppedRepository ? 'drops its repository link' : '',
+      ].filter(Boolean);
+      return `${detail.version}, compared with ${detail.previous}, ${changes.join(', ')}`;
+    }
   }
 }
 
@@ -84,6 +110,17 @@ export function formatHint(detail: FindingDetail): string {
       return `if you meant "${detail.target}", depend on that; if this is the package you want, allow it in the policy with a reason`;
     case 'unregistered-name':
       return 'check the spelling and where the name came from; give private packages a scope; allow it in the policy if it is yours';
+    case 'install-script':
+      return 'read the script; install with --ignore-scripts, or allow the package (and version range) in the policy with a reason';
+    case 'unverified':
+      return 'run again when the registry answers, or review the package by hand';
+    case 'manifest-dynamic-dependency':
+      return 'do not install it unless you have read what those URLs serve';
+    case 'fresh-release':
+    case 'new-package':
+      return 'wait, or pin the previous version, until the release has been looked at';
+    case 'version-drift':
+      return 'compare the two releases before upgrading; pin the previous version if the change is unexplained';
   }
 }
 

@@ -27,8 +27,16 @@ export function renderText(input: ReportInput, options: { color: boolean }): str
   for (const entry of unusedAllows) {
     lines.push('', `hint: policy ${entry.where} (${escapeText(entry.package)}, ${entry.rule}) matched nothing; remove it if it is stale`);
   }
+  const registry = registryLine(input);
+  if (registry) lines.push('', registry);
   lines.push('', summaryLine(input, allowed));
   return `${lines.join('\n')}\n`;
+}
+
+/** Registry checks that did not happen are said once, not hidden. */
+function registryLine({ registry }: ReportInput): string | undefined {
+  if (registry.notCached === 0) return undefined;
+  return `registry: ${registry.notCached} of ${registry.asked} packages are not in npm's cache; with --offline their install scripts, publish times and published manifests were not checked.`;
 }
 
 function summaryLine(input: ReportInput, allowed: number): string {

@@ -1,3 +1,4 @@
+import type { RegistrySummary } from '../check.js';
 import type { Finding, RunResult } from '../rules/run.js';
 import type { Rule, Severity } from '../rules/types.js';
 import type { TreeFormat } from '../tree/model.js';
@@ -21,4 +22,6 @@ export interface ReportInput {
     readonly lines?: ReadonlyMap<string, number> | undefined;
   };
   readonly tool: { readonly name: string; readonly version: string; readonly homepage: string };
+  /** How the registry checks went. */
+  readonly registry: RegistrySummary;
 }

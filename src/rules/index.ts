@@ -1,19 +1,27 @@
 import { aliasDependency } from './alias-dependency.js';
 import { foreignRegistry } from './foreign-registry.js';
+import { freshRelease } from './fresh-release.js';
 import { gitDependency } from './git-dependency.js';
 import { insecureProtocol } from './insecure-protocol.js';
+import { installScript } from './install-script.js';
 import { localDependency } from './local-dependency.js';
+import { manifestDynamicDependency } from './manifest-dynamic-dependency.js';
 import { missingIntegrity } from './missing-integrity.js';
 import { nearMissName } from './near-miss-name.js';
 import { resolvedMismatch } from './resolved-mismatch.js';
 import type { Rule } from './types.js';
 import { unregisteredName } from './unregistered-name.js';
+import { unverified } from './unverified.js';
 import { urlDependency } from './url-dependency.js';
+import { versionDrift } from './version-drift.js';
 import { weakIntegrity } from './weak-integrity.js';
 
 /** Every rule, in the order their findings are listed at equal severity. The id is the file name. */
 export const RULES: readonly Rule[] = [
   urlDependency,
+  manifestDynamicDependency,
+  installScript,
+  versionDrift,
   nearMissName,
   unregisteredName,
   gitDependency,
@@ -24,6 +32,8 @@ export const RULES: readonly Rule[] = [
   resolvedMismatch,
   missingIntegrity,
   weakIntegrity,
+  freshRelease,
+  unverified,
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));

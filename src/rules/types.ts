@@ -1,5 +1,7 @@
 import type { NearMissFamily } from '../popularity/relate.js';
 import type { NameIndex } from '../popularity/index.js';
+import type { RegistryFacts } from '../registry/facts.js';
+import type { ScriptSignal } from './support/script-signals.js';
 import type { DependencyTree, Edge, PackageNode } from '../tree/model.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
@@ -24,6 +26,27 @@ export interface RuleContext {
   readonly registries: RegistrySettings;
   /** Offline knowledge of npm names: popularity, near-miss targets, the record of registered names. */
   readonly names: NameIndex;
+  /** What the registry said of each package, by tree location; undefined when registry checks did not run. */
+  readonly facts?: RegistryFacts | undefined;
+  /** The time findings are judged at (publish ages). */
+  readonly now?: Date;
+  /** Thresholds of the policy that rules read. */
+  readonly thresholds?: Thresholds;
+}
+
+export interface Thresholds {
+  /** A version published less than this many hours ago is fresh. */
+  readonly freshReleaseHours: number;
+  /** A package whose first release is younger than this many days is new. */
+  readonly newPackageDays: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { freshReleaseHours: 48, newPackageDays: 30 };
+
+export interface ScriptEvidence {
+  readonly name: string;
+  /** The script text; undefined when only the lockfile's `hasInstallScript` is known (offline). */
+  readonly text: string | undefined;
 }
 
 /** Who declared a dependency: a package in the tree, or the project / a workspace itself. */
@@ -54,7 +77,29 @@ export type FindingDetail =
       popularMin: number;
       targetDownloads: number;
     }
-  | { code: 'unregistered-name'; countsDate: string; declaredBy: Declarer };
+  | { code: 'unregistered-name'; countsDate: string; declaredBy: Declarer; source: 'record' | 'registry' }
+  | {
+      code: 'install-script';
+      scripts: readonly ScriptEvidence[];
+      /** Package files the scripts run, with what they do. */
+      files: readonly { path: string; signals: readonly ScriptSignal[] }[];
+      signals: readonly ScriptSignal[];
+      filesFault: string | undefined;
+    }
+  | { code: 'unverified'; cause: string }
+  | { code: 'manifest-dynamic-dependency'; version: string; dependencies: readonly { name: string; spec: string; kind: 'url' | 'git' }[] }
+  | { code: 'fresh-release'; version: string; published: string; hours: number; limitHours: number }
+  | { code: 'new-package'; firstPublished: string; days: number; limitDays: number }
+  | {
+      code: 'version-drift';
+      version: string;
+      previous: string;
+      addedScripts: readonly string[];
+      addedDynamic: readonly string[];
+      addedDependencies: readonly string[];
+      addedBins: readonly string[];
+      droppedRepository: boolean;
+    };
 
 export type FindingCode = FindingDetail['code'];
 

@@ -3,29 +3,38 @@ import { classifySpec } from './support/specs.js';
 import type { RegistrySettings, Rule, RuleFinding } from './types.js';
 
 /**
- * A direct dependency whose name the public registry had never seen when the name record was taken: a
- * hallucinated name anyone can register, a package removed for malware, a private package, or one published
- * since. The record speaks only for the public registry: names npm fetches from another registry (a
- * private one, or a scope's own) are that registry's business. High for names not installed yet (`vet`),
- * medium for locked ones (they resolved somewhere).
+ * A direct dependency (or a `vet` name) that does not exist: a hallucinated name anyone can register, or a
+ * package removed for malware. Online, the configured registry is the authority (its 404). Offline, the name
+ * record speaks only for the public registry: names npm fetches elsewhere are that registry's business.
+ * High for names not installed yet, medium for locked ones (they resolved somewhere once).
  */
 export const unregisteredName: Rule = {
   id: 'unregistered-name',
-  description: 'A direct dependency does not exist on the public registry (offline record): anyone can register it.',
+  description: 'A direct dependency does not exist on its registry (or, offline, in the public name record): anyone can register it.',
   defaultSeverity: 'high',
   codes: ['unregistered-name'],
-  check({ tree, names, registries }) {
+  check({ tree, names, registries, facts }) {
     const findings: RuleFinding[] = [];
     for (const from of tree.nodes.values()) {
       if (!isProjectNode(from)) continue;
       for (const edge of from.edgesOut.values()) {
         const kind = classifySpec(edge.name, edge.spec);
         if (kind.type !== 'registry' || !edge.to) continue;
-        if (!fromPublicRegistry(kind.realName, registries) || names.isRegistered(kind.realName)) continue;
+        const answer = facts?.byLocation.get(edge.to.location);
+        const known = answer && (answer.ok || !answer.offline);
+        const missing = known
+          ? !answer.ok && answer.notFound
+          : fromPublicRegistry(kind.realName, registries) && !names.isRegistered(kind.realName);
+        if (!missing) continue;
         findings.push({
           node: edge.to,
           severity: edge.to.version === undefined ? 'high' : 'medium',
-          detail: { code: 'unregistered-name', countsDate: names.meta.countsDate, declaredBy: declarerOf(from) },
+          detail: {
+            code: 'unregistered-name',
+            countsDate: names.meta.countsDate,
+            declaredBy: declarerOf(from),
+            source: known ? 'registry' : 'record',
+          },
         });
       }
     }

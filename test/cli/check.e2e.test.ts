@@ -7,7 +7,7 @@ import { FIXTURES } from '../support/paths.js';
 import { REGISTRY } from '../support/tree.js';
 
 const fixture = (name: string) => join(FIXTURES, name);
-const REG = ['--registry', REGISTRY];
+const REG = ['--registry', REGISTRY, '--offline'];
 
 describe('depwarden check (built CLI)', () => {
   it('exit 0 and "No findings." on a clean lockfile', () => {

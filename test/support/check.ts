@@ -7,12 +7,20 @@ import { packageCount } from '../../src/tree/paths.js';
 import { FIXTURES } from './paths.js';
 import { REGISTRY } from './tree.js';
 
-/** npm configuration of nobody: only the defaults and the given registry apply. */
-export const ISOLATED_ENV = { PATH: process.env.PATH, npm_config_userconfig: '/nonexistent/user-npmrc', npm_config_globalconfig: '/nonexistent/global-npmrc' };
+/**
+ * npm configuration of nobody: only the defaults and the given registry apply, and npm's `offline` is on so
+ * that no test can reach a real registry by accident. Online tests turn it off and name the local registry.
+ */
+export const ISOLATED_ENV = {
+  PATH: process.env.PATH,
+  npm_config_userconfig: '/nonexistent/user-npmrc',
+  npm_config_globalconfig: '/nonexistent/global-npmrc',
+  npm_config_offline: 'true',
+};
 
 /** Runs check on a fixture project and shapes the result the way the CLI hands it to a renderer. */
 export async function fixtureReport(name: string): Promise<ReportInput> {
-  const outcome = await check({ files: diskFiles(join(FIXTURES, name)), nodeModules: false, env: ISOLATED_ENV, registry: REGISTRY });
+  const outcome = await check({ files: diskFiles(join(FIXTURES, name)), nodeModules: false, env: ISOLATED_ENV, registry: REGISTRY, offline: true });
   const { tree, lockfileText } = outcome.project;
   return {
     result: outcome.result,
@@ -21,5 +29,6 @@ export async function fixtureReport(name: string): Promise<ReportInput> {
     rules: outcome.rules,
     source: { file: tree.sourceFile, uri: `${name}/${tree.sourceFile}`, format: tree.format, packages: packageCount(tree), text: lockfileText },
     tool: { ...TOOL, version: '0.0.0-test' },
+    registry: outcome.registry,
   };
 }

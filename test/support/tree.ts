@@ -1,6 +1,8 @@
 import { loadPackagesLockfile } from '../../src/tree/npm-lockfile.js';
 import type { DependencyTree } from '../../src/tree/model.js';
 import { loadNameIndex } from '../../src/popularity/load.js';
+import type { VersionManifest } from '../../src/registry/client.js';
+import type { FactsEntry, PackageFacts } from '../../src/registry/facts.js';
 import type { RegistrySettings, Rule, RuleContext, Severity } from '../../src/rules/types.js';
 
 export const REGISTRY = 'https://registry.example.test/';
@@ -48,5 +50,31 @@ export function findingsOf(rule: Rule, tree: DependencyTree, registries: Registr
       code: finding.detail.code,
       severity: finding.severity ?? rule.defaultSeverity,
     }))
+    .sort((a, b) => a.location.localeCompare(b.location) || a.code.localeCompare(b.code));
+}
+
+/** Registry facts as the gatherer would build them, for rule tests: by location, ok or a fault. */
+export function withFacts(tree: DependencyTree, entries: Record<string, FactsEntry>, now = new Date('2026-11-25T12:00:00Z')): RuleContext {
+  const byLocation = new Map(Object.entries(entries));
+  return { ...contextOf(tree), facts: { byLocation, asked: byLocation.size, offline: false }, now };
+}
+
+/** One ok entry: a version manifest with optional history. */
+export function published(
+  version: string,
+  manifest: VersionManifest,
+  more: Partial<Omit<PackageFacts, 'version' | 'manifest'>> = {},
+): FactsEntry {
+  return {
+    ok: true,
+    facts: { version, manifest, previous: undefined, published: undefined, firstPublished: undefined, files: new Map(), filesFault: undefined, ...more },
+  };
+}
+
+/** The findings of a rule in a context, reduced as in findingsOf. */
+export function findingsIn(rule: Rule, context: RuleContext): Expected[] {
+  return rule
+    .check(context)
+    .map((finding) => ({ location: finding.node.location, code: finding.detail.code, severity: finding.severity ?? rule.defaultSeverity }))
     .sort((a, b) => a.location.localeCompare(b.location) || a.code.localeCompare(b.code));
 }

@@ -1,0 +1,124 @@
+import npmFetch from 'npm-registry-fetch';
+import type { NpmSettings } from './npm-config.js';
+
+/** What the registry says of one package name, or why it could not say. */
+export type PackumentResult =
+  | { readonly ok: true; readonly packument: Packument }
+  | { readonly ok: false; readonly notFound: boolean; readonly cause: string };
+
+/** The fields depwarden reads; the partial mirror may lack any of them, so each is optional. */
+export interface Packument {
+  readonly name?: string;
+  readonly versions?: Readonly<Record<string, VersionManifest>>;
+  readonly time?: Readonly<Record<string, string>>;
+  readonly 'dist-tags'?: Readonly<Record<string, string>>;
+}
+
+export interface VersionManifest {
+  readonly name?: string;
+  readonly version?: string;
+  readonly scripts?: Readonly<Record<string, unknown>>;
+  readonly dependencies?: Readonly<Record<string, unknown>>;
+  readonly optionalDependencies?: Readonly<Record<string, unknown>>;
+  readonly bin?: unknown;
+  readonly repository?: unknown;
+  readonly gypfile?: boolean;
+  readonly dist?: { readonly tarball?: string; readonly integrity?: string };
+}
+
+export interface ClientOptions {
+  readonly npm: NpmSettings;
+  /** Answer from npm's cache only; a miss is a fault, never a request. */
+  readonly offline: boolean;
+  /** Milliseconds before a request is abandoned. */
+  readonly timeout: number;
+  readonly concurrency: number;
+  readonly retries: number;
+}
+
+export const DEFAULT_CLIENT = { timeout: 30_000, concurrency: 16, retries: 2 } as const;
+
+/**
+ * Every packument request depwarden makes: npm-registry-fetch with the user's npm configuration (registry,
+ * scoped registries, auth, proxy, CA, npm's own cache), a concurrency limit, retries with back-off and a
+ * timeout. Never throws: a fault is a value naming its cause.
+ */
+export class RegistryClient {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly memo = new Map<string, Promise<PackumentResult>>();
+
+  constructor(private readonly options: ClientOptions) {}
+
+  packument(name: string): Promise<PackumentResult> {
+    let pending = this.memo.get(name);
+    if (!pending) {
+      pending = this.limited(() => this.fetchPackument(name));
+      this.memo.set(name, pending);
+    }
+    return pending;
+  }
+
+  /** Runs `task` when fewer than `concurrency` requests are under way. */
+  async limited<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.options.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  /** Options for npm-registry-fetch and pacote: npm's flat config plus depwarden's limits. */
+  get fetchOptions(): Record<string, unknown> {
+    const { npm, offline, timeout, retries } = this.options;
+    return {
+      ...npm.flat,
+      registry: npm.registry,
+      offline,
+      timeout,
+      // npm's flat config carries its own `retry` (10 s to 60 s back-off): too slow for a check of thousands.
+      retry: { retries, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+      fetchRetries: retries,
+      fetchRetryFactor: 2,
+      fetchRetryMintimeout: 200,
+      fetchRetryMaxtimeout: 2_000,
+      // Full packuments: per-version publish times and scripts are not in the abbreviated form.
+      fullMetadata: true,
+    };
+  }
+
+  private async fetchPackument(name: string): Promise<PackumentResult> {
+    try {
+      const packument = (await npmFetch.json(`/${name.replace('/', '%2f')}`, {
+        ...this.fetchOptions,
+        spec: name,
+        headers: { accept: 'application/json' },
+      })) as unknown;
+      if (typeof packument !== 'object' || packument === null || Array.isArray(packument)) {
+        return { ok: false, notFound: false, cause: 'the registry answered with something that is not a packument' };
+      }
+      return { ok: true, packument: packument as Packument };
+    } catch (error) {
+      return describeFault(error as NodeJS.ErrnoException & { statusCode?: number });
+    }
+  }
+}
+
+function describeFault(error: NodeJS.ErrnoException & { statusCode?: number; type?: string }): PackumentResult {
+  const code = error.code ?? '';
+  if (code === 'E404' || error.statusCode === 404) return { ok: false, notFound: true, cause: 'the registry has no package of this name (404)' };
+  if (code === 'ENOTCACHED') return { ok: false, notFound: false, cause: 'not in npm’s cache, and --offline forbids asking the registry' };
+  if (code === 'ECONNREFUSED') return { ok: false, notFound: false, cause: 'the registry refused the connection' };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { ok: false, notFound: false, cause: 'the registry host could not be resolved' };
+  if (/TIMEOUT/i.test(code) || error.type === 'request-timeout' || /timeout/i.test(error.message)) {
+    return { ok: false, notFound: false, cause: 'the registry did not answer in time' };
+  }
+  if (error.statusCode) return { ok: false, notFound: false, cause: `the registry answered HTTP ${error.statusCode}` };
+  if (code === 'EJSONPARSE' || error.name === 'SyntaxError' || /JSON/i.test(error.message)) {
+    return { ok: false, notFound: false, cause: 'the registry sent a packument that is not valid JSON' };
+  }
+  return { ok: false, notFound: false, cause: `the request failed (${code || error.message})` };
+}

@@ -1,0 +1,40 @@
+import { DEFAULT_THRESHOLDS, type Rule, type RuleFinding } from './types.js';
+
+const HOUR = 3_600_000;
+
+/**
+ * Malicious versions are usually caught within days: a version younger than the policy's freshReleaseHours
+ * (default 48) has not had that time, and a package whose first release is younger than newPackageDays
+ * (default 30) has no history at all. Missing publish times mean unknown, never fresh.
+ */
+export const freshRelease: Rule = {
+  id: 'fresh-release',
+  description: 'A resolved version was published very recently, or the package itself is new.',
+  defaultSeverity: 'medium',
+  codes: ['fresh-release', 'new-package'],
+  check({ tree, facts, now = new Date(), thresholds = DEFAULT_THRESHOLDS }) {
+    const findings: RuleFinding[] = [];
+    for (const [location, entry] of facts?.byLocation ?? []) {
+      if (!entry.ok) continue;
+      const node = tree.nodes.get(location)!;
+      const { published, firstPublished, version } = entry.facts;
+      const hours = published ? (now.getTime() - published.getTime()) / HOUR : undefined;
+      if (hours !== undefined && hours >= 0 && hours < thresholds.freshReleaseHours) {
+        findings.push({
+          node,
+          detail: { code: 'fresh-release', version, published: published!.toISOString(), hours: Math.round(hours), limitHours: thresholds.freshReleaseHours },
+        });
+        continue;
+      }
+      const days = firstPublished ? (now.getTime() - firstPublished.getTime()) / (24 * HOUR) : undefined;
+      if (days !== undefined && days >= 0 && days < thresholds.newPackageDays) {
+        findings.push({
+          node,
+          severity: 'low',
+          detail: { code: 'new-package', firstPublished: firstPublished!.toISOString(), days: Math.round(days), limitDays: thresholds.newPackageDays },
+        });
+      }
+    }
+    return findings;
+  },
+};

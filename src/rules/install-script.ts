@@ -1,0 +1,66 @@
+import { isFetchedPackage } from './support/edges.js';
+import { isMalicious, isOrdinaryBuild, scriptSignals, type ScriptSignal } from './support/script-signals.js';
+import { installScriptsOf } from './support/scripts.js';
+import type { PackageNode, Rule, RuleContext, RuleFinding, ScriptEvidence, Severity } from './types.js';
+
+/** Popular enough that an ordinary build step of theirs is routine. */
+const WELL_KNOWN_DOWNLOADS = 1_000_000;
+
+/**
+ * Every package that runs code at install time (preinstall, install, postinstall, and the implicit
+ * `node-gyp rebuild` npm adds for a binding.gyp), with the script text and what it does. Critical when the
+ * script or a file it runs downloads and runs code, decodes hidden code, steals credentials, or is obfuscated;
+ * low for an ordinary build step of a well-known package; medium otherwise, and when only the lockfile's
+ * `hasInstallScript` is known (offline).
+ */
+export const installScript: Rule = {
+  id: 'install-script',
+  description: 'A package runs a script at install time; the script and the files it runs are shown and judged.',
+  defaultSeverity: 'medium',
+  codes: ['install-script'],
+  check(context) {
+    const findings: RuleFinding[] = [];
+    for (const node of context.tree.nodes.values()) {
+      if (context.tree.format !== 'names' && !isFetchedPackage(node)) continue;
+      const evidence = evidenceOf(node, context);
+      if (!evidence) continue;
+      const files = evidence.files.map(({ path, text }) => ({ path, signals: scriptSignals(text) }));
+      const signals = [...new Set([...evidence.scripts.flatMap(({ text }) => (text ? scriptSignals(text) : [])), ...files.flatMap((file) => file.signals)])];
+      findings.push({
+        node,
+        severity: severityOf(node, evidence.scripts, signals, context),
+        detail: { code: 'install-script', scripts: evidence.scripts, files, signals, filesFault: evidence.filesFault },
+      });
+    }
+    return findings;
+  },
+};
+
+interface Evidence {
+  scripts: ScriptEvidence[];
+  files: { path: string; text: string }[];
+  filesFault: string | undefined;
+}
+
+/** The published manifest's scripts when the registry answered; else the installed package.json; else the lockfile flag. */
+function evidenceOf(node: PackageNode, { facts }: RuleContext): Evidence | undefined {
+  const answer = facts?.byLocation.get(node.location);
+  if (answer?.ok) {
+    const scripts = installScriptsOf(answer.facts.manifest.scripts).map(([name, text]) => ({ name, text }));
+    if (scripts.length === 0) return undefined;
+    return { scripts, files: [...answer.facts.files].map(([path, text]) => ({ path, text })), filesFault: answer.facts.filesFault };
+  }
+  if (node.scripts) {
+    const scripts = installScriptsOf(node.scripts).map(([name, text]) => ({ name, text }));
+    return scripts.length ? { scripts, files: [], filesFault: undefined } : undefined;
+  }
+  return node.hasInstallScript ? { scripts: [{ name: 'install', text: undefined }], files: [], filesFault: undefined } : undefined;
+}
+
+function severityOf(node: PackageNode, scripts: readonly ScriptEvidence[], signals: readonly ScriptSignal[], { names }: RuleContext): Severity {
+  if (isMalicious(signals)) return 'critical';
+  const known = scripts.every((script) => script.text !== undefined);
+  const ordinary = known && scripts.every((script) => isOrdinaryBuild(script.text!)) && signals.length === 0;
+  const wellKnown = (names.downloads(node.name) ?? 0) >= WELL_KNOWN_DOWNLOADS;
+  return ordinary && wellKnown ? 'low' : 'medium';
+}

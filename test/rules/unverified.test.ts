@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { unverified } from '../../src/rules/unverified.js';
+import { contextOf, findingsIn, lockTree, published, registryEntry, withFacts } from '../support/tree.js';
+
+describe('unverified', () => {
+  const tree = lockTree(
+    {
+      'node_modules/direct': registryEntry('direct', '1.0.0', { dependencies: { removed: '^1', down: '^1', cached: '^1' } }),
+      'node_modules/removed': registryEntry('removed', '1.0.0'),
+      'node_modules/down': registryEntry('down', '1.0.0'),
+      'node_modules/cached': registryEntry('cached', '1.0.0'),
+      'node_modules/gone': registryEntry('gone', '1.0.0'),
+    },
+    { dependencies: { direct: '^1', gone: '^1' } },
+  );
+
+  it('reports faults and removed packages, fails closed, and leaves offline cache misses and direct 404s to others', () => {
+    const context = withFacts(tree, {
+      'node_modules/direct': published('1.0.0', {}),
+      'node_modules/removed': { ok: false, notFound: true, offline: false, cause: '404' },
+      'node_modules/down': { ok: false, notFound: false, offline: false, cause: 'the registry answered HTTP 503' },
+      'node_modules/cached': { ok: false, notFound: false, offline: true, cause: 'not in npm’s cache' },
+      'node_modules/gone': { ok: false, notFound: true, offline: false, cause: '404' },
+    });
+    expect(findingsIn(unverified, context)).toEqual([
+      { location: 'node_modules/down', code: 'unverified', severity: 'medium' },
+      { location: 'node_modules/removed', code: 'unverified', severity: 'medium' },
+    ]);
+    expect(unverified.check(context).find((finding) => finding.node.name === 'removed')!.detail).toEqual({
+      code: 'unverified',
+      cause: 'the registry has no package of this name (404): it was removed or unpublished',
+    });
+  });
+
+  it('is silent when registry checks did not run', () => {
+    expect(findingsIn(unverified, contextOf(tree))).toEqual([]);
+  });
+});
