@@ -3,6 +3,7 @@ import type { Policy } from './config/policy.js';
 import { loadNameIndex } from './popularity/load.js';
 import { DEFAULT_CLIENT, RegistryClient } from './registry/client.js';
 import { gatherFacts } from './registry/facts.js';
+import { FactsCache } from './registry/facts-cache.js';
 import { loadNpmSettings } from './registry/npm-config.js';
 import { RULES, RULE_IDS } from './rules/index.js';
 import { failingFindings, runRules, type Finding, type RunResult } from './rules/run.js';
@@ -83,7 +84,8 @@ async function analyze(tree: DependencyTree, policy: Policy, options: AnalyzeOpt
     concurrency: options.concurrency ?? DEFAULT_CLIENT.concurrency,
     retries: DEFAULT_CLIENT.retries,
   });
-  const facts = await gatherFacts(tree, client, { offline, onProgress: options.onProgress });
+  const cache = FactsCache.forNpmCache(npm.flat.cache);
+  const facts = await gatherFacts(tree, client, { offline, onProgress: options.onProgress, cache });
   const context = {
     tree,
     registries: { ...npm, allowedHosts: policy.allowedHosts },

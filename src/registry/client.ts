@@ -1,4 +1,7 @@
-import npmFetch from 'npm-registry-fetch';
+import { format } from 'node:url';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NpmSettings } from './npm-config.js';
 
 /** What the registry says of one package name, or why it could not say. */
@@ -50,11 +53,23 @@ export class RegistryClient {
 
   constructor(private readonly options: ClientOptions) {}
 
-  packument(name: string): Promise<PackumentResult> {
-    let pending = this.memo.get(name);
+  /**
+   * The packument of `name`. When the caller needs only `version` (a locked one), npm's cache is used however
+   * old it is, as long as it lists that version: a published version's manifest and time never change. Otherwise
+   * (a name to vet, a version the cache lacks) the registry is asked, with npm's usual revalidation.
+   */
+  packument(name: string, version?: string): Promise<PackumentResult> {
+    const key = `${name}@${version ?? ''}`;
+    let pending = this.memo.get(key);
     if (!pending) {
-      pending = this.limited(() => this.fetchPackument(name));
-      this.memo.set(name, pending);
+      pending = this.limited(async () => {
+        if (version !== undefined && !this.options.offline) {
+          const cached = await this.fetchPackument(name, true);
+          if (cached.ok && cached.packument.versions?.[version]) return cached;
+        }
+        return this.fetchPackument(name, false);
+      });
+      this.memo.set(key, pending);
     }
     return pending;
   }
@@ -71,8 +86,35 @@ export class RegistryClient {
     }
   }
 
-  /** Options for npm-registry-fetch and pacote: npm's flat config plus depwarden's limits. */
+  /**
+   * Whether npm's cache may hold a response for this packument's URL. Checks that the cacache index bucket of
+   * make-fetch-happen's cache key exists (one stat): a missing bucket is a certain miss. Should cacache ever lay
+   * its index out otherwise, cached entries would count as misses: reported as not checked, never as checked.
+   */
+  private inNpmCache(name: string): boolean {
+    const cache = this.options.npm.flat.cache;
+    if (typeof cache !== 'string') return false;
+    const url = new URL(`${this.registryFor(name).trim().replace(/\/?$/, '')}/${name.replace('/', '%2f')}`);
+    const key = `make-fetch-happen:request-cache:${format(url, { auth: false, fragment: false, search: true, unicode: false })}`;
+    const hash = createHash('sha256').update(key).digest('hex');
+    return existsSync(join(cache, 'index-v5', hash.slice(0, 2), hash.slice(2, 4), hash.slice(4)));
+  }
+
+  /** The registry npm uses for `name`: its scope's, else the default. */
+  registryFor(name: string): string {
+    const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined;
+    return (scope && this.options.npm.scopes.get(scope)) || this.options.npm.registry;
+  }
+
+  /** Options for npm-registry-fetch and pacote: npm's flat config plus depwarden's limits. Built once. */
   get fetchOptions(): Record<string, unknown> {
+    this.builtOptions ??= this.buildOptions();
+    return this.builtOptions;
+  }
+
+  private builtOptions: Record<string, unknown> | undefined;
+
+  private buildOptions(): Record<string, unknown> {
     const { npm, offline, timeout, retries } = this.options;
     return {
       ...npm.flat,
@@ -90,10 +132,16 @@ export class RegistryClient {
     };
   }
 
-  private async fetchPackument(name: string): Promise<PackumentResult> {
+  private async fetchPackument(name: string, preferCache: boolean): Promise<PackumentResult> {
+    // Offline, a miss is certain when npm's cache index has no entry: say so without npm-registry-fetch's
+    // whole request machinery, which costs about a millisecond a miss (seconds on a large tree).
+    if (this.options.offline && !this.inNpmCache(name)) return NOT_CACHED;
     try {
+      // Loaded on first use: its module graph costs more than a whole offline check of a small tree.
+      const { default: npmFetch } = await import('npm-registry-fetch');
       const packument = (await npmFetch.json(`/${name.replace('/', '%2f')}`, {
         ...this.fetchOptions,
+        preferOffline: preferCache,
         spec: name,
         headers: { accept: 'application/json' },
       })) as unknown;
@@ -107,10 +155,12 @@ export class RegistryClient {
   }
 }
 
+const NOT_CACHED: PackumentResult = { ok: false, notFound: false, cause: 'not in npm’s cache, and --offline forbids asking the registry' };
+
 function describeFault(error: NodeJS.ErrnoException & { statusCode?: number; type?: string }): PackumentResult {
   const code = error.code ?? '';
   if (code === 'E404' || error.statusCode === 404) return { ok: false, notFound: true, cause: 'the registry has no package of this name (404)' };
-  if (code === 'ENOTCACHED') return { ok: false, notFound: false, cause: 'not in npm’s cache, and --offline forbids asking the registry' };
+  if (code === 'ENOTCACHED') return NOT_CACHED;
   if (code === 'ECONNREFUSED') return { ok: false, notFound: false, cause: 'the registry refused the connection' };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { ok: false, notFound: false, cause: 'the registry host could not be resolved' };
   if (/TIMEOUT/i.test(code) || error.type === 'request-timeout' || /timeout/i.test(error.message)) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import semver from 'semver';
 import type { Packument, RegistryClient, VersionManifest } from './client.js';
+import type { FactsCache } from './facts-cache.js';
 import { isFetchedPackage } from '../rules/support/edges.js';
 import { installScriptsOf, scriptFiles } from '../rules/support/scripts.js';
 import { classifyResolved, classifySpec } from '../rules/support/specs.js';
@@ -44,7 +45,7 @@ const MAX_SCRIPT_FILE = 512 * 1024;
 export async function gatherFacts(
   tree: DependencyTree,
   client: RegistryClient,
-  options: { offline: boolean; onProgress?: (done: number, total: number) => void },
+  options: { offline: boolean; onProgress?: ((done: number, total: number) => void) | undefined; cache?: FactsCache | undefined },
 ): Promise<RegistryFacts> {
   const nodes = [...tree.nodes.values()].filter((node) => registryName(tree, node) !== undefined);
   const byLocation = new Map<string, FactsEntry>();
@@ -52,16 +53,22 @@ export async function gatherFacts(
   await Promise.all(
     nodes.map(async (node) => {
       const name = registryName(tree, node)!;
-      const answer = await client.packument(name);
-      if (!answer.ok) {
-        byLocation.set(node.location, { ...answer, offline: options.offline });
+      const registry = client.registryFor(name);
+      const cached = node.version === undefined ? undefined : options.cache?.get(registry, name, node.version);
+      // The lockfile's integrity must be the one the facts were derived from; else ask again.
+      const known = cached && (node.integrity === undefined || cached.manifest.dist?.integrity === undefined || cached.manifest.dist.integrity === node.integrity);
+      if (cached && known) {
+        byLocation.set(node.location, { ok: true, facts: cached });
       } else {
-        const entry = await factsFor(node, answer.packument, client);
+        const answer = await client.packument(name, node.version);
+        const entry: FactsEntry = answer.ok ? await factsFor(node, answer.packument, client) : { ...answer, offline: options.offline };
+        if (entry.ok && !entry.facts.filesFault) options.cache?.set(registry, name, entry.facts);
         byLocation.set(node.location, entry);
       }
       options.onProgress?.(++done, nodes.length);
     }),
   );
+  options.cache?.save();
   return { byLocation, asked: nodes.length, offline: options.offline };
 }
 
