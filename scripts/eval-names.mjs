@@ -4,7 +4,7 @@
 //                 overall and among squats of packages popular enough to be near-miss targets
 //   false alarms  share of legitimate popular pairs (test/fixtures/names/legit-pairs.tsv) where the less popular
 //                 name is flagged as imitating the more popular one
-//   lockfile      findings at or above medium on the committed 2,000-package lockfile of popular packages
+//   lockfile      name findings at or above medium on the committed 2,000-package lockfile of popular packages
 //   speed         near-miss look-ups per second, and the time to load the index
 // Exits 1 when a target is missed: recall >= 90%, false alarms <= 1%, no medium+ finding on the lockfile.
 import { readFileSync } from 'node:fs';
@@ -58,16 +58,20 @@ const outcome = await check({
   env,
   registry: 'https://registry.example.test/',
   failOn: 'medium',
+  offline: true,
 });
+
+const NAME_RULES = new Set(['near-miss-name', 'unregistered-name']);
+const nameFindings = outcome.failing.filter((finding) => NAME_RULES.has(finding.rule));
 
 // Look-up speed on two mixes: the names of a real lockfile (mostly popular: the fast path), and unknown names
 // that take the whole search (the second and third letters of each name in the legitimate pairs swapped).
 const lockfileNames = [...outcome.tree.nodes.values()].map((node) => node.name);
 const perSecond = (names) => {
-  for (const name of names) findNearMiss(name, index); // warm-up: JIT and the per-name caches
+  for (let pass = 0; pass < 3; pass++) for (const name of names) findNearMiss(name, index); // warm-up: JIT, caches
   let lookups = 0;
   const started = performance.now();
-  while (performance.now() - started < 1000) for (const name of names) (findNearMiss(name, index), lookups++);
+  while (performance.now() - started < 2000) for (const name of names) (findNearMiss(name, index), lookups++);
   return lookups / ((performance.now() - started) / 1000);
 };
 const swapped = readFileSync(join(NAMES, 'legit-pairs.tsv'), 'utf8')
@@ -83,13 +87,13 @@ console.log(`depwarden name evaluation (data: ${index.meta.source}@${index.meta.
 console.log(`recall on real squats:        ${percent(recall)} (${squats.length - missed.length}/${squats.length}; imitated package named right: ${rightTarget})`);
 console.log(`  of popular packages:        ${percent(popularRecall)} (${caughtOfPopular}/${ofPopular.length} squats of packages with >= ${index.meta.targetMin.toLocaleString('en')} downloads/month)`);
 console.log(`false alarms, legit pairs:    ${percent(falseAlarmRate)} (${alarms.length}/${pairs.length})`);
-console.log(`medium+ findings, lockfile:   ${outcome.failing.length} (test/fixtures/popular-app, ${outcome.tree.nodes.size - 1} packages)`);
+console.log(`medium+ name findings, lockfile: ${nameFindings.length} (test/fixtures/popular-app, ${outcome.tree.nodes.size - 1} packages)`);
 console.log(`near-miss look-ups / second:  ${Math.round(lockfileSpeed).toLocaleString('en')} on a lockfile's names, ${Math.round(unknownSpeed).toLocaleString('en')} on misspelt names`);
 console.log(`index load:                   ${loadMs.toFixed(1)} ms`);
 if (values.verbose || missed.length) console.log(`\nmissed: ${missed.join(', ') || 'none'}`);
 if (alarms.length) console.log(`false alarms: ${alarms.map(([a, b]) => `${a}~${b}`).join(', ')}`);
-for (const finding of outcome.failing) console.log(`lockfile finding: ${finding.rule} ${finding.package.name}`);
+for (const finding of nameFindings) console.log(`lockfile finding: ${finding.rule} ${finding.package.name}`);
 
-const ok = popularRecall >= 0.9 && falseAlarmRate <= 0.01 && outcome.failing.length === 0 && Math.min(lockfileSpeed, unknownSpeed) >= 200_000;
+const ok = popularRecall >= 0.9 && falseAlarmRate <= 0.01 && nameFindings.length === 0 && Math.min(lockfileSpeed, unknownSpeed) >= 200_000;
 console.log(`\ntargets (recall on squats of popular packages >= 90%, false alarms <= 1%, no medium+ finding, >= 200,000 look-ups/s): ${ok ? 'met' : 'MISSED'}`);
 process.exitCode = ok ? 0 : 1;

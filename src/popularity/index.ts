@@ -37,11 +37,17 @@ export class NameIndex {
     return this.registered.has(name);
   }
 
-  /** Popular names (near-miss targets) that share a look-up key with `name`, with their downloads. */
+  /** Popular names (near-miss targets) that share a look-up key with `name`, most downloaded first. */
   lookalikeTargets(name: string): { name: string; downloads: number }[] {
-    return [...this.table.candidatesFor(name)].map((rank) => ({
-      name: this.popularity.targetName(rank),
-      downloads: this.popularity.downloadsAt(rank),
-    }));
+    return this.lookalikeRanks(name).map((rank) => this.target(rank));
+  }
+
+  /** The ranks of those targets, ascending: rank 0 is the most downloaded name. */
+  lookalikeRanks(name: string): number[] {
+    return [...this.table.candidatesFor(name)].sort((a, b) => a - b);
+  }
+
+  target(rank: number): { name: string; downloads: number } {
+    return { name: this.popularity.targetName(rank), downloads: this.popularity.downloadsAt(rank) };
   }
 }

@@ -32,9 +32,9 @@ const MIN_EDIT_LENGTH = 4;
 export function findNearMiss(name: string, index: NameIndex): NearMiss | undefined {
   const downloads = index.downloads(name);
   if (downloads !== undefined && downloads >= ESTABLISHED_DOWNLOADS) return undefined;
-  // Most popular first: the first target that relates is the answer.
-  const targets = index.lookalikeTargets(name).sort((a, b) => b.downloads - a.downloads);
-  for (const { name: target, downloads: targetDownloads } of targets) {
+  // Most popular first (lowest rank): the first target that relates is the answer.
+  for (const rank of index.lookalikeRanks(name)) {
+    const { name: target, downloads: targetDownloads } = index.target(rank);
     if (targetDownloads < POPULARITY_RATIO * (downloads ?? 0)) break;
     const family = relate(name, target);
     if (family === undefined || (EDIT_FAMILIES.has(family) && bareLength(name) < MIN_EDIT_LENGTH)) continue;

@@ -10,8 +10,8 @@ const WELL_KNOWN_DOWNLOADS = 1_000_000;
  * Every package that runs code at install time (preinstall, install, postinstall, and the implicit
  * `node-gyp rebuild` npm adds for a binding.gyp), with the script text and what it does. Critical when the
  * script or a file it runs downloads and runs code, decodes hidden code, steals credentials, or is obfuscated;
- * low for an ordinary build step of a well-known package; medium otherwise, and when only the lockfile's
- * `hasInstallScript` is known (offline).
+ * low for an ordinary build step of a well-known package (or, offline, any script of one, whose text is
+ * unknown); medium otherwise.
  */
 export const installScript: Rule = {
   id: 'install-script',
@@ -59,8 +59,11 @@ function evidenceOf(node: PackageNode, { facts }: RuleContext): Evidence | undef
 
 function severityOf(node: PackageNode, scripts: readonly ScriptEvidence[], signals: readonly ScriptSignal[], { names }: RuleContext): Severity {
   if (isMalicious(signals)) return 'critical';
-  const known = scripts.every((script) => script.text !== undefined);
-  const ordinary = known && scripts.every((script) => isOrdinaryBuild(script.text!)) && signals.length === 0;
   const wellKnown = (names.downloads(node.name) ?? 0) >= WELL_KNOWN_DOWNLOADS;
-  return ordinary && wellKnown ? 'low' : 'medium';
+  if (!wellKnown) return 'medium';
+  // A well-known package: low for an ordinary build step, and offline, where only the lockfile's flag is known,
+  // its popularity is the evidence there is.
+  const textUnknown = scripts.every((script) => script.text === undefined);
+  const ordinary = scripts.every((script) => script.text !== undefined && isOrdinaryBuild(script.text)) && signals.length === 0;
+  return ordinary || textUnknown ? 'low' : 'medium';
 }
