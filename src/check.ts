@@ -73,7 +73,8 @@ export async function vet(names: readonly NameArgument[], options: AnalyzeOption
   return analyze(treeFromNames(names, { sourceFile: options.sourceFile, projectDir: options.files.dir }), policy, options);
 }
 
-async function analyze(tree: DependencyTree, policy: Policy, options: AnalyzeOptions): Promise<Analysis> {
+/** Every rule, registry facts included, on a tree already loaded. */
+export async function analyze(tree: DependencyTree, policy: Policy, options: AnalyzeOptions): Promise<Analysis> {
   const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);
   // npm's own `offline` setting (.npmrc, npm_config_offline) means the same as --offline.
   const offline = options.offline || npm.flat.offline === true;

@@ -6,4 +6,5 @@ export interface CliIo {
   readonly cwd: string;
 }
 
-export const EXIT = { clean: 0, findings: 1, input: 2, internal: 3 } as const;
+/** Exit codes, the CLI's contract: see README "Exit codes". */
+export const EXIT = { clean: 0, findings: 1, input: 2, internal: 3, npm: 4 } as const;

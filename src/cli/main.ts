@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CHECK_HELP, runCheck } from './check.js';
+import { CI_HELP, INSTALL_HELP, runCi, runInstall } from './install.js';
 import { EXIT, type CliIo } from './io.js';
 import { TOOL } from './tool.js';
 import { VET_HELP, runVet } from './vet.js';
@@ -13,9 +14,12 @@ Stops malicious npm dependencies before they run.
 Commands:
   check [dir]    check the project's lockfile (or node_modules) for dangerous dependencies
   vet <name>...  check package names before installing them (typo-, slop-squats, unregistered names)
+  install [args] the gate before \`npm install\`: check the tree npm would install, then install with
+                 only allowlisted install scripts
+  ci [args]      the same gate before \`npm ci\`
 
 Exit codes: 0 clean, 1 findings at or above the failing severity, 2 usage or input error,
-3 internal error (a bug: please report it).
+3 internal error (a bug: please report it), 4 npm itself failed (install, ci).
 
 Run 'depwarden <command> --help' for a command's options.
 `;
@@ -23,6 +27,8 @@ Run 'depwarden <command> --help' for a command's options.
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
   check: { run: runCheck, help: CHECK_HELP },
   vet: { run: (argv, io) => runVet(argv, io, () => readFileSync(0, 'utf8')), help: VET_HELP },
+  install: { run: runInstall, help: INSTALL_HELP },
+  ci: { run: runCi, help: CI_HELP },
 };
 
 /** The one way in. Returns the exit code; only bin/ sets it on the process. */

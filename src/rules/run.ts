@@ -73,7 +73,8 @@ export function runRules(rules: readonly Rule[], context: RuleContext, policy: P
   return { findings, allowed, unusedAllows: policy.allow.filter((entry) => !used.has(entry)) };
 }
 
-function allows(entry: AllowEntry, ruleId: string, node: PackageNode): boolean {
+/** Whether a policy allowlist entry covers this rule on this package (name, and version range if given). */
+export function allows(entry: AllowEntry, ruleId: string, node: PackageNode): boolean {
   if (entry.rule !== ruleId) return false;
   if (entry.package !== node.name && entry.package !== node.installName) return false;
   if (entry.version === undefined) return true;

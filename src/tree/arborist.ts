@@ -32,16 +32,35 @@ interface ArboristNode {
  * arborist itself and converted into the one model. Edges keep arborist's own resolution.
  */
 export async function loadWithArborist(mode: 'lockfile' | 'node_modules', source: TreeSource): Promise<DependencyTree> {
-  const { default: Arborist } = (await import('@npmcli/arborist')) as unknown as {
-    default: new (options: { path: string }) => {
-      loadVirtual(): Promise<ArboristNode>;
-      loadActual(options: { forceActual: boolean }): Promise<ArboristNode>;
-    };
-  };
-  const arborist = new Arborist({ path: source.projectDir });
+  const arborist = await newArborist({ path: source.projectDir });
   // forceActual: read each installed package.json, never the hidden lockfile, so scripts are the real ones.
   const tree = mode === 'lockfile' ? await arborist.loadVirtual() : await arborist.loadActual({ forceActual: true });
+  return fromArborist(tree, source, mode === 'node_modules');
+}
 
+/**
+ * The tree npm is about to install, built by arborist exactly as `npm install <specs>` would build it (the
+ * user's npm configuration, the existing lockfile and node_modules), without writing anything.
+ */
+export async function buildIdealTree(projectDir: string, npmOptions: Record<string, unknown>, add: readonly string[]): Promise<DependencyTree> {
+  const arborist = await newArborist({ ...npmOptions, path: projectDir });
+  const tree = await arborist.buildIdealTree({ add: [...add] });
+  return fromArborist(tree, { format: 'npm-lockfile-v3', sourceFile: 'package.json', projectDir }, false);
+}
+
+interface ArboristInstance {
+  loadVirtual(): Promise<ArboristNode>;
+  loadActual(options: { forceActual: boolean }): Promise<ArboristNode>;
+  buildIdealTree(options: { add: string[] }): Promise<ArboristNode>;
+}
+
+async function newArborist(options: Record<string, unknown>): Promise<ArboristInstance> {
+  const { default: Arborist } = (await import('@npmcli/arborist')) as unknown as { default: new (options: object) => ArboristInstance };
+  return new Arborist(options);
+}
+
+/** One conversion for every arborist tree: virtual, actual or ideal. Edges keep arborist's own resolution. */
+function fromArborist(tree: ArboristNode, source: TreeSource, withScripts: boolean): DependencyTree {
   const nodes = new Map<string, PackageNode>();
   const linkTargets = new Map<string, string>();
   for (const [location, node] of tree.inventory) {
@@ -61,7 +80,7 @@ export async function loadWithArborist(mode: 'lockfile' | 'node_modules', source
         dev: node.dev,
         optional: node.optional,
         inBundle: node.inBundle,
-        scripts: mode === 'node_modules' && !node.isLink ? scriptsOf(node.package.scripts) : undefined,
+        scripts: withScripts && !node.isLink ? scriptsOf(node.package.scripts) : undefined,
         hasInstallScript: !node.isLink && node.hasInstallScript,
       }),
     );

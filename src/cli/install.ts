@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { oneOf } from './args.js';
+import { EXIT, type CliIo } from './io.js';
+import { REPORT_HELP, analysisOptions, writeReport } from './report-options.js';
+import { InputError } from '../errors.js';
+import { gateCi, gateInstall, scriptPackages, type GateVerdict } from '../gate.js';
+import { loadWithArborist } from '../tree/arborist.js';
+import { diskFiles } from '../tree/files.js';
+import { escapeName } from '../text/escape.js';
+
+const GATE_HELP = (command: 'install' | 'ci') => `Usage: depwarden ${command} [npm ${command} arguments] [depwarden options]
+
+Works out the tree \`npm ${command}\` is about to install${command === 'install' ? ' (arborist\'s ideal tree, with the same\narguments and npm configuration)' : ' (the lockfile)'}, without touching the disk, and checks it with every rule,
+registry facts included. On findings at or above the failing severity it stops with exit 1:
+node_modules, package.json and the lockfile stay as they were. Otherwise it runs the real npm with
+--ignore-scripts, then the install scripts of the packages the policy allows ({ "rule":
+"install-script" } entries), then the project's own lifecycle scripts, in npm's order.
+
+Options (every other argument goes to npm):
+  --scripts <allowed|all>      allowed (default): only allowlisted install scripts run;
+                               all: npm runs every script itself, as without depwarden
+${REPORT_HELP}`;
+
+export const INSTALL_HELP = GATE_HELP('install');
+export const CI_HELP = GATE_HELP('ci');
+
+/** depwarden's own options; --registry and --offline also go on to npm. */
+const VALUE_OPTIONS = new Set(['--scripts', '--fail-on', '--format', '--config', '--timeout', '--concurrency']);
+const FLAG_OPTIONS = new Set(['--strict', '--color', '--no-color']);
+const SHARED_VALUE = new Set(['--registry']);
+/** npm options that take a value, so that value is not taken for a package spec. */
+const NPM_VALUE_OPTIONS = new Set(['--tag', '--prefix', '--workspace', '-w', '--omit', '--include', '--install-strategy', '--cache', '--userconfig', '--before', '--save-prefix', '--otp', '--loglevel', '--registry']);
+
+interface GateArgs {
+  values: Record<string, string | boolean | undefined>;
+  npmArgs: string[];
+  specs: string[];
+  help: boolean;
+}
+
+export function splitGateArgs(argv: readonly string[]): GateArgs {
+  const values: Record<string, string | boolean | undefined> = {};
+  const npmArgs: string[] = [];
+  const specs: string[] = [];
+  let help = false;
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const valueOf = () => {
+      const value = inline ?? argv[++index];
+      if (value === undefined) throw new InputError(`${flag} needs a value`);
+      return value;
+    };
+    if (flag === '-h' || flag === '--help') help = true;
+    else if (VALUE_OPTIONS.has(flag)) values[flag.slice(2)] = valueOf();
+    else if (FLAG_OPTIONS.has(flag)) values[flag.slice(2)] = true;
+    else if (SHARED_VALUE.has(flag)) {
+      const value = valueOf();
+      values[flag.slice(2)] = value;
+      npmArgs.push(flag, value);
+    } else if (flag === '--offline') {
+      values.offline = true;
+      npmArgs.push(arg);
+    } else if (NPM_VALUE_OPTIONS.has(flag) && inline === undefined) {
+      npmArgs.push(arg, argv[++index] ?? '');
+    } else {
+      npmArgs.push(arg);
+      if (!arg.startsWith('-')) specs.push(arg);
+    }
+  }
+  return { values, npmArgs, specs, help };
+}
+
+export async function runInstall(argv: readonly string[], io: CliIo): Promise<number> {
+  return runGate('install', argv, io);
+}
+
+export async function runCi(argv: readonly string[], io: CliIo): Promise<number> {
+  return runGate('ci', argv, io);
+}
+
+async function runGate(command: 'install' | 'ci', argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, npmArgs, specs, help } = splitGateArgs(argv);
+  if (help) {
+    io.stdout.write(GATE_HELP(command));
+    return EXIT.clean;
+  }
+  const scripts = oneOf(values.scripts as string | undefined, ['allowed', 'all'] as const, '--scripts') ?? 'allowed';
+  if (command === 'ci' && specs.length > 0) throw new InputError('depwarden ci installs what the lockfile pins: it takes no package names');
+  const dir = io.cwd;
+  const options = analysisOptions(values as never, io, diskFiles(dir));
+  const verdict: GateVerdict = command === 'install' ? await gateInstall(specs, options) : await gateCi(options);
+  const { analysis } = verdict;
+  const code = writeReport(values as never, io, analysis, { file: verdict.stage === 'names' ? '(arguments)' : 'package.json', absolutePath: resolve(dir, 'package.json'), text: undefined });
+  if (code !== EXIT.clean) {
+    const what = verdict.stage === 'names' ? 'the packages asked for' : `the tree npm would ${command}`;
+    io.stderr.write(`depwarden: ${command} refused: ${analysis.failing.length} finding(s) at or above ${analysis.failOn} in ${what}; nothing was installed\n`);
+    return code;
+  }
+
+  if (scripts === 'all') return runNpm([command, ...npmArgs], dir, io);
+  const installed = await runNpm([command, ...npmArgs, '--ignore-scripts'], dir, io);
+  if (installed !== EXIT.clean) return installed;
+
+  const tree = await loadWithArborist('node_modules', { format: 'node-modules', sourceFile: 'node_modules', projectDir: dir });
+  const { allowed, skipped } = scriptPackages(tree, verdict.policy);
+  for (const node of skipped) {
+    io.stderr.write(`depwarden: did not run the install scripts of ${escapeName(`${node.name}@${node.version ?? '?'}`)}: the policy does not allow them\n`);
+  }
+  if (allowed.length > 0) {
+    const specsToRebuild = [...new Set(allowed.map((node) => `${node.name}@${node.version}`))];
+    const rebuilt = await runNpm(['rebuild', ...specsToRebuild, '--ignore-scripts=false'], dir, io);
+    if (rebuilt !== EXIT.clean) return rebuilt;
+  }
+  // The project's own lifecycle, as npm would run it after installing: never blocked by ignore-scripts.
+  for (const event of ['preinstall', 'install', 'postinstall', 'prepare']) {
+    const ran = await runNpm(['run', event, '--if-present'], dir, io);
+    if (ran !== EXIT.clean) return ran;
+  }
+  return EXIT.clean;
+}
+
+/** The real npm, in the project folder, with the user's terminal; its failures keep their own message. */
+function runNpm(args: string[], cwd: string, io: CliIo): Promise<number> {
+  return new Promise((done) => {
+    const child = spawn('npm', args, { cwd, env: io.env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', (error) => {
+      io.stderr.write(`depwarden: could not run npm: ${error.message}\n`);
+      done(EXIT.npm);
+    });
+    child.on('close', (status) => done(status === 0 ? EXIT.clean : EXIT.npm));
+  });
+}

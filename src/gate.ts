@@ -1,0 +1,58 @@
+import { analyze, vet, type Analysis, type AnalyzeOptions } from './check.js';
+import { loadPolicy } from './config/load.js';
+import type { Policy } from './config/policy.js';
+import { InputError } from './errors.js';
+import { loadNpmSettings } from './registry/npm-config.js';
+import { RULE_IDS } from './rules/index.js';
+import { allows } from './rules/run.js';
+import { isFetchedPackage } from './rules/support/edges.js';
+import { installScriptsOf } from './rules/support/scripts.js';
+import { buildIdealTree } from './tree/arborist.js';
+import { loadProject } from './tree/load.js';
+import type { DependencyTree, PackageNode } from './tree/model.js';
+
+export interface GateVerdict {
+  readonly analysis: Analysis;
+  /** What was judged: the names asked for (refused before building a tree), or the whole tree. */
+  readonly stage: 'names' | 'tree';
+  readonly policy: Policy;
+}
+
+/**
+ * `depwarden install <specs>`: judge the names asked for, then the whole tree npm is about to install
+ * (arborist's ideal tree, built as npm would build it, written nowhere), with every rule.
+ */
+export async function gateInstall(specs: readonly string[], options: AnalyzeOptions): Promise<GateVerdict> {
+  const policy = loadPolicy(options.files, RULE_IDS, options.config);
+  if (specs.length > 0) {
+    const asked = await vet(specs.map((text) => ({ text })), { ...options, sourceFile: '(arguments)' });
+    if (asked.failing.length > 0) return { analysis: asked, stage: 'names', policy };
+  }
+  const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);
+  let tree: DependencyTree;
+  try {
+    tree = await buildIdealTree(options.files.dir, { ...npm.flat, registry: npm.registry, offline: options.offline || npm.flat.offline }, specs);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new InputError(`npm could not work out what to install (${code ?? 'error'}): ${message.split('\n')[0]}`);
+  }
+  return { analysis: await analyze(tree, policy, options), stage: 'tree', policy };
+}
+
+/** `depwarden ci`: judge the tree the lockfile pins, as `npm ci` will install it. */
+export async function gateCi(options: AnalyzeOptions): Promise<GateVerdict> {
+  const policy = loadPolicy(options.files, RULE_IDS, options.config);
+  const project = await loadProject(options.files, { nodeModules: false });
+  return { analysis: await analyze(project.tree, policy, options), stage: 'tree', policy };
+}
+
+/** Installed packages with install scripts, split by whether the policy allows them to run. */
+export function scriptPackages(installed: DependencyTree, policy: Policy): { allowed: PackageNode[]; skipped: PackageNode[] } {
+  const allowed: PackageNode[] = [];
+  const skipped: PackageNode[] = [];
+  for (const node of installed.nodes.values()) {
+    if (!isFetchedPackage(node) || installScriptsOf(node.scripts).length === 0) continue;
+    (policy.allow.some((entry) => allows(entry, 'install-script', node)) ? allowed : skipped).push(node);
+  }
+  return { allowed, skipped };
+}

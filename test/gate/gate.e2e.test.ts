@@ -1,0 +1,153 @@
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ISOLATED_ENV } from '../support/check.js';
+import { BIN } from '../support/paths.js';
+import { startRegistry } from '../support/registry.mjs';
+
+interface Registry {
+  url: string;
+  npmrc: string;
+  cache: string;
+  publish(dir: string): void;
+  stop(): Promise<void>;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'depwarden-gate-e2e-'));
+let registry: Registry;
+
+function depwarden(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: {
+        ...ISOLATED_ENV,
+        npm_config_offline: 'false',
+        npm_config_userconfig: registry.npmrc,
+        npm_config_cache: registry.cache,
+        npm_config_audit: 'false',
+        npm_config_fund: 'false',
+        npm_config_update_notifier: 'false',
+        npm_config_omit_lockfile_registry_resolved: 'false',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** A marker file in the project folder proves a script ran. */
+const marker = (name: string) => `node -e "require('fs').writeFileSync(require('path').join(process.env.INIT_CWD, 'MARKER-${name}'), 'ran')"`;
+
+function project(name: string, manifest: Record<string, unknown>, files: Record<string, string> = {}): string {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', ...manifest }, null, 2));
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  return dir;
+}
+
+/** Every file of a folder with its content: "nothing on disk changed" is this, equal before and after. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true }).map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return [path, entry.isFile() ? readFileSync(path, 'utf8') : '(folder)'];
+    }),
+  );
+}
+
+beforeAll(async () => {
+  registry = (await startRegistry()) as Registry;
+  const publish = (manifest: Record<string, unknown>) => {
+    const dir = join(work, 'packages', `${manifest.name as string}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+    writeFileSync(join(dir, 'index.js'), 'module.exports = 1;\n');
+    registry.publish(dir);
+  };
+  publish({ name: 'dw-plain', version: '1.0.0' });
+  publish({ name: 'dw-marker', version: '1.0.0', scripts: { preinstall: marker('dw-marker') } });
+  publish({ name: 'dw-allowed', version: '1.0.0', scripts: { install: marker('dw-allowed') } });
+  publish({ name: 'dw-urlholder', version: '1.0.0', dependencies: { 'dw-plain': `${registry.url}dw-plain/-/dw-plain-1.0.0.tgz` } });
+  publish({ name: 'dw-mid2', version: '1.0.0', dependencies: { 'dw-urlholder': '^1.0.0' } });
+  publish({ name: 'dw-mid1', version: '1.0.0', dependencies: { 'dw-mid2': '^1.0.0' } });
+  publish({ name: 'lodahs', version: '1.0.0' });
+});
+
+afterAll(async () => {
+  await registry?.stop();
+});
+
+describe('depwarden install / ci: the gate before npm (real npm, local verdaccio)', () => {
+  it('refuses a tree with an install script, a URL dependency three levels deep and a near-miss name: nothing runs, nothing changes', async () => {
+    const dir = project('bad', { dependencies: { 'dw-marker': '^1.0.0', 'dw-mid1': '^1.0.0', lodahs: '^1.0.0' } });
+    const before = snapshot(dir);
+    const run = await depwarden(['install'], dir);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('[url-dependency]');
+    expect(run.stdout).toContain('via: (root) > dw-mid1 > dw-mid2 > dw-urlholder > dw-plain');
+    expect(run.stdout).toContain('lodahs@1.0.0  [near-miss-name]');
+    expect(run.stderr).toMatch(/install refused: \d+ finding\(s\) at or above high in the tree npm would install; nothing was installed/);
+    expect(existsSync(join(dir, 'MARKER-dw-marker'))).toBe(false);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('installs a clean tree with only the allowlisted install script run, and the project’s own scripts', async () => {
+    const dir = project(
+      'good',
+      { dependencies: { 'dw-allowed': '^1.0.0', 'dw-marker': '^1.0.0', 'dw-plain': '^1.0.0' }, scripts: { postinstall: marker('root') } },
+      { '.depwardenrc.json': JSON.stringify({ allow: [{ package: 'dw-allowed', rule: 'install-script', reason: 'builds its addon; reviewed' }] }) },
+    );
+    const run = await depwarden(['install'], dir);
+    expect({ status: run.status, stderr: run.stderr.includes('refused') }).toEqual({ status: 0, stderr: false });
+    expect(existsSync(join(dir, 'node_modules', 'dw-plain', 'package.json'))).toBe(true);
+    expect(existsSync(join(dir, 'MARKER-dw-allowed'))).toBe(true);
+    expect(existsSync(join(dir, 'MARKER-dw-marker'))).toBe(false);
+    expect(existsSync(join(dir, 'MARKER-root'))).toBe(true);
+    expect(run.stderr).toContain('did not run the install scripts of dw-marker@1.0.0: the policy does not allow them');
+  });
+
+  it('refuses a near-miss or an unregistered name before npm runs', async () => {
+    const dir = join(work, 'good');
+    const before = readFileSync(join(dir, 'package.json'), 'utf8');
+    const squat = await depwarden(['install', 'lodahs'], dir);
+    expect(squat.status).toBe(1);
+    expect(squat.stderr).toContain('refused: 1 finding(s) at or above high in the packages asked for');
+    const invented = await depwarden(['install', 'dw-never-published-anywhere'], dir);
+    expect(invented.status).toBe(1);
+    expect(invented.stdout).toContain('[unregistered-name]');
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(before);
+    expect(existsSync(join(dir, 'node_modules', 'lodahs'))).toBe(false);
+  });
+
+  it('ci refuses a lockfile whose tarball URL was swapped', async () => {
+    const dir = join(work, 'tampered');
+    mkdirSync(dir);
+    for (const file of ['package.json', 'package-lock.json', '.depwardenrc.json']) cpSync(join(work, 'good', file), join(dir, file));
+    const lock = readFileSync(join(dir, 'package-lock.json'), 'utf8');
+    const swapped = lock.replace(`${registry.url}dw-plain/-/dw-plain-1.0.0.tgz`, `${registry.url}dw-marker/-/dw-marker-1.0.0.tgz`);
+    expect(swapped).not.toBe(lock);
+    writeFileSync(join(dir, 'package-lock.json'), swapped);
+    const run = await depwarden(['ci'], dir);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('[resolved-mismatch]');
+    expect(run.stderr).toContain('ci refused');
+    expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+  });
+
+  it('ci installs the untouched lockfile', async () => {
+    const dir = join(work, 'clean-ci');
+    mkdirSync(dir);
+    for (const file of ['package.json', 'package-lock.json', '.depwardenrc.json']) cpSync(join(work, 'good', file), join(dir, file));
+    const run = await depwarden(['ci'], dir);
+    expect(run.status).toBe(0);
+    expect(existsSync(join(dir, 'MARKER-dw-allowed'))).toBe(true);
+    expect(existsSync(join(dir, 'MARKER-dw-marker'))).toBe(false);
+  });
+});
