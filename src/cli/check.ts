@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './report-options.js';
 import { check } from '../check.js';
 import { InputError } from '../errors.js';
+import { LATE_HOOK_WARNING, hookContext } from '../hook.js';
 import { diskFiles } from '../tree/files.js';
 
 export const CHECK_HELP = `Usage: depwarden check [dir] [options]
@@ -15,17 +17,31 @@ Reads no network, writes nothing.
 
 Options:
   --node-modules               check the installed node_modules instead of the lockfile
+  --hook                       run as a root preinstall hook (\`depwarden check --hook\`): checks the
+                               project the install started in, and says so when npm runs it too late
 ${REPORT_HELP}`;
 
 export async function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { ...REPORT_OPTIONS, 'node-modules': { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs(argv, { ...REPORT_OPTIONS, 'node-modules': { type: 'boolean' }, hook: { type: 'boolean' } });
   if (values.help) {
     io.stdout.write(CHECK_HELP);
     return EXIT.clean;
   }
   if (positionals.length > 1) throw new InputError(`check takes one project folder; found ${positionals.length}`);
-  const dir = resolve(io.cwd, positionals[0] ?? '.');
-  const outcome = await check({ ...analysisOptions(values, io, diskFiles(dir)), nodeModules: values['node-modules'] ?? false });
+  // As a root preinstall hook the project is where the install started, and npm may be too late to stop.
+  if (values.hook && hookContext(io.env).runsLate) io.stderr.write(`${LATE_HOOK_WARNING}\n`);
+  const dir = resolve(values.hook ? (io.env.INIT_CWD ?? io.cwd) : io.cwd, positionals[0] ?? '.');
+  const files = diskFiles(dir);
+  let nodeModules = values['node-modules'] ?? false;
+  if (values.hook && !['package-lock.json', 'npm-shrinkwrap.json'].some((file) => files.readText(file) !== undefined)) {
+    // A first install has no lockfile yet: check what was installed so far, if anything.
+    if (!existsSync(join(dir, 'node_modules'))) {
+      io.stderr.write('depwarden: nothing to check yet (no lockfile, no node_modules)\n');
+      return EXIT.clean;
+    }
+    nodeModules = true;
+  }
+  const outcome = await check({ ...analysisOptions(values, io, files), nodeModules });
   const { tree, lockfileText } = outcome.project;
   return writeReport(values, io, outcome, { file: tree.sourceFile, absolutePath: join(dir, tree.sourceFile), text: lockfileText });
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CHECK_HELP, runCheck } from './check.js';
+import { INIT_HELP, runInit } from './init.js';
 import { CI_HELP, INSTALL_HELP, runCi, runInstall } from './install.js';
 import { EXIT, type CliIo } from './io.js';
 import { TOOL } from './tool.js';
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   vet: { run: (argv, io) => runVet(argv, io, () => readFileSync(0, 'utf8')), help: VET_HELP },
   install: { run: runInstall, help: INSTALL_HELP },
   ci: { run: runCi, help: CI_HELP },
+  init: { run: runInit, help: INIT_HELP },
 };
 
 /** The one way in. Returns the exit code; only bin/ sets it on the process. */

@@ -21,11 +21,13 @@ export interface Policy {
   readonly rules: ReadonlyMap<string, Severity | 'off'>;
   readonly allow: readonly AllowEntry[];
   readonly thresholds: Thresholds;
+  /** How many entries `depwarden init` left in `pendingReview`, not yet reviewed (they allow nothing). */
+  readonly pendingReview: number;
 }
 
-export const DEFAULT_POLICY: Policy = { failOn: 'high', allowedHosts: [], rules: new Map(), allow: [], thresholds: DEFAULT_THRESHOLDS };
+export const DEFAULT_POLICY: Policy = { failOn: 'high', allowedHosts: [], rules: new Map(), allow: [], thresholds: DEFAULT_THRESHOLDS, pendingReview: 0 };
 
-const TOP_KEYS = ['$schema', 'failOn', 'allowedHosts', 'rules', 'allow', 'freshReleaseHours', 'newPackageDays'] as const;
+const TOP_KEYS = ['$schema', 'failOn', 'allowedHosts', 'rules', 'allow', 'pendingReview', 'freshReleaseHours', 'newPackageDays'] as const;
 const ALLOW_KEYS = ['package', 'version', 'rule', 'reason'] as const;
 
 /** Validates the raw config object (from package.json#depwarden or .depwardenrc.json); errors name the key path. */
@@ -100,7 +102,9 @@ export function parsePolicy(raw: unknown, file: string, ruleIds: ReadonlySet<str
     return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fail(`${key} must be a number of ${key === 'freshReleaseHours' ? 'hours' : 'days'} (0 or more)`);
   };
   const thresholds = { freshReleaseHours: count('freshReleaseHours'), newPackageDays: count('newPackageDays') };
-  return { failOn, allowedHosts: allowedHosts as string[], rules, allow, thresholds };
+  // Written by `depwarden init`: scripts listed for a person to review; they allow nothing until moved to `allow`.
+  const pendingReview = config.pendingReview === undefined ? 0 : arrayOf(config.pendingReview, 'pendingReview', fail).length;
+  return { failOn, allowedHosts: allowedHosts as string[], rules, allow, thresholds, pendingReview };
 }
 
 function arrayOf(value: unknown, where: string, fail: (message: string) => never): unknown[] {

@@ -151,3 +151,48 @@ describe('depwarden install / ci: the gate before npm (real npm, local verdaccio
     expect(existsSync(join(dir, 'MARKER-dw-marker'))).toBe(false);
   });
 });
+
+describe('depwarden init and the preinstall hook', () => {
+  it('init wires a project, keeps what the user wrote, and changes nothing the second time', async () => {
+    const dir = project('to-init', { dependencies: { 'dw-allowed': '^1.0.0', 'dw-plain': '^1.0.0' }, scripts: { preinstall: 'echo mine' } }, { '.npmrc': 'save-exact=true' });
+    for (const file of ['package-lock.json']) cpSync(join(work, 'good', file), join(dir, file));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'to-init', version: '1.0.0', dependencies: { 'dw-allowed': '^1.0.0', 'dw-marker': '^1.0.0', 'dw-plain': '^1.0.0' }, scripts: { preinstall: 'echo mine' } }, null, 4));
+    const first = await depwarden(['init'], dir);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('depwarden init: .depwardenrc.json: 2 install script(s) listed under "pendingReview"');
+    expect(first.stdout).toContain('depwarden init: .npmrc: added ignore-scripts=true');
+    expect(first.stdout).toContain('depwarden init: package.json: added scripts deps:install, deps:ci, deps:check');
+    expect(first.stdout).toContain('uses: github/codeql-action/upload-sarif@v3');
+    const policy = JSON.parse(readFileSync(join(dir, '.depwardenrc.json'), 'utf8'));
+    expect(policy.pendingReview.map((entry: { package: string; script: string }) => `${entry.package}: ${entry.script}`)).toEqual([
+      `dw-allowed: install: ${marker('dw-allowed')}`,
+      `dw-marker: preinstall: ${marker('dw-marker')}`,
+    ]);
+    expect(readFileSync(join(dir, '.npmrc'), 'utf8')).toBe('save-exact=true\nignore-scripts=true\n');
+    const manifest = readFileSync(join(dir, 'package.json'), 'utf8');
+    expect(JSON.parse(manifest).scripts).toEqual({ preinstall: 'echo mine', 'deps:install': 'depwarden install', 'deps:ci': 'depwarden ci', 'deps:check': 'depwarden check' });
+    expect(manifest).toMatch(/^\{\n {4}"name"/);
+
+    const files = snapshot(dir);
+    const second = await depwarden(['init'], dir);
+    expect(second.stdout).toContain('.depwardenrc.json: unchanged');
+    expect(second.stdout).toContain('.npmrc: unchanged (ignore-scripts=true is already set)');
+    expect(second.stdout).toContain('package.json: scripts unchanged');
+    expect(snapshot(dir)).toEqual(files);
+  });
+
+  it('as a root preinstall hook under npm it checks, and says that npm runs it too late to stop scripts', async () => {
+    const dir = project('hooked', { dependencies: { 'dw-plain': '^1.0.0' }, scripts: { preinstall: `node ${JSON.stringify(BIN)} check --hook` } });
+    const npm = spawn('npm', ['install'], {
+      cwd: dir,
+      env: { ...ISOLATED_ENV, npm_config_offline: 'false', npm_config_userconfig: registry.npmrc, npm_config_cache: registry.cache, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+    });
+    let output = '';
+    npm.stdout.on('data', (chunk) => (output += chunk));
+    npm.stderr.on('data', (chunk) => (output += chunk));
+    const status = await new Promise((resolve) => npm.on('close', resolve));
+    expect(status).toBe(0);
+    expect(output).toContain('under npm 7+ this preinstall hook runs after the dependencies were extracted');
+    expect(output).toMatch(/depwarden: checked 1 package in node_modules|depwarden: checked 1 package in package-lock.json/);
+  });
+});

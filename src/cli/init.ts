@@ -1,0 +1,75 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCommandArgs } from './args.js';
+import { EXIT, type CliIo } from './io.js';
+import { check } from '../check.js';
+import { RC_FILE } from '../config/load.js';
+import { InputError } from '../errors.js';
+import { CI_SNIPPET, formatLike, pendingScripts, withGateScripts, withIgnoreScripts, withPendingReview } from '../init.js';
+import { diskFiles } from '../tree/files.js';
+
+export const INIT_HELP = `Usage: depwarden init [--offline]
+
+Wires the project in the current folder to depwarden, changing only what is missing:
+  - the policy (${RC_FILE}, or package.json#depwarden when that exists) gets a "pendingReview"
+    list of the install scripts the current tree needs; they run only once you move them to "allow"
+  - .npmrc gets ignore-scripts=true, so a plain npm install runs no dependency scripts
+  - package.json gets the scripts deps:install, deps:ci, deps:check and a preinstall hook
+Then prints a GitHub Actions snippet. Running it again changes nothing.
+
+Options:
+  --offline                    read install scripts from npm's cache only
+  -h, --help                   show this help
+`;
+
+export async function runInit(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { offline: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    io.stdout.write(INIT_HELP);
+    return EXIT.clean;
+  }
+  if (positionals.length > 0) throw new InputError('init takes no arguments: run it in the project folder');
+  const files = diskFiles(io.cwd);
+  const manifestText = files.readText('package.json');
+  if (manifestText === undefined) throw new InputError(`no package.json in ${io.cwd}`);
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(manifestText) as Record<string, unknown>;
+  } catch (error) {
+    throw new InputError(`is not valid JSON (${(error as Error).message})`, 'package.json');
+  }
+
+  const lines: string[] = [];
+  const write = (file: string, text: string) => writeFileSync(join(io.cwd, file), text);
+
+  // The scripts the current tree needs, from the lockfile and the registry; a project without one has none yet.
+  const hasLockfile = ['package-lock.json', 'npm-shrinkwrap.json'].some((file) => files.readText(file) !== undefined);
+  const pending = hasLockfile ? pendingScripts((await check({ files, env: io.env, nodeModules: false, offline: values.offline ?? false })).result.findings) : [];
+
+  const inManifest = typeof manifest.depwarden === 'object' && manifest.depwarden !== null;
+  const rcText = files.readText(RC_FILE);
+  const policySource = inManifest ? (manifest.depwarden as Record<string, unknown>) : rcText === undefined ? {} : (JSON.parse(rcText) as Record<string, unknown>);
+  const { policy, added } = withPendingReview(policySource, pending);
+  if (inManifest) manifest = { ...manifest, depwarden: policy };
+  else if (added > 0 || rcText === undefined) write(RC_FILE, formatLike(rcText, policy));
+  const where = inManifest ? 'package.json#depwarden' : RC_FILE;
+  lines.push(
+    added > 0
+      ? `${where}: ${added} install script(s) listed under "pendingReview"; review each and move it to "allow" with a reason`
+      : rcText === undefined && !inManifest
+        ? `${where}: created (no install scripts in the tree)`
+        : `${where}: unchanged`,
+  );
+
+  const npmrc = withIgnoreScripts(files.readText('.npmrc'));
+  if (npmrc.changed) write('.npmrc', npmrc.text);
+  lines.push(npmrc.changed ? '.npmrc: added ignore-scripts=true' : `.npmrc: unchanged (ignore-scripts=${npmrc.current} is already set)`);
+
+  const scripts = withGateScripts(manifest);
+  manifest = scripts.manifest;
+  if (scripts.added.length > 0 || (inManifest && added > 0)) write('package.json', formatLike(manifestText, manifest));
+  lines.push(scripts.added.length ? `package.json: added scripts ${scripts.added.join(', ')}` : 'package.json: scripts unchanged');
+
+  io.stdout.write(`${lines.map((line) => `depwarden init: ${line}`).join('\n')}\n\nIn CI:\n\n${CI_SNIPPET}`);
+  return EXIT.clean;
+}

@@ -1,0 +1,103 @@
+import type { Finding } from './rules/run.js';
+
+/** One change `depwarden init` makes, or would have made but found already done. */
+export interface InitChange {
+  readonly file: string;
+  readonly text: string | undefined;
+  readonly summary: string;
+}
+
+export interface PendingScript {
+  readonly package: string;
+  readonly version: string | undefined;
+  readonly rule: 'install-script';
+  readonly script: string;
+}
+
+/** The install scripts the tree needs, as policy entries waiting for a person's review. */
+export function pendingScripts(findings: readonly Finding[]): PendingScript[] {
+  return findings
+    .filter((finding) => finding.detail.code === 'install-script')
+    .map((finding) => {
+      const detail = finding.detail as Extract<Finding['detail'], { code: 'install-script' }>;
+      const script = detail.scripts.map(({ name, text }) => `${name}: ${text ?? '(text unknown offline)'}`).join('; ');
+      return { package: finding.package.name, version: finding.package.version, rule: 'install-script', script };
+    });
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Adds the pending scripts to the policy object, keeping everything the user wrote; entries already allowed or
+ * already pending are left alone. Returns the new object and how many were added.
+ */
+export function withPendingReview(policy: Json, pending: readonly PendingScript[]): { policy: Json; added: number } {
+  const known = new Set(
+    [...asArray(policy.allow), ...asArray(policy.pendingReview)].map((entry) => `${String((entry as Json).package)} ${String((entry as Json).rule)}`),
+  );
+  const fresh = pending.filter((entry) => !known.has(`${entry.package} ${entry.rule}`));
+  if (fresh.length === 0) return { policy, added: 0 };
+  const note = 'Review each script, then move its entry to "allow" with a "reason"; entries here allow nothing.';
+  return {
+    policy: { ...policy, pendingReview: [...asArray(policy.pendingReview), ...fresh.map((entry) => ({ ...entry, note }))] },
+    added: fresh.length,
+  };
+}
+
+/** `.npmrc` with `ignore-scripts=true`, unless the user already set ignore-scripts either way. */
+export function withIgnoreScripts(npmrc: string | undefined): { text: string; changed: boolean; current: string | undefined } {
+  const current = /^\s*ignore-scripts\s*=\s*(\S+)/m.exec(npmrc ?? '')?.[1];
+  if (current !== undefined) return { text: npmrc!, changed: false, current };
+  const base = npmrc ?? '';
+  return { text: `${base}${base && !base.endsWith('\n') ? '\n' : ''}ignore-scripts=true\n`, changed: true, current: undefined };
+}
+
+export const GATE_SCRIPTS: Readonly<Record<string, string>> = {
+  'deps:install': 'depwarden install',
+  'deps:ci': 'depwarden ci',
+  'deps:check': 'depwarden check',
+  preinstall: 'depwarden check --hook',
+};
+
+/** package.json with the gate's scripts added where the names are free; the user's scripts are never replaced. */
+export function withGateScripts(manifest: Json): { manifest: Json; added: string[] } {
+  const scripts = { ...((manifest.scripts as Json | undefined) ?? {}) };
+  const added = Object.entries(GATE_SCRIPTS)
+    .filter(([name]) => !(name in scripts))
+    .map(([name, command]) => {
+      scripts[name] = command;
+      return name;
+    });
+  return { manifest: added.length ? { ...manifest, scripts } : manifest, added };
+}
+
+/** Serializes JSON the way the file was written: its indentation, and a final newline. */
+export function formatLike(original: string | undefined, value: unknown): string {
+  const indent = /^[ \t]+(?=")/m.exec(original ?? '')?.[0] ?? '  ';
+  return `${JSON.stringify(value, null, indent)}\n`;
+}
+
+export const CI_SNIPPET = `# .github/workflows/dependencies.yml
+name: dependencies
+on: [push, pull_request]
+permissions: { contents: read, security-events: write }
+jobs:
+  depwarden:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with: { node-version: 22 }
+      # Refuses the install on findings; runs only the install scripts the policy allows.
+      - run: npx depwarden ci
+      # The findings as code-scanning alerts, on the lines of package-lock.json.
+      - run: npx depwarden check --format sarif --fail-on critical > depwarden.sarif
+        if: always()
+      - uses: github/codeql-action/upload-sarif@v3
+        if: always()
+        with: { sarif_file: depwarden.sarif }
+`;
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
