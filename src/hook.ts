@@ -2,8 +2,9 @@
 export interface HookContext {
   readonly manager: 'npm' | 'yarn' | 'pnpm' | 'bun' | 'unknown';
   /**
-   * npm 7+ runs the root `preinstall` after the dependencies were extracted and after their own install
-   * scripts ran (measured with npm 11): a guard there cannot stop them. Other managers: see the README.
+   * Measured here (README "The preinstall hook"): npm 11 and pnpm 9 run the root `preinstall` after the
+   * dependencies were extracted and after their own install scripts ran, so a guard there cannot stop them;
+   * yarn classic runs it first. Yarn berry and bun were not measured: no warning is given for them.
    */
   readonly runsLate: boolean;
 }
@@ -11,11 +12,11 @@ export interface HookContext {
 export function hookContext(env: NodeJS.ProcessEnv): HookContext {
   const agent = env.npm_config_user_agent ?? '';
   const manager = (/^(npm|yarn|pnpm|bun)\//.exec(agent)?.[1] ?? 'unknown') as HookContext['manager'];
-  const npmMajor = Number(/^npm\/(\d+)/.exec(agent)?.[1] ?? 0);
-  return { manager, runsLate: manager === 'npm' && npmMajor >= 7 };
+  const major = Number(/^\w+\/(\d+)/.exec(agent)?.[1] ?? 0);
+  return { manager, runsLate: (manager === 'npm' && major >= 7) || manager === 'pnpm' };
 }
 
 export const LATE_HOOK_WARNING =
-  'depwarden: under npm 7+ this preinstall hook runs after the dependencies were extracted and after their own ' +
+  'depwarden: under npm 7+ and pnpm this preinstall hook runs after the dependencies were extracted and after their own ' +
   'install scripts ran, so it cannot stop them; use `depwarden install` / `depwarden ci` (npm run deps:install, ' +
   'deps:ci), and keep ignore-scripts=true in .npmrc (depwarden init sets it)';
