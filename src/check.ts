@@ -7,7 +7,7 @@ import { FactsCache } from './registry/facts-cache.js';
 import { loadNpmSettings } from './registry/npm-config.js';
 import { RULES, RULE_IDS } from './rules/index.js';
 import { failingFindings, runRules, type Finding, type RunResult } from './rules/run.js';
-import type { Rule, Severity } from './rules/types.js';
+import type { ImportEvidence, Rule, Severity } from './rules/types.js';
 import type { FileSource } from './tree/files.js';
 import { loadProject, type LoadedProject } from './tree/load.js';
 import type { DependencyTree } from './tree/model.js';
@@ -31,6 +31,8 @@ export interface AnalyzeOptions {
   readonly onProgress?: ((done: number, total: number) => void) | undefined;
   /** The time publish ages are judged at (tests fix it). */
   readonly now?: Date | undefined;
+  /** `review`: where changed code imports the packages of the tree. */
+  readonly imports?: ReadonlyMap<string, ImportEvidence> | undefined;
 }
 
 /** How the registry checks went, for the report's summary. */
@@ -94,6 +96,7 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
     facts,
     now: options.now ?? new Date(),
     thresholds: policy.thresholds,
+    imports: options.imports,
   };
   const result = runRules(RULES, context, policy);
   const failOn = options.failOn ?? policy.failOn;

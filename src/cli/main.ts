@@ -3,6 +3,7 @@ import { CHECK_HELP, runCheck } from './check.js';
 import { INIT_HELP, runInit } from './init.js';
 import { CI_HELP, INSTALL_HELP, runCi, runInstall } from './install.js';
 import { EXIT, type CliIo } from './io.js';
+import { REVIEW_HELP, runReview } from './review.js';
 import { TOOL } from './tool.js';
 import { VET_HELP, runVet } from './vet.js';
 import { isInputError } from '../errors.js';
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   install: { run: runInstall, help: INSTALL_HELP },
   ci: { run: runCi, help: CI_HELP },
   init: { run: runInit, help: INIT_HELP },
+  review: { run: (argv, io) => runReview(argv, io, () => readFileSync(0, 'utf8')), help: REVIEW_HELP },
 };
 
 /** The one way in. Returns the exit code; only bin/ sets it on the process. */

@@ -4,7 +4,9 @@ import { EXIT, type CliIo } from './io.js';
 import { TOOL } from './tool.js';
 import type { Analysis, AnalyzeOptions } from '../check.js';
 import { InputError } from '../errors.js';
+import { renderGithub } from '../report/github.js';
 import { renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
 import type { ReportInput } from '../report/types.js';
@@ -27,7 +29,7 @@ export const REPORT_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const REPORT_HELP = `  --format <text|json|sarif>   report format (default: text)
+export const REPORT_HELP = `  --format <format>            text (default), json, sarif, markdown (a PR comment), github (annotations)
   --fail-on <severity>         exit 1 on findings at or above it: critical, high, medium, low, info
                                (default: the policy's failOn, else high)
   --config <file>              policy file to use instead of .depwardenrc.json / package.json#depwarden
@@ -40,7 +42,7 @@ export const REPORT_HELP = `  --format <text|json|sarif>   report format (defaul
   -h, --help                   show this help
 `;
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'github'] as const;
 
 interface ReportValues {
   format?: string | undefined;
@@ -95,6 +97,7 @@ export function writeReport(
   io: CliIo,
   analysis: Analysis,
   source: { file: string; absolutePath: string; text: string | undefined; lines?: ReadonlyMap<string, number> },
+  change?: Pick<ReportInput, 'changeLocation' | 'notices'>,
 ): number {
   const format = oneOf(values.format, FORMATS, '--format') ?? 'text';
   const input: ReportInput = {
@@ -112,9 +115,11 @@ export function writeReport(
     },
     registry: analysis.registry,
     tool: TOOL,
+    ...change,
   };
   const color = values['no-color'] ? false : (values.color ?? (Boolean(io.stdout.isTTY) && !io.env.NO_COLOR));
-  io.stdout.write(format === 'json' ? renderJson(input) : format === 'sarif' ? renderSarif(input) : renderText(input, { color }));
+  const renderers = { json: renderJson, sarif: renderSarif, markdown: renderMarkdown, github: renderGithub, text: (report: ReportInput) => renderText(report, { color }) };
+  io.stdout.write(renderers[format](input));
   if (analysis.failing.length > 0) return EXIT.findings;
   if (values.strict && analysis.result.unusedAllows.length > 0) return EXIT.findings;
   return EXIT.clean;

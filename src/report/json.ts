@@ -25,6 +25,7 @@ export function renderJson(input: ReportInput): string {
           ...(finding.package.alias === undefined ? {} : { alias: finding.package.alias }),
         },
         path: finding.path,
+        ...(input.changeLocation?.(finding) ? { at: input.changeLocation(finding) } : {}),
         details,
       };
     }),
@@ -36,6 +37,7 @@ export function renderJson(input: ReportInput): string {
       allowed,
       unusedAllows: unusedAllows.map((entry) => ({ where: entry.where, package: entry.package, rule: entry.rule })),
       registry: input.registry,
+      ...(input.notices ? { notices: input.notices } : {}),
     },
   };
   return `${escapeJsonText(JSON.stringify(report, null, 2))}\n`;

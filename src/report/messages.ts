@@ -45,6 +45,8 @@ export function formatMessage(detail: FindingDetail): string {
     }
     case 'unverified':
       return `not checked against the registry: ${detail.cause}`;
+    case 'undeclared-import':
+      return `${detail.file}:${detail.line} ${detail.typeOnly ? 'imports types from' : 'imports'} it, but no package.json that applies declares it`;
     case 'manifest-dynamic-dependency':
       return `its published ${detail.version} manifest declares ${detail.dependencies.map(({ name, spec }) => `"${name}": "${spec}"`).join(', ')}, fetched from outside the registry at install`;
     case 'fresh-release':
@@ -114,6 +116,8 @@ export function formatHint(detail: FindingDetail): string {
       return 'read the script; install with --ignore-scripts, or allow the package (and version range) in the policy with a reason';
     case 'unverified':
       return 'run again when the registry answers, or review the package by hand';
+    case 'undeclared-import':
+      return 'add it to package.json if it is the package you meant; if the name was invented, remove the import';
     case 'manifest-dynamic-dependency':
       return 'do not install it unless you have read what those URLs serve';
     case 'fresh-release':

@@ -56,6 +56,13 @@ export function renderSarif(input: ReportInput): string {
 
 function location(input: ReportInput, finding: Finding, keyLines: ReadonlyMap<string, number>) {
   const nodeLocation = finding.package.location;
+  const inChange = input.changeLocation?.(finding);
+  if (inChange) {
+    return {
+      physicalLocation: { artifactLocation: { uri: inChange.uri }, region: { startLine: inChange.line } },
+      logicalLocations: [{ fullyQualifiedName: finding.package.name, kind: 'package' }],
+    };
+  }
   const uri = input.source.format === 'node-modules' && nodeLocation ? `${nodeLocation}/package.json` : input.source.uri;
   const startLine = input.source.lines?.get(nodeLocation) ?? keyLines.get(keyPath(input.source.format, nodeLocation)) ?? 1;
   return {

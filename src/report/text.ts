@@ -21,12 +21,15 @@ export function renderText(input: ReportInput, options: { color: boolean }): str
       lines.push(`  ${paint('1', escapeName(packageLabel(finding)))}  ${paint('2', `[${finding.rule}]`)}${paint('2', where)}`);
       lines.push(`    ${escapeText(formatMessage(finding.detail))}`);
       if (finding.path.length > 1) lines.push(`    via: ${escapeText(['(root)', ...finding.path].join(' > '))}`);
+      const inChange = input.changeLocation?.(finding);
+      if (inChange) lines.push(`    at: ${escapeText(`${inChange.uri}:${inChange.line}`)}`);
       lines.push(`    fix: ${escapeText(formatHint(finding.detail))}`);
     }
   }
   for (const entry of unusedAllows) {
     lines.push('', `hint: policy ${entry.where} (${escapeText(entry.package)}, ${entry.rule}) matched nothing; remove it if it is stale`);
   }
+  for (const notice of input.notices ?? []) lines.push('', `notice: ${escapeText(notice.file)} ${escapeText(notice.message)}`);
   const registry = registryLine(input);
   if (registry) lines.push('', registry);
   lines.push('', summaryLine(input, allowed));

@@ -24,4 +24,8 @@ export interface ReportInput {
   readonly tool: { readonly name: string; readonly version: string; readonly homepage: string };
   /** How the registry checks went. */
   readonly registry: RegistrySummary;
+  /** `review`: where in the change each finding comes from (a file and a line), when known. */
+  readonly changeLocation?: ((finding: Finding) => { readonly uri: string; readonly line: number } | undefined) | undefined;
+  /** Files that could not be read as what they should be: said once each, never silently skipped. */
+  readonly notices?: readonly { readonly file: string; readonly message: string }[] | undefined;
 }

@@ -10,6 +10,7 @@ import { missingIntegrity } from './missing-integrity.js';
 import { nearMissName } from './near-miss-name.js';
 import { resolvedMismatch } from './resolved-mismatch.js';
 import type { Rule } from './types.js';
+import { undeclaredImport } from './undeclared-import.js';
 import { unregisteredName } from './unregistered-name.js';
 import { unverified } from './unverified.js';
 import { urlDependency } from './url-dependency.js';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   versionDrift,
   nearMissName,
   unregisteredName,
+  undeclaredImport,
   gitDependency,
   localDependency,
   aliasDependency,

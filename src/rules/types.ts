@@ -32,6 +32,15 @@ export interface RuleContext {
   readonly now?: Date;
   /** Thresholds of the policy that rules read. */
   readonly thresholds?: Thresholds;
+  /** `review`: where changed code imports each package of the tree (by location), and whether it is declared. */
+  readonly imports?: ReadonlyMap<string, ImportEvidence> | undefined;
+}
+
+export interface ImportEvidence {
+  readonly file: string;
+  readonly line: number;
+  readonly typeOnly: boolean;
+  readonly declared: boolean;
 }
 
 export interface Thresholds {
@@ -87,6 +96,7 @@ export type FindingDetail =
       filesFault: string | undefined;
     }
   | { code: 'unverified'; cause: string }
+  | { code: 'undeclared-import'; file: string; line: number; typeOnly: boolean }
   | { code: 'manifest-dynamic-dependency'; version: string; dependencies: readonly { name: string; spec: string; kind: 'url' | 'git' }[] }
   | { code: 'fresh-release'; version: string; published: string; hours: number; limitHours: number }
   | { code: 'new-package'; firstPublished: string; days: number; limitDays: number }

@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import { parseCommandArgs } from './args.js';
+import { EXIT, type CliIo } from './io.js';
+import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './report-options.js';
+import { InputError } from '../errors.js';
+import { findingKey, review, type ChangeSource } from '../review.js';
+import { GitRepo } from '../review/git.js';
+import { parseUnifiedDiff } from '../review/unified-diff.js';
+import { diskFiles } from '../tree/files.js';
+
+export const REVIEW_HELP = `Usage: depwarden review [--base REV] [--head REV] [options]
+       git diff | depwarden review --diff - [options]
+
+Checks what a change adds to a project's dependencies, with every rule, registry facts included,
+and reports only the findings the change introduced: lockfiles compared at both ends, dependencies
+added to package.json, and packages newly imported by changed JavaScript/TypeScript files (read
+with a real parser; imports that no package.json declares are findings too).
+
+Options:
+  --base <rev>                 what the change is compared with (default: the merge base with the
+                               default branch)
+  --head <rev>                 the changed revision (default: the working tree, untracked files included)
+  --diff <file|->              read a unified diff instead of asking git
+${REPORT_HELP}`;
+
+export async function runReview(argv: readonly string[], io: CliIo, stdin: () => string): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { ...REPORT_OPTIONS, base: { type: 'string' }, head: { type: 'string' }, diff: { type: 'string' } });
+  if (values.help) {
+    io.stdout.write(REVIEW_HELP);
+    return EXIT.clean;
+  }
+  if (positionals.length > 0) throw new InputError('review takes no arguments; see depwarden review --help');
+  if (values.diff !== undefined && (values.base !== undefined || values.head !== undefined)) throw new InputError('--diff reads the change from a diff: it takes no --base or --head');
+
+  let change: ChangeSource;
+  let root = io.cwd;
+  if (values.diff !== undefined) {
+    const text = values.diff === '-' ? stdin() : (diskFiles(io.cwd).readText(values.diff) ?? missing(values.diff));
+    change = { kind: 'diff', files: parseUnifiedDiff(text), workingTree: diskFiles(io.cwd) };
+  } else {
+    const repo = new GitRepo(io.cwd);
+    root = repo.root;
+    const base = values.base ?? repo.defaultBase();
+    repo.verify(base);
+    if (values.head !== undefined) repo.verify(values.head);
+    change = { kind: 'git', repo, base, head: values.head, workingTree: diskFiles(repo.root) };
+  }
+  const outcome = await review(change, analysisOptions(values, io, diskFiles(root)));
+  return writeReport(
+    values,
+    io,
+    outcome.analysis,
+    { file: '(change)', absolutePath: resolve(root, 'package.json'), text: undefined },
+    { changeLocation: (finding) => outcome.locations.get(findingKey(finding)), notices: outcome.notices },
+  );
+}
+
+function missing(path: string): never {
+  throw new InputError('cannot be read (ENOENT)', path);
+}
