@@ -109,7 +109,7 @@ describe('depwarden check (built CLI)', () => {
   it('exit 2 for usage and config errors, with the likely intent', () => {
     const cases: [string[], string][] = [
       [['check', '--fromat', 'json'], 'depwarden: unknown option --fromat; did you mean --format?\n'],
-      [['check', '--format', 'xml'], 'depwarden: --format must be one of text, json, sarif; found "xml"\n'],
+      [['check', '--format', 'xml'], 'depwarden: --format must be one of text, json, sarif, markdown, github; found "xml"\n'],
       [['check', '--fail-on', 'error'], 'depwarden: --fail-on must be one of critical, high, medium, low, info; found "error"\n'],
       [['chek'], 'depwarden: unknown command "chek"; run \'depwarden --help\'\n'],
       [['check', fixture('npm-v3'), '--config', fixture('policies/bad-key.json')], `depwarden: ${fixture('policies/bad-key.json')}: rule is not a known key; did you mean "rules"?\n`],
