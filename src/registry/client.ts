@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NpmSettings } from './npm-config.js';
+import { registryFor } from '../rules/support/registries.js';
 
 /** What the registry says of one package name, or why it could not say. */
 export type PackumentResult =
@@ -102,8 +103,7 @@ export class RegistryClient {
 
   /** The registry npm uses for `name`: its scope's, else the default. */
   registryFor(name: string): string {
-    const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined;
-    return (scope && this.options.npm.scopes.get(scope)) || this.options.npm.registry;
+    return registryFor(name, this.options.npm);
   }
 
   /** Options for npm-registry-fetch and pacote: npm's flat config plus depwarden's limits. Built once. */

@@ -1,4 +1,5 @@
 import { isFetchedPackage } from './support/edges.js';
+import { registryFor } from './support/registries.js';
 import { classifySpec } from './support/specs.js';
 import { hostOf, tryUrl } from './support/urls.js';
 import type { PackageNode, RegistrySettings, Rule, RuleFinding } from './types.js';
@@ -33,7 +34,6 @@ function fromRegistry(node: PackageNode): boolean {
 }
 
 function expectedRegistry(name: string, registries: RegistrySettings): string {
-  const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined;
-  const registry = (scope && registries.scopes.get(scope)) || registries.registry;
+  const registry = registryFor(name, registries);
   return tryUrl(registry) ? hostOf(new URL(registry)) : registry;
 }

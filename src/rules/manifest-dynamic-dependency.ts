@@ -1,3 +1,4 @@
+import { manifestDependencies } from './support/registries.js';
 import { classifySpec } from './support/specs.js';
 import type { Rule, RuleFinding } from './types.js';
 
@@ -15,10 +16,7 @@ export const manifestDynamicDependency: Rule = {
     for (const [location, entry] of facts?.byLocation ?? []) {
       if (!entry.ok) continue;
       const { manifest, version } = entry.facts;
-      const dependencies = [manifest.dependencies, manifest.optionalDependencies]
-        .flatMap((field) => Object.entries(field ?? {}))
-        .filter((pair): pair is [string, string] => typeof pair[1] === 'string')
-        .flatMap(([name, spec]): { name: string; spec: string; kind: 'url' | 'git' }[] => {
+      const dependencies = manifestDependencies(manifest).flatMap(([name, spec]): { name: string; spec: string; kind: 'url' | 'git' }[] => {
           const kind = classifySpec(name, spec).type;
           return kind === 'remote' ? [{ name, spec, kind: 'url' }] : kind === 'git' ? [{ name, spec, kind: 'git' }] : [];
         });

@@ -1,6 +1,7 @@
 import { declarerOf, isProjectNode } from './support/edges.js';
 import { classifySpec } from './support/specs.js';
-import type { RegistrySettings, Rule, RuleFinding } from './types.js';
+import { registryFor, sameRegistry } from './support/registries.js';
+import type { Rule, RuleFinding } from './types.js';
 
 /**
  * A direct dependency (or a `vet` name) that does not exist: a hallucinated name anyone can register, or a
@@ -24,7 +25,7 @@ export const unregisteredName: Rule = {
         const known = answer && (answer.ok || !answer.offline);
         const missing = known
           ? !answer.ok && answer.notFound
-          : fromPublicRegistry(kind.realName, registries) && !names.isRegistered(kind.realName);
+          : sameRegistry(registryFor(kind.realName, registries), registries.publicRegistry) && !names.isRegistered(kind.realName);
         if (!missing) continue;
         findings.push({
           node: edge.to,
@@ -41,10 +42,3 @@ export const unregisteredName: Rule = {
     return findings;
   },
 };
-
-function fromPublicRegistry(name: string, registries: RegistrySettings): boolean {
-  const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined;
-  const registry = (scope && registries.scopes.get(scope)) || registries.registry;
-  const normalize = (url: string): string => url.replace(/\/+$/, '').toLowerCase();
-  return normalize(registry) === normalize(registries.publicRegistry);
-}

@@ -1,3 +1,4 @@
+import { manifestDependencies } from './support/registries.js';
 import { installScriptsOf } from './support/scripts.js';
 import { classifySpec } from './support/specs.js';
 import type { Rule, RuleFinding } from './types.js';
@@ -40,16 +41,10 @@ const added = (now: readonly string[], before: readonly string[]): string[] => n
 
 const scriptNames = (manifest: VersionManifest): string[] => installScriptsOf(manifest.scripts).map(([name]) => name);
 
-function dependencyEntries(manifest: VersionManifest): [string, string][] {
-  return [manifest.dependencies, manifest.optionalDependencies]
-    .flatMap((field) => Object.entries(field ?? {}))
-    .filter((pair): pair is [string, string] => typeof pair[1] === 'string');
-}
-
-const dependencyNames = (manifest: VersionManifest): string[] => dependencyEntries(manifest).map(([name]) => name);
+const dependencyNames = (manifest: VersionManifest): string[] => manifestDependencies(manifest).map(([name]) => name);
 
 const dynamicDependencies = (manifest: VersionManifest): string[] =>
-  dependencyEntries(manifest)
+  manifestDependencies(manifest)
     .filter(([name, spec]) => ['remote', 'git'].includes(classifySpec(name, spec).type))
     .map(([name]) => name);
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
+import { depwardenAsync } from '../support/cli.js';
 import { BIN } from '../support/paths.js';
 import { startRegistry } from '../support/registry.mjs';
 
@@ -18,28 +19,17 @@ interface Registry {
 const work = mkdtempSync(join(tmpdir(), 'depwarden-gate-e2e-'));
 let registry: Registry;
 
-function depwarden(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: {
-        ...ISOLATED_ENV,
-        npm_config_offline: 'false',
-        npm_config_userconfig: registry.npmrc,
-        npm_config_cache: registry.cache,
-        npm_config_audit: 'false',
-        npm_config_fund: 'false',
-        npm_config_update_notifier: 'false',
-        npm_config_omit_lockfile_registry_resolved: 'false',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const npmEnv = () => ({
+  npm_config_offline: 'false',
+  npm_config_userconfig: registry.npmrc,
+  npm_config_cache: registry.cache,
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+  npm_config_omit_lockfile_registry_resolved: 'false',
+});
+
+const depwarden = (args: string[], cwd: string) => depwardenAsync(args, { cwd, env: npmEnv() });
 
 /** A marker file in the project folder proves a script ran. */
 const marker = (name: string) => `node -e "require('fs').writeFileSync(require('path').join(process.env.INIT_CWD, 'MARKER-${name}'), 'ran')"`;
@@ -183,10 +173,7 @@ describe('depwarden init and the preinstall hook', () => {
 
   it('as a root preinstall hook under npm it checks, and says that npm runs it too late to stop scripts', async () => {
     const dir = project('hooked', { dependencies: { 'dw-plain': '^1.0.0' }, scripts: { preinstall: `node ${JSON.stringify(BIN)} check --hook` } });
-    const npm = spawn('npm', ['install'], {
-      cwd: dir,
-      env: { ...ISOLATED_ENV, npm_config_offline: 'false', npm_config_userconfig: registry.npmrc, npm_config_cache: registry.cache, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
-    });
+    const npm = spawn('npm', ['install'], { cwd: dir, env: { ...ISOLATED_ENV, ...npmEnv() } });
     let output = '';
     npm.stdout.on('data', (chunk) => (output += chunk));
     npm.stderr.on('data', (chunk) => (output += chunk));

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ISOLATED_ENV } from '../support/check.js';
-import { BIN } from '../support/paths.js';
+import { depwardenAsync } from '../support/cli.js';
 import { freePort, startRegistry } from '../support/registry.mjs';
 
 interface Registry {
@@ -27,17 +25,7 @@ const work = mkdtempSync(join(tmpdir(), 'depwarden-registry-e2e-'));
 
 /** The built CLI, asynchronously: the fault server below lives in this process and must keep answering. */
 function depwarden(args: string[], env: Record<string, string> = {}, cwd = work): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...ISOLATED_ENV, npm_config_offline: 'false', npm_config_cache: join(work, 'depwarden-cache'), ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return depwardenAsync(args, { cwd, env: { npm_config_offline: 'false', npm_config_cache: join(work, 'depwarden-cache'), ...env } });
 }
 
 function writePackage(name: string, manifest: Record<string, unknown>, files: Record<string, string> = {}): string {

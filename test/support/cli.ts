@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { BIN, ROOT } from './paths.js';
 import { ISOLATED_ENV } from './check.js';
 
@@ -16,4 +16,19 @@ export function depwarden(args: readonly string[], options: { cwd?: string; env?
     env: { ...ISOLATED_ENV, ...options.env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The built CLI without blocking this process: for tests whose servers (a fault route, a local registry's
+ * helpers) live in the test process and must keep answering while the CLI runs.
+ */
+export function depwardenAsync(args: readonly string[], options: { cwd: string; env: Record<string, string | undefined> }): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...ISOLATED_ENV, ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
