@@ -10,7 +10,7 @@ export function renderText(input: ReportInput, options: { color: boolean }): str
   const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const { findings, allowed, unusedAllows } = input.result;
   const lines: string[] = [
-    `depwarden: checked ${input.source.packages} package${input.source.packages === 1 ? "" : "s"} in ${escapeText(input.source.file)} (${input.source.format})`,
+    `depwarden: checked ${input.source.packages} package${input.source.packages === 1 ? '' : 's'} in ${escapeText(input.source.file)} (${input.source.format})`,
   ];
   for (const severity of SEVERITIES) {
     const group = findings.filter((finding) => finding.severity === severity);

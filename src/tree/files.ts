@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
-/** How loaders read project files: relative paths in, text out, undefined when the file does not exist. */
+/** How loaders read project files: paths relative to `dir` (or absolute) in, text out, undefined when missing. */
 export interface FileSource {
   readonly dir: string;
   readText(relativePath: string): string | undefined;
