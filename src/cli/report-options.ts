@@ -79,15 +79,14 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   return Number(value);
 }
 
-/** "asking the registry: 120/2015" on stderr, only once the work has taken more than a second. */
-function progressLine(io: CliIo): (done: number, total: number) => void {
-  const started = Date.now();
+/** "asking the registry: 120/2015" on stderr, only once the work has taken more than a second; cleared at the end. */
+export function progressLine(io: Pick<CliIo, 'stderr'>, now: () => number = Date.now): (done: number, total: number) => void {
+  const started = now();
   let shown = false;
   return (done, total) => {
-    if (Date.now() - started < 1000) return;
+    if (!shown && now() - started < 1000) return;
     shown = true;
-    io.stderr.write(`\rdepwarden: asking the registry: ${done}/${total}`);
-    if (done === total && shown) io.stderr.write('\r\u001b[K');
+    io.stderr.write(done === total ? '\r\u001b[K' : `\rdepwarden: asking the registry: ${done}/${total}`);
   };
 }
 
