@@ -179,7 +179,7 @@ describe('depwarden init and the preinstall hook', () => {
     npm.stderr.on('data', (chunk) => (output += chunk));
     const status = await new Promise((resolve) => npm.on('close', resolve));
     expect(status).toBe(0);
-    expect(output).toContain('under npm 7+ and pnpm this preinstall hook runs after the dependencies were extracted');
+    expect(output).toContain('under npm 7+, pnpm, yarn 2+ and bun this preinstall hook runs after the dependencies were extracted');
     expect(output).toMatch(/depwarden: checked 1 package in node_modules|depwarden: checked 1 package in package-lock.json/);
   });
 });

@@ -7,8 +7,8 @@ describe('hookContext', () => {
     ['npm/6.14.18 node/v14.21.3 linux x64', 'npm', false],
     ['yarn/1.22.22 npm/? node/v20.20.2 linux x64', 'yarn', false],
     ['pnpm/9.15.0 npm/? node/v20.20.2 linux x64', 'pnpm', true],
-    ['yarn/4.5.0 npm/? node/v20.20.2 linux x64', 'yarn', false],
-    ['bun/1.1.38 npm/? node/v22.6.0 linux x64', 'bun', false],
+    ['yarn/4.18.1 npm/? node/v20.20.2 linux x64', 'yarn', true],
+    ['bun/1.4.5 npm/? node/v22.6.0 linux x64', 'bun', true],
     [undefined, 'unknown', false],
   ])('%s: %s, late %s', (agent, manager, runsLate) => {
     expect(hookContext(agent === undefined ? {} : { npm_config_user_agent: agent })).toEqual({ manager, runsLate });
