@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { oneOf } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { REPORT_HELP, analysisOptions, writeReport } from './report-options.js';
+import { REPORT_HELP, analysisOptions, writeReport, type ReportValues } from './report-options.js';
 import { InputError } from '../errors.js';
 import { gateCi, gateInstall, scriptPackages, type GateVerdict } from '../gate.js';
 import { loadWithArborist } from '../tree/arborist.js';
@@ -89,10 +89,10 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
   const scripts = oneOf(values.scripts as string | undefined, ['allowed', 'all'] as const, '--scripts') ?? 'allowed';
   if (command === 'ci' && specs.length > 0) throw new InputError('depwarden ci installs what the lockfile pins: it takes no package names');
   const dir = io.cwd;
-  const options = analysisOptions(values as never, io, diskFiles(dir));
+  const options = analysisOptions(values as ReportValues, io, diskFiles(dir));
   const verdict: GateVerdict = command === 'install' ? await gateInstall(specs, options) : await gateCi(options);
   const { analysis } = verdict;
-  const code = writeReport(values as never, io, analysis, { file: verdict.stage === 'names' ? '(arguments)' : 'package.json', absolutePath: resolve(dir, 'package.json'), text: undefined });
+  const code = writeReport(values as ReportValues, io, analysis, { file: verdict.stage === 'names' ? '(arguments)' : 'package.json', absolutePath: resolve(dir, 'package.json'), text: undefined });
   if (code !== EXIT.clean) {
     const what = verdict.stage === 'names' ? 'the packages asked for' : `the tree npm would ${command}`;
     io.stderr.write(`depwarden: ${command} refused: ${analysis.failing.length} finding(s) at or above ${analysis.failOn} in ${what}; nothing was installed\n`);

@@ -44,7 +44,7 @@ export const REPORT_HELP = `  --format <format>            text (default), json,
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown', 'github'] as const;
 
-interface ReportValues {
+export interface ReportValues {
   format?: string | undefined;
   offline?: boolean | undefined;
   timeout?: string | undefined;
