@@ -1,5 +1,4 @@
-import semver from 'semver';
-import validateName from 'validate-npm-package-name';
+import { semver, validateName } from '../cjs.js';
 import { InputError } from '../errors.js';
 import { DEFAULT_THRESHOLDS, SEVERITIES, type Severity, type Thresholds } from '../rules/types.js';
 import { closest } from '../text/closest.js';

@@ -1,7 +1,7 @@
+import { semver } from '../cjs.js';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
-import semver from 'semver';
 import type { Packument, RegistryClient, VersionManifest } from './client.js';
 import type { FactsCache } from './facts-cache.js';
 import { isFetchedPackage } from '../rules/support/edges.js';

@@ -84,8 +84,10 @@ const FAMILY_TEXT: Record<NearMissFamily, string> = {
   'edit-distance-2': 'two letters changed',
 };
 
-const COMPACT = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
-const compact = (count: number): string => COMPACT.format(count);
+// Created on first use: building a number format costs milliseconds at start-up, and most reports need none.
+let compactFormat: Intl.NumberFormat | undefined;
+const compact = (count: number): string =>
+  (compactFormat ??= new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 })).format(count);
 
 /** What to do about it, in one line. */
 export function formatHint(detail: FindingDetail): string {

@@ -1,4 +1,4 @@
-import validateName from 'validate-npm-package-name';
+import { validateName } from '../cjs.js';
 import type { AddedLine } from './unified-diff.js';
 
 export const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;

@@ -1,6 +1,6 @@
 import { isFetchedPackage } from './support/edges.js';
 import { classifyResolved } from './support/specs.js';
-import { parseRegistryTarball } from './support/urls.js';
+import { parseRegistryTarball, tryUrl } from './support/urls.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /**
@@ -22,7 +22,7 @@ export const resolvedMismatch: Rule = {
         continue;
       }
       if (kind !== 'tarball-url') continue;
-      const named = parseRegistryTarball(new URL(node.resolved));
+      const named = parseRegistryTarball(tryUrl(node.resolved)!);
       if (!named) continue;
       const sameVersion = node.version === undefined || named.version === node.version;
       if (named.name === node.name && sameVersion) continue;

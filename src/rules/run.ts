@@ -1,4 +1,4 @@
-import semver from 'semver';
+import { semver } from '../cjs.js';
 import type { AllowEntry, Policy } from '../config/policy.js';
 import { pathTo } from '../tree/paths.js';
 import type { FindingDetail, PackageNode, Rule, RuleContext, Severity } from './types.js';

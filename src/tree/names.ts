@@ -1,4 +1,4 @@
-import npa from 'npm-package-arg';
+import { npa } from '../cjs.js';
 import { addEdge, createNode, finishTree, type TreeSource } from './build.js';
 import type { DependencyTree, PackageNode } from './model.js';
 

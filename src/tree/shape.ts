@@ -1,4 +1,4 @@
-import validateName from 'validate-npm-package-name';
+import { validateName } from '../cjs.js';
 import { InputError } from '../errors.js';
 import { escapeText } from '../text/escape.js';
 

@@ -1,5 +1,4 @@
-import npa from 'npm-package-arg';
-import semver from 'semver';
+import { npa, semver } from '../cjs.js';
 import { createNode } from './build.js';
 import type { DependencyTree, Edge, PackageNode } from './model.js';
 import { addDeclaredEdges } from './npm-lockfile.js';

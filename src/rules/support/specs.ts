@@ -1,5 +1,7 @@
-import npa from 'npm-package-arg';
+import { npa } from '../../cjs.js';
+import type { Result as NpaResult } from 'npm-package-arg';
 import type { GitPin } from '../types.js';
+import { tryUrl } from './urls.js';
 
 /** What a dependency spec asks npm to fetch, in the terms the rules need. */
 export type SpecKind =
@@ -29,7 +31,7 @@ export function classifySpec(name: string, spec: string): SpecKind {
 function classifyWithNpa(name: string, spec: string): SpecKind {
   // npm-package-arg does not know pnpm/yarn's `link:`; npm itself would fail on it, but it still names a local path.
   if (/^link:/i.test(spec)) return { type: 'local', path: spec.slice('link:'.length) };
-  let parsed: npa.Result;
+  let parsed: NpaResult;
   try {
     // A fixed `where` keeps file specs independent of the process's working directory.
     parsed = npa.resolve(name, spec, '/');
@@ -47,7 +49,7 @@ function classifyWithNpa(name: string, spec: string): SpecKind {
     case 'tag':
       return { type: 'registry', realName: parsed.name ?? name };
     case 'alias': {
-      const sub = (parsed as npa.Result & { subSpec?: npa.Result }).subSpec;
+      const sub = (parsed as NpaResult & { subSpec?: NpaResult }).subSpec;
       return { type: 'registry', realName: sub?.name ?? name };
     }
     case 'remote':
@@ -62,8 +64,8 @@ function classifyWithNpa(name: string, spec: string): SpecKind {
   }
 }
 
-function gitPin(parsed: npa.Result): GitPin {
-  const range = (parsed as npa.Result & { gitRange?: string | null }).gitRange;
+function gitPin(parsed: NpaResult): GitPin {
+  const range = (parsed as NpaResult & { gitRange?: string | null }).gitRange;
   if (range) return { kind: 'semver', ref: range };
   const committish = parsed.gitCommittish;
   if (!committish) return { kind: 'none' };
@@ -76,7 +78,7 @@ export type ResolvedKind = 'tarball-url' | 'git' | 'file' | 'path' | 'unparsable
 export function classifyResolved(resolved: string): ResolvedKind {
   if (/^git(?:\+[a-z]+)?:/i.test(resolved)) return 'git';
   if (/^file:/i.test(resolved)) return 'file';
-  if (/^https?:/i.test(resolved)) return URL.canParse(resolved) ? 'tarball-url' : 'unparsable';
+  if (/^https?:/i.test(resolved)) return tryUrl(resolved) ? 'tarball-url' : 'unparsable';
   if (/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return 'unparsable';
   return 'path';
 }

@@ -40,6 +40,18 @@ export function isLoopback(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
+// Several rules read the same `resolved` URLs: each is parsed once per run. Never mutated by the rules.
+const parsed = new Map<string, URL | null>();
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/** The URL a text holds, or undefined; texts without a scheme (semver ranges, paths) are answered at once. */
 export function tryUrl(text: string): URL | undefined {
-  return URL.canParse(text) ? new URL(text) : undefined;
+  if (!HAS_SCHEME.test(text)) return undefined;
+  let url = parsed.get(text);
+  if (url === undefined) {
+    url = URL.canParse(text) ? new URL(text) : null;
+    if (parsed.size >= 100_000) parsed.clear();
+    parsed.set(text, url);
+  }
+  return url ?? undefined;
 }
