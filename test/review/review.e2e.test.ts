@@ -126,6 +126,16 @@ describe('depwarden review (real git repositories)', () => {
     expect(run.stdout).toContain('| high | `lodahs` | near-miss-name | looks like "lodash"');
   });
 
+  it('the policy allowlist applies, and what it removed is counted', () => {
+    const dir = repository(
+      { 'package.json': manifest({}), '.depwardenrc.json': JSON.stringify({ allow: [{ package: 'lodahs', rule: 'near-miss-name', reason: 'our fork' }, { package: 'lodahs', rule: 'undeclared-import', reason: 'vendored' }] }) },
+      { 'src/a.js': "require('lodahs');\n" },
+    );
+    const run = depwarden(['review', ...REG], { cwd: dir });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('No findings, 2 allowed by policy.');
+  });
+
   it('outside a git repository, and for a bad revision, one clear error', () => {
     const plain = mkdtempSync(join(tmpdir(), 'depwarden-not-git-'));
     cpSync(join(FIXTURES, 'npm-v3'), plain, { recursive: true });
