@@ -1,15 +1,16 @@
-import { analyze, vet, type Analysis, type AnalyzeOptions } from './check.js';
+import { analyze, type Analysis, type AnalyzeOptions } from './check.js';
 import { loadPolicy } from './config/load.js';
 import type { Policy } from './config/policy.js';
 import { InputError } from './errors.js';
+import { buildIdealTree } from './registry/ideal-tree.js';
 import { loadNpmSettings } from './registry/npm-config.js';
 import { RULE_IDS } from './rules/index.js';
 import { allows } from './rules/run.js';
 import { isFetchedPackage } from './rules/support/edges.js';
 import { installScriptsOf } from './rules/support/scripts.js';
-import { buildIdealTree } from './tree/arborist.js';
 import { loadProject } from './tree/load.js';
 import type { DependencyTree, PackageNode } from './tree/model.js';
+import { treeFromNames } from './tree/names.js';
 
 export interface GateVerdict {
   readonly analysis: Analysis;
@@ -25,7 +26,8 @@ export interface GateVerdict {
 export async function gateInstall(specs: readonly string[], options: AnalyzeOptions): Promise<GateVerdict> {
   const policy = loadPolicy(options.files, RULE_IDS, options.config);
   if (specs.length > 0) {
-    const asked = await vet(specs.map((text) => ({ text })), { ...options, sourceFile: '(arguments)' });
+    const names = treeFromNames(specs.map((text) => ({ text })), { sourceFile: '(arguments)', projectDir: options.files.dir });
+    const asked = await analyze(names, policy, options);
     if (asked.failing.length > 0) return { analysis: asked, stage: 'names', policy };
   }
   const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);

@@ -5,6 +5,7 @@ import { EXIT, type CliIo } from './io.js';
 import { check } from '../check.js';
 import { RC_FILE } from '../config/load.js';
 import { InputError } from '../errors.js';
+import { parseJsonText } from '../json.js';
 import { CI_SNIPPET, formatLike, pendingScripts, withGateScripts, withIgnoreScripts, withPendingReview } from '../init.js';
 import { diskFiles } from '../tree/files.js';
 
@@ -32,12 +33,7 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
   const files = diskFiles(io.cwd);
   const manifestText = files.readText('package.json');
   if (manifestText === undefined) throw new InputError(`no package.json in ${io.cwd}`);
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = JSON.parse(manifestText) as Record<string, unknown>;
-  } catch (error) {
-    throw new InputError(`is not valid JSON (${(error as Error).message})`, 'package.json');
-  }
+  let manifest = parseJsonText(manifestText, 'package.json') as Record<string, unknown>;
 
   const lines: string[] = [];
   const write = (file: string, text: string) => writeFileSync(join(io.cwd, file), text);

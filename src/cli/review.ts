@@ -6,7 +6,7 @@ import { InputError } from '../errors.js';
 import { findingKey, review, type ChangeSource } from '../review.js';
 import { GitRepo } from '../review/git.js';
 import { parseUnifiedDiff } from '../review/unified-diff.js';
-import { diskFiles } from '../tree/files.js';
+import { diskFiles, readRequired } from '../tree/files.js';
 
 export const REVIEW_HELP = `Usage: depwarden review [--base REV] [--head REV] [options]
        git diff | depwarden review --diff - [options]
@@ -35,7 +35,7 @@ export async function runReview(argv: readonly string[], io: CliIo, stdin: () =>
   let change: ChangeSource;
   let root = io.cwd;
   if (values.diff !== undefined) {
-    const text = values.diff === '-' ? stdin() : (diskFiles(io.cwd).readText(values.diff) ?? missing(values.diff));
+    const text = values.diff === '-' ? stdin() : readRequired(diskFiles(io.cwd), values.diff);
     change = { kind: 'diff', files: parseUnifiedDiff(text), workingTree: diskFiles(io.cwd) };
   } else {
     const repo = new GitRepo(io.cwd);
@@ -53,8 +53,4 @@ export async function runReview(argv: readonly string[], io: CliIo, stdin: () =>
     { file: '(change)', absolutePath: resolve(root, 'package.json'), text: undefined },
     { changeLocation: (finding) => outcome.locations.get(findingKey(finding)), notices: outcome.notices },
   );
-}
-
-function missing(path: string): never {
-  throw new InputError('cannot be read (ENOENT)', path);
 }

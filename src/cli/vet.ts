@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './report-options.js';
 import { vet } from '../check.js';
 import { InputError } from '../errors.js';
-import { diskFiles } from '../tree/files.js';
+import { diskFiles, readRequired } from '../tree/files.js';
 import { parseNameArgument, type NameArgument } from '../tree/names.js';
 
 export const VET_HELP = `Usage: depwarden vet <name[@range]>... [options]
@@ -29,7 +28,7 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
   if (values.from !== undefined && positionals.length > 0) throw new InputError('give names as arguments or with --from, not both');
   const fromFile = values.from !== undefined && values.from !== '-' ? resolve(io.cwd, values.from) : undefined;
   const names: NameArgument[] =
-    values.from === undefined ? positionals.map((text) => ({ text })) : linesOf(values.from === '-' ? stdin() : readText(fromFile!, values.from));
+    values.from === undefined ? positionals.map((text) => ({ text })) : linesOf(values.from === '-' ? stdin() : readRequired(diskFiles(io.cwd), values.from));
   if (names.length === 0) throw new InputError(values.from === undefined ? 'vet needs at least one name; see depwarden vet --help' : `no names in ${values.from}`);
 
   const sourceFile = values.from === undefined ? '(arguments)' : values.from === '-' ? '(stdin)' : values.from;
@@ -48,12 +47,4 @@ function linesOf(text: string): NameArgument[] {
     .split(/\r?\n/)
     .map((line, index) => ({ text: line.trim(), line: index + 1 }))
     .filter(({ text }) => text !== '' && !text.startsWith('#'));
-}
-
-function readText(path: string, shown: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, shown);
-  }
 }

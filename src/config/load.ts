@@ -1,5 +1,6 @@
 import { DEFAULT_POLICY, parsePolicy, type Policy } from './policy.js';
 import { InputError } from '../errors.js';
+import { parseJsonText } from '../json.js';
 import type { FileSource } from '../tree/files.js';
 
 export const RC_FILE = '.depwardenrc.json';
@@ -12,7 +13,7 @@ export function loadPolicy(files: FileSource, ruleIds: ReadonlySet<string>, expl
   if (explicit) {
     const text = explicit.files.readText(explicit.path);
     if (text === undefined) throw new InputError('does not exist', explicit.path);
-    return parsePolicy(parseConfigJson(text, explicit.path), explicit.path, ruleIds);
+    return parsePolicy(parseJsonText(text, explicit.path), explicit.path, ruleIds);
   }
   const rcText = files.readText(RC_FILE);
   const manifestText = files.readText('package.json');
@@ -20,7 +21,7 @@ export function loadPolicy(files: FileSource, ruleIds: ReadonlySet<string>, expl
   if (rcText !== undefined && inManifest !== undefined) {
     throw new InputError(`both ${RC_FILE} and package.json#depwarden hold a depwarden config; keep one`);
   }
-  if (rcText !== undefined) return parsePolicy(parseConfigJson(rcText, RC_FILE), RC_FILE, ruleIds);
+  if (rcText !== undefined) return parsePolicy(parseJsonText(rcText, RC_FILE), RC_FILE, ruleIds);
   if (inManifest !== undefined) return parsePolicy(inManifest, 'package.json#depwarden', ruleIds);
   return DEFAULT_POLICY;
 }
@@ -31,13 +32,5 @@ function manifestKey(text: string): unknown {
     return typeof manifest === 'object' && manifest !== null ? (manifest as Record<string, unknown>).depwarden : undefined;
   } catch {
     return undefined; // the tree loader reports a broken package.json with its own message
-  }
-}
-
-function parseConfigJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`is not valid JSON (${(error as Error).message})`, file);
   }
 }

@@ -37,12 +37,7 @@ export class NameIndex {
     return this.registered.has(name);
   }
 
-  /** Popular names (near-miss targets) that share a look-up key with `name`, most downloaded first. */
-  lookalikeTargets(name: string): { name: string; downloads: number }[] {
-    return this.lookalikeRanks(name).map((rank) => this.target(rank));
-  }
-
-  /** The ranks of those targets, ascending: rank 0 is the most downloaded name. */
+  /** The ranks of the popular names (near-miss targets) sharing a look-up key with `name`; rank 0 is the most downloaded. */
   lookalikeRanks(name: string): number[] {
     return [...this.table.candidatesFor(name)].sort((a, b) => a - b);
   }

@@ -6,10 +6,13 @@
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
 export function escapeText(text: string): string {
-  return text.replace(UNSAFE, (char) => {
-    const code = char.codePointAt(0)!;
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-  });
+  return text.replace(UNSAFE, visibleEscape);
+}
+
+/** `\xNN` for one byte, `\u{N…}` beyond. */
+function visibleEscape(char: string): string {
+  const code = char.codePointAt(0)!;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
 // JSON.stringify already escapes C0 controls inside strings; the newlines it indents with must stay.
@@ -25,8 +28,5 @@ export function escapeJsonText(json: string): string {
  * as an escape so the look-alike is visible.
  */
 export function escapeName(name: string): string {
-  return name.replace(/[^\x20-\x7e]/gu, (char) => {
-    const code = char.codePointAt(0)!;
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-  });
+  return name.replace(/[^\x20-\x7e]/gu, visibleEscape);
 }

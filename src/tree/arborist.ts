@@ -8,7 +8,7 @@ interface ArboristEdge {
   type: EdgeType;
   to: ArboristNode | null;
 }
-interface ArboristNode {
+export interface ArboristNode {
   location: string;
   name: string;
   packageName: string | null;
@@ -38,29 +38,19 @@ export async function loadWithArborist(mode: 'lockfile' | 'node_modules', source
   return fromArborist(tree, source, mode === 'node_modules');
 }
 
-/**
- * The tree npm is about to install, built by arborist exactly as `npm install <specs>` would build it (the
- * user's npm configuration, the existing lockfile and node_modules), without writing anything.
- */
-export async function buildIdealTree(projectDir: string, npmOptions: Record<string, unknown>, add: readonly string[]): Promise<DependencyTree> {
-  const arborist = await newArborist({ ...npmOptions, path: projectDir });
-  const tree = await arborist.buildIdealTree({ add: [...add] });
-  return fromArborist(tree, { format: 'npm-lockfile-v3', sourceFile: 'package.json', projectDir }, false);
-}
-
-interface ArboristInstance {
+export interface ArboristInstance {
   loadVirtual(): Promise<ArboristNode>;
   loadActual(options: { forceActual: boolean }): Promise<ArboristNode>;
   buildIdealTree(options: { add: string[] }): Promise<ArboristNode>;
 }
 
-async function newArborist(options: Record<string, unknown>): Promise<ArboristInstance> {
+export async function newArborist(options: Record<string, unknown>): Promise<ArboristInstance> {
   const { default: Arborist } = (await import('@npmcli/arborist')) as unknown as { default: new (options: object) => ArboristInstance };
   return new Arborist(options);
 }
 
 /** One conversion for every arborist tree: virtual, actual or ideal. Edges keep arborist's own resolution. */
-function fromArborist(tree: ArboristNode, source: TreeSource, withScripts: boolean): DependencyTree {
+export function fromArborist(tree: ArboristNode, source: TreeSource, withScripts: boolean): DependencyTree {
   const nodes = new Map<string, PackageNode>();
   const linkTargets = new Map<string, string>();
   for (const [location, node] of tree.inventory) {

@@ -8,6 +8,13 @@ export interface FileSource {
   readText(relativePath: string): string | undefined;
 }
 
+/** A file the user named: its text, or an input error when it cannot be read. */
+export function readRequired(files: FileSource, path: string): string {
+  const text = files.readText(path);
+  if (text === undefined) throw new InputError('cannot be read (ENOENT)', path);
+  return text;
+}
+
 export function diskFiles(dir: string): FileSource {
   return {
     dir,

@@ -7,6 +7,7 @@ import { loadPackagesLockfile } from './npm-lockfile.js';
 import { Shape, isRecord, type JsonRecord } from './shape.js';
 import { assertInSync } from './sync.js';
 import { InputError } from '../errors.js';
+import { parseJsonText } from '../json.js';
 import { escapeText } from '../text/escape.js';
 
 export interface LoadedProject {
@@ -79,12 +80,7 @@ function parseJsonFile(files: FileSource, path: string): JsonRecord | undefined 
 
 function parseJson(text: string, file: string): JsonRecord {
   if (text.trim() === '') throw new InputError('is empty', file);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`is not valid JSON (${(error as Error).message})`, file);
-  }
+  const value = parseJsonText(text, file);
   if (!isRecord(value)) throw new InputError('must hold a JSON object', file);
   return value;
 }

@@ -63,6 +63,6 @@ export class Shape {
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `a string`;
+  if (typeof value === 'string') return 'a string';
   return `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}`;
 }

@@ -43,14 +43,7 @@ export function contextOf(tree: DependencyTree, registries: RegistrySettings = R
 
 /** Every finding of one rule, reduced to what a table test states, in a stable order. */
 export function findingsOf(rule: Rule, tree: DependencyTree, registries: RegistrySettings = REGISTRIES): Expected[] {
-  return rule
-    .check(contextOf(tree, registries))
-    .map((finding) => ({
-      location: finding.node.location,
-      code: finding.detail.code,
-      severity: finding.severity ?? rule.defaultSeverity,
-    }))
-    .sort((a, b) => a.location.localeCompare(b.location) || a.code.localeCompare(b.code));
+  return findingsIn(rule, contextOf(tree, registries));
 }
 
 /** Registry facts as the gatherer would build them, for rule tests: by location, ok or a fault. */
