@@ -3,16 +3,19 @@
 // installed into a temporary folder: it is no dependency of depwarden. Writes
 //   data/popularity.bin          names with >= POPULAR_MIN downloads a month and their counts, by hash
 //   data/near-miss.bin           the near-miss key table over names with >= TARGET_MIN downloads
+//   data/near-miss-parts.bin     the part table of the distance-2 search, over the targets it counts against
 //   data/registered-names.bloom  a Bloom filter of every registered name
 //   data/meta.json               source, version, date, cut-offs, the filter's measured false-positive rate
-// and test/fixtures/names/legit-pairs.tsv: popular pairs within edit distance 2 (for `npm run eval`).
+// and, for `npm run eval`, test/fixtures/names/legit-pairs.tsv (popular pairs within edit distance 2) and
+// test/fixtures/names/ordinary-names.tsv (a sample of less popular names, for the noise figure).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { editDistance } from '../dist/text/distance.js';
-import { BloomFilter, NearMissTable, encodeBloom, encodeNearMissTable, encodePopularity } from '../dist/popularity/tables.js';
+import { searchedAtDistance2 } from '../dist/popularity/near-miss.js';
+import { BloomFilter, NearMissTable, PartTable, encodeBloom, encodeNearMissTable, encodePartTable, encodePopularity } from '../dist/popularity/tables.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = join(ROOT, 'data');
@@ -23,6 +26,9 @@ const TARGET_MIN = 100_000;
 /** 4 MiB of bits for ~3.8M names: ~8.9 bits a name, 6 hashes, about 1% false "registered"; keeps data/ under 10 MB. */
 const BLOOM_BITS = 4 * 1024 * 1024 * 8;
 const BLOOM_HASHES = 6;
+/** The noise sample: names with this many downloads a month or more (and fewer than TARGET_MIN). */
+const ORDINARY_MIN = 1_000;
+const ORDINARY_SAMPLE = 5_000;
 
 const work = mkdtempSync(join(tmpdir(), 'depwarden-data-'));
 try {
@@ -44,6 +50,9 @@ try {
   writeFileSync(join(DATA, 'popularity.bin'), popularity);
   const table = encodeNearMissTable(targets);
   writeFileSync(join(DATA, 'near-miss.bin'), table);
+  // Only the targets two-letter edits count against are cut in parts for the distance-2 search.
+  const parts = encodePartTable(targets, (rank) => searchedAtDistance2(counts[targets[rank]]));
+  writeFileSync(join(DATA, 'near-miss-parts.bin'), parts);
   const bloom = encodeBloom(names, BLOOM_BITS, BLOOM_HASHES);
   writeFileSync(join(DATA, 'registered-names.bloom'), bloom);
 
@@ -61,17 +70,34 @@ try {
   };
   writeFileSync(join(DATA, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
 
-  const pairs = legitimatePairs(new NearMissTable(table), targets, counts);
+  const pairs = legitimatePairs(new NearMissTable(table), new PartTable(parts), targets, counts);
   mkdirSync(join(ROOT, 'test', 'fixtures', 'names'), { recursive: true });
   writeFileSync(
     join(ROOT, 'test', 'fixtures', 'names', 'legit-pairs.tsv'),
     `# popular npm names (>= ${TARGET_MIN} downloads/month each, download-counts@${version}) within edit distance 2 of each other\n` +
       `# less popular\tmore popular\n${pairs.map((pair) => pair.join('\t')).join('\n')}\n`,
   );
+  const ordinary = ordinarySample(counts);
+  writeFileSync(
+    join(ROOT, 'test', 'fixtures', 'names', 'ordinary-names.tsv'),
+    `# ${ordinary.length} npm names drawn at random (fixed seed) among those with ${ORDINARY_MIN}-${TARGET_MIN - 1} downloads/month, download-counts@${version}:\n` +
+      `# packages people use, below the "established" cut-off; how many get a finding is the noise a user sees\n` +
+      `# name\tdownloads\n${ordinary.map((name) => `${name}\t${counts[name]}`).join('\n')}\n`,
+  );
   const size = (bytes) => `${(bytes.length / 1024 / 1024).toFixed(2)} MiB`;
-  console.log(`popularity: ${popular.length} names, ${size(popularity)}; near-miss table: ${targets.length} targets, ${size(table)}; bloom: ${size(bloom)}, false positives ${(falsePositiveRate * 100).toFixed(2)}%; ${pairs.length} legitimate pairs`);
+  console.log(`popularity: ${popular.length} names, ${size(popularity)}; near-miss table: ${targets.length} targets, ${size(table)}; part table: ${size(parts)}; bloom: ${size(bloom)}, false positives ${(falsePositiveRate * 100).toFixed(2)}%; ${pairs.length} legitimate pairs`);
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** A fixed-seed sample of names below the established cut-off, for the noise figure of `npm run eval`. */
+function ordinarySample(counts) {
+  const pool = Object.keys(counts).filter((name) => counts[name] >= ORDINARY_MIN && counts[name] < TARGET_MIN).sort();
+  let state = 7;
+  const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const chosen = new Set();
+  while (chosen.size < ORDINARY_SAMPLE) chosen.add(pool[Math.floor(random() * pool.length)]);
+  return [...chosen].sort();
 }
 
 /** Share of unregistered name-like strings that the filter wrongly calls registered. */
@@ -93,10 +119,10 @@ function measureFalsePositives(filter, counts) {
 }
 
 /** Every pair of targets within distance 2, found through the table itself, as [less popular, more popular]. */
-function legitimatePairs(table, targets, counts) {
+function legitimatePairs(table, partTable, targets, counts) {
   const pairs = new Map();
   targets.forEach((name, rank) => {
-    for (const other of table.candidatesFor(name)) {
+    for (const other of new Set([...table.candidatesFor(name), ...partTable.candidatesFor(name)])) {
       const otherName = targets[other];
       if (other === rank || editDistance(name, otherName, 2) > 2) continue;
       const pair = counts[name] <= counts[otherName] ? [name, otherName] : [otherName, name];

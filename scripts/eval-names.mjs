@@ -34,18 +34,34 @@ const squats = rows(values.squats ? resolve(values.squats) : join(NAMES, 'squats
 const missed = [];
 let rightTarget = 0;
 // The detector judges by popularity: a squat of a package below the target cut-off is out of its reach by design.
-const ofPopular = squats.filter(([, target]) => (index.downloads(target) ?? 0) >= index.meta.targetMin);
-let caughtOfPopular = 0;
+const isPopular = (name) => (index.downloads(name) ?? 0) >= index.meta.targetMin;
+const ofPopular = squats.filter(([, target]) => isPopular(target));
+const caughtOfPopular = { any: 0, medium: 0, high: 0 };
 for (const [name, target] of squats) {
   const match = findNearMiss(name, index);
-  if (!match) missed.push(`${name} (${target})`);
-  else {
-    if (match.target === target) rightTarget++;
-    if ((index.downloads(target) ?? 0) >= index.meta.targetMin) caughtOfPopular++;
+  if (!match) {
+    missed.push(`${name} (${target})`);
+    continue;
   }
+  if (match.target === target) rightTarget++;
+  if (!isPopular(target)) continue;
+  caughtOfPopular.any++;
+  if (match.severity !== 'low') caughtOfPopular.medium++;
+  if (match.severity === 'high') caughtOfPopular.high++;
 }
 const recall = (squats.length - missed.length) / squats.length;
-const popularRecall = caughtOfPopular / ofPopular.length;
+const popularRecall = caughtOfPopular.any / ofPopular.length;
+
+// Noise: findings on a sample of packages people use that are below the established cut-off.
+const ordinary = rows(join(NAMES, 'ordinary-names.tsv')).map(([name]) => name);
+const noise = { any: 0, medium: 0, high: 0 };
+for (const name of ordinary) {
+  const match = findNearMiss(name, index);
+  if (!match) continue;
+  noise.any++;
+  if (match.severity !== 'low') noise.medium++;
+  if (match.severity === 'high') noise.high++;
+}
 
 const pairs = rows(join(NAMES, 'legit-pairs.tsv'));
 const alarms = pairs.filter(([lessPopular, morePopular]) => findNearMiss(lessPopular, index)?.target === morePopular);
@@ -81,19 +97,26 @@ const swapped = readFileSync(join(NAMES, 'legit-pairs.tsv'), 'utf8')
   .map((name) => (name.length > 3 ? name[0] + name[2] + name[1] + name.slice(3) : name));
 const lockfileSpeed = perSecond(lockfileNames);
 const unknownSpeed = perSecond(swapped);
+// Names that resemble nothing take both searches, the fast one and the part search for two-letter edits:
+// reported, not part of the target (which is about look-ups of a tree's names and of misspellings).
+const ordinarySpeed = perSecond(ordinary);
 
 const percent = (share) => `${(share * 100).toFixed(1)}%`;
 console.log(`depwarden name evaluation (data: ${index.meta.source}@${index.meta.sourceVersion}, counts of ${index.meta.countsDate})\n`);
+const share = (count, total) => `${percent(count / total)} (${count}/${total})`;
 console.log(`recall on real squats:        ${percent(recall)} (${squats.length - missed.length}/${squats.length}; imitated package named right: ${rightTarget})`);
-console.log(`  of popular packages:        ${percent(popularRecall)} (${caughtOfPopular}/${ofPopular.length} squats of packages with >= ${index.meta.targetMin.toLocaleString('en')} downloads/month)`);
+console.log(`  of popular packages:        ${share(caughtOfPopular.any, ofPopular.length)} of squats of packages with >= ${index.meta.targetMin.toLocaleString('en')} downloads/month`);
+console.log(`    at medium or high:        ${share(caughtOfPopular.medium, ofPopular.length)}`);
+console.log(`    at high (fails by default): ${share(caughtOfPopular.high, ofPopular.length)}`);
 console.log(`false alarms, legit pairs:    ${percent(falseAlarmRate)} (${alarms.length}/${pairs.length})`);
+console.log(`noise, ordinary packages:     any finding ${share(noise.any, ordinary.length)}, medium+ ${share(noise.medium, ordinary.length)}, high ${share(noise.high, ordinary.length)}`);
 console.log(`medium+ name findings, lockfile: ${nameFindings.length} (test/fixtures/popular-app, ${outcome.tree.nodes.size - 1} packages)`);
-console.log(`near-miss look-ups / second:  ${Math.round(lockfileSpeed).toLocaleString('en')} on a lockfile's names, ${Math.round(unknownSpeed).toLocaleString('en')} on misspelt names`);
+console.log(`near-miss look-ups / second:  ${Math.round(lockfileSpeed).toLocaleString('en')} on a lockfile's names, ${Math.round(unknownSpeed).toLocaleString('en')} on misspelt names, ${Math.round(ordinarySpeed).toLocaleString('en')} on ordinary names`);
 console.log(`index load:                   ${loadMs.toFixed(1)} ms`);
 if (values.verbose || missed.length) console.log(`\nmissed: ${missed.join(', ') || 'none'}`);
 if (alarms.length) console.log(`false alarms: ${alarms.map(([a, b]) => `${a}~${b}`).join(', ')}`);
 for (const finding of nameFindings) console.log(`lockfile finding: ${finding.rule} ${finding.package.name}`);
 
 const ok = popularRecall >= 0.9 && falseAlarmRate <= 0.01 && nameFindings.length === 0 && Math.min(lockfileSpeed, unknownSpeed) >= 200_000;
-console.log(`\ntargets (recall on squats of popular packages >= 90%, false alarms <= 1%, no medium+ finding, >= 200,000 look-ups/s): ${ok ? 'met' : 'MISSED'}`);
+console.log(`\ntargets (recall on squats of popular packages >= 90%, false alarms <= 1%, no medium+ finding, >= 200,000 look-ups/s on lockfile and misspelt names): ${ok ? 'met' : 'MISSED'}`);
 process.exitCode = ok ? 0 : 1;

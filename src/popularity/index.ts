@@ -1,4 +1,4 @@
-import type { BloomFilter, NearMissTable, PopularityTable } from './tables.js';
+import type { BloomFilter, NearMissTable, PartTable, PopularityTable } from './tables.js';
 
 /** What `data/meta.json` records about the data files and how they were cut. */
 export interface PopularityMeta {
@@ -22,6 +22,7 @@ export class NameIndex {
   constructor(
     private readonly popularity: PopularityTable,
     private readonly table: NearMissTable,
+    private readonly parts: PartTable,
     private readonly registered: BloomFilter,
     readonly meta: PopularityMeta,
   ) {}
@@ -40,6 +41,11 @@ export class NameIndex {
   /** The ranks of the popular names (near-miss targets) sharing a look-up key with `name`; rank 0 is the most downloaded. */
   lookalikeRanks(name: string): number[] {
     return [...this.table.candidatesFor(name)].sort((a, b) => a - b);
+  }
+
+  /** The ranks of the long popular names possibly two edits from `name`: the slower, second search. */
+  distantRanks(name: string): number[] {
+    return this.parts.candidatesFor(name);
   }
 
   target(rank: number): { name: string; downloads: number } {

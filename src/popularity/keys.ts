@@ -1,8 +1,9 @@
 /**
- * The lookup keys of the near-miss search. A popular name is indexed under itself, each of its one-character
- * deletions, its skeleton and its sorted words; a candidate is looked up under the same keys plus its
- * affix-stripped forms. Two names that share a key are *possibly* related; `classify` then decides how.
- * Shared by the data build (scripts/build-data.mjs) and the runtime, so both hash alike.
+ * The lookup keys of the near-miss search. A popular name is indexed under itself, itself without separators and
+ * each one-character deletion of that, its skeleton, sorted words and sorted letters; a candidate is looked up
+ * under the same keys plus its affix- and version-stripped forms. The two-edit search has keys of its own, the
+ * parts of a name (see DISTANCE_2_MIN_LENGTH). Two names that share a key are *possibly* related; `relate` then
+ * decides how. Shared by the data build (scripts/build-data.mjs) and the runtime, so both hash alike.
  */
 
 /** 32-bit FNV-1a over UTF-16 code units. */
@@ -27,6 +28,9 @@ export function hash32b(text: string): number {
 }
 
 const DELIMITERS = /[-_.@/]/g;
+
+/** The name without delimiters ('cross-env' -> 'crossenv', '@babel/cli' -> 'babelcli'). */
+export const undelimited = (name: string): string => name.replace(DELIMITERS, '');
 
 /**
  * Characters people and fonts confuse, mapped to one representative. Unicode look-alikes cannot be in a
@@ -81,7 +85,7 @@ export function pluginRemainder(name: string): string | undefined {
   return prefix ? name.slice(prefix.length) : undefined;
 }
 
-/** Keys a popular name is indexed under. */
+/** Keys a popular name is indexed under in the near-miss table (its parts go to the part table). */
 export function targetKeys(name: string): Set<string> {
   const keys = baseKeys(name);
   const remainder = pluginRemainder(name);
@@ -91,7 +95,7 @@ export function targetKeys(name: string): Set<string> {
 
 /** Scrambled letters ('rceat', 'degbu'): the same letters in another order, delimiters aside. */
 export function anagramKey(name: string): string | undefined {
-  const letters = name.toLowerCase().replace(DELIMITERS, '');
+  const letters = undelimited(name.toLowerCase());
   if (letters.length < ANAGRAM_MIN_LENGTH) return undefined;
   const codes = new Uint16Array(letters.length);
   for (let index = 0; index < letters.length; index++) codes[index] = letters.charCodeAt(index);
@@ -101,9 +105,111 @@ export const ANAGRAM_MIN_LENGTH = 5;
 /** Deleting one letter of a very long name rarely makes a squat; skipping them keeps the table small. */
 const MAX_DELETION_LENGTH = 32;
 
+/** The name without its scope, and without delimiters: what two-letter edits are measured on. */
+export function bareUndelimited(name: string): string {
+  return undelimited(name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name);
+}
+
+/**
+ * The distance-2 search (pigeonhole): a name is cut in parts, three for seven to eleven letters and four from
+ * twelve; two edits leave at least one, or two, of them intact, shifted by at most two places. A target is
+ * indexed under its parts, tagged with its length and the part's number; a candidate probes each part at each
+ * place the edits can have moved it to, and a target qualifies when enough distinct parts match. Four parts for
+ * long names, because one shared part such as `react` or `components` says nothing.
+ */
+export const DISTANCE_2_MIN_LENGTH = 7;
+const DISTANCE_2_MAX_LENGTH = 32;
+const FOUR_PARTS_MIN_LENGTH = 12;
+
+function cutInParts(length: number): [start: number, size: number][] {
+  const count = length >= FOUR_PARTS_MIN_LENGTH ? 4 : 3;
+  const parts: [number, number][] = [];
+  for (let part = 0, start = 0; part < count; part++) {
+    const size = Math.floor((length - start) / (count - part));
+    parts.push([start, size]);
+    start += size;
+  }
+  return parts;
+}
+
+/** The parts of every searched length, and the hash of each part key's tag (`|length|part|`): the probe loop is hot. */
+const PARTS = Array.from({ length: DISTANCE_2_MAX_LENGTH + 1 }, (_, length) => cutInParts(length));
+const TAG_HASHES = PARTS.map((parts, length) => parts.map((_, part) => hash32(`|${length}|${part}|`)));
+const partsOf = (length: number): [number, number][] => PARTS[length]!;
+
+/** How many distinct parts of a name this long must match: those two edits cannot break. */
+export const partsNeeded = (length: number): number => partsOf(length).length - 2;
+
+/** The part keys a target is indexed under for the distance-2 search, when it is long enough. */
+export function partKeys(name: string): string[] {
+  const bare = bareUndelimited(name);
+  if (bare.length < DISTANCE_2_MIN_LENGTH || bare.length > DISTANCE_2_MAX_LENGTH) return [];
+  return partsOf(bare.length).map(([start, size], part) => `|${bare.length}|${part}|${bare.slice(start, start + size)}`);
+}
+
+/**
+ * Every probe of a candidate: for each target length within two of its own, each part at each offset the edits
+ * can have moved it by. A part moves by the net insertions before it: the first cannot move, the last ends where
+ * the name ends, and a middle one by `shift` with |shift| + |lengthDifference - shift| <= 2.
+ */
+function forEachProbe(bare: string, visit: (length: number, part: number, from: number, to: number) => void): void {
+  const from = Math.max(DISTANCE_2_MIN_LENGTH, bare.length - 2);
+  const to = Math.min(DISTANCE_2_MAX_LENGTH, bare.length + 2);
+  for (let length = from; length <= to; length++) {
+    const difference = bare.length - length;
+    const parts = partsOf(length);
+    const last = parts.length - 1;
+    for (let part = 0; part <= last; part++) {
+      const [start, size] = parts[part]!;
+      const lowest = part === 0 ? 0 : part === last ? difference : -2;
+      const highest = part === 0 ? 0 : part === last ? difference : 2;
+      for (let shift = lowest; shift <= highest; shift++) {
+        const at = start + shift;
+        if (Math.abs(shift) + Math.abs(difference - shift) <= 2 && at >= 0 && at + size <= bare.length) visit(length, part, at, at + size);
+      }
+    }
+  }
+}
+
+/** The part keys a candidate probes, as strings (what `forEachProbeHash` hashes). */
+export function probeKeys(name: string): string[] {
+  const keys: string[] = [];
+  const bare = bareUndelimited(name);
+  forEachProbe(bare, (length, part, from, to) => keys.push(`|${length}|${part}|${bare.slice(from, to)}`));
+  return keys;
+}
+
+/** The probes of `name` as hashes, with the part number and how many parts a target of that length needs. */
+export function forEachProbeHash(name: string, visit: (hash: number, part: number, needed: number) => void): void {
+  const bare = factsOf(name).bareUndelimited;
+  forEachProbe(bare, (length, part, from, to) => visit(continueHash(TAG_HASHES[length]![part]!, bare, from, to), part, partsNeeded(length)));
+}
+
+/** FNV-1a of a prefix (given as its hash) followed by text[from, to). */
+function continueHash(prefixHash: number, text: string, from: number, to: number): number {
+  let hash = prefixHash;
+  for (let index = from; index < to; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  return hash >>> 0;
+}
+
+/** The letters and digits of a name as a bit set: two edits change at most four of its bits. */
+export function letterSet(text: string): number {
+  let bits = 0;
+  for (let index = 0; index < text.length; index++) bits |= 1 << (text.charCodeAt(index) % 32);
+  return bits >>> 0;
+}
+
+export function bitCount(bits: number): number {
+  let count = 0;
+  for (let rest = bits; rest !== 0; rest &= rest - 1) count++;
+  return count;
+}
+
 function baseKeys(name: string): Set<string> {
-  const keys = new Set<string>([name, `~${skeleton(name)}`]);
-  if (name.length <= MAX_DELETION_LENGTH) for (const variant of deletions(name)) keys.add(variant);
+  const plain = undelimited(name);
+  const keys = new Set<string>([name, plain, `~${skeleton(name)}`]);
+  // Deletions of the undelimited name: 'changcase' is one deletion from 'changecase', which is 'change-case'.
+  if (plain.length <= MAX_DELETION_LENGTH) for (const variant of deletions(plain)) keys.add(variant);
   const words = sortedWords(name);
   if (words) keys.add(`=${words}`);
   const anagram = anagramKey(name);
@@ -119,7 +225,9 @@ export function pluginShortForms(name: string): string[] {
 }
 
 const PREFIXES = ['node-', 'node', 'js-', 'nodejs-', 'npm-', 'the-', 'real-', 'official-', 'get-'];
-const SUFFIXES = ['-js', '.js', 'js', '-node', 'node', '-cli', 'cli', '-utils', '-util', '-lib', '-api', '-sdk', '-pkg', '-package', '-plus', '-pro', '-dev', '-core', '-official', 's', 'es'];
+const SUFFIXES = ['-js', '.js', 'js', '-node', 'node', '-cli', 'cli', '-utils', '-util', '-lib', '-api', '-sdk', '-npm', '-pkg', '-package', '-plus', '-pro', '-dev', '-core', '-official', 's', 'es'];
+/** A version glued to a name: 'lodash4', 'lodash-v4', 'colors-3.0', 'colors2.0'. */
+export const VERSION_SUFFIX = /[-_.]?v?\d+(?:\.\d+)*$/;
 
 /** A candidate with a known affix or a version suffix removed ('lodash-js', 'node-lodash', 'lodash4'): exact look-ups. */
 export function strippedForms(name: string): string[] {
@@ -129,7 +237,7 @@ export function strippedForms(name: string): string[] {
   if (scopeEnd > 0) forms.add(bare);
   for (const prefix of PREFIXES) if (bare.startsWith(prefix) && bare.length > prefix.length + 1) forms.add(name.slice(0, scopeEnd) + bare.slice(prefix.length));
   for (const suffix of SUFFIXES) if (bare.endsWith(suffix) && bare.length > suffix.length + 1) forms.add(name.slice(0, -suffix.length));
-  const versionless = name.replace(/[-_.]?v?\d+$/, '');
+  const versionless = name.replace(VERSION_SUFFIX, '');
   if (versionless !== name && versionless.length > scopeEnd + 1) forms.add(versionless);
   forms.delete(name);
   return [...forms];
@@ -139,6 +247,10 @@ export function strippedForms(name: string): string[] {
 export interface NameFacts {
   /** The name without delimiters ('cross-env' -> 'crossenv'). */
   readonly undelimited: string;
+  /** The same without the scope. */
+  readonly bareUndelimited: string;
+  /** letterSet(bareUndelimited). */
+  readonly letters: number;
   readonly skeleton: string;
   readonly words: string | undefined;
   readonly anagram: string | undefined;
@@ -155,7 +267,9 @@ export function factsOf(name: string): NameFacts {
   if (!facts) {
     if (FACTS.size >= FACTS_LIMIT) FACTS.clear();
     facts = {
-      undelimited: name.replace(DELIMITERS, ''),
+      undelimited: undelimited(name),
+      bareUndelimited: bareUndelimited(name),
+      letters: letterSet(bareUndelimited(name)),
       skeleton: skeleton(name),
       words: sortedWords(name),
       anagram: anagramKey(name),
@@ -183,20 +297,21 @@ export function candidateKeys(name: string): string[] {
 let prefixBuffer = new Uint32Array(64);
 
 export function candidateHashes(name: string): number[] {
-  const hashes: number[] = [];
-  if (prefixBuffer.length <= name.length) prefixBuffer = new Uint32Array(name.length * 2 + 1);
-  const prefix = prefixBuffer;
-  prefix[0] = 0x811c9dc5;
-  for (let index = 0; index < name.length; index++) prefix[index + 1] = Math.imul(prefix[index]! ^ name.charCodeAt(index), 0x01000193) >>> 0;
-  hashes.push(prefix[name.length]!);
-  if (name.length <= MAX_DELETION_LENGTH) {
-    for (let skip = 0; skip < name.length; skip++) {
+  const facts = factsOf(name);
+  const plain = facts.undelimited;
+  const hashes: number[] = [hash32(name)];
+  if (plain !== name) hashes.push(hash32(plain));
+  if (plain.length <= MAX_DELETION_LENGTH) {
+    if (prefixBuffer.length <= plain.length) prefixBuffer = new Uint32Array(plain.length * 2 + 1);
+    const prefix = prefixBuffer;
+    prefix[0] = 0x811c9dc5;
+    for (let index = 0; index < plain.length; index++) prefix[index + 1] = Math.imul(prefix[index]! ^ plain.charCodeAt(index), 0x01000193) >>> 0;
+    for (let skip = 0; skip < plain.length; skip++) {
       let hash = prefix[skip]!;
-      for (let index = skip + 1; index < name.length; index++) hash = Math.imul(hash ^ name.charCodeAt(index), 0x01000193);
+      for (let index = skip + 1; index < plain.length; index++) hash = Math.imul(hash ^ plain.charCodeAt(index), 0x01000193);
       hashes.push(hash >>> 0);
     }
   }
-  const facts = factsOf(name);
   hashes.push(hash32(`~${facts.skeleton}`));
   if (facts.words) hashes.push(hash32(`=${facts.words}`));
   if (facts.anagram) hashes.push(hash32(`#${facts.anagram}`));

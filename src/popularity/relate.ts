@@ -1,4 +1,4 @@
-import { factsOf, skeleton } from './keys.js';
+import { DISTANCE_2_MIN_LENGTH, VERSION_SUFFIX, factsOf, skeleton } from './keys.js';
 import { editDistance } from '../text/distance.js';
 
 /** How a candidate name imitates a popular one. */
@@ -23,9 +23,6 @@ const KEYBOARD_ROWS = ['1234567890-', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 const KEY_POSITION = new Map<string, [number, number]>();
 KEYBOARD_ROWS.forEach((row, y) => [...row].forEach((char, x) => KEY_POSITION.set(char, [x + y * 0.5, y])));
 
-/** Long names are mistyped twice as easily; short ones are one edit from many legitimate names. */
-const DISTANCE_2_MIN_LENGTH = 10;
-
 const bare = (name: string): string => (name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name);
 const scopeOf = (name: string): string => (name.startsWith('@') ? name.slice(0, name.indexOf('/')) : '');
 
@@ -43,7 +40,7 @@ export function relate(candidate: string, target: string): NearMissFamily | unde
   const theirs = factsOf(target);
   if (mine.undelimited === theirs.undelimited) return 'delimiter';
   if (mine.words !== undefined && mine.words === theirs.words) return 'word-order';
-  if (/\d$/.test(candidate) && candidate.replace(/[-_.]?v?\d+$/, '') === target) return 'version-suffix';
+  if (/\d$/.test(candidate) && candidate.replace(VERSION_SUFFIX, '') === target) return 'version-suffix';
   const distance = editDistance(candidate, target, 2);
   if (distance === 1) return singleEdit(candidate, target);
   if (mine.skeleton === theirs.skeleton) {
@@ -51,11 +48,42 @@ export function relate(candidate: string, target: string): NearMissFamily | unde
   }
   if (mine.stripped.includes(target)) return 'affix';
   if (theirs.pluginRemainder !== undefined && mine.pluginForms.includes(theirs.pluginRemainder)) return 'plugin-shorthand';
+  // The rest compares names within one scope, delimiters dropped: 'changcase' is 'change-case' less a hyphen
+  // and a letter. Across scopes, letters of the scope would count as letters of the name.
+  if (candidateScope !== targetScope) return undefined;
+  // `dw-payload` is `payload` with a word added, not mistyped: a word of its own is a combo, judged above by affix.
+  if (addsWords(candidate, target)) return undefined;
+  const [mineBare, theirsBare] = [mine.bareUndelimited, theirs.bareUndelimited];
+  const bareDistance = editDistance(mineBare, theirsBare, 2);
+  if (bareDistance === 1) return singleEdit(mineBare, theirsBare);
   // Two swaps at most ('rceat', 'degbu'); `tryer` and `retry` share letters, not a slip of the fingers.
-  if (distance === 2 && mine.anagram !== undefined && mine.anagram === theirs.anagram) return 'scrambled';
-  if (distance === 2 && target.length >= DISTANCE_2_MIN_LENGTH) return 'edit-distance-2';
+  if (bareDistance === 2 && mine.anagram !== undefined && mine.anagram === theirs.anagram) return 'scrambled';
+  if (bareDistance === 2 && Math.min(mineBare.length, theirsBare.length) >= DISTANCE_2_MIN_LENGTH && !splitsShortName(candidate, target)) {
+    return 'edit-distance-2';
+  }
   return undefined;
 }
+
+const wordsOf = (name: string): string[] => bare(name).split(/[-_.]/).filter(Boolean);
+
+/** Every word of the target appears, in order and whole, among more words of the candidate. */
+function addsWords(candidate: string, target: string): boolean {
+  const mine = wordsOf(candidate);
+  const theirs = wordsOf(target);
+  if (mine.length <= theirs.length) return false;
+  let next = 0;
+  for (const word of mine) if (word === theirs[next]) next++;
+  return next === theirs.length;
+}
+
+/**
+ * Two letters changed and a separator added to a short name make another compound (`dw-build`, not `esbuild`);
+ * the squats seen keep the target's shape (`chokdazr`, `ss-loaoer`).
+ */
+function splitsShortName(candidate: string, target: string): boolean {
+  return factsOf(target).bareUndelimited.length < LONG_NAME && wordsOf(candidate).length > wordsOf(target).length;
+}
+const LONG_NAME = 10;
 
 function singleEdit(candidate: string, target: string): NearMissFamily {
   if (candidate.length === target.length) {

@@ -1,74 +1,140 @@
-import { candidateHashes, hash32, hash32b, targetKeys } from './keys.js';
+import { bitCount, candidateHashes, forEachProbeHash, hash32, hash32b, partKeys, targetKeys } from './keys.js';
 
 /**
  * The binary tables behind the near-miss search and the registered-name record. Encoders run in the data
  * build; decoders wrap the bytes as they are read from disk, with no parse step.
  */
 
-const BUCKET_BITS = 16;
-const BUCKETS = 1 << BUCKET_BITS;
 const NEAR_MISS_MAGIC = 0x4d4e5744; // 'DWNM'
+const PARTS_MAGIC = 0x54505744; // 'DWPT'
 const POPULARITY_MAGIC = 0x50505744; // 'DWPP'
 const BLOOM_MAGIC = 0x46425744; // 'DWBF'
+/** The near-miss table is large (every key of ~40k names); the part table is small, and small buckets keep it in cache. */
+const NEAR_MISS_BUCKET_BITS = 16;
+/** The popularity table's hash directory. */
+const BUCKET_BITS = 16;
+const BUCKETS = 1 << BUCKET_BITS;
+const PARTS_BUCKET_BITS = 14;
 
 /**
- * Near-miss keys: for each key hash, the popular names (by rank) indexed under it. Laid out as a bucket
- * directory on the hash's high 16 bits, then the low 16 bits and the rank of every entry, sorted.
+ * A key table: for each key hash, the popular names (by rank) indexed under it. Laid out as a header (magic,
+ * entry count, target count, bucket bits), a bucket directory on the hash's high bits, then the low 16 bits
+ * and the rank of every entry, sorted. A hash collision only adds a candidate, which `relate` then rejects.
  */
-export function encodeNearMissTable(targets: readonly string[]): Uint8Array {
+function encodeKeyTable(magic: number, bucketBits: number, targets: readonly string[], keysOf: (name: string, rank: number) => Iterable<string>): Uint8Array {
   if (targets.length > 0xffff) throw new Error('at most 65,535 targets fit in 16-bit ranks');
   const pairs: number[] = [];
   targets.forEach((name, rank) => {
-    for (const key of targetKeys(name)) pairs.push(hash32(key), rank);
+    for (const key of keysOf(name, rank)) pairs.push(hash32(key), rank);
   });
   const count = pairs.length / 2;
   const order = Array.from({ length: count }, (_, index) => index).sort((a, b) => pairs[a * 2]! - pairs[b * 2]! || pairs[a * 2 + 1]! - pairs[b * 2 + 1]!);
-  const bytes = new Uint8Array(12 + (BUCKETS + 1) * 4 + count * 4);
+  const buckets = 1 << bucketBits;
+  const bytes = new Uint8Array(HEADER + (buckets + 1) * 4 + count * 4);
   const view = new DataView(bytes.buffer);
-  view.setUint32(0, NEAR_MISS_MAGIC, true);
+  view.setUint32(0, magic, true);
   view.setUint32(4, count, true);
   view.setUint32(8, targets.length, true);
-  const directory = 12;
-  const lows = directory + (BUCKETS + 1) * 4;
+  view.setUint32(12, bucketBits, true);
+  const lows = HEADER + (buckets + 1) * 4;
   const ranks = lows + count * 2;
   let bucket = 0;
   order.forEach((pair, position) => {
     const hash = pairs[pair * 2]!;
-    while (bucket <= hash >>> BUCKET_BITS) view.setUint32(directory + 4 * bucket++, position, true);
+    while (bucket <= hash >>> (32 - bucketBits)) view.setUint32(HEADER + 4 * bucket++, position, true);
     view.setUint16(lows + position * 2, hash & 0xffff, true);
     view.setUint16(ranks + position * 2, pairs[pair * 2 + 1]!, true);
   });
-  while (bucket <= BUCKETS) view.setUint32(directory + 4 * bucket++, count, true);
+  while (bucket <= buckets) view.setUint32(HEADER + 4 * bucket++, count, true);
   return bytes;
 }
+const HEADER = 16;
 
-export class NearMissTable {
+/** The near-miss keys of every target (see keys.ts). */
+export function encodeNearMissTable(targets: readonly string[]): Uint8Array {
+  return encodeKeyTable(NEAR_MISS_MAGIC, NEAR_MISS_BUCKET_BITS, targets, (name) => targetKeys(name));
+}
+
+/** The part keys of the targets that two-letter edits count against (`searched(rank)`). */
+export function encodePartTable(targets: readonly string[], searched: (rank: number) => boolean): Uint8Array {
+  return encodeKeyTable(PARTS_MAGIC, PARTS_BUCKET_BITS, targets, (name, rank) => (searched(rank) ? partKeys(name) : []));
+}
+
+abstract class KeyTable {
   private readonly directory: Uint32Array;
   private readonly lows: Uint16Array;
   private readonly ranks: Uint16Array;
+  private readonly shift: number;
+  protected readonly targets: number;
 
-  constructor(bytes: Uint8Array) {
+  constructor(bytes: Uint8Array, magic: number, what: string) {
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
     const view = new DataView(aligned.buffer, aligned.byteOffset, aligned.byteLength);
-    if (view.getUint32(0, true) !== NEAR_MISS_MAGIC) throw new Error('not a near-miss table');
+    if (view.byteLength < HEADER || view.getUint32(0, true) !== magic) throw new Error(`not a ${what}`);
     const count = view.getUint32(4, true);
+    this.targets = view.getUint32(8, true);
+    const bucketBits = view.getUint32(12, true);
+    this.shift = 32 - bucketBits;
     const base = aligned.byteOffset;
-    this.directory = new Uint32Array(aligned.buffer, base + 12, BUCKETS + 1);
-    this.lows = new Uint16Array(aligned.buffer, base + 12 + (BUCKETS + 1) * 4, count);
-    this.ranks = new Uint16Array(aligned.buffer, base + 12 + (BUCKETS + 1) * 4 + count * 2, count);
+    const buckets = (1 << bucketBits) + 1;
+    this.directory = new Uint32Array(aligned.buffer, base + HEADER, buckets);
+    this.lows = new Uint16Array(aligned.buffer, base + HEADER + buckets * 4, count);
+    this.ranks = new Uint16Array(aligned.buffer, base + HEADER + buckets * 4 + count * 2, count);
+  }
+
+  protected forEachRankUnder(hash: number, visit: (rank: number) => void): void {
+    const bucket = hash >>> this.shift;
+    const low = hash & 0xffff;
+    const end = this.directory[bucket + 1]!;
+    for (let position = this.directory[bucket]!; position < end; position++) {
+      if (this.lows[position] === low) visit(this.ranks[position]!);
+    }
+  }
+}
+
+export class NearMissTable extends KeyTable {
+  constructor(bytes: Uint8Array) {
+    super(bytes, NEAR_MISS_MAGIC, 'near-miss table');
   }
 
   /** Ranks of the popular names that share a look-up key with `name`, each once. */
   candidatesFor(name: string): Set<number> {
     const found = new Set<number>();
-    for (const hash of candidateHashes(name)) {
-      const bucket = hash >>> BUCKET_BITS;
-      const low = hash & 0xffff;
-      for (let position = this.directory[bucket]!; position < this.directory[bucket + 1]!; position++) {
-        if (this.lows[position] === low) found.add(this.ranks[position]!);
-      }
-    }
+    const add = (rank: number): void => void found.add(rank);
+    for (const hash of candidateHashes(name)) this.forEachRankUnder(hash, add);
     return found;
+  }
+}
+
+export class PartTable extends KeyTable {
+  /** Scratch: a bit per part found, by rank; cleared after each search. */
+  private partsFound = new Uint8Array(0);
+
+  constructor(bytes: Uint8Array) {
+    super(bytes, PARTS_MAGIC, 'part table');
+  }
+
+  /**
+   * Ranks of the popular names that may be two edits from `name`, most popular first: those with enough
+   * distinct parts found intact (see keys.ts).
+   */
+  candidatesFor(name: string): number[] {
+    if (this.partsFound.length < this.targets) this.partsFound = new Uint8Array(this.targets);
+    const found = this.partsFound;
+    const touched: number[] = [];
+    const needed: number[] = [];
+    forEachProbeHash(name, (hash, part, partsNeeded) => {
+      this.forEachRankUnder(hash, (rank) => {
+        if (found[rank] === 0) (touched.push(rank), needed.push(partsNeeded));
+        found[rank]! |= 1 << part;
+      });
+    });
+    const qualified: number[] = [];
+    touched.forEach((rank, index) => {
+      if (bitCount(found[rank]!) >= needed[index]!) qualified.push(rank);
+      found[rank] = 0;
+    });
+    return qualified.sort((a, b) => a - b);
   }
 }
 
@@ -124,6 +190,8 @@ export class PopularityTable {
   private readonly names: string;
   readonly targets: number;
 
+  private readonly decoded: string[] = [];
+
   constructor(bytes: Uint8Array) {
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
     const view = new DataView(aligned.buffer, aligned.byteOffset, aligned.byteLength);
@@ -162,8 +230,9 @@ export class PopularityTable {
     return this.counts[rank]!;
   }
 
+  /** Kept once decoded: the same string object hashes once in every Map it is looked up in. */
   targetName(rank: number): string {
-    return this.names.slice(this.offsets[rank]!, this.offsets[rank + 1]!);
+    return (this.decoded[rank] ??= this.names.slice(this.offsets[rank]!, this.offsets[rank + 1]!));
   }
 }
 

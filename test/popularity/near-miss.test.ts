@@ -20,6 +20,14 @@ describe('findNearMiss against the committed index', () => {
     ['@typse/node', '@types/node', 'high'],
     ['unused-imports', 'eslint-plugin-unused-imports', 'medium'],
     ['lodash-js', 'lodash', 'medium'],
+    ['changcase', 'change-case', 'high'],
+    ['colors-3.0', 'colors', 'high'],
+    // Two letters changed: reported, not failing by default; squatters' 2022 garbles of popular names.
+    ['chokdazr', 'chokidar', 'medium'],
+    ['cmmande', 'commander', 'medium'],
+    ['strip-json-combmentd', 'strip-json-comments', 'medium'],
+    // Another scope is how forks are published; the scope names the publisher.
+    ['@evil/lodash', 'lodash', 'low'],
   ])('%s looks like %s (%s)', (name, target, severity) => {
     expect(findNearMiss(name, index)).toMatchObject({ target, severity });
   });
@@ -40,6 +48,13 @@ describe('findNearMiss against the committed index', () => {
   it(`flags none of the ${pairs.length} legitimate popular pairs`, () => {
     expect(pairs.length).toBeGreaterThanOrEqual(300);
     expect(pairs.filter(([lessPopular, morePopular]) => findNearMiss(lessPopular, index)?.target === morePopular)).toEqual([]);
+  });
+
+  it('counts two-letter edits only against targets of a million downloads or more', () => {
+    // mathlive: ~540,000 downloads a month; two letters changed in an eight-letter name reach too many others.
+    expect(index.downloads('mathlive')).toBeLessThan(1_000_000);
+    expect(findNearMiss('qathzive', index)).toBeUndefined();
+    expect(findNearMiss('chokdazr', index)?.target).toBe('chokidar');
   });
 
   it('leaves very short names to structural families only', () => {

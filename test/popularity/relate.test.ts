@@ -35,6 +35,16 @@ describe('relate: how a name imitates another', () => {
     ['rceat', 'react', 'scrambled'],
     ['degbu', 'debug', 'scrambled'],
     ['webpakc-dev-servr', 'webpack-dev-server', 'edit-distance-2'],
+    ['fa-extar', 'fs-extra', 'edit-distance-2'],
+    ['chokdazr', 'chokidar', 'edit-distance-2'],
+    ['bab3el-regyster', 'babel-register', 'edit-distance-2'],
+    // Separators dropped and one letter mistyped: the edit is named, measured without the separators.
+    ['changcase', 'change-case', 'deletion'],
+    ['mimetyps', 'mime-types', 'deletion'],
+    ['objebtassign', 'object-assign', 'substitution'],
+    ['colors-3.0', 'colors', 'version-suffix'],
+    ['colors2.0', 'colors', 'version-suffix'],
+    ['twilio-npm', 'twilio', 'affix'],
     ['lоdash', 'lodash', 'confusable'],
     ['rnoment', 'moment', 'confusable'],
   ])('%s imitates %s by %s', (candidate, target, family) => {
@@ -47,7 +57,10 @@ describe('relate: how a name imitates another', () => {
     ['node', '@types/node'],
     ['tryer', 'retry'],
     ['react', 'preact-compat'],
-    ['fs-extra', 'fa-extar'],
+    ['dw-payload', 'payload'], // a word added, not a letter mistyped: a combo name, judged by its affix only
+    ['dw-build', 'esbuild'], // a separator added to a short name: another compound
+    ['typetify', '@types/pify'], // the scope's letters are not the name's
+    ['@acme/core-lro', '@other/core-arm'], // two letters apart, but in different scopes
     ['mogobd', 'mongodb'],
   ])('%s and %s are merely different names', (candidate, target) => {
     expect(relate(candidate, target)).toBeUndefined();

@@ -1,12 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { candidateHashes, candidateKeys, hash32 } from '../../src/popularity/keys.js';
-import { BloomFilter, NearMissTable, PopularityTable, encodeBloom, encodeNearMissTable, encodePopularity } from '../../src/popularity/tables.js';
+import { candidateHashes, candidateKeys, forEachProbeHash, hash32, partKeys, probeKeys } from '../../src/popularity/keys.js';
+import {
+  BloomFilter,
+  NearMissTable,
+  PartTable,
+  PopularityTable,
+  encodeBloom,
+  encodeNearMissTable,
+  encodePartTable,
+  encodePopularity,
+} from '../../src/popularity/tables.js';
 
 describe('binary tables', () => {
   it('candidateHashes hashes exactly candidateKeys (the fast path builds no deletion strings)', () => {
     for (const name of ['lodash', '@types/node', 'eslint-plugin-unused-imports', 'a', 'x'.repeat(40), 'lоdash']) {
-      expect(candidateHashes(name).sort()).toEqual(candidateKeys(name).map(hash32).sort());
+      expect(new Set(candidateHashes(name))).toEqual(new Set(candidateKeys(name).map(hash32)));
     }
+  });
+
+  it('the part probes hash exactly probeKeys, and a name probes its own parts', () => {
+    for (const name of ['chokidar', 'strip-json-comments', '@babel/plugin-transform-runtime', 'abcdef', 'x'.repeat(40)]) {
+      const hashes: number[] = [];
+      forEachProbeHash(name, (hash) => hashes.push(hash));
+      expect(hashes).toEqual(probeKeys(name).map(hash32));
+      expect(partKeys(name).every((key) => probeKeys(name).includes(key))).toBe(true);
+    }
+  });
+
+  it('the part table finds names two edits away, and needs two parts of a long name', () => {
+    const targets = ['chokidar', 'commander', 'react-components', 'react-router'];
+    const table = new PartTable(encodePartTable(targets, () => true));
+    const named = (name: string) => table.candidatesFor(name).map((rank) => targets[rank]);
+    expect(named('chokdazr')).toEqual(['chokidar']); // 'cho' intact
+    expect(named('cmmande')).toEqual(['commander']);
+    expect(named('react-routre')).toContain('react-router');
+    // Only 'react' in common: one part of four is no evidence.
+    expect(named('react-widgetsxyz')).toEqual([]);
+    expect(new PartTable(encodePartTable(targets, (rank) => rank !== 0)).candidatesFor('chokdazr')).toEqual([]);
   });
 
   it('the near-miss table finds the targets that share a key, and only those', () => {
@@ -39,6 +69,7 @@ describe('binary tables', () => {
   it('refuses bytes that are not its format', () => {
     const junk = new Uint8Array(300_000);
     expect(() => new NearMissTable(junk)).toThrow(/not a near-miss table/);
+    expect(() => new PartTable(junk)).toThrow(/not a part table/);
     expect(() => new PopularityTable(junk)).toThrow(/not a popularity table/);
     expect(() => new BloomFilter(junk)).toThrow(/not a name record/);
   });
