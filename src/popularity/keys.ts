@@ -6,13 +6,20 @@
  * decides how. Shared by the data build (scripts/build-data.mjs) and the runtime, so both hash alike.
  */
 
+const FNV_OFFSET = 0x811c9dc5;
+
 /** 32-bit FNV-1a over UTF-16 code units. */
 export function hash32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
+  return continueHash(FNV_OFFSET, text, 0, text.length);
+}
+
+/**
+ * FNV-1a is sequential: the hash of a prefix followed by text[from, to) continues the prefix's hash. The hot
+ * paths hash slices and deletions this way without building the strings.
+ */
+function continueHash(prefixHash: number, text: string, from: number, to: number): number {
+  let hash = prefixHash;
+  for (let index = from; index < to; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
   return hash >>> 0;
 }
 
@@ -132,9 +139,12 @@ function cutInParts(length: number): [start: number, size: number][] {
   return parts;
 }
 
+/** A part key: the part's text tagged with the length of the name it was cut from and its number. */
+const partKey = (length: number, part: number, text: string): string => `|${length}|${part}|${text}`;
+
 /** The parts of every searched length, and the hash of each part key's tag (`|length|part|`): the probe loop is hot. */
 const PARTS = Array.from({ length: DISTANCE_2_MAX_LENGTH + 1 }, (_, length) => cutInParts(length));
-const TAG_HASHES = PARTS.map((parts, length) => parts.map((_, part) => hash32(`|${length}|${part}|`)));
+const TAG_HASHES = PARTS.map((parts, length) => parts.map((_, part) => hash32(partKey(length, part, ''))));
 const partsOf = (length: number): [number, number][] => PARTS[length]!;
 
 /** How many distinct parts of a name this long must match: those two edits cannot break. */
@@ -144,7 +154,7 @@ export const partsNeeded = (length: number): number => partsOf(length).length - 
 export function partKeys(name: string): string[] {
   const bare = bareUndelimited(name);
   if (bare.length < DISTANCE_2_MIN_LENGTH || bare.length > DISTANCE_2_MAX_LENGTH) return [];
-  return partsOf(bare.length).map(([start, size], part) => `|${bare.length}|${part}|${bare.slice(start, start + size)}`);
+  return partsOf(bare.length).map(([start, size], part) => partKey(bare.length, part, bare.slice(start, start + size)));
 }
 
 /**
@@ -175,7 +185,7 @@ function forEachProbe(bare: string, visit: (length: number, part: number, from: 
 export function probeKeys(name: string): string[] {
   const keys: string[] = [];
   const bare = bareUndelimited(name);
-  forEachProbe(bare, (length, part, from, to) => keys.push(`|${length}|${part}|${bare.slice(from, to)}`));
+  forEachProbe(bare, (length, part, from, to) => keys.push(partKey(length, part, bare.slice(from, to))));
   return keys;
 }
 
@@ -183,13 +193,6 @@ export function probeKeys(name: string): string[] {
 export function forEachProbeHash(name: string, visit: (hash: number, part: number, needed: number) => void): void {
   const bare = factsOf(name).bareUndelimited;
   forEachProbe(bare, (length, part, from, to) => visit(continueHash(TAG_HASHES[length]![part]!, bare, from, to), part, partsNeeded(length)));
-}
-
-/** FNV-1a of a prefix (given as its hash) followed by text[from, to). */
-function continueHash(prefixHash: number, text: string, from: number, to: number): number {
-  let hash = prefixHash;
-  for (let index = from; index < to; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
-  return hash >>> 0;
 }
 
 /** The letters and digits of a name as a bit set: two edits change at most four of its bits. */
@@ -304,13 +307,9 @@ export function candidateHashes(name: string): number[] {
   if (plain.length <= MAX_DELETION_LENGTH) {
     if (prefixBuffer.length <= plain.length) prefixBuffer = new Uint32Array(plain.length * 2 + 1);
     const prefix = prefixBuffer;
-    prefix[0] = 0x811c9dc5;
-    for (let index = 0; index < plain.length; index++) prefix[index + 1] = Math.imul(prefix[index]! ^ plain.charCodeAt(index), 0x01000193) >>> 0;
-    for (let skip = 0; skip < plain.length; skip++) {
-      let hash = prefix[skip]!;
-      for (let index = skip + 1; index < plain.length; index++) hash = Math.imul(hash ^ plain.charCodeAt(index), 0x01000193);
-      hashes.push(hash >>> 0);
-    }
+    prefix[0] = FNV_OFFSET;
+    for (let index = 0; index < plain.length; index++) prefix[index + 1] = continueHash(prefix[index]!, plain, index, index + 1);
+    for (let skip = 0; skip < plain.length; skip++) hashes.push(continueHash(prefix[skip]!, plain, skip + 1, plain.length));
   }
   hashes.push(hash32(`~${facts.skeleton}`));
   if (facts.words) hashes.push(hash32(`=${facts.words}`));

@@ -23,6 +23,9 @@ const KEYBOARD_ROWS = ['1234567890-', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 const KEY_POSITION = new Map<string, [number, number]>();
 KEYBOARD_ROWS.forEach((row, y) => [...row].forEach((char, x) => KEY_POSITION.set(char, [x + y * 0.5, y])));
 
+/** Names of this many letters (bare, separators dropped) are long: short ones are not split into compounds. */
+const LONG_NAME = 10;
+
 const bare = (name: string): string => (name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name);
 const scopeOf = (name: string): string => (name.startsWith('@') ? name.slice(0, name.indexOf('/')) : '');
 
@@ -83,7 +86,6 @@ function addsWords(candidate: string, target: string): boolean {
 function splitsShortName(candidate: string, target: string): boolean {
   return factsOf(target).bareUndelimited.length < LONG_NAME && wordsOf(candidate).length > wordsOf(target).length;
 }
-const LONG_NAME = 10;
 
 function singleEdit(candidate: string, target: string): NearMissFamily {
   if (candidate.length === target.length) {
