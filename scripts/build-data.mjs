@@ -3,18 +3,20 @@
 // installed into a temporary folder: it is no dependency of depwarden. Writes
 //   data/popularity.bin          names with >= POPULAR_MIN downloads a month and their counts, by hash
 //   data/near-miss.bin           the near-miss key table over names with >= TARGET_MIN downloads
-//   data/near-miss-parts.bin     the part table of the distance-2 search, over the targets it counts against
+//   data/near-miss-parts.bin     the part table of the two- and three-edit search, over the targets it counts against
 //   data/registered-names.bloom  a Bloom filter of every registered name
 //   data/meta.json               source, version, date, cut-offs, the filter's measured false-positive rate
 // and, for `npm run eval`, test/fixtures/names/legit-pairs.tsv (popular pairs within edit distance 2) and
 // test/fixtures/names/ordinary-names.tsv (a sample of less popular names, for the noise figure).
+// `npm run data -- --counts DIR` reads an already installed download-counts package from DIR instead.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { editDistance } from '../dist/text/distance.js';
-import { searchedAtDistance2 } from '../dist/popularity/near-miss.js';
+import { searchedByParts } from '../dist/popularity/near-miss.js';
 import { BloomFilter, NearMissTable, PartTable, encodeBloom, encodeNearMissTable, encodePartTable, encodePopularity } from '../dist/popularity/tables.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,11 +32,10 @@ const BLOOM_HASHES = 6;
 const ORDINARY_MIN = 1_000;
 const ORDINARY_SAMPLE = 5_000;
 
+const { values: options } = parseArgs({ options: { counts: { type: 'string' } } });
 const work = mkdtempSync(join(tmpdir(), 'depwarden-data-'));
 try {
-  console.log('installing download-counts into a temporary folder…');
-  execFileSync('npm', ['install', 'download-counts', '--prefix', work, '--no-save', '--ignore-scripts', '--no-audit', '--no-fund'], { stdio: 'inherit' });
-  const packageDir = join(work, 'node_modules', 'download-counts');
+  const packageDir = options.counts ? resolve(options.counts) : installDownloadCounts(work);
   const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
   const counts = JSON.parse(readFileSync(join(packageDir, 'counts.json'), 'utf8'));
   const names = Object.keys(counts);
@@ -50,8 +51,8 @@ try {
   writeFileSync(join(DATA, 'popularity.bin'), popularity);
   const table = encodeNearMissTable(targets);
   writeFileSync(join(DATA, 'near-miss.bin'), table);
-  // Only the targets two-letter edits count against are cut in parts for the distance-2 search.
-  const parts = encodePartTable(targets, (rank) => searchedAtDistance2(counts[targets[rank]]));
+  // Only the targets that two or three edits count against are cut in parts for the part search.
+  const parts = encodePartTable(targets, (rank) => searchedByParts(counts[targets[rank]]));
   writeFileSync(join(DATA, 'near-miss-parts.bin'), parts);
   const bloom = encodeBloom(names, BLOOM_BITS, BLOOM_HASHES);
   writeFileSync(join(DATA, 'registered-names.bloom'), bloom);
@@ -88,6 +89,12 @@ try {
   console.log(`popularity: ${popular.length} names, ${size(popularity)}; near-miss table: ${targets.length} targets, ${size(table)}; part table: ${size(parts)}; bloom: ${size(bloom)}, false positives ${(falsePositiveRate * 100).toFixed(2)}%; ${pairs.length} legitimate pairs`);
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+function installDownloadCounts(work) {
+  console.log('installing download-counts into a temporary folder…');
+  execFileSync('npm', ['install', 'download-counts', '--prefix', work, '--no-save', '--ignore-scripts', '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  return join(work, 'node_modules', 'download-counts');
 }
 
 /** A fixed-seed sample of names below the established cut-off, for the noise figure of `npm run eval`. */

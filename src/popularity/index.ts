@@ -1,3 +1,5 @@
+import { bitCount, nameFacts, type NameFacts } from './forms.js';
+import { editsSearched } from './parts.js';
 import type { BloomFilter, NearMissTable, PartTable, PopularityTable } from './tables.js';
 
 /** What `data/meta.json` records about the data files and how they were cut. */
@@ -19,6 +21,8 @@ export interface PopularityMeta {
  * targets, and a record of every registered name.
  */
 export class NameIndex {
+  private readonly factsByRank: NameFacts[] = [];
+
   constructor(
     private readonly popularity: PopularityTable,
     private readonly table: NearMissTable,
@@ -39,16 +43,36 @@ export class NameIndex {
   }
 
   /** The ranks of the popular names (near-miss targets) sharing a look-up key with `name`; rank 0 is the most downloaded. */
-  lookalikeRanks(name: string): number[] {
-    return [...this.table.candidatesFor(name)].sort((a, b) => a - b);
+  lookalikeRanks(name: string, facts?: NameFacts): number[] {
+    return this.table.candidatesFor(name, facts);
   }
 
-  /** The ranks of the long popular names possibly two edits from `name`: the slower, second search. */
-  distantRanks(name: string): number[] {
-    return this.parts.candidatesFor(name);
+  /**
+   * The ranks of the popular names possibly two edits from `name`, or three from a long one: the slower,
+   * second search. Each edit changes at most two letters of a name's letter set, so a popcount rules out most
+   * of the names that merely share a part before anything costlier.
+   */
+  distantRanks(name: string, facts: NameFacts = nameFacts(name)): number[] {
+    const ranks = this.parts.candidatesFor(name, facts);
+    let kept = 0;
+    for (const rank of ranks) {
+      const theirs = this.targetFacts(rank);
+      if (bitCount(facts.letters ^ theirs.letters) <= 2 * editsSearched(theirs.bareUndelimited.length)) ranks[kept++] = rank;
+    }
+    ranks.length = kept;
+    return ranks;
   }
 
-  target(rank: number): { name: string; downloads: number } {
-    return { name: this.popularity.targetName(rank), downloads: this.popularity.downloadsAt(rank) };
+  targetName(rank: number): string {
+    return this.popularity.targetName(rank);
+  }
+
+  targetDownloads(rank: number): number {
+    return this.popularity.downloadsAt(rank);
+  }
+
+  /** Derived once per target: the same targets come up look-up after look-up. */
+  targetFacts(rank: number): NameFacts {
+    return (this.factsByRank[rank] ??= nameFacts(this.popularity.targetName(rank)));
   }
 }

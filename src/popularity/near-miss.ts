@@ -1,7 +1,8 @@
 import type { NameIndex } from './index.js';
-import { bitCount, factsOf, type NameFacts } from './keys.js';
+import { nameFacts, type NameFacts } from './forms.js';
+import { editsSearched } from './parts.js';
 import { editDistance } from '../text/distance.js';
-import { relate, type NearMissFamily } from './relate.js';
+import { SHORT_DISTANCE_2_LENGTH, relate, type NearMissFamily } from './relate.js';
 
 export interface NearMiss {
   readonly name: string;
@@ -21,13 +22,14 @@ export const POPULARITY_RATIO = 100;
  * Families that also join legitimate sibling packages (`tryer`/`tryor`, `x`/`x-cli`): worth a look, not an
  * alarm. A plain one-letter change is common between unrelated names; it needs a very popular target.
  */
-const WEAKER: ReadonlySet<NearMissFamily> = new Set(['scope', 'affix', 'edit-distance-2', 'plugin-shorthand', 'substitution']);
+const WEAKER: ReadonlySet<NearMissFamily> = new Set(['scope', 'affix', 'edit-distance-2', 'edit-distance-3', 'plugin-shorthand', 'substitution']);
 const VERY_POPULAR = 10_000_000;
 /**
- * Two edits reach many unrelated names; they count only against targets squatters go after (the 2022
- * campaigns' `chokdazr`, `cmmande`, `webn5ack`).
+ * Two or three edits reach many unrelated names; they count only against targets squatters go after (the 2022
+ * campaigns' `chokdazr`, `cmmande`, `webn5ack`). The part search finds them.
  */
-const DISTANCE_2_TARGET_MIN = 1_000_000;
+const PARTS_TARGET_MIN = 1_000_000;
+const SEARCHED_BY_PARTS: ReadonlySet<NearMissFamily> = new Set(['edit-distance-2', 'edit-distance-3']);
 /** One edit from a two- or three-letter name is half of npm; only structural families apply to them. */
 const EDIT_FAMILIES: ReadonlySet<NearMissFamily> = new Set(['transposition', 'keyboard-slip', 'substitution', 'insertion', 'repeated-character', 'deletion']);
 const MIN_EDIT_LENGTH = 4;
@@ -39,35 +41,53 @@ const MIN_EDIT_LENGTH = 4;
 export function findNearMiss(name: string, index: NameIndex): NearMiss | undefined {
   const downloads = index.downloads(name);
   if (downloads !== undefined && downloads >= ESTABLISHED_DOWNLOADS) return undefined;
-  // The fast search first; the part search for two-letter edits only when it found nothing.
-  const match = firstImitated(name, downloads, index.lookalikeRanks(name), index);
-  // A listed name (10,000+ downloads a month) two letters from a target is a low finding at most: not worth the
-  // slower search.
-  return match ?? (downloads === undefined ? firstImitated(name, downloads, index.distantRanks(name), index, true) : undefined);
+  // The fast search first; the part search for two and three edits only when it found nothing.
+  const facts = nameFacts(name);
+  const match = firstImitated(name, facts, downloads, index.lookalikeRanks(name, facts), index);
+  // A listed name (10,000+ downloads a month) several edits from a target is a low finding at most: not worth
+  // the slower search.
+  return match ?? (downloads === undefined ? firstImitated(name, facts, downloads, index.distantRanks(name, facts), index, true) : undefined);
 }
 
-/** Whether two-letter edits of a target count (and so whether the data build cuts it in parts). */
-export function searchedAtDistance2(targetDownloads: number): boolean {
-  return targetDownloads >= DISTANCE_2_TARGET_MIN;
+/** Whether two or three edits of a target count (and so whether the data build cuts it in parts). */
+export function searchedByParts(targetDownloads: number): boolean {
+  return targetDownloads >= PARTS_TARGET_MIN;
 }
 
 /** Most popular first (lowest rank): the first target that relates is the answer. */
-function firstImitated(name: string, downloads: number | undefined, ranks: readonly number[], index: NameIndex, distant = false): NearMiss | undefined {
+function firstImitated(
+  name: string,
+  facts: NameFacts,
+  downloads: number | undefined,
+  ranks: readonly number[],
+  index: NameIndex,
+  distant = false,
+): NearMiss | undefined {
   for (const rank of ranks) {
-    const { name: target, downloads: targetDownloads } = index.target(rank);
+    const targetDownloads = index.targetDownloads(rank);
     if (targetDownloads < POPULARITY_RATIO * (downloads ?? 0)) break;
-    // The part search returns dozens of names that merely share a few letters: two cheap tests come first.
-    if (distant && !withinTwoEdits(factsOf(name), factsOf(target))) continue;
-    const family = relate(name, target);
+    const targetFacts = index.targetFacts(rank);
+    // The part search returns names that merely share a few letters: the distance alone rules them out.
+    if (distant && !withinEditsSearched(facts, targetFacts)) continue;
+    const target = index.targetName(rank);
+    const family = relate(name, target, facts, targetFacts);
     if (family === undefined || (EDIT_FAMILIES.has(family) && bareLength(name) < MIN_EDIT_LENGTH)) continue;
-    if (family === 'edit-distance-2' && !searchedAtDistance2(targetDownloads)) continue;
-    return { name, target, family, downloads, targetDownloads, severity: severityOf(family, downloads, targetDownloads) };
+    // Anything nearer that the part search turns up is another relation, judged by the fast search:
+    // `generator` is @babel/generator's bare name, not a slip of `degenerator`.
+    if (distant && !SEARCHED_BY_PARTS.has(family)) return undefined;
+    if (SEARCHED_BY_PARTS.has(family) && !searchedByParts(targetDownloads)) continue;
+    // Two edits in a six-letter name are worth a look, no more: `bubird` is a squat, `medici` is not.
+    const short = family === 'edit-distance-2' && Math.min(facts.bareUndelimited.length, targetFacts.bareUndelimited.length) < SHORT_DISTANCE_2_LENGTH;
+    const severity = short ? 'low' : severityOf(family, downloads, targetDownloads);
+    return { name, target, family, downloads, targetDownloads, severity };
   }
   return undefined;
 }
 
-function withinTwoEdits(mine: NameFacts, theirs: NameFacts): boolean {
-  return bitCount(mine.letters ^ theirs.letters) <= 4 && editDistance(mine.bareUndelimited, theirs.bareUndelimited, 2) <= 2;
+
+function withinEditsSearched(mine: NameFacts, theirs: NameFacts): boolean {
+  const edits = editsSearched(theirs.bareUndelimited.length);
+  return editDistance(mine.bareUndelimited, theirs.bareUndelimited, edits) <= edits;
 }
 
 /** High for a strong imitation by a name nobody uses; a step lower for each reason to doubt it. */

@@ -1,4 +1,5 @@
-import { DISTANCE_2_MIN_LENGTH, VERSION_SUFFIX, factsOf, skeleton } from './keys.js';
+import { VERSION_SUFFIX, nameFacts, skeleton, type NameFacts } from './forms.js';
+import { DISTANCE_2_MIN_LENGTH, DISTANCE_3_MIN_LENGTH } from './parts.js';
 import { editDistance } from '../text/distance.js';
 
 /** How a candidate name imitates a popular one. */
@@ -17,7 +18,8 @@ export type NearMissFamily =
   | 'scope'
   | 'plugin-shorthand'
   | 'scrambled'
-  | 'edit-distance-2';
+  | 'edit-distance-2'
+  | 'edit-distance-3';
 
 const KEYBOARD_ROWS = ['1234567890-', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 const KEY_POSITION = new Map<string, [number, number]>();
@@ -25,12 +27,17 @@ KEYBOARD_ROWS.forEach((row, y) => [...row].forEach((char, x) => KEY_POSITION.set
 
 /** Names of this many letters (bare, separators dropped) are long: short ones are not split into compounds. */
 const LONG_NAME = 10;
+/** Two edits leave a name shorter than this only four or five of its letters: they must be slips within its words. */
+export const SHORT_DISTANCE_2_LENGTH = 7;
 
 const bare = (name: string): string => (name.startsWith('@') ? name.slice(name.indexOf('/') + 1) : name);
 const scopeOf = (name: string): string => (name.startsWith('@') ? name.slice(0, name.indexOf('/')) : '');
 
-/** The family by which `candidate` imitates `target`, or undefined when they are merely different names. */
-export function relate(candidate: string, target: string): NearMissFamily | undefined {
+/**
+ * The family by which `candidate` imitates `target`, or undefined when they are merely different names. The
+ * search passes the facts of both names, which it has at hand.
+ */
+export function relate(candidate: string, target: string, mine: NameFacts = nameFacts(candidate), theirs: NameFacts = nameFacts(target)): NearMissFamily | undefined {
   if (candidate === target) return undefined;
   const [candidateScope, targetScope] = [scopeOf(candidate), scopeOf(target)];
   const misspeltScope = candidateScope !== '' && targetScope !== '' && editDistance(candidateScope, targetScope, 1) <= 1;
@@ -39,8 +46,6 @@ export function relate(candidate: string, target: string): NearMissFamily | unde
     const typesConvention = (candidateScope === '@types' && !targetScope) || (targetScope === '@types' && !candidateScope);
     return typesConvention ? undefined : 'scope';
   }
-  const mine = factsOf(candidate);
-  const theirs = factsOf(target);
   if (mine.undelimited === theirs.undelimited) return 'delimiter';
   if (mine.words !== undefined && mine.words === theirs.words) return 'word-order';
   if (/\d$/.test(candidate) && candidate.replace(VERSION_SUFFIX, '') === target) return 'version-suffix';
@@ -57,13 +62,16 @@ export function relate(candidate: string, target: string): NearMissFamily | unde
   // `dw-payload` is `payload` with a word added, not mistyped: a word of its own is a combo, judged above by affix.
   if (addsWords(candidate, target)) return undefined;
   const [mineBare, theirsBare] = [mine.bareUndelimited, theirs.bareUndelimited];
-  const bareDistance = editDistance(mineBare, theirsBare, 2);
+  const bareDistance = editDistance(mineBare, theirsBare, 3);
   if (bareDistance === 1) return singleEdit(mineBare, theirsBare);
   // Two swaps at most ('rceat', 'degbu'); `tryer` and `retry` share letters, not a slip of the fingers.
   if (bareDistance === 2 && mine.anagram !== undefined && mine.anagram === theirs.anagram) return 'scrambled';
-  if (bareDistance === 2 && Math.min(mineBare.length, theirsBare.length) >= DISTANCE_2_MIN_LENGTH && !splitsShortName(candidate, target)) {
-    return 'edit-distance-2';
+  const shortest = Math.min(mineBare.length, theirsBare.length);
+  if (bareDistance === 2 && shortest >= DISTANCE_2_MIN_LENGTH && !splitsShortName(candidate, target, theirs)) {
+    // `bubird` is `bluebird` mistyped; `dw-util` is not `rc-util`, a word of its own is.
+    if (shortest >= SHORT_DISTANCE_2_LENGTH || misspellsEachWord(candidate, target)) return 'edit-distance-2';
   }
+  if (bareDistance === 3 && theirsBare.length >= DISTANCE_3_MIN_LENGTH && misspellsEachWord(candidate, target)) return 'edit-distance-3';
   return undefined;
 }
 
@@ -80,11 +88,27 @@ function addsWords(candidate: string, target: string): boolean {
 }
 
 /**
+ * Several edits are a squat when they are spread as slips over the name's words (`rebact-eror-oveflay`), not a
+ * word of its own (`react-native-dash` is not `react-native-maps`): the words pair up one to one, and none has
+ * more than two edits or more than a third of its letters changed. Asked of three edits, and of two in a short name.
+ */
+function misspellsEachWord(candidate: string, target: string): boolean {
+  const mine = wordsOf(candidate);
+  const theirs = wordsOf(target);
+  if (mine.length !== theirs.length) return false;
+  return mine.every((word, index) => {
+    const meant = theirs[index]!;
+    const edits = editDistance(word, meant, 2);
+    return edits <= 2 && 3 * edits <= Math.max(word.length, meant.length);
+  });
+}
+
+/**
  * Two letters changed and a separator added to a short name make another compound (`dw-build`, not `esbuild`);
  * the squats seen keep the target's shape (`chokdazr`, `ss-loaoer`).
  */
-function splitsShortName(candidate: string, target: string): boolean {
-  return factsOf(target).bareUndelimited.length < LONG_NAME && wordsOf(candidate).length > wordsOf(target).length;
+function splitsShortName(candidate: string, target: string, theirs: NameFacts): boolean {
+  return theirs.bareUndelimited.length < LONG_NAME && wordsOf(candidate).length > wordsOf(target).length;
 }
 
 function singleEdit(candidate: string, target: string): NearMissFamily {

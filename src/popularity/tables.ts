@@ -1,4 +1,7 @@
-import { bitCount, candidateHashes, forEachProbeHash, hash32, hash32b, partKeys, targetKeys } from './keys.js';
+import { bitCount, nameFacts, type NameFacts } from './forms.js';
+import { continueHash, hash32, hash32b } from './hash.js';
+import { candidateHashes, targetKeys } from './keys.js';
+import { PROBE_FIELDS, editsSearched, partKeys, partsNeeded, probePlan } from './parts.js';
 
 /**
  * The binary tables behind the near-miss search and the registered-name record. Encoders run in the data
@@ -18,8 +21,9 @@ const PARTS_BUCKET_BITS = 14;
 
 /**
  * A key table: for each key hash, the popular names (by rank) indexed under it. Laid out as a header (magic,
- * entry count, target count, bucket bits), a bucket directory on the hash's high bits, then the low 16 bits
- * and the rank of every entry, sorted. A hash collision only adds a candidate, which `relate` then rejects.
+ * entry count, target count, bucket bits), a bucket directory on the hash's high bits, then the entries sorted
+ * by hash, each one 32-bit word: the hash's low 16 bits above the rank, so a look-up reads one cache line of
+ * them. A hash collision only adds a candidate, which `relate` then rejects.
  */
 function encodeKeyTable(magic: number, bucketBits: number, targets: readonly string[], keysOf: (name: string, rank: number) => Iterable<string>): Uint8Array {
   if (targets.length > 0xffff) throw new Error('at most 65,535 targets fit in 16-bit ranks');
@@ -36,14 +40,12 @@ function encodeKeyTable(magic: number, bucketBits: number, targets: readonly str
   view.setUint32(4, count, true);
   view.setUint32(8, targets.length, true);
   view.setUint32(12, bucketBits, true);
-  const lows = HEADER + (buckets + 1) * 4;
-  const ranks = lows + count * 2;
+  const entries = HEADER + (buckets + 1) * 4;
   let bucket = 0;
   order.forEach((pair, position) => {
     const hash = pairs[pair * 2]!;
     while (bucket <= hash >>> (32 - bucketBits)) view.setUint32(HEADER + 4 * bucket++, position, true);
-    view.setUint16(lows + position * 2, hash & 0xffff, true);
-    view.setUint16(ranks + position * 2, pairs[pair * 2 + 1]!, true);
+    view.setUint32(entries + position * 4, (((hash & 0xffff) << 16) | pairs[pair * 2 + 1]!) >>> 0, true);
   });
   while (bucket <= buckets) view.setUint32(HEADER + 4 * bucket++, count, true);
   return bytes;
@@ -55,16 +57,16 @@ export function encodeNearMissTable(targets: readonly string[]): Uint8Array {
   return encodeKeyTable(NEAR_MISS_MAGIC, NEAR_MISS_BUCKET_BITS, targets, (name) => targetKeys(name));
 }
 
-/** The part keys of the targets that two-letter edits count against (`searched(rank)`). */
+/** The part keys of the targets that two or three edits count against (`searched(rank)`). */
 export function encodePartTable(targets: readonly string[], searched: (rank: number) => boolean): Uint8Array {
   return encodeKeyTable(PARTS_MAGIC, PARTS_BUCKET_BITS, targets, (name, rank) => (searched(rank) ? partKeys(name) : []));
 }
 
 abstract class KeyTable {
-  private readonly directory: Uint32Array;
-  private readonly lows: Uint16Array;
-  private readonly ranks: Uint16Array;
-  private readonly shift: number;
+  protected readonly directory: Uint32Array;
+  /** Per entry: the key hash's low 16 bits, then the rank. */
+  protected readonly entries: Uint32Array;
+  protected readonly shift: number;
   protected readonly targets: number;
 
   constructor(bytes: Uint8Array, magic: number, what: string) {
@@ -78,64 +80,109 @@ abstract class KeyTable {
     const base = aligned.byteOffset;
     const buckets = (1 << bucketBits) + 1;
     this.directory = new Uint32Array(aligned.buffer, base + HEADER, buckets);
-    this.lows = new Uint16Array(aligned.buffer, base + HEADER + buckets * 4, count);
-    this.ranks = new Uint16Array(aligned.buffer, base + HEADER + buckets * 4 + count * 2, count);
-  }
-
-  protected forEachRankUnder(hash: number, visit: (rank: number) => void): void {
-    const bucket = hash >>> this.shift;
-    const low = hash & 0xffff;
-    const end = this.directory[bucket + 1]!;
-    for (let position = this.directory[bucket]!; position < end; position++) {
-      if (this.lows[position] === low) visit(this.ranks[position]!);
-    }
+    this.entries = new Uint32Array(aligned.buffer, base + HEADER + buckets * 4, count);
   }
 }
 
 export class NearMissTable extends KeyTable {
+  /** Scratch: which ranks this look-up found already; cleared after it. */
+  private seen = new Uint8Array(0);
+
   constructor(bytes: Uint8Array) {
     super(bytes, NEAR_MISS_MAGIC, 'near-miss table');
   }
 
-  /** Ranks of the popular names that share a look-up key with `name`, each once. */
-  candidatesFor(name: string): Set<number> {
-    const found = new Set<number>();
-    const add = (rank: number): void => void found.add(rank);
-    for (const hash of candidateHashes(name)) this.forEachRankUnder(hash, add);
-    return found;
+  /** Ranks of the popular names that share a look-up key with `name`, each once, most popular first. */
+  candidatesFor(name: string, facts: NameFacts = nameFacts(name)): number[] {
+    if (this.seen.length < this.targets) this.seen = new Uint8Array(this.targets);
+    const { seen, directory, entries, shift } = this;
+    const found: number[] = [];
+    for (const hash of candidateHashes(name, facts)) {
+      const low = hash & 0xffff;
+      const bucket = hash >>> shift;
+      const end = directory[bucket + 1]!;
+      for (let position = directory[bucket]!; position < end; position++) {
+        const entry = entries[position]!;
+        if (entry >>> 16 !== low) continue;
+        const rank = entry & 0xffff;
+        if (seen[rank] === 0) (seen[rank] = 1), found.push(rank);
+      }
+    }
+    for (const rank of found) seen[rank] = 0;
+    return ascending(found);
   }
 }
 
 export class PartTable extends KeyTable {
-  /** Scratch: a bit per part found, by rank; cleared after each search. */
-  private partsFound = new Uint8Array(0);
+  /** Scratch, by rank: a bit per part found where two edits can have moved it, and where three can. */
+  private withinTwo = new Uint8Array(0);
+  private withinThree = new Uint8Array(0);
+  private touched = new Uint16Array(0);
+  /** The length of the target, from the tag of the part key that found it. */
+  private lengths = new Uint8Array(0);
 
   constructor(bytes: Uint8Array) {
     super(bytes, PARTS_MAGIC, 'part table');
   }
 
   /**
-   * Ranks of the popular names that may be two edits from `name`, most popular first: those with enough
-   * distinct parts found intact (see keys.ts).
+   * Ranks of the popular names that may be two edits from `name`, or three from a long one, most popular
+   * first: those with enough distinct parts found intact (see keys.ts). The hot loop of a look-up that found
+   * nothing nearer, so it works on the precomputed plan and scratch arrays, without closures.
    */
-  candidatesFor(name: string): number[] {
-    if (this.partsFound.length < this.targets) this.partsFound = new Uint8Array(this.targets);
-    const found = this.partsFound;
-    const touched: number[] = [];
-    const needed: number[] = [];
-    forEachProbeHash(name, (hash, part, partsNeeded) => {
-      this.forEachRankUnder(hash, (rank) => {
-        if (found[rank] === 0) (touched.push(rank), needed.push(partsNeeded));
-        found[rank]! |= 1 << part;
-      });
-    });
+  candidatesFor(name: string, facts: NameFacts = nameFacts(name)): number[] {
+    if (this.withinTwo.length < this.targets) {
+      this.withinTwo = new Uint8Array(this.targets);
+      this.withinThree = new Uint8Array(this.targets);
+      this.touched = new Uint16Array(this.targets);
+      this.lengths = new Uint8Array(this.targets);
+    }
+    const { withinTwo, withinThree, touched, lengths, directory, entries, shift } = this;
+    const bare = facts.bareUndelimited;
+    const plan = probePlan(bare.length);
+    let touchedCount = 0;
+    for (let probe = 0; probe < plan.length; probe += PROBE_FIELDS) {
+      const at = plan[probe + 1]!;
+      const hash = continueHash(plan[probe]!, bare, at, at + plan[probe + 2]!);
+      const bit = 1 << plan[probe + 4]!;
+      const twoEdits = plan[probe + 5] === 1;
+      const low = hash & 0xffff;
+      const bucket = hash >>> shift;
+      const end = directory[bucket + 1]!;
+      for (let position = directory[bucket]!; position < end; position++) {
+        const entry = entries[position]!;
+        if (entry >>> 16 !== low) continue;
+        const rank = entry & 0xffff;
+        if (withinThree[rank] === 0) (touched[touchedCount++] = rank), (lengths[rank] = plan[probe + 3]!);
+        withinThree[rank]! |= bit;
+        if (twoEdits) withinTwo[rank]! |= bit;
+      }
+    }
     const qualified: number[] = [];
-    touched.forEach((rank, index) => {
-      if (bitCount(found[rank]!) >= needed[index]!) qualified.push(rank);
-      found[rank] = 0;
-    });
-    return qualified.sort((a, b) => a - b);
+    for (let index = 0; index < touchedCount; index++) {
+      const rank = touched[index]!;
+      if (enoughParts(lengths[rank]!, withinTwo[rank]!, withinThree[rank]!)) qualified.push(rank);
+      withinTwo[rank] = 0;
+      withinThree[rank] = 0;
+    }
+    return ascending(qualified);
   }
+}
+
+/** Sorts ranks in place. Insertion sort: the lists are short, and Array#sort's comparator calls cost more. */
+function ascending(ranks: number[]): number[] {
+  for (let index = 1; index < ranks.length; index++) {
+    const rank = ranks[index]!;
+    let at = index;
+    while (at > 0 && ranks[at - 1]! > rank) (ranks[at] = ranks[at - 1]!), at--;
+    ranks[at] = rank;
+  }
+  return ranks;
+}
+
+function enoughParts(length: number, withinTwo: number, withinThree: number): boolean {
+  if (bitCount(withinTwo) >= partsNeeded(length, 2)) return true;
+  return editsSearched(length) === 3 && bitCount(withinThree) >= partsNeeded(length, 3);
 }
 
 /**

@@ -82,6 +82,7 @@ const FAMILY_TEXT: Record<NearMissFamily, string> = {
   'plugin-shorthand': "a plugin's name shortened",
   scrambled: 'its letters scrambled',
   'edit-distance-2': 'two letters changed',
+  'edit-distance-3': 'three letters changed across its words',
 };
 
 // Created on first use: building a number format costs milliseconds at start-up, and most reports need none.

@@ -6,10 +6,12 @@ import { findNearMiss } from '../../src/popularity/near-miss.js';
 import { FIXTURES } from '../support/paths.js';
 
 const index = loadNameIndex();
-const pairs = readFileSync(join(FIXTURES, 'names', 'legit-pairs.tsv'), 'utf8')
-  .split('\n')
-  .filter((line) => line && !line.startsWith('#'))
-  .map((line) => line.split('\t') as [string, string]);
+const rows = (file: string): [string, string][] =>
+  readFileSync(join(FIXTURES, 'names', file), 'utf8')
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => line.split('\t') as [string, string]);
+const pairs = rows('legit-pairs.tsv');
 
 describe('findNearMiss against the committed index', () => {
   it.each([
@@ -26,6 +28,11 @@ describe('findNearMiss against the committed index', () => {
     ['chokdazr', 'chokidar', 'medium'],
     ['cmmande', 'commander', 'medium'],
     ['strip-json-combmentd', 'strip-json-comments', 'medium'],
+    ['rebact-eror-oveflay', 'react-error-overlay', 'medium'],
+    ['webpack-3undle-analyr', 'webpack-bundle-analyzer', 'medium'],
+    // Two edits leave a six-letter name four of its letters: worth a look only.
+    ['bubird', 'bluebird', 'low'],
+    ['mogobd', 'mongodb', 'low'],
     // Another scope is how forks are published; the scope names the publisher.
     ['@evil/lodash', 'lodash', 'low'],
   ])('%s looks like %s (%s)', (name, target, severity) => {
@@ -59,5 +66,26 @@ describe('findNearMiss against the committed index', () => {
 
   it('leaves very short names to structural families only', () => {
     expect(findNearMiss('cxt', index)).toBeUndefined();
+  });
+
+  it('takes no two-edit look-alike for a name nearer to a more popular one', () => {
+    // `generator` is @babel/generator's bare name (another scope: no finding of the part search), not a slip of `degenerator`.
+    expect(findNearMiss('generator', index)).toBeUndefined();
+    expect(findNearMiss('react-native-dash', index)).toBeUndefined();
+  });
+
+  // The quality bar of `npm run eval`, held by the test suite too: recall on the labelled squats, and the noise
+  // a user sees on packages people use.
+  it('flags at least 90% of the labelled real squats', () => {
+    const squats = rows('squats.tsv');
+    expect(squats.length).toBeGreaterThanOrEqual(200);
+    const caught = squats.filter(([name]) => findNearMiss(name, index) !== undefined);
+    expect(caught.length / squats.length).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('raises medium or high on at most 3% of ordinary packages', () => {
+    const ordinary = rows('ordinary-names.tsv').map(([name]) => name);
+    const alarms = ordinary.filter((name) => (findNearMiss(name, index)?.severity ?? 'low') !== 'low');
+    expect(alarms.length / ordinary.length).toBeLessThanOrEqual(0.03);
   });
 });

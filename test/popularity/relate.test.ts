@@ -38,6 +38,14 @@ describe('relate: how a name imitates another', () => {
     ['fa-extar', 'fs-extra', 'edit-distance-2'],
     ['chokdazr', 'chokidar', 'edit-distance-2'],
     ['bab3el-regyster', 'babel-register', 'edit-distance-2'],
+    // Six letters are enough for two edits: the 2022 campaigns' garbles of short popular names.
+    ['bubird', 'bluebird', 'edit-distance-2'],
+    ['mogobd', 'mongodb', 'edit-distance-2'],
+    // Three edits in a long name, spread as slips over its words.
+    ['rebact-eror-oveflay', 'react-error-overlay', 'edit-distance-3'],
+    ['resize-obsever-pulyfjll', 'resize-observer-polyfill', 'edit-distance-3'],
+    ['style-componenx', 'styled-components', 'edit-distance-3'],
+    ['lodasr.debvuce', 'lodash.debounce', 'edit-distance-3'],
     // Separators dropped and one letter mistyped: the edit is named, measured without the separators.
     ['changcase', 'change-case', 'deletion'],
     ['mimetyps', 'mime-types', 'deletion'],
@@ -61,7 +69,17 @@ describe('relate: how a name imitates another', () => {
     ['dw-build', 'esbuild'], // a separator added to a short name: another compound
     ['typetify', '@types/pify'], // the scope's letters are not the name's
     ['@acme/core-lro', '@other/core-arm'], // two letters apart, but in different scopes
-    ['mogobd', 'mongodb'],
+    ['dw-bild', 'esbuild'],
+    ['dw-util', 'rc-util'], // two edits in a short name that replace a word
+    ['pdf-vir', 'pdf-lib'],
+    // Three edits that make a word of their own, or fall in one word, are another package.
+    ['react-native-dash', 'react-native-maps'],
+    ['simple-excel-to-json', 'simple-xml-to-json'],
+    ['tailwind-animate', 'tailwindcss-animate'],
+    ['dependencies-tree', 'dependency-tree'],
+    ['eslint-plugin-react-pug', 'eslint-plugin-react'],
+    // Three edits in a name shorter than fourteen letters are too many.
+    ['sequxeliwz', 'sequelize'],
   ])('%s and %s are merely different names', (candidate, target) => {
     expect(relate(candidate, target)).toBeUndefined();
   });
