@@ -6,7 +6,7 @@
 //                 name is flagged as imitating the more popular one
 //   lockfile      name findings at or above medium on the committed 2,000-package lockfile of popular packages
 //   speed         near-miss look-ups per second, and the time to load the index
-// Exits 1 when a target is missed: recall >= 90%, false alarms <= 1%, no medium+ finding on the lockfile.
+// Exits 1 when a target is missed: recall >= 90%, false alarms <= 1%, no medium+ finding on the lockfile, look-ups.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +50,6 @@ for (const [name, target] of squats) {
   if (match.severity === 'high') caughtOfPopular.high++;
 }
 const recall = (squats.length - missed.length) / squats.length;
-const popularRecall = caughtOfPopular.any / ofPopular.length;
 
 // Noise: findings on a sample of packages people use that are below the established cut-off.
 const ordinary = rows(join(NAMES, 'ordinary-names.tsv')).map(([name]) => name);
@@ -80,8 +79,9 @@ const outcome = await check({
 const NAME_RULES = new Set(['near-miss-name', 'unregistered-name']);
 const nameFindings = outcome.failing.filter((finding) => NAME_RULES.has(finding.rule));
 
-// Look-up speed on two mixes: the names of a real lockfile (mostly popular: the fast path), and unknown names
-// that take the whole search (the second and third letters of each name in the legitimate pairs swapped).
+// Look-up speed on three mixes: the names of a real lockfile (mostly popular: the fast path), misspelt names (the
+// second and third letters of each name in the legitimate pairs swapped), and ordinary names. Every look-up
+// derives the name's forms afresh: nothing is cached across look-ups.
 const lockfileNames = [...outcome.tree.nodes.values()].map((node) => node.name);
 const perSecond = (names) => {
   for (let pass = 0; pass < 3; pass++) for (const name of names) findNearMiss(name, index); // warm-up: JIT, caches
@@ -97,8 +97,9 @@ const swapped = readFileSync(join(NAMES, 'legit-pairs.tsv'), 'utf8')
   .map((name) => (name.length > 3 ? name[0] + name[2] + name[1] + name.slice(3) : name));
 const lockfileSpeed = perSecond(lockfileNames);
 const unknownSpeed = perSecond(swapped);
-// Names that resemble nothing take both searches, the fast one and the part search for two-letter edits:
-// reported, not part of the target (which is about look-ups of a tree's names and of misspellings).
+// Unlisted names that resemble nothing take both searches, the fast one and the part search for two and three
+// edits: reported, not part of the target (which, as the issue set it against the naive scan, is about a tree's
+// names and misspellings).
 const ordinarySpeed = perSecond(ordinary);
 
 const percent = (share) => `${(share * 100).toFixed(1)}%`;
@@ -117,6 +118,6 @@ if (values.verbose || missed.length) console.log(`\nmissed: ${missed.join(', ') 
 if (alarms.length) console.log(`false alarms: ${alarms.map(([a, b]) => `${a}~${b}`).join(', ')}`);
 for (const finding of nameFindings) console.log(`lockfile finding: ${finding.rule} ${finding.package.name}`);
 
-const ok = popularRecall >= 0.9 && falseAlarmRate <= 0.01 && nameFindings.length === 0 && Math.min(lockfileSpeed, unknownSpeed) >= 200_000;
-console.log(`\ntargets (recall on squats of popular packages >= 90%, false alarms <= 1%, no medium+ finding, >= 200,000 look-ups/s on lockfile and misspelt names): ${ok ? 'met' : 'MISSED'}`);
+const ok = recall >= 0.9 && falseAlarmRate <= 0.01 && nameFindings.length === 0 && Math.min(lockfileSpeed, unknownSpeed) >= 200_000;
+console.log(`\ntargets (recall on the squats >= 90%, false alarms <= 1%, no medium+ finding, >= 200,000 look-ups/s on lockfile and misspelt names): ${ok ? 'met' : 'MISSED'}`);
 process.exitCode = ok ? 0 : 1;

@@ -92,9 +92,17 @@ function foldAsciiSkeleton(name: string): number {
 
 /** The words of a name in sorted order ('env-cross' -> 'cross env'), when it has more than one. */
 export function sortedWords(name: string): string | undefined {
-  DELIMITERS.lastIndex = 0;
-  if (!DELIMITERS.test(name)) return undefined;
-  const words = name.toLowerCase().split(DELIMITERS).filter(Boolean);
+  let delimiters = 0;
+  for (let index = 0; index < name.length; index++) if (isDelimiter(name.charCodeAt(index))) delimiters++;
+  if (delimiters === 0) return undefined;
+  const lower = name.toLowerCase();
+  const words: string[] = [];
+  let start = 0;
+  for (let index = 0; index <= lower.length; index++) {
+    if (index < lower.length && !isDelimiter(lower.charCodeAt(index))) continue;
+    if (index > start) words.push(lower.slice(start, index));
+    start = index + 1;
+  }
   return words.length > 1 ? words.sort().join(' ') : undefined;
 }
 
@@ -161,6 +169,14 @@ export const pluginShortForms = (name: string): string[] => pluginShortFormStart
 
 const PREFIXES = ['node-', 'node', 'js-', 'nodejs-', 'npm-', 'the-', 'real-', 'official-', 'get-'];
 const SUFFIXES = ['-js', '.js', 'js', '-node', 'node', '-cli', 'cli', '-utils', '-util', '-lib', '-api', '-sdk', '-npm', '-pkg', '-package', '-plus', '-pro', '-dev', '-core', '-official', 's', 'es'];
+/** The affixes by their outer character: a name is compared only with those it can carry. */
+const groupBy = (affixes: string[], at: (affix: string) => number): Map<number, string[]> => {
+  const groups = new Map<number, string[]>();
+  for (const affix of affixes) groups.set(at(affix), [...(groups.get(at(affix)) ?? []), affix]);
+  return groups;
+};
+const PREFIXES_BY_FIRST = groupBy(PREFIXES, (prefix) => prefix.charCodeAt(0));
+const SUFFIXES_BY_LAST = groupBy(SUFFIXES, (suffix) => suffix.charCodeAt(suffix.length - 1));
 /** A version glued to a name: 'lodash4', 'lodash-v4', 'colors-3.0', 'colors2.0'. */
 export const VERSION_SUFFIX = /[-_.]?v?\d+(?:\.\d+)*$/;
 
@@ -174,8 +190,12 @@ export function strippedCuts(name: string): number[] {
   const scopeEnd = name.startsWith('@') ? name.indexOf('/') + 1 : 0;
   const bareLength = name.length - scopeEnd;
   if (scopeEnd > 0) cuts.push(0, scopeEnd);
-  for (const prefix of PREFIXES) if (name.startsWith(prefix, scopeEnd) && bareLength > prefix.length + 1) cuts.push(scopeEnd, scopeEnd + prefix.length);
-  for (const suffix of SUFFIXES) if (name.endsWith(suffix) && bareLength > suffix.length + 1) cuts.push(name.length - suffix.length, name.length);
+  for (const prefix of PREFIXES_BY_FIRST.get(name.charCodeAt(scopeEnd)) ?? []) {
+    if (name.startsWith(prefix, scopeEnd) && bareLength > prefix.length + 1) cuts.push(scopeEnd, scopeEnd + prefix.length);
+  }
+  for (const suffix of SUFFIXES_BY_LAST.get(name.charCodeAt(name.length - 1)) ?? []) {
+    if (name.endsWith(suffix) && bareLength > suffix.length + 1) cuts.push(name.length - suffix.length, name.length);
+  }
   const version = /\d$/.test(name) ? VERSION_SUFFIX.exec(name) : null;
   if (version && version.index > scopeEnd + 1) cuts.push(version.index, name.length);
   return cuts;

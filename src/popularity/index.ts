@@ -22,6 +22,9 @@ export interface PopularityMeta {
  */
 export class NameIndex {
   private readonly factsByRank: NameFacts[] = [];
+  /** The targets' letter sets and bare lengths, for the part search's filter; 0 until first needed. */
+  private readonly letters: Uint32Array;
+  private readonly lengths: Uint8Array;
 
   constructor(
     private readonly popularity: PopularityTable,
@@ -29,7 +32,10 @@ export class NameIndex {
     private readonly parts: PartTable,
     private readonly registered: BloomFilter,
     readonly meta: PopularityMeta,
-  ) {}
+  ) {
+    this.letters = new Uint32Array(popularity.targets);
+    this.lengths = new Uint8Array(popularity.targets);
+  }
 
   /** Monthly downloads, when the name is popular enough to be listed (at least meta.popularMin). */
   downloads(name: string): number | undefined {
@@ -54,10 +60,15 @@ export class NameIndex {
    */
   distantRanks(name: string, facts: NameFacts = nameFacts(name)): number[] {
     const ranks = this.parts.candidatesFor(name, facts);
+    const { letters, lengths } = this;
     let kept = 0;
     for (const rank of ranks) {
-      const theirs = this.targetFacts(rank);
-      if (bitCount(facts.letters ^ theirs.letters) <= 2 * editsSearched(theirs.bareUndelimited.length)) ranks[kept++] = rank;
+      if (lengths[rank] === 0) {
+        const theirs = this.targetFacts(rank);
+        letters[rank] = theirs.letters;
+        lengths[rank] = Math.min(255, theirs.bareUndelimited.length);
+      }
+      if (bitCount(facts.letters ^ letters[rank]!) <= 2 * editsSearched(lengths[rank]!)) ranks[kept++] = rank;
     }
     ranks.length = kept;
     return ranks;

@@ -1,7 +1,7 @@
 import type { NameIndex } from './index.js';
 import { nameFacts, type NameFacts } from './forms.js';
 import { editsSearched } from './parts.js';
-import { editDistance } from '../text/distance.js';
+import { DistanceFrom, editDistance } from '../text/distance.js';
 import { SHORT_DISTANCE_2_LENGTH, relate, type NearMissFamily } from './relate.js';
 
 export interface NearMiss {
@@ -46,7 +46,8 @@ export function findNearMiss(name: string, index: NameIndex): NearMiss | undefin
   const match = firstImitated(name, facts, downloads, index.lookalikeRanks(name, facts), index);
   // A listed name (10,000+ downloads a month) several edits from a target is a low finding at most: not worth
   // the slower search.
-  return match ?? (downloads === undefined ? firstImitated(name, facts, downloads, index.distantRanks(name, facts), index, true) : undefined);
+  if (match || downloads !== undefined) return match;
+  return firstImitated(name, facts, downloads, index.distantRanks(name, facts), index, withinEditsSearched(facts));
 }
 
 /** Whether two or three edits of a target count (and so whether the data build cuts it in parts). */
@@ -61,14 +62,16 @@ function firstImitated(
   downloads: number | undefined,
   ranks: readonly number[],
   index: NameIndex,
-  distant = false,
+  /** Given for the part search: whether a target is near enough to judge. */
+  near?: (target: NameFacts) => boolean,
 ): NearMiss | undefined {
+  const distant = near !== undefined;
   for (const rank of ranks) {
     const targetDownloads = index.targetDownloads(rank);
     if (targetDownloads < POPULARITY_RATIO * (downloads ?? 0)) break;
     const targetFacts = index.targetFacts(rank);
     // The part search returns names that merely share a few letters: the distance alone rules them out.
-    if (distant && !withinEditsSearched(facts, targetFacts)) continue;
+    if (near && !near(targetFacts)) continue;
     const target = index.targetName(rank);
     const family = relate(name, target, facts, targetFacts);
     if (family === undefined || (EDIT_FAMILIES.has(family) && bareLength(name) < MIN_EDIT_LENGTH)) continue;
@@ -85,9 +88,14 @@ function firstImitated(
 }
 
 
-function withinEditsSearched(mine: NameFacts, theirs: NameFacts): boolean {
-  const edits = editsSearched(theirs.bareUndelimited.length);
-  return editDistance(mine.bareUndelimited, theirs.bareUndelimited, edits) <= edits;
+/** Whether a target is within the edits searched for it; bit-parallel from the candidate's side when it fits a word. */
+function withinEditsSearched(mine: NameFacts): (theirs: NameFacts) => boolean {
+  const bare = mine.bareUndelimited;
+  const measure = bare.length <= DistanceFrom.MAX_LENGTH ? new DistanceFrom(bare) : undefined;
+  return (theirs) => {
+    const edits = editsSearched(theirs.bareUndelimited.length);
+    return (measure ? measure.distance(theirs.bareUndelimited, edits) : editDistance(bare, theirs.bareUndelimited, edits)) <= edits;
+  };
 }
 
 /** High for a strong imitation by a name nobody uses; a step lower for each reason to doubt it. */

@@ -39,7 +39,8 @@ const scopeOf = (name: string): string => (name.startsWith('@') ? name.slice(0, 
  */
 export function relate(candidate: string, target: string, mine: NameFacts = nameFacts(candidate), theirs: NameFacts = nameFacts(target)): NearMissFamily | undefined {
   if (candidate === target) return undefined;
-  const [candidateScope, targetScope] = [scopeOf(candidate), scopeOf(target)];
+  const candidateScope = scopeOf(candidate);
+  const targetScope = scopeOf(target);
   const misspeltScope = candidateScope !== '' && targetScope !== '' && editDistance(candidateScope, targetScope, 1) <= 1;
   if (bare(candidate) === bare(target) && candidateScope !== targetScope && !misspeltScope) {
     // `@types/x` beside `x` is DefinitelyTyped's own convention; a misspelt scope is not.
@@ -49,8 +50,7 @@ export function relate(candidate: string, target: string, mine: NameFacts = name
   if (mine.undelimited === theirs.undelimited) return 'delimiter';
   if (mine.words !== undefined && mine.words === theirs.words) return 'word-order';
   if (/\d$/.test(candidate) && candidate.replace(VERSION_SUFFIX, '') === target) return 'version-suffix';
-  const distance = editDistance(candidate, target, 2);
-  if (distance === 1) return singleEdit(candidate, target);
+  if (editDistance(candidate, target, 1) === 1) return singleEdit(candidate, target);
   if (mine.skeleton === theirs.skeleton) {
     return candidate.replace(/(.)\1+/g, '$1') === target.replace(/(.)\1+/g, '$1') ? 'repeated-character' : 'confusable';
   }
@@ -61,7 +61,8 @@ export function relate(candidate: string, target: string, mine: NameFacts = name
   if (candidateScope !== targetScope) return undefined;
   // `dw-payload` is `payload` with a word added, not mistyped: a word of its own is a combo, judged above by affix.
   if (addsWords(candidate, target)) return undefined;
-  const [mineBare, theirsBare] = [mine.bareUndelimited, theirs.bareUndelimited];
+  const mineBare = mine.bareUndelimited;
+  const theirsBare = theirs.bareUndelimited;
   const bareDistance = editDistance(mineBare, theirsBare, 3);
   if (bareDistance === 1) return singleEdit(mineBare, theirsBare);
   // Two swaps at most ('rceat', 'degbu'); `tryer` and `retry` share letters, not a slip of the fingers.

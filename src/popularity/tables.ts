@@ -32,7 +32,9 @@ function encodeKeyTable(magic: number, bucketBits: number, targets: readonly str
     for (const key of keysOf(name, rank)) pairs.push(hash32(key), rank);
   });
   const count = pairs.length / 2;
-  const order = Array.from({ length: count }, (_, index) => index).sort((a, b) => pairs[a * 2]! - pairs[b * 2]! || pairs[a * 2 + 1]! - pairs[b * 2 + 1]!);
+  // By bucket, then by the low 16 bits that the entries keep: a look-up stops scanning past its own.
+  const sortKey = (pair: number): number => (pairs[pair * 2]! >>> (32 - bucketBits)) * 0x10000 + (pairs[pair * 2]! & 0xffff);
+  const order = Array.from({ length: count }, (_, index) => index).sort((a, b) => sortKey(a) - sortKey(b) || pairs[a * 2 + 1]! - pairs[b * 2 + 1]!);
   const buckets = 1 << bucketBits;
   const bytes = new Uint8Array(HEADER + (buckets + 1) * 4 + count * 4);
   const view = new DataView(bytes.buffer);
@@ -101,9 +103,11 @@ export class NearMissTable extends KeyTable {
       const low = hash & 0xffff;
       const bucket = hash >>> shift;
       const end = directory[bucket + 1]!;
+      // A bucket's entries are sorted by the low bits: the scan stops past them.
       for (let position = directory[bucket]!; position < end; position++) {
         const entry = entries[position]!;
-        if (entry >>> 16 !== low) continue;
+        if (entry >>> 16 < low) continue;
+        if (entry >>> 16 > low) break;
         const rank = entry & 0xffff;
         if (seen[rank] === 0) (seen[rank] = 1), found.push(rank);
       }
@@ -151,7 +155,8 @@ export class PartTable extends KeyTable {
       const end = directory[bucket + 1]!;
       for (let position = directory[bucket]!; position < end; position++) {
         const entry = entries[position]!;
-        if (entry >>> 16 !== low) continue;
+        if (entry >>> 16 < low) continue;
+        if (entry >>> 16 > low) break;
         const rank = entry & 0xffff;
         if (withinThree[rank] === 0) (touched[touchedCount++] = rank), (lengths[rank] = plan[probe + 3]!);
         withinThree[rank]! |= bit;

@@ -8,6 +8,7 @@ let rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
 export function editDistance(a: string, b: string, limit: number): number {
   const big = limit + 1;
   if (Math.abs(a.length - b.length) > limit) return big;
+  if (a.length === 0 || b.length === 0) return Math.min(a.length + b.length, big);
   if (rows[0]!.length <= b.length + 1) rows = [0, 1, 2].map(() => new Int32Array(b.length * 2 + 2));
   let [beforePrevious, previous, current] = rows as [Int32Array, Int32Array, Int32Array];
   for (let j = 0; j <= b.length; j++) previous[j] = j <= limit ? j : big;
@@ -33,4 +34,62 @@ export function editDistance(a: string, b: string, limit: number): number {
     current = recycled;
   }
   return Math.min(previous[b.length]!, big);
+}
+
+/**
+ * The same distance from one pattern of at most 32 code units to many texts, bit-parallel (Myers' algorithm with
+ * Hyyrö's transposition term): a column of the dynamic-programming table is one 32-bit word, so a text costs a
+ * few word operations per character. The near-miss search measures a candidate against every target its part
+ * search turned up.
+ */
+export class DistanceFrom {
+  static readonly MAX_LENGTH = 32;
+  /** For each character, the bit set of its positions in the pattern. */
+  private readonly ascii = new Uint32Array(128);
+  private readonly other = new Map<number, number>();
+  private readonly high: number;
+
+  constructor(private readonly pattern: string) {
+    if (pattern.length > DistanceFrom.MAX_LENGTH) throw new RangeError('pattern longer than 32 code units');
+    for (let index = 0; index < pattern.length; index++) {
+      const code = pattern.charCodeAt(index);
+      if (code < 128) this.ascii[code]! |= 1 << index;
+      else this.other.set(code, (this.other.get(code) ?? 0) | (1 << index));
+    }
+    this.high = 1 << (pattern.length - 1);
+  }
+
+  private positions(code: number): number {
+    return code < 128 ? this.ascii[code]! : (this.other.get(code) ?? 0);
+  }
+
+  /** editDistance(pattern, text, limit). */
+  distance(text: string, limit: number): number {
+    const length = this.pattern.length;
+    if (Math.abs(length - text.length) > limit) return limit + 1;
+    if (length === 0) return Math.min(text.length, limit + 1);
+    let positive = -1; // vertical deltas +1, all rows
+    let negative = 0; // vertical deltas -1
+    let previousMatch = 0;
+    let previousDiagonal = 0;
+    let score = length;
+    for (let index = 0; index < text.length; index++) {
+      const match = this.positions(text.charCodeAt(index));
+      const transposed = ((~previousDiagonal & match) << 1) & previousMatch;
+      const diagonal = ((((match & positive) + positive) ^ positive) | match | negative | transposed) >>> 0;
+      let horizontalPositive = negative | ~(diagonal | positive);
+      let horizontalNegative = positive & diagonal;
+      if (horizontalPositive & this.high) score++;
+      else if (horizontalNegative & this.high) score--;
+      // The remaining characters can lower the score by one each at most.
+      if (score - (text.length - index - 1) > limit) return limit + 1;
+      horizontalPositive = (horizontalPositive << 1) | 1;
+      horizontalNegative <<= 1;
+      positive = horizontalNegative | ~(diagonal | horizontalPositive);
+      negative = horizontalPositive & diagonal;
+      previousDiagonal = diagonal;
+      previousMatch = match;
+    }
+    return Math.min(score, limit + 1);
+  }
 }

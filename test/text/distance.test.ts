@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance } from '../../src/text/distance.js';
+import { DistanceFrom, editDistance } from '../../src/text/distance.js';
 
 /** Plain full-matrix OSA distance, the reference the banded one must agree with. */
 function reference(a: string, b: string): number {
@@ -17,6 +17,8 @@ function reference(a: string, b: string): number {
 describe('editDistance', () => {
   it.each([
     ['', '', 0],
+    ['ab', '', 2],
+    ['', 'ab', 2],
     ['lodash', 'lodash', 0],
     ['lodahs', 'lodash', 1],
     ['expresss', 'express', 1],
@@ -38,4 +40,32 @@ describe('editDistance', () => {
       expect(editDistance(a, b, limit)).toBe(Math.min(reference(a, b), limit + 1));
     }
   });
+
+  it('DistanceFrom measures the same distance bit-parallel, transpositions included', () => {
+    let seed = 11;
+    const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    for (let round = 0; round < 3000; round++) {
+      const a = Array.from({ length: random(33) }, () => 'abcd'[random(4)]).join('');
+      // Texts near the pattern (a few edits of it) as well as unrelated ones.
+      const b = random(2) === 0 ? Array.from({ length: random(34) }, () => 'abcd'[random(4)]).join('') : mutate(a, random(5), random);
+      const limit = random(4);
+      expect(new DistanceFrom(a).distance(b, limit), `${a} ~ ${b}`).toBe(Math.min(reference(a, b), limit + 1));
+    }
+    expect(new DistanceFrom('lodash').distance('lodahs', 2)).toBe(1);
+    expect(new DistanceFrom('rеact').distance('react', 2)).toBe(1); // a Cyrillic е
+    expect(() => new DistanceFrom('x'.repeat(33))).toThrow(RangeError);
+  });
 });
+
+function mutate(text: string, edits: number, random: (n: number) => number): string {
+  const chars = [...text];
+  for (let edit = 0; edit < edits; edit++) {
+    const at = random(chars.length + 1);
+    const kind = random(4);
+    if (kind === 0) chars.splice(at, 0, 'abcd'[random(4)]!);
+    else if (kind === 1) chars.splice(at, 1);
+    else if (kind === 2) chars[at] = 'abcd'[random(4)]!;
+    else if (at + 1 < chars.length) [chars[at], chars[at + 1]] = [chars[at + 1]!, chars[at]!];
+  }
+  return chars.join('');
+}
