@@ -88,10 +88,12 @@ function firstImitated(
 }
 
 
+const fromCandidate = new DistanceFrom('');
+
 /** Whether a target is within the edits searched for it; bit-parallel from the candidate's side when it fits a word. */
 function withinEditsSearched(mine: NameFacts): (theirs: NameFacts) => boolean {
   const bare = mine.bareUndelimited;
-  const measure = bare.length <= DistanceFrom.MAX_LENGTH ? new DistanceFrom(bare) : undefined;
+  const measure = bare.length <= DistanceFrom.MAX_LENGTH ? fromCandidate.from(bare) : undefined;
   return (theirs) => {
     const edits = editsSearched(theirs.bareUndelimited.length);
     return (measure ? measure.distance(theirs.bareUndelimited, edits) : editDistance(bare, theirs.bareUndelimited, edits)) <= edits;

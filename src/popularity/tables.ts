@@ -163,14 +163,16 @@ export class PartTable extends KeyTable {
         if (twoEdits) withinTwo[rank]! |= bit;
       }
     }
-    const qualified: number[] = [];
+    // Qualified ranks are gathered in place at the front of `touched`, then sorted there: a typed array sorts
+    // numbers natively, dozens of them for a short name.
+    let qualifiedCount = 0;
     for (let index = 0; index < touchedCount; index++) {
       const rank = touched[index]!;
-      if (enoughParts(lengths[rank]!, withinTwo[rank]!, withinThree[rank]!)) qualified.push(rank);
+      if (enoughParts(lengths[rank]!, withinTwo[rank]!, withinThree[rank]!)) touched[qualifiedCount++] = rank;
       withinTwo[rank] = 0;
       withinThree[rank] = 0;
     }
-    return ascending(qualified);
+    return Array.from(touched.subarray(0, qualifiedCount).sort());
   }
 }
 

@@ -47,16 +47,26 @@ export class DistanceFrom {
   /** For each character, the bit set of its positions in the pattern. */
   private readonly ascii = new Uint32Array(128);
   private readonly other = new Map<number, number>();
-  private readonly high: number;
+  private pattern = '';
+  private high = 0;
 
-  constructor(private readonly pattern: string) {
+  constructor(pattern: string) {
+    this.from(pattern);
+  }
+
+  /** Measures from another pattern: one instance serves a whole search without allocating. */
+  from(pattern: string): this {
     if (pattern.length > DistanceFrom.MAX_LENGTH) throw new RangeError('pattern longer than 32 code units');
+    for (let index = 0; index < this.pattern.length; index++) this.ascii[this.pattern.charCodeAt(index) & 127] = 0;
+    this.other.clear();
+    this.pattern = pattern;
     for (let index = 0; index < pattern.length; index++) {
       const code = pattern.charCodeAt(index);
       if (code < 128) this.ascii[code]! |= 1 << index;
       else this.other.set(code, (this.other.get(code) ?? 0) | (1 << index));
     }
     this.high = 1 << (pattern.length - 1);
+    return this;
   }
 
   private positions(code: number): number {

@@ -54,6 +54,11 @@ describe('editDistance', () => {
     expect(new DistanceFrom('lodash').distance('lodahs', 2)).toBe(1);
     expect(new DistanceFrom('rеact').distance('react', 2)).toBe(1); // a Cyrillic е
     expect(() => new DistanceFrom('x'.repeat(33))).toThrow(RangeError);
+    // Reused for another pattern, it forgets the first one's letters.
+    const measure = new DistanceFrom('lodash');
+    expect(measure.from('react').distance('lodash', 5)).toBe(new DistanceFrom('react').distance('lodash', 5));
+    expect(measure.from('rеact').distance('react', 2)).toBe(1);
+    expect(measure.from('react').distance('rеact', 2)).toBe(1);
   });
 });
 
