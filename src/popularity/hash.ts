@@ -1,6 +1,7 @@
 /** The hashes of the data files' keys. The data build and the runtime share them, so both hash alike. */
 
 export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
 
 /** 32-bit FNV-1a over UTF-16 code units. */
 export function hash32(text: string): number {
@@ -13,14 +14,14 @@ export function hash32(text: string): number {
  */
 export function continueHash(prefixHash: number, text: string, from: number, to: number): number {
   let hash = prefixHash;
-  for (let index = from; index < to; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  for (let index = from; index < to; index++) hash = Math.imul(hash ^ text.charCodeAt(index), FNV_PRIME);
   return hash >>> 0;
 }
 
 /** continueHash over character codes held in an array. */
 export function continueHashOfCodes(prefixHash: number, codes: Uint16Array, count: number): number {
   let hash = prefixHash;
-  for (let index = 0; index < count; index++) hash = Math.imul(hash ^ codes[index]!, 0x01000193);
+  for (let index = 0; index < count; index++) hash = Math.imul(hash ^ codes[index]!, FNV_PRIME);
   return hash >>> 0;
 }
 

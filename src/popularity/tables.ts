@@ -86,6 +86,11 @@ abstract class KeyTable {
   }
 }
 
+/** Scratch: each key's bucket bounds. */
+let bounds = new Uint32Array(128);
+/** Where the first reads of the buckets go, so that they are not optimized away. */
+let prefetched = 0;
+
 export class NearMissTable extends KeyTable {
   /** Scratch: which ranks this look-up found already; cleared after it. */
   private seen = new Uint8Array(0);
@@ -99,12 +104,23 @@ export class NearMissTable extends KeyTable {
     if (this.seen.length < this.targets) this.seen = new Uint8Array(this.targets);
     const { seen, directory, entries, shift } = this;
     const found: number[] = [];
-    for (const hash of candidateHashes(name, facts)) {
-      const low = hash & 0xffff;
-      const bucket = hash >>> shift;
-      const end = directory[bucket + 1]!;
+    const hashes = candidateHashes(name, facts);
+    // Three passes over the keys, so that the processor overlaps their cache misses (the table is megabytes and
+    // every key lands elsewhere in it): the bucket bounds of all keys, a first read of each bucket, the scans.
+    if (bounds.length < hashes.length * 2) bounds = new Uint32Array(hashes.length * 4);
+    for (let key = 0; key < hashes.length; key++) {
+      const bucket = hashes[key]! >>> shift;
+      bounds[2 * key] = directory[bucket]!;
+      bounds[2 * key + 1] = directory[bucket + 1]!;
+    }
+    let firstEntries = 0;
+    for (let key = 0; key < hashes.length; key++) firstEntries ^= entries[bounds[2 * key]!]! | 0;
+    prefetched = firstEntries;
+    for (let key = 0; key < hashes.length; key++) {
+      const low = hashes[key]! & 0xffff;
+      const end = bounds[2 * key + 1]!;
       // A bucket's entries are sorted by the low bits: the scan stops past them.
-      for (let position = directory[bucket]!; position < end; position++) {
+      for (let position = bounds[2 * key]!; position < end; position++) {
         const entry = entries[position]!;
         if (entry >>> 16 < low) continue;
         if (entry >>> 16 > low) break;

@@ -9,6 +9,7 @@ export function editDistance(a: string, b: string, limit: number): number {
   const big = limit + 1;
   if (Math.abs(a.length - b.length) > limit) return big;
   if (a.length === 0 || b.length === 0) return Math.min(a.length + b.length, big);
+  if (limit <= 1) return Math.min(distanceUpToOne(a, b), big);
   if (rows[0]!.length <= b.length + 1) rows = [0, 1, 2].map(() => new Int32Array(b.length * 2 + 2));
   let [beforePrevious, previous, current] = rows as [Int32Array, Int32Array, Int32Array];
   for (let j = 0; j <= b.length; j++) previous[j] = j <= limit ? j : big;
@@ -34,6 +35,29 @@ export function editDistance(a: string, b: string, limit: number): number {
     current = recycled;
   }
   return Math.min(previous[b.length]!, big);
+}
+
+/** 0, 1, or 2 for "more than one": one scan for the first difference, then the rest compared once. */
+function distanceUpToOne(a: string, b: string): number {
+  const shorter = Math.min(a.length, b.length);
+  let at = 0;
+  while (at < shorter && a.charCodeAt(at) === b.charCodeAt(at)) at++;
+  if (at === shorter) return a.length === b.length ? 0 : Math.abs(a.length - b.length) === 1 ? 1 : 2;
+  if (a.length === b.length) {
+    if (sameFrom(a, at + 1, b, at + 1)) return 1; // one substituted
+    const swapped = a.charCodeAt(at) === b.charCodeAt(at + 1) && a.charCodeAt(at + 1) === b.charCodeAt(at);
+    return swapped && sameFrom(a, at + 2, b, at + 2) ? 1 : 2;
+  }
+  if (a.length === b.length + 1) return sameFrom(a, at + 1, b, at) ? 1 : 2; // one inserted in a
+  if (b.length === a.length + 1) return sameFrom(a, at, b, at + 1) ? 1 : 2; // one deleted from a
+  return 2;
+}
+
+/** a from `fromA` on equals b from `fromB` on. */
+function sameFrom(a: string, fromA: number, b: string, fromB: number): boolean {
+  if (a.length - fromA !== b.length - fromB) return false;
+  for (let offset = 0; fromA + offset < a.length; offset++) if (a.charCodeAt(fromA + offset) !== b.charCodeAt(fromB + offset)) return false;
+  return true;
 }
 
 /**
