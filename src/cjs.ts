@@ -9,3 +9,6 @@ const require = createRequire(import.meta.url);
 export const semver = require('semver') as typeof import('semver');
 export const npa = require('npm-package-arg') as typeof import('npm-package-arg');
 export const validateName = require('validate-npm-package-name') as typeof import('validate-npm-package-name');
+
+/** Babel's parser, for `review` only: loaded on first use, since it is half a megabyte of code. */
+export const babelParser = (): typeof import('@babel/parser') => require('@babel/parser') as typeof import('@babel/parser');

@@ -65,7 +65,6 @@ function firstImitated(
   /** Given for the part search: whether a target is near enough to judge. */
   near?: (target: NameFacts) => boolean,
 ): NearMiss | undefined {
-  const distant = near !== undefined;
   for (const rank of ranks) {
     const targetDownloads = index.targetDownloads(rank);
     if (targetDownloads < POPULARITY_RATIO * (downloads ?? 0)) break;
@@ -77,7 +76,7 @@ function firstImitated(
     if (family === undefined || (EDIT_FAMILIES.has(family) && bareLength(name) < MIN_EDIT_LENGTH)) continue;
     // Anything nearer that the part search turns up is another relation, judged by the fast search:
     // `generator` is @babel/generator's bare name, not a slip of `degenerator`.
-    if (distant && !SEARCHED_BY_PARTS.has(family)) return undefined;
+    if (near && !SEARCHED_BY_PARTS.has(family)) return undefined;
     if (SEARCHED_BY_PARTS.has(family) && !searchedByParts(targetDownloads)) continue;
     // Two edits in a six-letter name are worth a look, no more: `bubird` is a squat, `medici` is not.
     const short = family === 'edit-distance-2' && Math.min(facts.bareUndelimited.length, targetFacts.bareUndelimited.length) < SHORT_DISTANCE_2_LENGTH;
@@ -86,7 +85,6 @@ function firstImitated(
   }
   return undefined;
 }
-
 
 const fromCandidate = new DistanceFrom('');
 

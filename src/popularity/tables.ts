@@ -21,9 +21,9 @@ const PARTS_BUCKET_BITS = 14;
 
 /**
  * A key table: for each key hash, the popular names (by rank) indexed under it. Laid out as a header (magic,
- * entry count, target count, bucket bits), a bucket directory on the hash's high bits, then the entries sorted
- * by hash, each one 32-bit word: the hash's low 16 bits above the rank, so a look-up reads one cache line of
- * them. A hash collision only adds a candidate, which `relate` then rejects.
+ * entry count, target count, bucket bits), a bucket directory on the hash's high bits, then the entries by
+ * bucket and by the hash's low 16 bits, each one 32-bit word: those low bits above the rank, so a look-up reads
+ * one cache line of them. A hash collision only adds a candidate, which `relate` then rejects.
  */
 function encodeKeyTable(magic: number, bucketBits: number, targets: readonly string[], keysOf: (name: string, rank: number) => Iterable<string>): Uint8Array {
   if (targets.length > 0xffff) throw new Error('at most 65,535 targets fit in 16-bit ranks');
@@ -147,7 +147,7 @@ export class PartTable extends KeyTable {
 
   /**
    * Ranks of the popular names that may be two edits from `name`, or three from a long one, most popular
-   * first: those with enough distinct parts found intact (see keys.ts). The hot loop of a look-up that found
+   * first: those with enough distinct parts found intact (see parts.ts). The hot loop of a look-up that found
    * nothing nearer, so it works on the precomputed plan and scratch arrays, without closures.
    */
   candidatesFor(name: string, facts: NameFacts = nameFacts(name)): number[] {

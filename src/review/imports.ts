@@ -1,5 +1,6 @@
-import { parse, type ParserPlugin } from '@babel/parser';
 import { isBuiltin } from 'node:module';
+import type { ParserPlugin } from '@babel/parser';
+import { babelParser } from '../cjs.js';
 
 /** One module a source file imports, where, and whether only its types are imported. */
 export interface ImportSite {
@@ -22,7 +23,7 @@ export function parseImports(path: string, source: string): ParsedImports {
   const plugins: ParserPlugin[] = TYPESCRIPT.test(path) ? ['typescript', ...(path.endsWith('x') ? (['jsx'] as const) : [])] : ['jsx'];
   let program: unknown;
   try {
-    program = parse(source, { sourceType: 'unambiguous', plugins, errorRecovery: false, allowReturnOutsideFunction: true, allowImportExportEverywhere: true });
+    program = babelParser().parse(source, { sourceType: 'unambiguous', plugins, errorRecovery: false, allowReturnOutsideFunction: true, allowImportExportEverywhere: true });
   } catch (error) {
     return { ok: false, error: (error as Error).message.split('\n')[0]! };
   }
