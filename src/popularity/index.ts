@@ -1,6 +1,6 @@
 import { bitCount, nameFacts, type NameFacts } from './forms.js';
 import { editsSearched } from './parts.js';
-import type { BloomFilter, NearMissTable, PartTable, PopularityTable } from './tables.js';
+import { ascending, type BloomFilter, type NearMissTable, type PartTable, type PopularityTable } from './tables.js';
 
 /** What `data/meta.json` records about the data files and how they were cut. */
 export interface PopularityMeta {
@@ -54,8 +54,8 @@ export class NameIndex {
   }
 
   /**
-   * The ranks of the popular names possibly two edits from `name`, or three from a long one: the slower,
-   * second search. Each edit changes at most two letters of a name's letter set, so a popcount rules out most
+   * The ranks of the popular names possibly two edits from `name`, or three from a long one, most popular first:
+   * the slower, second search. Each edit changes at most two letters of a name's letter set, so a popcount rules out most
    * of the names that merely share a part before anything costlier.
    */
   distantRanks(name: string, facts: NameFacts = nameFacts(name)): number[] {
@@ -71,7 +71,7 @@ export class NameIndex {
       if (bitCount(facts.letters ^ letters[rank]!) <= 2 * editsSearched(lengths[rank]!)) ranks[kept++] = rank;
     }
     ranks.length = kept;
-    return ranks;
+    return ascending(ranks);
   }
 
   targetName(rank: number): string {

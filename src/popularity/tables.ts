@@ -146,8 +146,9 @@ export class PartTable extends KeyTable {
   }
 
   /**
-   * Ranks of the popular names that may be two edits from `name`, or three from a long one, most popular
-   * first: those with enough distinct parts found intact (see parts.ts). The hot loop of a look-up that found
+   * Ranks of the popular names that may be two edits from `name`, or three from a long one, in no particular
+   * order (dozens for a short name: the caller filters before it sorts): those with enough distinct parts found
+   * intact (see parts.ts). The hot loop of a look-up that found
    * nothing nearer, so it works on the precomputed plan and scratch arrays, without closures.
    */
   candidatesFor(name: string, facts: NameFacts = nameFacts(name)): number[] {
@@ -179,21 +180,19 @@ export class PartTable extends KeyTable {
         if (twoEdits) withinTwo[rank]! |= bit;
       }
     }
-    // Qualified ranks are gathered in place at the front of `touched`, then sorted there: a typed array sorts
-    // numbers natively, dozens of them for a short name.
-    let qualifiedCount = 0;
+    const qualified: number[] = [];
     for (let index = 0; index < touchedCount; index++) {
       const rank = touched[index]!;
-      if (enoughParts(lengths[rank]!, withinTwo[rank]!, withinThree[rank]!)) touched[qualifiedCount++] = rank;
+      if (enoughParts(lengths[rank]!, withinTwo[rank]!, withinThree[rank]!)) qualified.push(rank);
       withinTwo[rank] = 0;
       withinThree[rank] = 0;
     }
-    return Array.from(touched.subarray(0, qualifiedCount).sort());
+    return qualified;
   }
 }
 
 /** Sorts ranks in place. Insertion sort: the lists are short, and Array#sort's comparator calls cost more. */
-function ascending(ranks: number[]): number[] {
+export function ascending(ranks: number[]): number[] {
   for (let index = 1; index < ranks.length; index++) {
     const rank = ranks[index]!;
     let at = index;
