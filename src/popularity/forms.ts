@@ -167,8 +167,13 @@ export function pluginShortFormStarts(name: string): number[] {
 
 export const pluginShortForms = (name: string): string[] => pluginShortFormStarts(name).map((start) => name.slice(start));
 
-const PREFIXES = ['node-', 'node', 'js-', 'nodejs-', 'npm-', 'the-', 'real-', 'official-', 'get-'];
-const SUFFIXES = ['-js', '.js', 'js', '-node', 'node', '-cli', 'cli', '-utils', '-util', '-lib', '-api', '-sdk', '-npm', '-pkg', '-package', '-plus', '-pro', '-dev', '-core', '-official', 's', 'es'];
+// Conventions of the ecosystem, and the generic words seen in real combo squats (`colors-helper`, `sync-colors`,
+// `web-browserify`).
+const PREFIXES = ['node-', 'node', 'js-', 'nodejs-', 'npm-', 'the-', 'real-', 'official-', 'get-', 'sync-', 'web-'];
+const SUFFIXES = [
+  '-js', '.js', 'js', '-node', 'node', '-cli', 'cli', '-utils', '-util', '-lib', '-api', '-sdk', '-npm', '-pkg', '-package',
+  '-plus', '-pro', '-dev', '-core', '-official', '-helper', '-help', '-update', 's', 'es',
+];
 /** The affixes by their outer character: a name is compared only with those it can carry. */
 const groupBy = (affixes: string[], at: (affix: string) => number): Map<number, string[]> => {
   const groups = new Map<number, string[]>();

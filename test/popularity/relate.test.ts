@@ -53,6 +53,11 @@ describe('relate: how a name imitates another', () => {
     ['colors-3.0', 'colors', 'version-suffix'],
     ['colors2.0', 'colors', 'version-suffix'],
     ['twilio-npm', 'twilio', 'affix'],
+    // Generic words of real combo squats.
+    ['colors-helper', 'colors', 'affix'],
+    ['colors-update', 'colors', 'affix'],
+    ['sync-colors', 'colors', 'affix'],
+    ['web-browserify', 'browserify', 'affix'],
     ['lоdash', 'lodash', 'confusable'],
     ['rnoment', 'moment', 'confusable'],
   ])('%s imitates %s by %s', (candidate, target, family) => {
