@@ -34,6 +34,7 @@ const ASCII_FOLD = Uint16Array.from({ length: 128 }, (_, code) => {
   const char = String.fromCharCode(code).toLowerCase();
   return '-_.@/'.includes(char) ? 0 : (CONFUSABLE[char] ?? char).charCodeAt(0);
 });
+/** NUL folds to 0 as well, but it is no delimiter. */
 const isDelimiter = (code: number): boolean => code !== 0 && ASCII_FOLD[code] === 0;
 const lowerCase = (code: number): number => (code >= 65 && code <= 90 ? code + 32 : code);
 const [R, N, M, V, W] = [...'rnmvw'].map((char) => char.charCodeAt(0)) as [number, number, number, number, number];
@@ -92,9 +93,9 @@ function foldAsciiSkeleton(name: string): number {
 
 /** The words of a name in sorted order ('env-cross' -> 'cross env'), when it has more than one. */
 export function sortedWords(name: string): string | undefined {
-  let delimiters = 0;
-  for (let index = 0; index < name.length; index++) if (isDelimiter(name.charCodeAt(index))) delimiters++;
-  if (delimiters === 0) return undefined;
+  let delimited = false;
+  for (let index = 0; index < name.length && !delimited; index++) delimited = isDelimiter(name.charCodeAt(index));
+  if (!delimited) return undefined;
   const lower = name.toLowerCase();
   const words: string[] = [];
   let start = 0;
@@ -229,8 +230,8 @@ export function bitCount(bits: number): number {
 }
 
 /**
- * Everything the search derives from one name. The cheap forms are derived at once; the others when `relate`
- * first asks, which for most look-ups is never: they are hashed straight from the name (keys.ts).
+ * Everything the search derives from one name. The cheap forms are derived at once, the others when first
+ * asked: a look-up hashes most of them straight from the name (keys.ts), and only `relate` needs the strings.
  */
 export class NameFacts {
   /** The name without delimiters ('cross-env' -> 'crossenv'). */
