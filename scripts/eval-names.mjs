@@ -6,7 +6,8 @@
 //                 name is flagged as imitating the more popular one
 //   lockfile      name findings at or above medium on the committed 2,000-package lockfile of popular packages
 //   speed         near-miss look-ups per second, and the time to load the index
-// Exits 1 when a target is missed: recall >= 90%, false alarms <= 1%, no medium+ finding on the lockfile, look-ups.
+// Exits 1 when a target is missed: recall >= 90%, false alarms <= 1%, no medium+ finding on the lockfile, and
+// 200,000 look-ups a second on a lockfile's names and on misspelt names.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
