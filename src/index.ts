@@ -1,10 +1,13 @@
 /** depwarden as a library: the same check the CLI runs, and the pieces to build on it. */
-export { check, type CheckOptions, type CheckResult } from './check.js';
+export { check, type CheckOptions, type CheckResult } from './analysis/analyze.js';
 export { InputError } from './errors.js';
-export { parsePolicy, DEFAULT_POLICY, type Policy, type AllowEntry } from './config/policy.js';
+export { parsePolicy, DEFAULT_POLICY, type Policy } from './config/policy.js';
+export { type AllowEntry } from './findings/model.js';
 export { RULES } from './rules/index.js';
-export { runRules, failingFindings, type Finding, type PackageRef, type RunResult } from './rules/run.js';
-export { SEVERITIES, type Severity, type Rule, type RuleContext, type FindingDetail } from './rules/types.js';
+export { runRules } from './rules/run.js';
+export { failingFindings, type Finding, type PackageRef, type RunResult } from './findings/model.js';
+export { SEVERITIES, type Severity, type FindingDetail } from './findings/model.js';
+export { type Rule, type RuleContext } from './rules/types.js';
 export { renderText } from './report/text.js';
 export { renderJson } from './report/json.js';
 export { renderSarif } from './report/sarif.js';

@@ -3,9 +3,9 @@ import { join, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './report-options.js';
-import { check } from '../check.js';
+import { check } from '../analysis/analyze.js';
 import { InputError } from '../errors.js';
-import { LATE_HOOK_WARNING, hookContext } from '../hook.js';
+import { LATE_HOOK_WARNING, hookContext } from '../gate/hook.js';
 import { diskFiles } from '../tree/files.js';
 
 export const CHECK_HELP = `Usage: depwarden check [dir] [options]

@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { check } from '../check.js';
+import { check } from '../analysis/analyze.js';
 import { RC_FILE } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { parseJsonText } from '../json.js';
-import { CI_SNIPPET, formatLike, pendingScripts, withGateScripts, withIgnoreScripts, withPendingReview } from '../init.js';
+import { CI_SNIPPET, formatLike, pendingScripts, withGateScripts, withIgnoreScripts, withPendingReview } from '../init/wiring.js';
 import { diskFiles } from '../tree/files.js';
 
 export const INIT_HELP = `Usage: depwarden init [--offline]

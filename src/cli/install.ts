@@ -4,10 +4,9 @@ import { oneOf } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { REPORT_HELP, analysisOptions, writeReport, type ReportValues } from './report-options.js';
 import { InputError } from '../errors.js';
-import { gateCi, gateInstall, scriptPackages, type GateVerdict } from '../gate.js';
-import { loadWithArborist } from '../tree/arborist.js';
+import { gateCi, gateInstall, type GateVerdict } from '../gate/gate.js';
+import { installWithPolicy, type NpmRunner } from '../gate/install.js';
 import { diskFiles } from '../tree/files.js';
-import { escapeName } from '../text/escape.js';
 
 const GATE_HELP = (command: 'install' | 'ci') => `Usage: depwarden ${command} [npm ${command} arguments] [depwarden options]
 
@@ -99,31 +98,14 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
     return code;
   }
 
-  if (scripts === 'all') return runNpm([command, ...npmArgs], dir, io);
-  const installed = await runNpm([command, ...npmArgs, '--ignore-scripts'], dir, io);
-  if (installed !== EXIT.clean) return installed;
-
-  const tree = await loadWithArborist('node_modules', { format: 'node-modules', sourceFile: 'node_modules', projectDir: dir });
-  const { allowed, skipped } = scriptPackages(tree, verdict.policy);
-  for (const node of skipped) {
-    io.stderr.write(`depwarden: did not run the install scripts of ${escapeName(`${node.name}@${node.version ?? '?'}`)}: the policy does not allow them\n`);
-  }
-  if (allowed.length > 0) {
-    const specsToRebuild = [...new Set(allowed.map((node) => `${node.name}@${node.version}`))];
-    const rebuilt = await runNpm(['rebuild', ...specsToRebuild, '--ignore-scripts=false'], dir, io);
-    if (rebuilt !== EXIT.clean) return rebuilt;
-  }
-  // The project's own lifecycle, as npm would run it after installing: never blocked by ignore-scripts.
-  for (const event of ['preinstall', 'install', 'postinstall', 'prepare']) {
-    const ran = await runNpm(['run', event, '--if-present'], dir, io);
-    if (ran !== EXIT.clean) return ran;
-  }
-  return EXIT.clean;
+  return installWithPolicy({ command, npmArgs, dir, policy: verdict.policy, scripts, npm: spawnNpm(io), warn: (line) => io.stderr.write(`${line}\n`) });
 }
 
 /** The real npm, in the project folder, with the user's terminal; its failures keep their own message. */
-function runNpm(args: string[], cwd: string, io: CliIo): Promise<number> {
-  return new Promise((done) => {
+const spawnNpm =
+  (io: CliIo): NpmRunner =>
+  (args, cwd) =>
+  new Promise((done) => {
     const child = spawn('npm', args, { cwd, env: io.env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', (error) => {
       io.stderr.write(`depwarden: could not run npm: ${error.message}\n`);
@@ -131,4 +113,3 @@ function runNpm(args: string[], cwd: string, io: CliIo): Promise<number> {
     });
     child.on('close', (status) => done(status === 0 ? EXIT.clean : EXIT.npm));
   });
-}

@@ -2,7 +2,7 @@ import { relative, resolve, sep } from 'node:path';
 import { oneOf } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { TOOL } from './tool.js';
-import type { Analysis, AnalyzeOptions } from '../check.js';
+import type { Analysis, AnalyzeOptions } from '../analysis/analyze.js';
 import { InputError } from '../errors.js';
 import { renderGithub } from '../report/github.js';
 import { renderJson } from '../report/json.js';
@@ -10,7 +10,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
 import type { ReportInput } from '../report/types.js';
-import { SEVERITIES, type Severity } from '../rules/types.js';
+import { SEVERITIES, type Severity } from '../findings/model.js';
 import { diskFiles, type FileSource } from '../tree/files.js';
 import { packageCount } from '../tree/paths.js';
 

@@ -3,7 +3,7 @@ import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './report-options.js';
 import { InputError } from '../errors.js';
-import { findingKey, review, type ChangeSource } from '../review.js';
+import { findingKey, review, type ChangeSource } from '../review/review.js';
 import { GitRepo } from '../review/git.js';
 import { parseUnifiedDiff } from '../review/unified-diff.js';
 import { diskFiles, readRequired } from '../tree/files.js';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './report-options.js';
-import { vet } from '../check.js';
+import { vet } from '../analysis/analyze.js';
 import { InputError } from '../errors.js';
 import { diskFiles, readRequired } from '../tree/files.js';
 import { parseNameArgument, type NameArgument } from '../tree/names.js';

@@ -1,17 +1,19 @@
 import { semver, validateName } from '../cjs.js';
 import { InputError } from '../errors.js';
-import { DEFAULT_THRESHOLDS, SEVERITIES, type Severity, type Thresholds } from '../rules/types.js';
+import { SEVERITIES, type AllowEntry, type Severity } from '../findings/model.js';
 import { closest } from '../text/closest.js';
 import { escapeText } from '../text/escape.js';
 
-export interface AllowEntry {
-  readonly package: string;
-  readonly version: string | undefined;
-  readonly rule: string;
-  readonly reason: string;
-  /** Where the entry was written, for hints about entries that matched nothing: 'allow[2]'. */
-  readonly where: string;
+export type { AllowEntry };
+
+export interface Thresholds {
+  /** A version published less than this many hours ago is fresh. */
+  readonly freshReleaseHours: number;
+  /** A package whose first release is younger than this many days is new. */
+  readonly newPackageDays: number;
 }
+
+export const DEFAULT_THRESHOLDS: Thresholds = { freshReleaseHours: 48, newPackageDays: 30 };
 
 /** The user's policy, validated. Rules propose severities; this decides. */
 export interface Policy {

@@ -1,20 +1,5 @@
 import { FNV_OFFSET, continueHash, hash32 } from './hash.js';
-import {
-  anagramHash,
-  anagramKey,
-  deletions,
-  nameFacts,
-  pluginRemainder,
-  pluginShortFormStarts,
-  pluginShortForms,
-  skeleton,
-  skeletonHash,
-  sortedWords,
-  strippedCuts,
-  strippedForms,
-  undelimited,
-  type NameFacts,
-} from './forms.js';
+import { anagramHash, anagramKey, deletions, nameFacts, pluginRemainder, pluginShortFormStarts, pluginShortForms, skeleton, skeletonHash, sortedWords, strippedCuts, strippedForms, undelimited, type NameFacts } from './forms.js';
 
 /**
  * The look-up keys of the fast near-miss search. A popular name is indexed under itself, itself without

@@ -2,7 +2,8 @@ import type { NameIndex } from './index.js';
 import { nameFacts, type NameFacts } from './forms.js';
 import { editsSearched } from './parts.js';
 import { DistanceFrom, editDistance } from '../text/distance.js';
-import { SHORT_DISTANCE_2_LENGTH, relate, type NearMissFamily } from './relate.js';
+import { SHORT_DISTANCE_2_LENGTH, relate } from './relate.js';
+import type { NearMissFamily } from '../findings/model.js';
 
 export interface NearMiss {
   readonly name: string;

@@ -1,25 +1,7 @@
+import type { NearMissFamily } from '../findings/model.js';
 import { VERSION_SUFFIX, nameFacts, skeleton, type NameFacts } from './forms.js';
 import { DISTANCE_2_MIN_LENGTH, DISTANCE_3_MIN_LENGTH } from './parts.js';
 import { editDistance } from '../text/distance.js';
-
-/** How a candidate name imitates a popular one. */
-export type NearMissFamily =
-  | 'transposition'
-  | 'keyboard-slip'
-  | 'substitution'
-  | 'confusable'
-  | 'insertion'
-  | 'repeated-character'
-  | 'deletion'
-  | 'delimiter'
-  | 'word-order'
-  | 'affix'
-  | 'version-suffix'
-  | 'scope'
-  | 'plugin-shorthand'
-  | 'scrambled'
-  | 'edit-distance-2'
-  | 'edit-distance-3';
 
 const KEYBOARD_ROWS = ['1234567890-', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 const KEY_POSITION = new Map<string, [number, number]>();

@@ -3,32 +3,16 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NpmSettings } from './npm-config.js';
-import { registryFor } from '../rules/support/registries.js';
+import type { Packument } from '../npm/manifest.js';
+import { registryFor } from '../npm/registries.js';
+
+export type { Packument, VersionManifest } from '../npm/manifest.js';
 
 /** What the registry says of one package name, or why it could not say. */
 export type PackumentResult =
   | { readonly ok: true; readonly packument: Packument }
   | { readonly ok: false; readonly notFound: boolean; readonly cause: string };
 
-/** The fields depwarden reads; the partial mirror may lack any of them, so each is optional. */
-export interface Packument {
-  readonly name?: string;
-  readonly versions?: Readonly<Record<string, VersionManifest>>;
-  readonly time?: Readonly<Record<string, string>>;
-  readonly 'dist-tags'?: Readonly<Record<string, string>>;
-}
-
-export interface VersionManifest {
-  readonly name?: string;
-  readonly version?: string;
-  readonly scripts?: Readonly<Record<string, unknown>>;
-  readonly dependencies?: Readonly<Record<string, unknown>>;
-  readonly optionalDependencies?: Readonly<Record<string, unknown>>;
-  readonly bin?: unknown;
-  readonly repository?: unknown;
-  readonly gypfile?: boolean;
-  readonly dist?: { readonly tarball?: string; readonly integrity?: string };
-}
 
 export interface ClientOptions {
   readonly npm: NpmSettings;

@@ -2,11 +2,12 @@ import { semver } from '../cjs.js';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
-import type { Packument, RegistryClient, VersionManifest } from './client.js';
+import type { Packument, VersionManifest } from '../npm/manifest.js';
+import type { RegistryClient } from './client.js';
 import type { FactsCache } from './facts-cache.js';
-import { isFetchedPackage } from '../rules/support/edges.js';
-import { installScriptsOf, scriptFiles } from '../rules/support/scripts.js';
-import { classifyResolved, classifySpec } from '../rules/support/specs.js';
+import { isFetchedPackage } from '../tree/queries.js';
+import { installScriptsOf, scriptFiles } from '../npm/scripts.js';
+import { classifyResolved, classifySpec } from '../npm/specs.js';
 import type { DependencyTree, PackageNode } from '../tree/model.js';
 
 /** What the registry knows of the version of one package that the tree holds (or `vet` would install). */

@@ -1,6 +1,6 @@
 import { formatHint, formatMessage, packageLabel } from './messages.js';
 import type { ReportInput } from './types.js';
-import type { Severity } from '../rules/types.js';
+import type { Severity } from '../findings/model.js';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice', info: 'notice' };
 

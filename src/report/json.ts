@@ -1,6 +1,6 @@
 import { formatMessage } from './messages.js';
 import type { ReportInput } from './types.js';
-import { SEVERITIES, type Severity } from '../rules/types.js';
+import { SEVERITIES, type Severity } from '../findings/model.js';
 import { escapeJsonText } from '../text/escape.js';
 
 /** The stable machine-readable shape documented in the README ("JSON output"). */

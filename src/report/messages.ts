@@ -1,6 +1,6 @@
-import type { Finding } from '../rules/run.js';
-import type { NearMissFamily } from '../popularity/relate.js';
-import type { Declarer, FindingDetail, GitPin } from '../rules/types.js';
+import type { Finding } from '../findings/model.js';
+import type { NearMissFamily } from '../findings/model.js';
+import type { Declarer, FindingDetail, GitPin } from '../findings/model.js';
 
 /** The one place a finding's typed facts become a sentence. Unescaped: each renderer escapes for its medium. */
 export function formatMessage(detail: FindingDetail): string {

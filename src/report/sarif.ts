@@ -1,8 +1,8 @@
 import { objectKeyLines, pointerToken } from './json-lines.js';
 import { formatHint, formatMessage, packageLabel } from './messages.js';
 import type { ReportInput } from './types.js';
-import type { Finding } from '../rules/run.js';
-import type { Severity } from '../rules/types.js';
+import type { Finding } from '../findings/model.js';
+import type { Severity } from '../findings/model.js';
 import type { TreeFormat } from '../tree/model.js';
 import { escapeJsonText } from '../text/escape.js';
 

@@ -1,6 +1,6 @@
 import { formatHint, formatMessage, packageLabel } from './messages.js';
 import type { ReportInput } from './types.js';
-import { SEVERITIES, type Severity } from '../rules/types.js';
+import { SEVERITIES, type Severity } from '../findings/model.js';
 import { escapeName, escapeText } from '../text/escape.js';
 
 const COLORS: Record<Severity, string> = { critical: '1;35', high: '1;31', medium: '33', low: '36', info: '2' };

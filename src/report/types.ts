@@ -1,6 +1,7 @@
-import type { RegistrySummary } from '../check.js';
-import type { Finding, RunResult } from '../rules/run.js';
-import type { Rule, Severity } from '../rules/types.js';
+import type { RegistrySummary } from '../findings/model.js';
+import type { Finding, RunResult } from '../findings/model.js';
+import type { Rule } from '../rules/types.js';
+import type { Severity } from '../findings/model.js';
 import type { TreeFormat } from '../tree/model.js';
 
 /** Everything a renderer may show: one findings list and what it was computed from. */

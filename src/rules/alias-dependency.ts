@@ -1,4 +1,4 @@
-import { isFetchedPackage } from './support/edges.js';
+import { isFetchedPackage } from '../tree/queries.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /**

@@ -1,8 +1,10 @@
-import { isFetchedPackage } from './support/edges.js';
-import { registryFor } from './support/registries.js';
-import { classifySpec } from './support/specs.js';
-import { hostOf, tryUrl } from './support/urls.js';
-import type { PackageNode, RegistrySettings, Rule, RuleFinding } from './types.js';
+import { isFetchedPackage } from '../tree/queries.js';
+import { registryFor } from '../npm/registries.js';
+import { classifySpec } from '../npm/specs.js';
+import { hostOf, tryUrl } from '../npm/urls.js';
+import type { PackageNode } from '../tree/model.js';
+import type { RegistrySettings } from '../npm/registries.js';
+import type { Rule, RuleFinding } from './types.js';
 
 /**
  * A registry package whose tarball comes from a host other than the registry npm is configured to use for

@@ -1,4 +1,5 @@
-import { DEFAULT_THRESHOLDS, type Rule, type RuleFinding } from './types.js';
+import { DEFAULT_THRESHOLDS } from '../config/policy.js';
+import { type Rule, type RuleFinding } from './types.js';
 
 const HOUR = 3_600_000;
 

@@ -1,6 +1,7 @@
-import { declarerOf, resolvedEdges } from './support/edges.js';
-import { classifySpec } from './support/specs.js';
-import type { PackageNode, Rule, RuleFinding } from './types.js';
+import { declarerOf, resolvedEdges } from '../tree/queries.js';
+import { classifySpec } from '../npm/specs.js';
+import type { PackageNode } from '../tree/model.js';
+import type { Rule, RuleFinding } from './types.js';
 
 /**
  * Git dependencies bypass the registry (no integrity, no unpublish policy) and npm runs their `prepare`

@@ -1,6 +1,7 @@
-import { resolvedEdges } from './support/edges.js';
-import { isLoopback, tryUrl } from './support/urls.js';
-import type { PackageNode, Rule, RuleFinding } from './types.js';
+import { resolvedEdges } from '../tree/queries.js';
+import { isLoopback, tryUrl } from '../npm/urls.js';
+import type { PackageNode } from '../tree/model.js';
+import type { Rule, RuleFinding } from './types.js';
 
 const INSECURE = new Set(['http:', 'git:']);
 

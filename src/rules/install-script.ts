@@ -1,7 +1,10 @@
-import { isFetchedPackage } from './support/edges.js';
-import { isMalicious, isOrdinaryBuild, scriptSignals, type ScriptSignal } from './support/script-signals.js';
-import { installScriptsOf } from './support/scripts.js';
-import type { PackageNode, Rule, RuleContext, RuleFinding, ScriptEvidence, Severity } from './types.js';
+import { isFetchedPackage } from '../tree/queries.js';
+import { isMalicious, isOrdinaryBuild, scriptSignals } from '../npm/script-signals.js';
+import { type ScriptSignal } from '../findings/model.js';
+import { installScriptsOf } from '../npm/scripts.js';
+import type { PackageNode } from '../tree/model.js';
+import type { Rule, RuleContext, RuleFinding } from './types.js';
+import type { ScriptEvidence, Severity } from '../findings/model.js';
 
 /** Popular enough that an ordinary build step of theirs is routine. */
 const WELL_KNOWN_DOWNLOADS = 1_000_000;

@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
-import { declarerOf, resolvedEdges } from './support/edges.js';
-import { classifySpec } from './support/specs.js';
-import type { PackageNode, Rule, RuleFinding } from './types.js';
+import { declarerOf, resolvedEdges } from '../tree/queries.js';
+import { classifySpec } from '../npm/specs.js';
+import type { PackageNode } from '../tree/model.js';
+import type { Rule, RuleFinding } from './types.js';
 
 /**
  * `file:` and `link:` dependencies whose code lives outside the project, and any a published package

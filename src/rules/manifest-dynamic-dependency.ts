@@ -1,5 +1,5 @@
-import { manifestDependencies } from './support/registries.js';
-import { classifySpec } from './support/specs.js';
+import { manifestDependencies } from '../npm/registries.js';
+import { classifySpec } from '../npm/specs.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /**

@@ -1,4 +1,5 @@
-import { integrityAlgorithms, needsIntegrity } from './support/integrity.js';
+import { integrityAlgorithms } from '../npm/integrity.js';
+import { needsIntegrity } from '../tree/queries.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /** Without an integrity hash npm installs whatever bytes the URL serves today. An unparsable hash is no hash. */

@@ -1,5 +1,5 @@
 import { findNearMiss } from '../popularity/near-miss.js';
-import { isProjectNode } from './support/edges.js';
+import { isProjectNode } from '../tree/queries.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
-import { isFetchedPackage } from './support/edges.js';
-import { classifyResolved } from './support/specs.js';
-import { parseRegistryTarball, tryUrl } from './support/urls.js';
+import { isFetchedPackage } from '../tree/queries.js';
+import { classifyResolved } from '../npm/specs.js';
+import { parseRegistryTarball, tryUrl } from '../npm/urls.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /**

@@ -1,36 +1,11 @@
 import { semver } from '../cjs.js';
-import type { AllowEntry, Policy } from '../config/policy.js';
+import type { Policy } from '../config/policy.js';
 import { pathTo } from '../tree/paths.js';
-import type { FindingDetail, PackageNode, Rule, RuleContext, Severity } from './types.js';
-import { severityRank } from './types.js';
+import type { AllowEntry, Finding, FindingDetail, PackageRef, RunResult, Severity } from '../findings/model.js';
+import type { PackageNode } from '../tree/model.js';
+import type { Rule, RuleContext } from './types.js';
+import { severityRank } from '../findings/model.js';
 
-export interface PackageRef {
-  /** The real package name. */
-  readonly name: string;
-  readonly version: string | undefined;
-  /** Root-relative location in the tree, '' for the project itself. */
-  readonly location: string;
-  /** The name it is installed under, when that differs from its real name. */
-  readonly alias: string | undefined;
-}
-
-/** One finding after the policy decided on it: the public shape every report renders. */
-export interface Finding {
-  readonly rule: string;
-  readonly severity: Severity;
-  readonly package: PackageRef;
-  /** Dependency names from the root's direct dependency down to this package. */
-  readonly path: readonly string[];
-  readonly detail: FindingDetail;
-}
-
-export interface RunResult {
-  readonly findings: readonly Finding[];
-  /** Findings the policy's allowlist removed. */
-  readonly allowed: number;
-  /** Allowlist entries that matched nothing: stale policy. */
-  readonly unusedAllows: readonly AllowEntry[];
-}
 
 /**
  * Runs every rule the policy leaves on, applies per-rule severities and the allowlist, removes duplicates
@@ -88,8 +63,4 @@ export function packageRef(node: PackageNode): PackageRef {
     location: node.location,
     alias: node.installName !== node.name && !node.isRoot ? node.installName : undefined,
   };
-}
-
-export function failingFindings(findings: readonly Finding[], failOn: Severity): Finding[] {
-  return findings.filter((finding) => severityRank(finding.severity) >= severityRank(failOn));
 }

@@ -1,6 +1,6 @@
-import { declarerOf, isProjectNode } from './support/edges.js';
-import { classifySpec } from './support/specs.js';
-import { registryFor, sameRegistry } from './support/registries.js';
+import { declarerOf, isProjectNode } from '../tree/queries.js';
+import { classifySpec } from '../npm/specs.js';
+import { registryFor, sameRegistry } from '../npm/registries.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { isProjectNode } from './support/edges.js';
+import { isProjectNode } from '../tree/queries.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
-import { declarerOf, resolvedEdges } from './support/edges.js';
-import { classifySpec } from './support/specs.js';
+import { declarerOf, resolvedEdges } from '../tree/queries.js';
+import { classifySpec } from '../npm/specs.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /**

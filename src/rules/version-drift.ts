@@ -1,8 +1,8 @@
-import { manifestDependencies } from './support/registries.js';
-import { installScriptsOf } from './support/scripts.js';
-import { classifySpec } from './support/specs.js';
+import { manifestDependencies } from '../npm/registries.js';
+import { installScriptsOf } from '../npm/scripts.js';
+import { classifySpec } from '../npm/specs.js';
 import type { Rule, RuleFinding } from './types.js';
-import type { VersionManifest } from '../registry/client.js';
+import type { VersionManifest } from '../npm/manifest.js';
 
 /**
  * A trusted package turned bad (the Postmark MCP case): compared with the release before it, the resolved

@@ -1,4 +1,5 @@
-import { integrityAlgorithms, needsIntegrity } from './support/integrity.js';
+import { integrityAlgorithms } from '../npm/integrity.js';
+import { needsIntegrity } from '../tree/queries.js';
 import type { Rule, RuleFinding } from './types.js';
 
 const STRONG = new Set(['sha256', 'sha384', 'sha512']);

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hash32 } from '../../src/popularity/hash.js';
 import { candidateHashes, candidateKeys } from '../../src/popularity/keys.js';
-import {
-  BloomFilter,
-  NearMissTable,
-  PartTable,
-  PopularityTable,
-  encodeBloom,
-  encodeNearMissTable,
-  encodePartTable,
-  encodePopularity,
-} from '../../src/popularity/tables.js';
+import { BloomFilter, NearMissTable, PartTable, PopularityTable, encodeBloom, encodeNearMissTable, encodePartTable, encodePopularity } from '../../src/popularity/tables.js';
 
 describe('binary tables', () => {
   it('candidateHashes hashes exactly candidateKeys (the fast path builds no deletion strings)', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, parsePolicy } from '../../src/config/policy.js';
 import { RULES, RULE_IDS } from '../../src/rules/index.js';
-import { failingFindings, runRules } from '../../src/rules/run.js';
+import { failingFindings } from '../../src/findings/model.js';
+import { runRules } from '../../src/rules/run.js';
 import { contextOf, lockTree, registryEntry } from '../support/tree.js';
 
 const tree = lockTree(

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { check } from '../../src/check.js';
+import { check } from '../../src/analysis/analyze.js';
 import { TOOL } from '../../src/cli/tool.js';
 import type { ReportInput } from '../../src/report/types.js';
 import { diskFiles } from '../../src/tree/files.js';

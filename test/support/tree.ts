@@ -1,9 +1,11 @@
 import { loadPackagesLockfile } from '../../src/tree/npm-lockfile.js';
 import type { DependencyTree } from '../../src/tree/model.js';
 import { loadNameIndex } from '../../src/popularity/load.js';
-import type { VersionManifest } from '../../src/registry/client.js';
+import type { VersionManifest } from '../../src/npm/manifest.js';
 import type { FactsEntry, PackageFacts } from '../../src/registry/facts.js';
-import type { RegistrySettings, Rule, RuleContext, Severity } from '../../src/rules/types.js';
+import type { RegistrySettings } from '../../src/npm/registries.js';
+import type { Rule, RuleContext } from '../../src/rules/types.js';
+import type { Severity } from '../../src/findings/model.js';
 
 export const REGISTRY = 'https://registry.example.test/';
 /** Where the offline name record applies; the fixtures' own registry is another (private) one. */

@@ -1,19 +1,20 @@
 import { posix } from 'node:path';
-import { analyze, type Analysis, type AnalyzeOptions, type RegistrySummary } from './check.js';
-import { loadPolicy } from './config/load.js';
-import { isInputError } from './errors.js';
-import { objectKeyLines, pointerToken } from './report/json-lines.js';
-import { DeclaredDependencies, tsconfigPaths } from './review/declared.js';
-import type { GitRepo } from './review/git.js';
-import { CODE_FILE, packageOfSpecifier, parseImports, type ImportSite } from './review/imports.js';
-import { addedDependencies, addedDependencyLines, type AddedDependency } from './review/manifest-changes.js';
-import type { DiffFile } from './review/unified-diff.js';
-import { RULES, RULE_IDS } from './rules/index.js';
-import { failingFindings, type Finding } from './rules/run.js';
-import type { ImportEvidence } from './rules/types.js';
-import type { FileSource } from './tree/files.js';
-import { loadProject } from './tree/load.js';
-import { treeFromNames, parseNameArgument, type NameArgument } from './tree/names.js';
+import { analyze, type Analysis, type AnalyzeOptions } from '../analysis/analyze.js';
+import { type RegistrySummary } from '../findings/model.js';
+import { loadPolicy } from '../config/load.js';
+import { isInputError } from '../errors.js';
+import { objectKeyLines, pointerToken } from '../report/json-lines.js';
+import { DeclaredDependencies, tsconfigPaths } from './declared.js';
+import type { GitRepo } from './git.js';
+import { CODE_FILE, packageOfSpecifier, parseImports, type ImportSite } from './imports.js';
+import { addedDependencies, addedDependencyLines, type AddedDependency } from './manifest-changes.js';
+import type { DiffFile } from './unified-diff.js';
+import { RULES, RULE_IDS } from '../rules/index.js';
+import { failingFindings, type Finding } from '../findings/model.js';
+import type { ImportEvidence } from '../rules/types.js';
+import type { FileSource } from '../tree/files.js';
+import { loadProject } from '../tree/load.js';
+import { treeFromNames, parseNameArgument, type NameArgument } from '../tree/names.js';
 
 /** Where a finding points in the change: a file of the repository and a line. */
 export interface ChangeLocation {

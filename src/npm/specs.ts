@@ -1,6 +1,6 @@
-import { npa } from '../../cjs.js';
+import { npa } from '../cjs.js';
 import type { Result as NpaResult } from 'npm-package-arg';
-import type { GitPin } from '../types.js';
+import type { GitPin } from '../findings/model.js';
 import { tryUrl } from './urls.js';
 
 /** What a dependency spec asks npm to fetch, in the terms the rules need. */

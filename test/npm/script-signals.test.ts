@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isMalicious, isOrdinaryBuild, scriptSignals } from '../../src/rules/support/script-signals.js';
-import { scriptFiles } from '../../src/rules/support/scripts.js';
+import { isMalicious, isOrdinaryBuild, scriptSignals } from '../../src/npm/script-signals.js';
+import { scriptFiles } from '../../src/npm/scripts.js';
 
 describe('script signals', () => {
   it.each([

@@ -1,4 +1,4 @@
-import type { Finding } from './rules/run.js';
+import type { Finding } from '../findings/model.js';
 
 /** One change `depwarden init` makes, or would have made but found already done. */
 export interface InitChange {

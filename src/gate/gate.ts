@@ -1,16 +1,16 @@
-import { analyze, type Analysis, type AnalyzeOptions } from './check.js';
-import { loadPolicy } from './config/load.js';
-import type { Policy } from './config/policy.js';
-import { InputError } from './errors.js';
-import { buildIdealTree } from './registry/ideal-tree.js';
-import { loadNpmSettings } from './registry/npm-config.js';
-import { RULE_IDS } from './rules/index.js';
-import { allows } from './rules/run.js';
-import { isFetchedPackage } from './rules/support/edges.js';
-import { installScriptsOf } from './rules/support/scripts.js';
-import { loadProject } from './tree/load.js';
-import type { DependencyTree, PackageNode } from './tree/model.js';
-import { treeFromNames } from './tree/names.js';
+import { analyze, type Analysis, type AnalyzeOptions } from '../analysis/analyze.js';
+import { loadPolicy } from '../config/load.js';
+import type { Policy } from '../config/policy.js';
+import { InputError } from '../errors.js';
+import { buildIdealTree } from '../registry/ideal-tree.js';
+import { loadNpmSettings } from '../registry/npm-config.js';
+import { RULE_IDS } from '../rules/index.js';
+import { allows } from '../rules/run.js';
+import { isFetchedPackage } from '../tree/queries.js';
+import { installScriptsOf } from '../npm/scripts.js';
+import { loadProject } from '../tree/load.js';
+import type { DependencyTree, PackageNode } from '../tree/model.js';
+import { treeFromNames } from '../tree/names.js';
 
 export interface GateVerdict {
   readonly analysis: Analysis;

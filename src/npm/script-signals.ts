@@ -1,16 +1,4 @@
-/**
- * What an install script (or a file it runs) does that matters for safety, by reading its text. Nothing is
- * executed. Each signal is a short phrase shown to the user.
- */
-export type ScriptSignal =
-  | 'downloads and runs code'
-  | 'decodes and evaluates hidden code'
-  | 'runs inline code (node -e)'
-  | 'reads credentials or tokens'
-  | 'contacts the network'
-  | 'reads cloud metadata'
-  | 'spawns processes'
-  | 'obfuscated';
+import type { ScriptSignal } from '../findings/model.js';
 
 const PATTERNS: readonly [ScriptSignal, RegExp][] = [
   ['downloads and runs code', /\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\b(?:curl|wget)\b[^;&\n]*&&\s*(?:ba)?sh\s|(?:\bfetch|\.(?:get|request)|\baxios(?:\.\w+)?|\bgot)\s*\([\s\S]{0,500}?\b(?:eval|Function|exec|execSync|spawn|runInThisContext)\s*\(/],

@@ -1,17 +1,19 @@
-import { loadPolicy } from './config/load.js';
-import type { Policy } from './config/policy.js';
-import { loadNameIndex } from './popularity/load.js';
-import { DEFAULT_CLIENT, RegistryClient } from './registry/client.js';
-import { gatherFacts } from './registry/facts.js';
-import { FactsCache } from './registry/facts-cache.js';
-import { loadNpmSettings } from './registry/npm-config.js';
-import { RULES, RULE_IDS } from './rules/index.js';
-import { failingFindings, runRules, type Finding, type RunResult } from './rules/run.js';
-import type { ImportEvidence, Rule, Severity } from './rules/types.js';
-import type { FileSource } from './tree/files.js';
-import { loadProject, type LoadedProject } from './tree/load.js';
-import type { DependencyTree } from './tree/model.js';
-import { treeFromNames, type NameArgument } from './tree/names.js';
+import { loadPolicy } from '../config/load.js';
+import type { Policy } from '../config/policy.js';
+import { loadNameIndex } from '../popularity/load.js';
+import { DEFAULT_CLIENT, RegistryClient } from '../registry/client.js';
+import { gatherFacts } from '../registry/facts.js';
+import { FactsCache } from '../registry/facts-cache.js';
+import { loadNpmSettings } from '../registry/npm-config.js';
+import { RULES, RULE_IDS } from '../rules/index.js';
+import { failingFindings, type Finding, type RunResult } from '../findings/model.js';
+import { runRules } from '../rules/run.js';
+import type { ImportEvidence, Rule } from '../rules/types.js';
+import type { Severity } from '../findings/model.js';
+import type { FileSource } from '../tree/files.js';
+import { loadProject, type LoadedProject } from '../tree/load.js';
+import type { DependencyTree } from '../tree/model.js';
+import { treeFromNames, type NameArgument } from '../tree/names.js';
 
 export interface AnalyzeOptions {
   /** The project folder: its policy and its npm configuration apply. */

@@ -1,6 +1,6 @@
 import ssri from 'ssri';
 import { describe, expect, it } from 'vitest';
-import { integrityAlgorithms } from '../../src/rules/support/integrity.js';
+import { integrityAlgorithms } from '../../src/npm/integrity.js';
 
 describe('integrityAlgorithms', () => {
   it.each([

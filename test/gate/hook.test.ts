@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hookContext } from '../../src/hook.js';
+import { hookContext } from '../../src/gate/hook.js';
 
 describe('hookContext', () => {
   it.each([

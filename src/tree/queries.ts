@@ -1,4 +1,6 @@
-import type { Declarer, DependencyTree, Edge, PackageNode } from '../types.js';
+import type { Declarer } from '../findings/model.js';
+import { classifyResolved } from '../npm/specs.js';
+import type { DependencyTree, Edge, PackageNode } from './model.js';
 
 /** The project's own packages: the root and its workspaces. Their choices are the user's, not a dependency's. */
 export const isProjectNode = (node: PackageNode): boolean => node.isRoot || node.isWorkspace;
@@ -20,3 +22,16 @@ export function* resolvedEdges(tree: DependencyTree): Generator<{ edge: Edge; no
  */
 export const isFetchedPackage = (node: PackageNode): boolean =>
   !isProjectNode(node) && !node.isLink && !node.isLinkTarget && node.location.includes('node_modules/');
+
+/**
+ * Whether a node's bytes should be pinned by an integrity hash: tarballs (registry, URL, file:) yes; git
+ * checkouts, links and bundled packages have none by design. With no `resolved`, a lockfile entry is a
+ * registry tarball; an installed tree that does not record it is unknown, not missing; a name to vet has
+ * resolved to nothing yet.
+ */
+export function needsIntegrity(tree: DependencyTree, node: PackageNode): boolean {
+  if (!isFetchedPackage(node) || node.inBundle) return false;
+  if (node.resolved === undefined) return tree.format.startsWith('npm-lockfile');
+  const kind = classifyResolved(node.resolved);
+  return kind === 'tarball-url' || kind === 'file' || kind === 'unparsable';
+}
