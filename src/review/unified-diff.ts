@@ -49,6 +49,7 @@ const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 export function parseUnifiedDiff(text: string): DiffFile[] {
   if (text.trim() === '') throw new InputError('the diff is empty: nothing to review (did the command that produced it fail?)');
   const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
+  if (lines[lines.length - 1] === '') lines.pop(); // the final newline ends the last line; it starts none
   const files: DiffFile[] = [];
   let index = 0;
   while (index < lines.length) {
@@ -94,7 +95,7 @@ function parseHunk(lines: readonly string[], start: number): { hunk: Hunk; next:
   let index = start + 1;
   while (oldLeft > 0 || newLeft > 0) {
     const raw = lines[index];
-    if (raw === undefined) throw new InputError(`line ${index}: the diff ends inside a hunk (${oldLeft} old and ${newLeft} new lines missing)`);
+    if (raw === undefined) throw new InputError(`after line ${index}: the diff ends inside a hunk (${oldLeft} old and ${newLeft} new lines missing)`);
     // An empty line is a context line whose leading space a mail client or editor trimmed.
     const kind = raw === '' ? ' ' : raw[0];
     if (kind === '\\') {
