@@ -20,10 +20,11 @@ export function renderGithub(report: ReportInput): string {
 
 /**
  * The escapes GitHub's workflow commands define. Control, bidi and line-separator characters are first shown
- * as visible escapes (escapeText), so no line break or reordering reaches the log or the annotation.
+ * as visible escapes (escapeText), so no line break or reordering reaches the log or the annotation; `##[`,
+ * the older command form the runner looks for anywhere in a line, is broken up too.
  */
 function data(text: string): string {
-  return escapeText(text).replace(/%/g, '%25');
+  return escapeText(text).replace(/%/g, '%25').replace(/##\[/g, '#\\x23[');
 }
 
 function property(text: string): string {
