@@ -90,7 +90,7 @@ describe('dependencies from hunks alone (no copy of the file to rebuild it from)
     },
     {
       case: 'a comma added after an unchanged entry is no new dependency',
-      hunks: hunk('@@ -2,4 +2,5 @@', '   "dependencies": {', '-    "react": "^18"', '+    "react": "^18",', '+    "lodahs": "^1"', '   }'),
+      hunks: hunk('@@ -2,3 +2,4 @@', '   "dependencies": {', '-    "react": "^18"', '+    "react": "^18",', '+    "lodahs": "^1"', '   }'),
       added: ['lodahs@^1:4'],
       undetermined: [],
     },
