@@ -7,7 +7,7 @@ import { REVIEW_HELP, runReview } from './review.js';
 import { TOOL } from './tool.js';
 import { VET_HELP, runVet } from './vet.js';
 import { isInputError } from '../errors.js';
-import { escapeText } from '../text/escape.js';
+import { escapeText, neutraliseWorkflowCommands } from '../text/escape.js';
 
 const HELP = `Usage: depwarden <command> [options]
 
@@ -54,7 +54,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return await COMMANDS[command]!.run(rest, io);
   } catch (error) {
     if (isInputError(error)) {
-      io.stderr.write(`depwarden: ${error.file ? `${escapeText(error.file)}: ` : ''}${escapeText(error.message)}\n`);
+      io.stderr.write(neutraliseWorkflowCommands(`depwarden: ${error.file ? `${escapeText(error.file)}: ` : ''}${escapeText(error.message)}\n`));
       return EXIT.input;
     }
     const detail = io.env.DEPWARDEN_DEBUG ? `\n${(error as Error).stack ?? String(error)}` : ' (set DEPWARDEN_DEBUG=1 for details)';

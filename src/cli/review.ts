@@ -20,7 +20,8 @@ Options:
   --base <rev>                 what the change is compared with (default: the merge base with the
                                default branch)
   --head <rev>                 the changed revision (default: the working tree, untracked files included)
-  --diff <file|->              read a unified diff instead of asking git
+  --diff <file|->              read a unified diff instead of asking git; each file's other end is
+                               rebuilt from the working tree's copy when it matches the diff
 ${REPORT_HELP}`;
 
 export async function runReview(argv: readonly string[], io: CliIo, stdin: () => string): Promise<number> {
@@ -36,7 +37,10 @@ export async function runReview(argv: readonly string[], io: CliIo, stdin: () =>
   let root = io.cwd;
   if (values.diff !== undefined) {
     const text = values.diff === '-' ? stdin() : readRequired(diskFiles(io.cwd), values.diff);
-    change = { kind: 'diff', files: parseUnifiedDiff(text), workingTree: diskFiles(io.cwd) };
+    const files = withFile(values.diff === '-' ? '(stdin)' : values.diff, () => parseUnifiedDiff(text));
+    // The diff's paths are relative to the repository root; outside a repository, to the current folder.
+    root = repositoryRoot(io.cwd) ?? io.cwd;
+    change = { kind: 'diff', files, workingTree: diskFiles(root) };
   } else {
     const repo = new GitRepo(io.cwd);
     root = repo.root;
@@ -53,4 +57,22 @@ export async function runReview(argv: readonly string[], io: CliIo, stdin: () =>
     { file: '(change)', absolutePath: resolve(root, 'package.json'), text: undefined },
     { changeLocation: (finding) => outcome.locations.get(findingKey(finding)), notices: outcome.notices },
   );
+}
+
+function repositoryRoot(cwd: string): string | undefined {
+  try {
+    return new GitRepo(cwd).root;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Names the diff in its input errors, which say only the line. */
+function withFile<T>(file: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof InputError && error.file === undefined) throw new InputError(error.message, file);
+    throw error;
+  }
 }

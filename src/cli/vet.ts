@@ -5,7 +5,7 @@ import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './rep
 import { vet } from '../analysis/analyze.js';
 import { InputError } from '../errors.js';
 import { diskFiles, readRequired } from '../tree/files.js';
-import { parseNameArgument, type NameArgument } from '../tree/names.js';
+import { parseNameArgument, refusedArgument, type NameArgument } from '../tree/names.js';
 
 export const VET_HELP = `Usage: depwarden vet <name[@range]>... [options]
        depwarden vet --from <file|-> [options]
@@ -30,6 +30,12 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
   const names: NameArgument[] =
     values.from === undefined ? positionals.map((text) => ({ text })) : linesOf(values.from === '-' ? stdin() : readRequired(diskFiles(io.cwd), values.from));
   if (names.length === 0) throw new InputError(values.from === undefined ? 'vet needs at least one name; see depwarden vet --help' : `no names in ${values.from}`);
+  for (const { text, line } of names) {
+    const refused = refusedArgument(text);
+    if (refused === undefined) continue;
+    const where = line === undefined ? '' : `line ${line}: `;
+    throw new InputError(`${where}"${text}" is not a package name npm would install (${refused})`, values.from === '-' ? '(stdin)' : values.from);
+  }
 
   const sourceFile = values.from === undefined ? '(arguments)' : values.from === '-' ? '(stdin)' : values.from;
   const analysis = await vet(names, { ...analysisOptions(values, io, diskFiles(io.cwd)), sourceFile });

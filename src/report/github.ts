@@ -1,11 +1,14 @@
 import { formatHint, formatMessage, packageLabel } from './messages.js';
+import { redactReport } from './redact.js';
 import type { ReportInput } from './types.js';
 import type { Severity } from '../findings/model.js';
+import { escapeText } from '../text/escape.js';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice', info: 'notice' };
 
 /** GitHub Actions workflow commands: one annotation per finding, on the changed line it comes from. */
-export function renderGithub(input: ReportInput): string {
+export function renderGithub(report: ReportInput): string {
+  const input = redactReport(report);
   const lines = input.result.findings.map((finding) => {
     const at = input.changeLocation?.(finding) ?? { uri: input.source.uri, line: 1 };
     const properties = `file=${property(at.uri)},line=${at.line},title=${property(`depwarden ${finding.rule}: ${packageLabel(finding)}`)}`;
@@ -15,9 +18,13 @@ export function renderGithub(input: ReportInput): string {
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-/** The escapes GitHub's workflow commands define; anything else that could start a command is made harmless. */
+/**
+ * The escapes GitHub's workflow commands define. Control, bidi and line-separator characters are first shown
+ * as visible escapes (escapeText), so no line break or reordering reaches the log or the annotation; `##[`,
+ * the older command form the runner looks for anywhere in a line, is broken up too.
+ */
 function data(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return escapeText(text).replace(/%/g, '%25').replace(/##\[/g, '#\\x23[');
 }
 
 function property(text: string): string {

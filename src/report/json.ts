@@ -1,14 +1,16 @@
 import { formatMessage } from './messages.js';
 import type { ReportInput } from './types.js';
 import { SEVERITIES, type Severity } from '../findings/model.js';
+import { redactReport } from './redact.js';
 import { escapeJsonText } from '../text/escape.js';
 
 /** The stable machine-readable shape documented in the README ("JSON output"). */
-export function renderJson(input: ReportInput): string {
+export function renderJson(report: ReportInput): string {
+  const input = redactReport(report);
   const { findings, allowed, unusedAllows } = input.result;
   const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   for (const finding of findings) bySeverity[finding.severity]++;
-  const report = {
+  const json = {
     tool: { name: input.tool.name, version: input.tool.version },
     source: { file: input.source.file, format: input.source.format, packages: input.source.packages },
     findings: findings.map((finding) => {
@@ -40,5 +42,5 @@ export function renderJson(input: ReportInput): string {
       ...(input.notices ? { notices: input.notices } : {}),
     },
   };
-  return `${escapeJsonText(JSON.stringify(report, null, 2))}\n`;
+  return `${escapeJsonText(JSON.stringify(json, null, 2))}\n`;
 }

@@ -1,8 +1,10 @@
 import { formatHint, formatMessage, packageLabel } from './messages.js';
+import { redactReport } from './redact.js';
 import type { ReportInput } from './types.js';
 
 /** A pull-request comment: one short table, worst first, each with the reason and the fix. */
-export function renderMarkdown(input: ReportInput): string {
+export function renderMarkdown(report: ReportInput): string {
+  const input = redactReport(report);
   const { findings } = input.result;
   const lines = ['### depwarden'];
   if (findings.length === 0) {
@@ -18,16 +20,46 @@ export function renderMarkdown(input: ReportInput): string {
     for (const finding of findings) {
       const at = input.changeLocation?.(finding);
       const where = at ? ` (${at.uri}:${at.line})` : '';
-      lines.push(`| ${finding.severity} | \`${cell(packageLabel(finding))}\` | ${finding.rule} | ${cell(formatMessage(finding.detail))}${cell(where)} | ${cell(formatHint(finding.detail))} |`);
+      lines.push(`| ${finding.severity} | ${codeSpan(packageLabel(finding))} | ${finding.rule} | ${cell(formatMessage(finding.detail))}${cell(where)} | ${cell(formatHint(finding.detail))} |`);
     }
   }
   for (const notice of input.notices ?? []) lines.push('', `> ${cell(notice.file)} ${cell(notice.message)}`);
   return `${lines.join('\n')}\n`;
 }
 
-/** Text safe inside a table cell: no pipes, no line breaks, no markup or control characters. */
+// Controls, bidi overrides and the Unicode line/paragraph separators: each would break or reorder the table.
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+// What GitHub would turn into a mention of a user or team: `@name`, `@org/team` (scoped package names too).
+const MENTION = /(?<![\w`])@[\w.-]+(?:\/[\w.-]+)?/gu;
+
+/**
+ * Text safe inside a table cell: no pipes, line breaks, markup or control characters, and no `@mention`:
+ * those are set as code, which GitHub never links (a scoped package name would otherwise ping a team).
+ */
 function cell(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ')
-    .replace(/[|`<>*_[\]\\]/g, (char) => `\\${char}`);
+  const plain = text.replace(INVISIBLE, ' ');
+  let out = '';
+  let last = 0;
+  for (const match of plain.matchAll(MENTION)) {
+    out += escapeMarkup(plain.slice(last, match.index)) + codeSpan(match[0]);
+    last = match.index + match[0].length;
+  }
+  return out + escapeMarkup(plain.slice(last));
+}
+
+function escapeMarkup(text: string): string {
+  return text.replace(/[|`<>*_[\]\\~#!&]/g, (char) => `\\${char}`);
+}
+
+/**
+ * A code span whose fence is longer than any backtick run inside it (backslashes do not escape inside code),
+ * padded when the text starts or ends with a backtick; `|` is the one character a table still needs escaped.
+ */
+export function codeSpan(text: string): string {
+  const plain = text.replace(INVISIBLE, ' ').replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...[...plain.matchAll(/`+/g)].map((run) => run[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = plain.startsWith('`') || plain.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${plain}${pad}${fence}`;
 }

@@ -4,6 +4,7 @@ import type { ReportInput } from './types.js';
 import type { Finding } from '../findings/model.js';
 import type { Severity } from '../findings/model.js';
 import type { TreeFormat } from '../tree/model.js';
+import { redactReport } from './redact.js';
 import { escapeJsonText } from '../text/escape.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -17,7 +18,8 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
 
 /** SARIF 2.1.0 for GitHub code scanning: one result per finding, located at its entry in the lockfile. */
-export function renderSarif(input: ReportInput): string {
+export function renderSarif(report: ReportInput): string {
+  const input = redactReport(report);
   const keyLines = input.source.text === undefined ? new Map<string, number>() : objectKeyLines(input.source.text);
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -1,12 +1,14 @@
 import { formatHint, formatMessage, packageLabel } from './messages.js';
 import type { ReportInput } from './types.js';
 import { SEVERITIES, type Severity } from '../findings/model.js';
-import { escapeName, escapeText } from '../text/escape.js';
+import { redactReport } from './redact.js';
+import { escapeName, escapeText, neutraliseWorkflowCommands } from '../text/escape.js';
 
 const COLORS: Record<Severity, string> = { critical: '1;35', high: '1;31', medium: '33', low: '36', info: '2' };
 
 /** Human report: findings grouped by severity, worst first, each with its chain and a fix. */
-export function renderText(input: ReportInput, options: { color: boolean }): string {
+export function renderText(report: ReportInput, options: { color: boolean }): string {
+  const input = redactReport(report);
   const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const { findings, allowed, unusedAllows } = input.result;
   const lines: string[] = [
@@ -33,7 +35,7 @@ export function renderText(input: ReportInput, options: { color: boolean }): str
   const registry = registryLine(input);
   if (registry) lines.push('', registry);
   lines.push('', summaryLine(input, allowed));
-  return `${lines.join('\n')}\n`;
+  return neutraliseWorkflowCommands(`${lines.join('\n')}\n`);
 }
 
 /** Registry checks that did not happen are said once, not hidden. */

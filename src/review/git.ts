@@ -1,7 +1,10 @@
+/**
+ * The git commands `review` needs, read-only. File lists are read with `-z`, so paths git would quote
+ * (non-ASCII, quotes, newlines) arrive as they are. Errors become one-line input errors.
+ */
 import { execFileSync } from 'node:child_process';
 import { InputError } from '../errors.js';
 
-/** The git commands `review` needs, read-only. Errors become one-line input errors. */
 export class GitRepo {
   readonly root: string;
 
@@ -16,6 +19,11 @@ export class GitRepo {
       const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0];
       throw new InputError(`git ${args[0]} failed: ${stderr || (error as Error).message}`);
     }
+  }
+
+  /** NUL-separated output (`-z`): paths exactly as stored. */
+  private paths(args: string[]): string[] {
+    return this.run(args).split('\0').filter(Boolean);
   }
 
   /** The commit a change is judged against: the merge base with the default branch, else the previous commit. */
@@ -40,6 +48,7 @@ export class GitRepo {
   show(path: string, rev: string | undefined, readWorkingTree: (path: string) => string | undefined): string | undefined {
     if (rev === undefined) return readWorkingTree(path);
     try {
+      // `rev:./path` would be relative to the current folder; `rev:path` is relative to the root, as wanted.
       return execFileSync('git', ['show', `${rev}:${path}`], { cwd: this.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 });
     } catch {
       return undefined;
@@ -48,16 +57,16 @@ export class GitRepo {
 
   /** Files changed between base and head (head undefined: the working tree, untracked files included). */
   changedFiles(base: string, head: string | undefined): string[] {
-    const changed = this.run(['diff', '--name-only', '--no-renames', base, ...(head ? [head] : [])]).split('\n');
-    const untracked = head ? [] : this.run(['ls-files', '--others', '--exclude-standard']).split('\n');
-    return [...new Set([...changed, ...untracked].filter(Boolean))];
+    const changed = this.paths(['diff', '--name-only', '-z', '--no-renames', base, ...(head ? [head] : []), '--']);
+    const untracked = head ? [] : this.paths(['ls-files', '-z', '--others', '--exclude-standard']);
+    return [...new Set([...changed, ...untracked])];
   }
 
   /** Every package.json at head (the working tree: tracked and untracked ones). */
   manifests(head: string | undefined): string[] {
     const files = head
-      ? this.run(['ls-tree', '-r', '--name-only', head]).split('\n')
-      : [...this.run(['ls-files']).split('\n'), ...this.run(['ls-files', '--others', '--exclude-standard']).split('\n')];
+      ? this.paths(['ls-tree', '-r', '-z', '--name-only', head])
+      : [...this.paths(['ls-files', '-z']), ...this.paths(['ls-files', '-z', '--others', '--exclude-standard'])];
     return files.filter((file) => /(^|\/)package\.json$/.test(file) && !file.includes('node_modules/'));
   }
 }

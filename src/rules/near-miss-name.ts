@@ -1,4 +1,5 @@
 import { findNearMiss } from '../popularity/near-miss.js';
+import { isBareSpec } from '../tree/names.js';
 import { isProjectNode } from '../tree/queries.js';
 import type { Rule, RuleFinding } from './types.js';
 
@@ -16,6 +17,8 @@ export const nearMissName: Rule = {
     const seen = new Set<string>();
     for (const node of tree.nodes.values()) {
       if (isProjectNode(node) || node.isLink || seen.has(node.name)) continue;
+      // `vet ./lib` or `vet https://host/x.tgz`: the text is a spec, not a name; the local/URL/git rules judge it.
+      if (tree.format === 'names' && isBareSpec(node.name)) continue;
       seen.add(node.name);
       const match = findNearMiss(node.name, names);
       if (!match) continue;

@@ -20,7 +20,8 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202
 
 /** JSON.stringify leaves DEL, C1 controls and bidi overrides raw; escape them as \uNNNN so the JSON stays valid. */
 export function escapeJsonText(json: string): string {
-  return json.replace(UNSAFE_IN_JSON, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  // `##[` inside a string would read as a GitHub workflow command when the JSON is printed in a CI log.
+  return json.replace(UNSAFE_IN_JSON, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`).replace(/##\[/gu, '#\\u0023[');
 }
 
 /**
@@ -29,4 +30,28 @@ export function escapeJsonText(json: string): string {
  */
 export function escapeName(name: string): string {
   return name.replace(/[^\x20-\x7e]/gu, visibleEscape);
+}
+
+// Userinfo in a URL (`https://user:token@host`, `https://token@host`); the conventional `git@` of ssh is no secret.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>\\]+)@/giu;
+// Credentials passed as query parameters or npmrc-style `:_authToken=` keys.
+const SECRET_PARAMETER =
+  /([?&;:](?:_authToken|_auth|_password|auth|token|access_token|auth_token|api[_-]?key|apikey|password|passwd|pwd|secret|client_secret|sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&#\s"'<>\\]+/giu;
+
+/**
+ * Credentials inside URLs become `***`: a lockfile's `resolved` or a spec may carry a registry token, and
+ * reports end up in CI logs, pull-request comments and code-scanning alerts.
+ */
+export function redactCredentials(text: string): string {
+  return text
+    .replace(URL_USERINFO, (match, scheme: string, userinfo: string) => (userinfo === 'git' ? match : `${scheme}***@`))
+    .replace(SECRET_PARAMETER, '$1***');
+}
+
+/**
+ * GitHub Actions reads workflow commands from any step's output: a line that starts with `::` after its
+ * leading blanks, or `##[command]` anywhere in a line. Such text from packages is made inert and visible.
+ */
+export function neutraliseWorkflowCommands(output: string): string {
+  return output.replace(/^([^\S\n]*)::/gmu, '$1\\x3a:').replace(/##\[/gu, '#\\x23[');
 }

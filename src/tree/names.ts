@@ -1,4 +1,4 @@
-import { npa } from '../cjs.js';
+import { npa, validateName } from '../cjs.js';
 import { addEdge, createNode, finishTree, type TreeSource } from './build.js';
 import type { DependencyTree, PackageNode } from './model.js';
 
@@ -28,9 +28,14 @@ export function treeFromNames(names: readonly NameArgument[], source: Omit<TreeS
   return finishTree(nodes, new Map(), { ...source, format: 'names' });
 }
 
-/** The name, spec and tree location of one typed argument. */
+/**
+ * The name, spec and tree location of one typed argument. A path, URL or git spec typed alone (`./lib`,
+ * `../x.tgz`, `https://host/x.tgz`, `github:u/r`) names no package until npm fetches it: its text stands for
+ * the name, and `isBareSpec` tells the name checks to leave it to the URL, git and local rules.
+ */
 export function parseNameArgument(text: string): { name: string; spec: string; location: string } {
   const trimmed = text.trim();
+  if (isBareSpec(trimmed)) return { name: trimmed, spec: trimmed, location: `node_modules/${trimmed}` };
   const match = NAME_WITH_SPEC.exec(trimmed);
   const name = match ? match[1]! : trimmed;
   return { name, spec: match ? match[2] || '*' : trimmed, location: `node_modules/${name}` };
@@ -43,4 +48,53 @@ function realName(name: string, spec: string): string {
   } catch {
     return name;
   }
+}
+
+const FETCHED_BY_SPEC = new Set(['file', 'directory', 'remote', 'git']);
+
+/**
+ * Whether `npm install <text>` would read the text as a path, URL or git spec rather than a name, as
+ * npm-package-arg decides. A leading `@` is always a scope: npm would look for a folder named `@scope/`, but
+ * whoever typed it meant a name (and `refusedName` refuses it).
+ */
+export function isBareSpec(text: string): boolean {
+  if (text.startsWith('@')) return false;
+  try {
+    const parsed = npa(text);
+    return !parsed.name && FETCHED_BY_SPEC.has(parsed.type);
+  } catch {
+    return false;
+  }
+}
+
+// C0/C1 controls, and the bidi and line-separator characters that reorder or break a terminal line.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * Why npm would refuse to install a name at all (validate-npm-package-name's `validForOldPackages`), or
+ * undefined. One exception: a name that npm refuses only for its non-ASCII letters (`l\u043edash` with a
+ * Cyrillic o) is let through, because a look-alike of a popular name is exactly what the near-miss check must
+ * see and explain; the control characters that hide text are refused.
+ */
+export function refusedName(name: string): string | undefined {
+  if (name === '') return 'the name is empty';
+  if (CONTROL.test(name)) return 'it contains control characters';
+  const verdict = validateName(name);
+  if (verdict.validForOldPackages) return undefined;
+  if (/[^\x00-\x7f]/u.test(name) && validateName(name.replace(/[^\x00-\x7f]/gu, 'a')).validForOldPackages) return undefined;
+  return (verdict.errors ?? ['npm refuses it']).join('; ');
+}
+
+/**
+ * For `vet` and manifests under review: each argument that is a name npm would refuse, with the reason.
+ * Paths, URLs and git specs are not names and pass.
+ */
+export function refusedArgument(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (CONTROL.test(trimmed)) return 'it contains control characters';
+  if (trimmed === '') return 'the name is empty';
+  if (isBareSpec(trimmed)) return undefined;
+  const match = NAME_WITH_SPEC.exec(trimmed);
+  return refusedName(match ? match[1]! : trimmed);
 }

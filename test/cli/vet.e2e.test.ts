@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
 import { depwarden } from '../support/cli.js';
 import { BIN } from '../support/paths.js';
@@ -70,5 +70,56 @@ describe('depwarden vet (built CLI)', () => {
     expect(depwarden(['vet'])).toMatchObject({ status: 2, stderr: 'depwarden: vet needs at least one name; see depwarden vet --help\n' });
     expect(depwarden(['vet', 'a', '--from', 'f'])).toMatchObject({ status: 2, stderr: 'depwarden: give names as arguments or with --from, not both\n' });
     expect(depwarden(['vet', '--from', 'missing.txt'])).toMatchObject({ status: 2, stderr: 'depwarden: missing.txt: cannot be read (ENOENT)\n' });
+  });
+});
+
+describe('vet: names npm would refuse, and specs that are not names', () => {
+  // Own HOME and npm cache for these runs; removed afterwards.
+  const scratch = mkdtempSync(join(tmpdir(), 'depwarden-vet-specs-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const env = { HOME: join(scratch, 'home'), npm_config_cache: join(scratch, 'npm-cache') };
+  const vet = (args: string[]) => depwarden(['vet', ...args, '--format', 'json'], { cwd: scratch, env });
+
+  it.each([
+    { arg: '', reason: 'the name is empty' },
+    { arg: '@scope/', reason: 'name can only contain URL-friendly characters' },
+    { arg: '@/x', reason: 'name can only contain URL-friendly characters' },
+    { arg: 'lo\u0001dash', reason: 'it contains control characters', shown: 'lo\\x01dash' },
+    { arg: 'lodash\u202e', reason: 'it contains control characters', shown: 'lodash\\u{202e}' },
+    { arg: '_private', reason: 'name cannot start with an underscore' },
+    { arg: 'node_modules', reason: 'node_modules is not a valid package name' },
+  ])('refuses $arg: exit 2, with the reason npm gives', ({ arg, reason, shown }) => {
+    const run = vet([arg]);
+    expect(run).toMatchObject({ status: 2, stdout: '' });
+    expect(run.stderr).toBe(`depwarden: "${shown ?? arg}" is not a package name npm would install (${reason})\n`);
+  });
+
+  it.each([
+    { arg: './foo', findings: [] },
+    { arg: 'pkg.tgz', findings: [] },
+    { arg: '../x.tgz', findings: ['medium local-dependency ../x.tgz'] },
+    { arg: '/abs/pkg', findings: ['medium local-dependency /abs/pkg'] },
+    { arg: 'https://files.example.test/x.tgz', findings: ['high url-dependency https://files.example.test/x.tgz'] },
+    { arg: 'git+ssh://git@host.example.test/u/r.git', findings: ['high git-dependency git+ssh://git@host.example.test/u/r.git'] },
+    { arg: 'github:u/r', findings: ['high git-dependency github:u/r'] },
+    { arg: 'u/r', findings: ['high git-dependency u/r'] },
+  ])('judges $arg as a spec, not as a name', ({ arg, findings }) => {
+    const run = vet([arg]);
+    expect(run.stderr).toBe('');
+    expect(rulesOf(run.stdout)).toEqual(findings);
+  });
+
+  it('a look-alike npm would refuse still reaches the near-miss check', () => {
+    const run = vet(['l\u043edash']);
+    expect(run.status).toBe(1);
+    expect(rulesOf(run.stdout)).toContain('high near-miss-name l\u043edash');
+  });
+
+  it('a refused name in a --from file names its line', () => {
+    writeFileSync(join(scratch, 'names.txt'), 'lodash\n# ok\n@scope/\n');
+    expect(vet(['--from', 'names.txt'])).toMatchObject({
+      status: 2,
+      stderr: 'depwarden: names.txt: line 3: "@scope/" is not a package name npm would install (name can only contain URL-friendly characters)\n',
+    });
   });
 });

@@ -2,9 +2,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/findings/model.js';
+import { renderGithub } from '../../src/report/github.js';
 import { renderJson } from '../../src/report/json.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
+import type { ReportInput } from '../../src/report/types.js';
 import { fixtureReport } from '../support/check.js';
 
 const require = createRequire(import.meta.url);
@@ -63,5 +67,67 @@ describe('renderers of the risky fixture', () => {
     // The nested "dw-core" under "dw-util", not the top-level one.
     expect(lines[line - 1]).toBe('        "dw-core": {');
     expect(lines.slice(0, line).filter((text) => text.trim() === '"dw-util": {')).toHaveLength(1);
+  });
+});
+
+/** The risky fixture's findings, rewritten to carry what a hostile lockfile or spec can put into them. */
+async function hostileReport(name: string, url: string): Promise<ReportInput> {
+  const input = await fixtureReport('risky/app');
+  const rewrite = (finding: Finding): Finding =>
+    finding.detail.code === 'url-dependency' ? { ...finding, package: { ...finding.package, name }, detail: { ...finding.detail, url } } : finding;
+  const findings = input.result.findings.map(rewrite);
+  return {
+    ...input,
+    result: { ...input.result, findings },
+    failing: findings.filter((finding) => input.failing.some((failing) => failing.package.location === finding.package.location && failing.rule === finding.rule)),
+    notices: [{ file: 'src/x.js', message: 'could not be parsed (see https://u:p4ss@host.example.test/?token=t0k)' }],
+  };
+}
+
+const RENDERERS = {
+  text: (input: ReportInput) => renderText(input, { color: false }),
+  json: renderJson,
+  sarif: renderSarif,
+  markdown: renderMarkdown,
+  github: renderGithub,
+};
+
+describe('renderers: hostile text is made safe in every format', () => {
+  const formats = Object.keys(RENDERERS) as (keyof typeof RENDERERS)[];
+
+  it.each(formats)('%s: credentials in URLs become ***', async (format) => {
+    const url = 'https://deploy:s3cret@files.example.test/x.tgz?_authToken=npm_T0KEN&sig=abc123&v=1';
+    const output = RENDERERS[format](await hostileReport('dw-payload', url));
+    for (const secret of ['s3cret', 'npm_T0KEN', 'abc123', 'p4ss', 't0k']) expect(output).not.toContain(secret);
+    expect(output).toContain(format === 'markdown' ? '\\*\\*\\*' : '***');
+  });
+
+  it.each(formats)('%s: no bidi control or line separator reaches the output', async (format) => {
+    const output = RENDERERS[format](await hostileReport('dw-\u202epayload\u2028x\u2066', 'https://files.example.test/\u2029x.tgz'));
+    expect(output).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u2028\u2029]/u);
+  });
+
+  it.each(formats)('%s: no line a GitHub runner would read as a workflow command', async (format) => {
+    const output = RENDERERS[format](await hostileReport('::add-mask::dw-payload', 'https://files.example.test/##[error]x.tgz'));
+    expect(output).not.toContain('##[');
+    const commands = output.split('\n').filter((line) => line.trimStart().startsWith('::'));
+    // The github format's own annotations are the only commands, one per finding or notice, each well-formed.
+    if (format === 'github') expect(commands.every((line) => /^::(error|warning|notice) file=[^:]*::/.test(line) && !line.includes('::add-mask'))).toBe(true);
+    else expect(commands).toEqual([]);
+  });
+
+  it('text: a package name that is a workflow command is shown escaped', async () => {
+    const output = renderText(await hostileReport('::add-mask::dw-payload', 'https://files.example.test/x.tgz'), { color: false });
+    expect(output).toContain('  \\x3a:add-mask::dw-payload@1.0.0  [url-dependency]');
+  });
+
+  it('markdown: backticks cannot end the code span, and @mentions are code', async () => {
+    const output = renderMarkdown(await hostileReport('a`b``c', 'https://files.example.test/x.tgz?from=@octocat @org/team'));
+    const row = output.split('\n').find((line) => line.includes('url-dependency'))!;
+    expect(row).toContain('| ```a`b``c@1.0.0``` |');
+    expect(row).toContain('`@octocat`');
+    expect(row).toContain('`@org/team`');
+    const why = row.split(' | ')[3]!;
+    expect(why.replace(/`[^`]*`/g, '')).not.toMatch(/(?<![\w`])@\w/);
   });
 });
