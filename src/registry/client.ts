@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { NpmSettings } from './npm-config.js';
 import type { Packument } from '../npm/manifest.js';
 import { registryFor } from '../npm/registries.js';
+import { Queue } from './queue.js';
 
 export type { Packument, VersionManifest } from '../npm/manifest.js';
 
@@ -33,7 +34,7 @@ export const DEFAULT_CLIENT = { timeout: 30_000, concurrency: 16, retries: 2 } a
  */
 export class RegistryClient {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting = new Queue<() => void>();
   private readonly memo = new Map<string, Promise<PackumentResult>>();
 
   constructor(private readonly options: ClientOptions) {}
@@ -47,7 +48,8 @@ export class RegistryClient {
     const key = `${name}@${version ?? ''}`;
     let pending = this.memo.get(key);
     if (!pending) {
-      pending = this.limited(async () => {
+      const miss = this.certainMiss(name);
+      pending = miss ? Promise.resolve(miss) : this.limited(async () => {
         if (version !== undefined && !this.options.offline) {
           const cached = await this.fetchPackument(name, true);
           if (cached.ok && cached.packument.versions?.[version]) return cached;
@@ -57,6 +59,15 @@ export class RegistryClient {
       this.memo.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * The answer to a packument request known without making it: offline, a name npm's cache does not hold is
+   * certainly not cached (one stat, instead of npm-registry-fetch's request machinery: about a millisecond a
+   * name, seconds on a large tree or a long list to vet). Undefined when a request must be made.
+   */
+  certainMiss(name: string): Extract<PackumentResult, { ok: false }> | undefined {
+    return this.options.offline && !this.inNpmCache(name) ? NOT_CACHED : undefined;
   }
 
   /** Runs `task` when fewer than `concurrency` requests are under way. */
@@ -77,12 +88,48 @@ export class RegistryClient {
    * its index out otherwise, cached entries would count as misses: reported as not checked, never as checked.
    */
   private inNpmCache(name: string): boolean {
+    const index = this.npmCacheIndex();
+    if (index === undefined) return false;
+    const base = this.registryFor(name).trim().replace(/\/?$/, '/');
+    const escaped = name.replace('/', '%2f');
+    // The URL as make-fetch-happen writes it into its key. A canonical registry URL and a plain name (nearly
+    // every name) come out of the URL parser unchanged, so the parse is skipped for them.
+    const plain = PLAIN_NAME.test(escaped) && !DOT_SEGMENT.test(escaped) && this.canonicalBase(base);
+    const url = plain ? base + escaped : format(new URL(base + escaped), { auth: false, fragment: false, search: true, unicode: false });
+    const hash = createHash('sha256').update(`make-fetch-happen:request-cache:${url}`).digest('hex');
+    return existsSync(join(index, hash.slice(0, 2), hash.slice(2, 4), hash.slice(4)));
+  }
+
+  private canonicalBase(base: string): boolean {
+    let canonical = this.canonicalBases.get(base);
+    if (canonical === undefined) {
+      canonical = URL.canParse(base) && format(new URL(`${base}x`), { auth: false, fragment: false, search: true, unicode: false }) === `${base}x`;
+      this.canonicalBases.set(base, canonical);
+    }
+    return canonical;
+  }
+
+  private readonly canonicalBases = new Map<string, boolean>();
+
+  /** cacache's index folder in npm's cache, when there is one (an empty cache has none: every look-up misses). */
+  private npmCacheIndex(): string | undefined {
+    if (this.cacheIndex === null) {
+      const cache = this.options.npm.flat.cache;
+      const index = typeof cache === 'string' ? join(cache, 'index-v5') : undefined;
+      this.cacheIndex = index !== undefined && existsSync(index) ? index : undefined;
+    }
+    return this.cacheIndex;
+  }
+
+  private cacheIndex: string | undefined | null = null;
+
+  /** Whether npm's cache holds the content of this integrity (a tarball): one stat of cacache's content path. */
+  tarballInNpmCache(integrity: string): boolean {
     const cache = this.options.npm.flat.cache;
-    if (typeof cache !== 'string') return false;
-    const url = new URL(`${this.registryFor(name).trim().replace(/\/?$/, '')}/${name.replace('/', '%2f')}`);
-    const key = `make-fetch-happen:request-cache:${format(url, { auth: false, fragment: false, search: true, unicode: false })}`;
-    const hash = createHash('sha256').update(key).digest('hex');
-    return existsSync(join(cache, 'index-v5', hash.slice(0, 2), hash.slice(2, 4), hash.slice(4)));
+    const match = /^(sha(?:1|256|384|512))-([A-Za-z0-9+/=]+)$/.exec(integrity.trim().split(/\s+/)[0] ?? '');
+    if (typeof cache !== 'string' || !match) return false;
+    const hex = Buffer.from(match[2]!, 'base64').toString('hex');
+    return existsSync(join(cache, 'content-v2', match[1]!, hex.slice(0, 2), hex.slice(2, 4), hex.slice(4)));
   }
 
   /** The registry npm uses for `name`: its scope's, else the default. */
@@ -139,7 +186,11 @@ export class RegistryClient {
   }
 }
 
-const NOT_CACHED: PackumentResult = { ok: false, notFound: false, cause: 'not in npm’s cache, and --offline forbids asking the registry' };
+/** A path segment that the URL parser leaves as it is (no dot segment, no character it would escape). */
+const PLAIN_NAME = /^[A-Za-z0-9._~%@-]+$/;
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+const NOT_CACHED: Extract<PackumentResult, { ok: false }> = { ok: false, notFound: false, cause: 'not in npm’s cache, and --offline forbids asking the registry' };
 
 function describeFault(error: NodeJS.ErrnoException & { statusCode?: number; type?: string }): PackumentResult {
   const code = error.code ?? '';

@@ -1,76 +1,165 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { VersionManifest } from '../npm/manifest.js';
 import type { PackageFacts } from './facts.js';
 
 /**
  * Facts of published versions never change (a version's manifest, scripts, files and publish time are fixed
- * once published), so once derived they are kept in one file beside npm's cache: a warm check reads one file
- * instead of thousands of cache entries. Keyed by registry, name and version.
+ * once published), so once derived they are kept beside npm's cache: a warm check reads one small record per
+ * package instead of its whole packument. Modelled on npm's cacache: one file per key, named by the key's
+ * hash, read only when that key is asked for, so a lookup costs the same with 10 records or 50,000. A record
+ * holds only what the rules read (slim manifests, see `slimManifest`), a few hundred bytes.
+ *
+ * Records are written only when something new was learnt, each through a temporary file and a rename, so
+ * concurrent runs never see half a record. A record that does not parse or names another key is a miss:
+ * the facts are derived again and the record replaced. The cache is bounded: the records live in 256 shard
+ * folders by hash, and a run that wrote into a shard trims it to its share of `maxEntries`, oldest first.
  */
 export class FactsCache {
-  private readonly entries = new Map<string, SerializedFacts>();
-  private changed = false;
+  private readonly pending = new Map<string, { key: string; facts: PackageFacts }>();
+  private readonly perShard: number;
 
-  constructor(private readonly file: string | undefined) {
-    if (!file) return;
-    try {
-      const stored = JSON.parse(readFileSync(file, 'utf8')) as { version?: number; entries?: [string, SerializedFacts][] };
-      if (stored.version === FORMAT && Array.isArray(stored.entries)) for (const [key, value] of stored.entries) this.entries.set(key, value);
-    } catch {
-      // No cache yet, or an unreadable one: start empty, it is only a speed-up.
-    }
+  constructor(
+    private readonly dir: string | undefined,
+    maxEntries = MAX_ENTRIES,
+  ) {
+    this.perShard = Math.max(1, Math.ceil(maxEntries / SHARDS));
   }
 
-  /** The cache file for npm's cache folder (`npm_config_cache`'s `_cacache`), or none when npm has no cache. */
+  /** The cache folder for npm's cache folder (`npm_config_cache`'s `_cacache`), or none when npm has no cache. */
   static forNpmCache(npmCache: unknown): FactsCache {
-    return new FactsCache(typeof npmCache === 'string' && npmCache ? join(dirname(npmCache), '_depwarden', `facts-v${FORMAT}.json`) : undefined);
+    return new FactsCache(typeof npmCache === 'string' && npmCache ? join(dirname(npmCache), '_depwarden', `facts-v${FORMAT}`) : undefined);
   }
 
   get(registry: string, name: string, version: string): PackageFacts | undefined {
-    const stored = this.entries.get(keyOf(registry, name, version));
-    return stored && revive(stored);
-  }
-
-  set(registry: string, name: string, facts: PackageFacts): void {
-    this.entries.set(keyOf(registry, name, facts.version), serialize(facts));
-    this.changed = true;
-  }
-
-  /** Writes the file when something was added, keeping the most recent entries. Failures are ignored. */
-  save(): void {
-    if (!this.file || !this.changed) return;
+    if (!this.dir) return undefined;
+    const key = keyOf(registry, name, version);
+    let text: string;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      const entries = [...this.entries].slice(-MAX_ENTRIES);
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ version: FORMAT, entries }));
-      renameSync(temporary, this.file);
+      text = readFileSync(this.pathOf(key), 'utf8');
     } catch {
-      // A read-only cache folder costs speed, not correctness.
+      return undefined;
     }
+    try {
+      const record = JSON.parse(text) as { key?: unknown; facts?: unknown };
+      return record.key === key ? revive(record.facts) : undefined;
+    } catch {
+      return undefined; // torn or foreign bytes: a miss, replaced once the facts are derived again
+    }
+  }
+
+  /** Remembers facts learnt in this run; `save` writes them. */
+  set(registry: string, name: string, facts: PackageFacts): void {
+    if (!this.dir) return;
+    const key = keyOf(registry, name, facts.version);
+    this.pending.set(key, { key, facts });
+  }
+
+  /** Writes the records learnt in this run, then trims the shards written to. Failures are ignored. */
+  save(): void {
+    if (!this.dir || this.pending.size === 0) return;
+    const shards = new Set<string>();
+    const suffix = `.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    for (const { key, facts } of this.pending.values()) {
+      const path = this.pathOf(key);
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path + suffix, JSON.stringify({ key, facts: serialize(facts) }));
+        renameSync(path + suffix, path);
+        shards.add(dirname(path));
+      } catch {
+        // A read-only or full cache folder costs speed, not correctness.
+        try {
+          unlinkSync(path + suffix);
+        } catch {
+          // nothing was written
+        }
+      }
+    }
+    this.pending.clear();
+    for (const shard of shards) this.trim(shard);
+  }
+
+  /** Keeps a shard within its share of the bound, removing the oldest records and stale temporary files. */
+  private trim(shard: string): void {
+    try {
+      const names = readdirSync(shard);
+      const stale = Date.now() - 60_000;
+      const records: { path: string; time: number }[] = [];
+      const needsTimes = names.length > this.perShard;
+      for (const name of names) {
+        const path = join(shard, name);
+        if (name.endsWith('.tmp')) {
+          // Left by a run that died between write and rename.
+          if ((statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < stale) unlinkSync(path);
+        } else if (needsTimes) {
+          records.push({ path, time: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0 });
+        }
+      }
+      if (records.length <= this.perShard) return;
+      records.sort((a, b) => a.time - b.time);
+      for (const { path } of records.slice(0, records.length - this.perShard)) unlinkSync(path);
+    } catch {
+      // Another run trimmed the same shard at the same time: the next write trims again.
+    }
+  }
+
+  private pathOf(key: string): string {
+    const hash = createHash('sha256').update(key).digest('hex');
+    return join(this.dir!, hash.slice(0, 2), `${hash.slice(2)}.json`);
   }
 }
 
-const FORMAT = 1;
-const MAX_ENTRIES = 50_000;
-
-type SerializedFacts = Omit<PackageFacts, 'published' | 'firstPublished' | 'files'> & {
-  published: string | undefined;
-  firstPublished: string | undefined;
-  files: [string, string][];
-};
+const FORMAT = 2;
+const SHARDS = 256;
+export const MAX_ENTRIES = 50_000;
 
 const keyOf = (registry: string, name: string, version: string): string => `${registry.replace(/\/+$/, '')} ${name}@${version}`;
 
-function serialize(facts: PackageFacts): SerializedFacts {
-  return { ...facts, published: facts.published?.toISOString(), firstPublished: facts.firstPublished?.toISOString(), files: [...facts.files] };
+interface SerializedFacts {
+  version: string;
+  manifest: VersionManifest;
+  previous: { version: string; manifest: VersionManifest } | undefined;
+  published: string | undefined;
+  firstPublished: string | undefined;
+  files: [string, string][];
+  filesFault: string | undefined;
 }
 
-function revive(stored: SerializedFacts): PackageFacts {
+function serialize(facts: PackageFacts): SerializedFacts {
   return {
-    ...stored,
-    published: stored.published === undefined ? undefined : new Date(stored.published),
-    firstPublished: stored.firstPublished === undefined ? undefined : new Date(stored.firstPublished),
-    files: new Map(stored.files),
+    version: facts.version,
+    manifest: facts.manifest,
+    previous: facts.previous,
+    published: facts.published?.toISOString(),
+    firstPublished: facts.firstPublished?.toISOString(),
+    files: [...facts.files],
+    filesFault: facts.filesFault,
   };
+}
+
+/** A stored record back into facts; undefined when it lacks the shape written (another format, a bad edit). */
+function revive(value: unknown): PackageFacts | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const stored = value as Partial<SerializedFacts>;
+  if (typeof stored.version !== 'string' || !isObject(stored.manifest) || !Array.isArray(stored.files)) return undefined;
+  if (stored.previous !== undefined && (typeof stored.previous?.version !== 'string' || !isObject(stored.previous.manifest))) return undefined;
+  return {
+    version: stored.version,
+    manifest: stored.manifest,
+    previous: stored.previous,
+    published: dateOf(stored.published),
+    firstPublished: dateOf(stored.firstPublished),
+    files: new Map(stored.files.filter((pair): pair is [string, string] => Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'string')),
+    filesFault: typeof stored.filesFault === 'string' ? stored.filesFault : undefined,
+  };
+}
+
+const isObject = (value: unknown): value is VersionManifest => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function dateOf(text: unknown): Date | undefined {
+  if (typeof text !== 'string') return undefined;
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }

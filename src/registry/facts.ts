@@ -48,30 +48,62 @@ export async function gatherFacts(
   client: RegistryClient,
   options: { offline: boolean; onProgress?: ((done: number, total: number) => void) | undefined; cache?: FactsCache | undefined },
 ): Promise<RegistryFacts> {
-  const nodes = [...tree.nodes.values()].filter((node) => registryName(tree, node) !== undefined);
+  const asked: [PackageNode, string][] = [];
+  for (const node of tree.nodes.values()) {
+    const name = registryName(tree, node);
+    if (name !== undefined) asked.push([node, name]);
+  }
   const byLocation = new Map<string, FactsEntry>();
   let done = 0;
-  await Promise.all(
-    nodes.map(async (node) => {
-      const name = registryName(tree, node)!;
-      const registry = client.registryFor(name);
-      const cached = node.version === undefined ? undefined : options.cache?.get(registry, name, node.version);
-      // The lockfile's integrity must be the one the facts were derived from; else ask again.
-      const known = cached && (node.integrity === undefined || cached.manifest.dist?.integrity === undefined || cached.manifest.dist.integrity === node.integrity);
-      if (cached && known) {
-        byLocation.set(node.location, { ok: true, facts: cached });
-      } else {
+  const settle = (node: PackageNode, entry: FactsEntry): void => {
+    byLocation.set(node.location, entry);
+    options.onProgress?.(++done, asked.length);
+  };
+  // What the facts cache holds and what npm's cache certainly lacks is settled at once; only the rest waits
+  // on requests (a vet of 20,000 names offline makes no promise per name).
+  const requests: Promise<void>[] = [];
+  for (const [node, name] of asked) {
+    const registry = client.registryFor(name);
+    const cached = node.version === undefined ? undefined : options.cache?.get(registry, name, node.version);
+    const usable = cached && reusable(cached, node, client, options.offline);
+    if (usable) {
+      settle(node, { ok: true, facts: usable });
+      continue;
+    }
+    const miss = client.certainMiss(name);
+    if (miss) {
+      settle(node, { ...miss, offline: options.offline });
+      continue;
+    }
+    requests.push(
+      (async () => {
         const answer = await client.packument(name, node.version);
         const entry: FactsEntry = answer.ok ? await factsFor(node, answer.packument, client) : { ...answer, offline: options.offline };
-        if (entry.ok && !entry.facts.filesFault) options.cache?.set(registry, name, entry.facts);
-        byLocation.set(node.location, entry);
-      }
-      options.onProgress?.(++done, nodes.length);
-    }),
-  );
+        // Written only when learnt anew: a tarball fault already on record is not news.
+        if (entry.ok && !(cached?.filesFault !== undefined && cached.filesFault === entry.facts.filesFault)) options.cache?.set(registry, name, entry.facts);
+        settle(node, entry);
+      })(),
+    );
+  }
+  await Promise.all(requests);
   options.cache?.save();
-  return { byLocation, asked: nodes.length, offline: options.offline };
+  return { byLocation, asked: asked.length, offline: options.offline };
 }
+
+/**
+ * Cached facts stand for the node's version when the lockfile's integrity is the one they were derived from.
+ * Facts whose tarball could not be read are derived again online, and offline once npm's cache holds the
+ * tarball; else they say what a fresh offline attempt would.
+ */
+function reusable(cached: PackageFacts, node: PackageNode, client: RegistryClient, offline: boolean): PackageFacts | undefined {
+  const integrity = cached.manifest.dist?.integrity;
+  if (node.integrity !== undefined && integrity !== undefined && integrity !== node.integrity) return undefined;
+  if (cached.filesFault === undefined) return cached;
+  if (!offline || integrity === undefined || client.tarballInNpmCache(integrity)) return undefined;
+  return { ...cached, filesFault: OFFLINE_TARBALL_FAULT };
+}
+
+const OFFLINE_TARBALL_FAULT = 'the tarball could not be read (ENOTCACHED)';
 
 /** The name the registry knows a node by, for packages that come from a registry; undefined otherwise. */
 export function registryName(tree: DependencyTree, node: PackageNode): string | undefined {
@@ -97,14 +129,42 @@ async function factsFor(node: PackageNode, packument: Packument, client: Registr
     ok: true,
     facts: {
       version,
-      manifest,
-      previous: before === undefined ? undefined : { version: before, manifest: packument.versions![before]! },
+      manifest: slimManifest(manifest),
+      previous: before === undefined ? undefined : { version: before, manifest: slimManifest(packument.versions![before]!) },
       published: dateOf(packument.time?.[version]),
       firstPublished: times.length ? new Date(Math.min(...times.map((date) => date.getTime()))) : undefined,
       files,
       filesFault: fault,
     },
   };
+}
+
+/**
+ * The fields of a published manifest that the rules read, and nothing else: install scripts, dependencies
+ * (names and specs), bin names, whether there is a repository, the tarball's integrity. A packument's
+ * version can weigh hundreds of kilobytes (readmes, file lists); the facts of a tree, and the cache records
+ * made from them, stay small. Fresh and cached facts are both slim, so a warm run judges exactly as a cold one.
+ */
+export function slimManifest(manifest: VersionManifest): VersionManifest {
+  const scripts = Object.fromEntries(installScriptsOf(manifest.scripts));
+  const { bin } = manifest;
+  return {
+    ...(typeof manifest.name === 'string' ? { name: manifest.name } : {}),
+    ...(typeof manifest.version === 'string' ? { version: manifest.version } : {}),
+    ...(Object.keys(scripts).length ? { scripts } : {}),
+    ...specsOf('dependencies', manifest.dependencies),
+    ...specsOf('optionalDependencies', manifest.optionalDependencies),
+    ...(typeof bin === 'string' ? { bin } : bin && typeof bin === 'object' ? { bin: Object.fromEntries(Object.keys(bin).map((key) => [key, ''])) } : {}),
+    ...(manifest.repository ? { repository: true } : {}),
+    ...(manifest.gypfile === true ? { gypfile: true } : {}),
+    ...(typeof manifest.dist?.integrity === 'string' ? { dist: { integrity: manifest.dist.integrity } } : {}),
+  };
+}
+
+function specsOf(field: 'dependencies' | 'optionalDependencies', specs: VersionManifest['dependencies']): Partial<VersionManifest> {
+  if (!specs || typeof specs !== 'object') return {};
+  const kept = Object.entries(specs).filter((pair): pair is [string, string] => typeof pair[1] === 'string');
+  return kept.length ? { [field]: Object.fromEntries(kept) } : {};
 }
 
 /** For names not installed yet (`vet`): the version npm would pick for the declared spec. */
