@@ -1,3 +1,4 @@
+import { isAbsolute, relative, sep } from 'node:path';
 import { createNode, finishTree, type TreeSource } from './build.js';
 import type { DependencyTree, EdgeType, PackageNode } from './model.js';
 
@@ -63,7 +64,7 @@ export function fromArborist(tree: ArboristNode, source: TreeSource, withScripts
         name: location === '' ? (node.packageName ?? '') : (node.packageName ?? node.name),
         version: node.isLink ? undefined : node.version || undefined,
         // A link's resolved is its target folder, as lockfiles write it (arborist says `file:../<path>`).
-        resolved: node.isLink ? node.target.location : (node.resolved ?? undefined),
+        resolved: node.isLink ? node.target.location : projectRelative(node.resolved, source.projectDir),
         integrity: node.integrity ?? undefined,
         isLink: node.isLink,
         isWorkspace: node.isWorkspace,
@@ -87,6 +88,14 @@ export function fromArborist(tree: ArboristNode, source: TreeSource, withScripts
     const to = tree.inventory.get(from.location)?.edgesOut.get(name)?.to;
     return to ? nodes.get(to.location) : undefined;
   });
+}
+
+/** arborist makes `file:` paths absolute; lockfiles write them relative to the project, and so do findings. */
+function projectRelative(resolved: string | null, projectDir: string): string | undefined {
+  if (resolved === null) return undefined;
+  const path = /^file:/i.test(resolved) ? resolved.slice('file:'.length) : undefined;
+  if (path === undefined || !isAbsolute(path)) return resolved;
+  return `file:${relative(projectDir, path).replaceAll(sep, '/') || '.'}`;
 }
 
 function scriptsOf(value: unknown): Record<string, string> | undefined {
