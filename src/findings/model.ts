@@ -79,6 +79,7 @@ export type FindingDetail =
       outsideProject: boolean;
     }
   | { code: 'invalid-spec'; name: string; spec: string; declaredBy: Declarer }
+  | { code: 'unreadable-package'; problem: string }
   | {
       code: 'near-miss-name';
       target: string;

@@ -33,6 +33,8 @@ export function formatMessage(detail: FindingDetail): string {
       return `${declarer(detail.declaredBy)} asks for "${detail.spec}" (${SPEC_KIND_TEXT[detail.specKind]}), but ${sourceText(detail.source, detail.resolved)}${detail.outsideProject ? ', outside the project' : ''}`;
     case 'invalid-spec':
       return `${declarer(detail.declaredBy)} declares "${detail.name}": "${detail.spec}", a spec npm cannot parse, so what it fetches cannot be judged`;
+    case 'unreadable-package':
+      return `installed, but ${detail.problem}: what it is, what it runs and what it depends on cannot be checked`;
     case 'near-miss-name': {
       const own = detail.downloads === undefined ? `fewer than ${compact(detail.popularMin)}` : compact(detail.downloads);
       return `looks like "${detail.target}" (${compact(detail.targetDownloads)} downloads/month) with ${FAMILY_TEXT[detail.family]}; this name has ${own} downloads/month`;
@@ -116,6 +118,8 @@ export function formatHint(detail: FindingDetail): string {
       return detail.specKind === 'registry'
         ? 'do not install: restore the lockfile from a trusted revision, or declare the source you really want in package.json'
         : 'do not install: regenerate the lockfile (npm install) and check that it fetches what package.json declares';
+    case 'unreadable-package':
+      return 'remove node_modules and install again (npm ci), then check again';
     case 'invalid-spec':
       return 'fix the spec, or remove the package that declares it';
     case 'resolved-mismatch':

@@ -13,6 +13,7 @@ import { resolvedMismatch } from './resolved-mismatch.js';
 import { specResolutionMismatch } from './spec-resolution-mismatch.js';
 import type { Rule } from './types.js';
 import { undeclaredImport } from './undeclared-import.js';
+import { unreadablePackage } from './unreadable-package.js';
 import { unregisteredName } from './unregistered-name.js';
 import { unverified } from './unverified.js';
 import { urlDependency } from './url-dependency.js';
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   foreignRegistry,
   resolvedMismatch,
   invalidSpec,
+  unreadablePackage,
   missingIntegrity,
   weakIntegrity,
   freshRelease,
