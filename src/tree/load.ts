@@ -47,7 +47,8 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
       const format = version === 2 ? 'npm-lockfile-v2' : 'npm-lockfile-v3';
       tree = loadPackagesLockfile(lockfile, manifest, { format, sourceFile, projectDir: files.dir });
     } else if (version === 1) {
-      validateLockfileV1(lockfile, sourceFile);
+      // arborist reads each linked folder's package.json; a FIFO there would block it forever.
+      for (const folder of validateLockfileV1(lockfile, sourceFile)) files.readText(`${folder}/package.json`);
       tree = await loadWithArborist('lockfile', { format: 'npm-lockfile-v1', sourceFile, projectDir: files.dir });
       validateNames(tree);
     } else {

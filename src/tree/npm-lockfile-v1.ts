@@ -9,10 +9,12 @@ export const MAX_V1_NESTING = 1000;
 /**
  * Lockfile v1 trees are loaded by arborist, which trusts their shape: a number as `resolved`, `null` as an entry
  * or `false` in `requires` crash it. So the whole `dependencies` tree is checked first, with a work list instead
- * of recursion (nesting is attacker-controlled), and each fault names its key path.
+ * of recursion (nesting is attacker-controlled), and each fault names its key path. Returns the `file:` folders
+ * the entries link to: arborist reads their package.json, which the caller must check is a file it can read.
  */
-export function validateLockfileV1(lockfile: JsonRecord, file: string): void {
+export function validateLockfileV1(lockfile: JsonRecord, file: string): string[] {
   const shape: Shape = new Shape(file);
+  const folders: string[] = [];
   const work: { dependencies: unknown; where: string; depth: number }[] = [
     { dependencies: lockfile.dependencies ?? {}, where: '"dependencies"', depth: 1 },
   ];
@@ -25,6 +27,9 @@ export function validateLockfileV1(lockfile: JsonRecord, file: string): void {
       for (const key of ['version', 'resolved', 'integrity', 'from'] as const) shape.optionalString(entry[key], `${at}.${key}`);
       for (const key of ['dev', 'optional', 'bundled'] as const) shape.optionalBoolean(entry[key], `${at}.${key}`);
       shape.specMap(entry.requires, `${at}.requires`);
+      for (const value of [entry.version, entry.resolved]) {
+        if (typeof value === 'string' && /^file:/i.test(value) && !/\.(?:tgz|tar\.gz|tar)$/i.test(value)) folders.push(value.slice('file:'.length));
+      }
       if (entry.dependencies === undefined) continue;
       if (depth >= MAX_V1_NESTING) {
         // The key path itself would be tens of kilobytes: name where it starts.
@@ -33,4 +38,5 @@ export function validateLockfileV1(lockfile: JsonRecord, file: string): void {
       work.push({ dependencies: entry.dependencies, where: `${at}.dependencies`, depth: depth + 1 });
     }
   }
+  return folders;
 }

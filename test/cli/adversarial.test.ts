@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -175,6 +175,15 @@ describe('nothing hangs: FIFOs, devices, symlink loops and huge files end in sec
     symlinkSync('a', join(loop, 'package-lock.json'));
     symlinkSync('package-lock.json', join(loop, 'a'));
     expectExit2(loop, 'package-lock.json: is a symlink loop');
+  });
+
+  it('lockfile v1: a linked folder whose package.json is a FIFO (npm\'s loader would read it)', () => {
+    const dir = join(scratch, 'v1-link-fifo');
+    cpSync(join(ADVERSARIAL, 'v1-registry-to-link'), dir, { recursive: true });
+    writeFileSync(join(dir, 'package-lock.json'), readFileSync(join(dir, 'package-lock.json'), 'utf8').replace('file:../outside', 'file:outside'));
+    mkdirSync(join(dir, 'outside'));
+    execFileSync('mkfifo', [join(dir, 'outside', 'package.json')]);
+    expectExit2(dir, 'outside/package.json: is not a regular file but a FIFO (named pipe)');
   });
 
   it('a lockfile over the size limit (a sparse file: no disk used)', () => {
