@@ -68,6 +68,19 @@ export type FindingDetail =
   | { code: 'resolved-mismatch'; resolved: string; urlName: string; urlVersion: string }
   | { code: 'unparsable-resolved'; resolved: string }
   | {
+      code: 'spec-resolution-mismatch';
+      /** What the dependent asked for, and what kind of spec that is. */
+      spec: string;
+      specKind: 'registry' | 'remote' | 'git' | 'local';
+      declaredBy: Declarer;
+      /** What npm will fetch instead: `resolved`, or a link's target folder. */
+      source: FetchSource;
+      resolved: string;
+      outsideProject: boolean;
+    }
+  | { code: 'invalid-spec'; name: string; spec: string; declaredBy: Declarer }
+  | { code: 'unreadable-package'; problem: string }
+  | {
       code: 'near-miss-name';
       target: string;
       family: NearMissFamily;
@@ -102,6 +115,9 @@ export type FindingDetail =
     };
 
 export type FindingCode = FindingDetail['code'];
+
+/** Where npm takes a package's bytes from, as a finding names it. */
+export type FetchSource = 'tarball' | 'git' | 'file' | 'directory' | 'link' | 'registry';
 
 /** How a git dependency is pinned: to a full commit, a semver range over tags, a named ref, or nothing. */
 export type GitPin =

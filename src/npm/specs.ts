@@ -82,3 +82,58 @@ export function classifyResolved(resolved: string): ResolvedKind {
   if (/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return 'unparsable';
   return 'path';
 }
+
+/**
+ * What npm fetches for a lockfile entry: arborist installs `${name}@${resolved}` through pacote, so `resolved`
+ * means what npm-package-arg reads in it. A bare `owner/repo` is GitHub shorthand (git), `../x` a folder,
+ * `x.tgz` a tarball file; a version, range or tag sends npm back to the registry by name.
+ */
+export type ResolvedSource =
+  | { readonly type: 'tarball'; readonly url: string }
+  | { readonly type: 'git'; readonly url: string }
+  | { readonly type: 'file'; readonly path: string }
+  | { readonly type: 'directory'; readonly path: string }
+  | { readonly type: 'registry' }
+  | { readonly type: 'invalid' };
+
+const HTTP_URL = /^https?:\/\//i;
+const sources = new Map<string, ResolvedSource>();
+
+export function resolvedSource(name: string, resolved: string): ResolvedSource {
+  // Nearly every entry of a real lockfile is a registry tarball URL: answered without npa.
+  if (HTTP_URL.test(resolved)) return tryUrl(resolved) ? { type: 'tarball', url: resolved } : { type: 'invalid' };
+  const key = `${name}\u0000${resolved}`;
+  let source = sources.get(key);
+  if (!source) {
+    source = sourceWithNpa(name, resolved);
+    if (sources.size >= 100_000) sources.clear();
+    sources.set(key, source);
+  }
+  return source;
+}
+
+function sourceWithNpa(name: string, resolved: string): ResolvedSource {
+  let parsed: NpaResult;
+  try {
+    parsed = npa.resolve(name, resolved, '/');
+  } catch {
+    return { type: 'invalid' };
+  }
+  switch (parsed.type) {
+    case 'remote':
+      return tryUrl(resolved) ? { type: 'tarball', url: resolved } : { type: 'invalid' };
+    case 'git':
+      return { type: 'git', url: resolved };
+    case 'file':
+      return { type: 'file', path: resolved.replace(/^file:/i, '') };
+    case 'directory':
+      return { type: 'directory', path: resolved.replace(/^file:/i, '') };
+    case 'range':
+    case 'version':
+    case 'tag':
+    case 'alias':
+      return { type: 'registry' };
+    default:
+      return { type: 'invalid' };
+  }
+}

@@ -1,6 +1,6 @@
 import type { Finding } from '../findings/model.js';
 import type { NearMissFamily } from '../findings/model.js';
-import type { Declarer, FindingDetail, GitPin } from '../findings/model.js';
+import type { Declarer, FetchSource, FindingDetail, GitPin } from '../findings/model.js';
 
 /** The one place a finding's typed facts become a sentence. Unescaped: each renderer escapes for its medium. */
 export function formatMessage(detail: FindingDetail): string {
@@ -29,6 +29,12 @@ export function formatMessage(detail: FindingDetail): string {
       return `the lockfile entry's tarball URL fetches ${detail.urlName}${detail.urlVersion ? `@${detail.urlVersion}` : ''} instead: ${detail.resolved}`;
     case 'unparsable-resolved':
       return `its resolved "${detail.resolved}" does not parse as a URL, so what npm would fetch is unknown`;
+    case 'spec-resolution-mismatch':
+      return `${declarer(detail.declaredBy)} asks for "${detail.spec}" (${SPEC_KIND_TEXT[detail.specKind]}), but ${sourceText(detail.source, detail.resolved)}${detail.outsideProject ? ', outside the project' : ''}`;
+    case 'invalid-spec':
+      return `${declarer(detail.declaredBy)} declares "${detail.name}": "${detail.spec}", a spec npm cannot parse, so what it fetches cannot be judged`;
+    case 'unreadable-package':
+      return `installed, but ${detail.problem}: what it is, what it runs and what it depends on cannot be checked`;
     case 'near-miss-name': {
       const own = detail.downloads === undefined ? `fewer than ${compact(detail.popularMin)}` : compact(detail.downloads);
       return `looks like "${detail.target}" (${compact(detail.targetDownloads)} downloads/month) with ${FAMILY_TEXT[detail.family]}; this name has ${own} downloads/month`;
@@ -108,6 +114,14 @@ export function formatHint(detail: FindingDetail): string {
     case 'missing-integrity':
     case 'weak-integrity':
       return 'regenerate the lockfile with a current npm (npm install) so it records sha512';
+    case 'spec-resolution-mismatch':
+      return detail.specKind === 'registry'
+        ? 'do not install: restore the lockfile from a trusted revision, or declare the source you really want in package.json'
+        : 'do not install: regenerate the lockfile (npm install) and check that it fetches what package.json declares';
+    case 'unreadable-package':
+      return 'remove node_modules and install again (npm ci), then check again';
+    case 'invalid-spec':
+      return 'fix the spec, or remove the package that declares it';
     case 'resolved-mismatch':
     case 'unparsable-resolved':
       return 'do not install: restore the lockfile from a trusted revision and regenerate it';
@@ -135,6 +149,30 @@ export function packageLabel(finding: Finding): string {
   const { name, version, alias } = finding.package;
   const label = version ? `${name}@${version}` : name;
   return alias ? `${alias} (${label})` : label;
+}
+
+const SPEC_KIND_TEXT: Record<'registry' | 'remote' | 'git' | 'local', string> = {
+  registry: 'a registry version',
+  remote: 'a URL tarball',
+  git: 'a git repository',
+  local: 'a local path',
+};
+
+function sourceText(source: FetchSource, resolved: string): string {
+  switch (source) {
+    case 'tarball':
+      return `npm fetches the tarball ${resolved}`;
+    case 'git':
+      return `npm fetches a git repository: ${resolved}`;
+    case 'file':
+      return `npm installs a tarball file: ${resolved}`;
+    case 'directory':
+      return `npm installs a folder (and runs its prepare script): ${resolved}`;
+    case 'link':
+      return `it is a symlink to the folder ${resolved}`;
+    case 'registry':
+      return 'npm fetches it from the registry by name';
+  }
 }
 
 function declarer(by: Declarer): string {

@@ -30,9 +30,15 @@ export const foreignRegistry: Rule = {
   },
 };
 
-/** Every dependent asked for a registry version (or nothing is known): a URL dependency is another rule's. */
+/**
+ * No dependent asked for a URL, git or local source (those are other rules'): a registry version, nothing
+ * known, or a spec npm cannot read, whose tarball host must then be the registry's too (fail closed).
+ */
 function fromRegistry(node: PackageNode): boolean {
-  return node.edgesIn.every((edge) => classifySpec(edge.name, edge.spec).type === 'registry');
+  return node.edgesIn.every((edge) => {
+    const kind = classifySpec(edge.name, edge.spec).type;
+    return kind === 'registry' || kind === 'invalid';
+  });
 }
 
 function expectedRegistry(name: string, registries: RegistrySettings): string {

@@ -2,6 +2,7 @@ import { aliasDependency } from './alias-dependency.js';
 import { foreignRegistry } from './foreign-registry.js';
 import { freshRelease } from './fresh-release.js';
 import { gitDependency } from './git-dependency.js';
+import { invalidSpec } from './invalid-spec.js';
 import { insecureProtocol } from './insecure-protocol.js';
 import { installScript } from './install-script.js';
 import { localDependency } from './local-dependency.js';
@@ -9,8 +10,10 @@ import { manifestDynamicDependency } from './manifest-dynamic-dependency.js';
 import { missingIntegrity } from './missing-integrity.js';
 import { nearMissName } from './near-miss-name.js';
 import { resolvedMismatch } from './resolved-mismatch.js';
+import { specResolutionMismatch } from './spec-resolution-mismatch.js';
 import type { Rule } from './types.js';
 import { undeclaredImport } from './undeclared-import.js';
+import { unreadablePackage } from './unreadable-package.js';
 import { unregisteredName } from './unregistered-name.js';
 import { unverified } from './unverified.js';
 import { urlDependency } from './url-dependency.js';
@@ -19,6 +22,7 @@ import { weakIntegrity } from './weak-integrity.js';
 
 /** Every rule, in the order their findings are listed at equal severity. The id is the file name. */
 export const RULES: readonly Rule[] = [
+  specResolutionMismatch,
   urlDependency,
   manifestDynamicDependency,
   installScript,
@@ -32,6 +36,8 @@ export const RULES: readonly Rule[] = [
   insecureProtocol,
   foreignRegistry,
   resolvedMismatch,
+  invalidSpec,
+  unreadablePackage,
   missingIntegrity,
   weakIntegrity,
   freshRelease,

@@ -1,5 +1,4 @@
-import { posix } from 'node:path';
-import { declarerOf, resolvedEdges } from '../tree/queries.js';
+import { declarerOf, pointsOutside, resolvedEdges } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
 import type { PackageNode } from '../tree/model.js';
 import type { Rule, RuleFinding } from './types.js';
@@ -20,7 +19,7 @@ export const localDependency: Rule = {
       const kind = classifySpec(edge.name, edge.spec);
       if (kind.type !== 'local' || edge.type === 'workspace' || seen.has(node)) continue;
       const declaredBy = declarerOf(edge.from);
-      const outsideProject = pointsOutside(edge.from, kind.path);
+      const outsideProject = pointsOutside(edge.from.location, kind.path);
       if (declaredBy.isProject && !outsideProject) continue;
       seen.add(node);
       findings.push({ node, detail: { code: 'local-dependency', spec: edge.spec, declaredBy, outsideProject } });
@@ -29,9 +28,3 @@ export const localDependency: Rule = {
   },
 };
 
-/** Relative to the declaring package's folder, as npm resolves it; absolute and `~` paths are outside. */
-function pointsOutside(from: PackageNode, path: string): boolean {
-  if (path.startsWith('/') || path.startsWith('~') || /^[a-z]:/i.test(path)) return true;
-  const joined = posix.normalize(posix.join(from.location || '.', path));
-  return joined === '..' || joined.startsWith('../');
-}

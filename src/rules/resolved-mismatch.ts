@@ -1,11 +1,12 @@
 import { isFetchedPackage } from '../tree/queries.js';
-import { classifyResolved } from '../npm/specs.js';
+import { resolvedSource } from '../npm/specs.js';
 import { parseRegistryTarball, tryUrl } from '../npm/urls.js';
 import type { Rule, RuleFinding } from './types.js';
 
 /**
  * Lockfile injection: an entry says `a@1.0.0` but its registry-style tarball URL fetches another package or
- * version. A `resolved` that does not parse as a URL at all fails closed instead of passing as fine.
+ * version. A `resolved` that npm cannot read (a URL that does not parse, an unsupported scheme) fails closed
+ * instead of passing as fine.
  */
 export const resolvedMismatch: Rule = {
   id: 'resolved-mismatch',
@@ -16,12 +17,12 @@ export const resolvedMismatch: Rule = {
     const findings: RuleFinding[] = [];
     for (const node of tree.nodes.values()) {
       if (!isFetchedPackage(node) || node.resolved === undefined) continue;
-      const kind = classifyResolved(node.resolved);
-      if (kind === 'unparsable') {
+      const source = resolvedSource(node.name, node.resolved);
+      if (source.type === 'invalid') {
         findings.push({ node, detail: { code: 'unparsable-resolved', resolved: node.resolved }, severity: 'high' });
         continue;
       }
-      if (kind !== 'tarball-url') continue;
+      if (source.type !== 'tarball') continue;
       const named = parseRegistryTarball(tryUrl(node.resolved)!);
       if (!named) continue;
       const sameVersion = node.version === undefined || named.version === node.version;

@@ -1,4 +1,7 @@
+import { isAbsolute, relative, sep } from 'node:path';
 import { createNode, finishTree, type TreeSource } from './build.js';
+import { scanNodeModules } from './installed.js';
+import { InputError } from '../errors.js';
 import type { DependencyTree, EdgeType, PackageNode } from './model.js';
 
 /** The parts of arborist's Node and Edge that the conversion reads. */
@@ -23,6 +26,7 @@ export interface ArboristNode {
   inBundle: boolean;
   hasInstallScript: boolean;
   package: { scripts?: unknown };
+  errors: Error[];
   edgesOut: Map<string, ArboristEdge>;
   inventory: Map<string, ArboristNode>;
 }
@@ -32,10 +36,19 @@ export interface ArboristNode {
  * arborist itself and converted into the one model. Edges keep arborist's own resolution.
  */
 export async function loadWithArborist(mode: 'lockfile' | 'node_modules', source: TreeSource): Promise<DependencyTree> {
+  // What arborist would hang or crash on is refused first; unreadable package.json files become findings.
+  const problems = mode === 'node_modules' ? scanNodeModules(source.projectDir) : new Map<string, string>();
   const arborist = await newArborist({ path: source.projectDir });
-  // forceActual: read each installed package.json, never the hidden lockfile, so scripts are the real ones.
-  const tree = mode === 'lockfile' ? await arborist.loadVirtual() : await arborist.loadActual({ forceActual: true });
-  return fromArborist(tree, source, mode === 'node_modules');
+  let tree: ArboristNode;
+  try {
+    // forceActual: read each installed package.json, never the hidden lockfile, so scripts are the real ones.
+    tree = mode === 'lockfile' ? await arborist.loadVirtual() : await arborist.loadActual({ forceActual: true });
+  } catch (error) {
+    // The input was checked first; what arborist still refuses (a link to a folder the lockfile lacks) is input too.
+    const message = (error as Error).message?.split('\n')[0] ?? String(error);
+    throw new InputError(`npm cannot load it: ${message}`, source.sourceFile);
+  }
+  return fromArborist(tree, source, mode === 'node_modules', problems);
 }
 
 export interface ArboristInstance {
@@ -50,7 +63,12 @@ export async function newArborist(options: Record<string, unknown>): Promise<Arb
 }
 
 /** One conversion for every arborist tree: virtual, actual or ideal. Edges keep arborist's own resolution. */
-export function fromArborist(tree: ArboristNode, source: TreeSource, withScripts: boolean): DependencyTree {
+export function fromArborist(
+  tree: ArboristNode,
+  source: TreeSource,
+  withScripts: boolean,
+  manifestProblems: ReadonlyMap<string, string> = new Map(),
+): DependencyTree {
   const nodes = new Map<string, PackageNode>();
   const linkTargets = new Map<string, string>();
   for (const [location, node] of tree.inventory) {
@@ -63,7 +81,7 @@ export function fromArborist(tree: ArboristNode, source: TreeSource, withScripts
         name: location === '' ? (node.packageName ?? '') : (node.packageName ?? node.name),
         version: node.isLink ? undefined : node.version || undefined,
         // A link's resolved is its target folder, as lockfiles write it (arborist says `file:../<path>`).
-        resolved: node.isLink ? node.target.location : (node.resolved ?? undefined),
+        resolved: node.isLink ? node.target.location : projectRelative(node.resolved, source.projectDir),
         integrity: node.integrity ?? undefined,
         isLink: node.isLink,
         isWorkspace: node.isWorkspace,
@@ -72,6 +90,7 @@ export function fromArborist(tree: ArboristNode, source: TreeSource, withScripts
         inBundle: node.inBundle,
         scripts: withScripts && !node.isLink ? scriptsOf(node.package.scripts) : undefined,
         hasInstallScript: !node.isLink && node.hasInstallScript,
+        manifestProblem: node.isLink || !withScripts ? undefined : (manifestProblems.get(location) ?? arboristProblem(node)),
       }),
     );
   }
@@ -87,6 +106,19 @@ export function fromArborist(tree: ArboristNode, source: TreeSource, withScripts
     const to = tree.inventory.get(from.location)?.edgesOut.get(name)?.to;
     return to ? nodes.get(to.location) : undefined;
   });
+}
+
+function arboristProblem(node: ArboristNode): string | undefined {
+  const [error] = node.errors ?? [];
+  return error ? `its package.json cannot be read (${(error as NodeJS.ErrnoException).code ?? error.message.split('\n')[0]})` : undefined;
+}
+
+/** arborist makes `file:` paths absolute; lockfiles write them relative to the project, and so do findings. */
+function projectRelative(resolved: string | null, projectDir: string): string | undefined {
+  if (resolved === null) return undefined;
+  const path = /^file:/i.test(resolved) ? resolved.slice('file:'.length) : undefined;
+  if (path === undefined || !isAbsolute(path)) return resolved;
+  return `file:${relative(projectDir, path).replaceAll(sep, '/') || '.'}`;
 }
 
 function scriptsOf(value: unknown): Record<string, string> | undefined {

@@ -14,6 +14,7 @@ export interface NodeInit {
   inBundle?: boolean;
   scripts?: Record<string, string> | undefined;
   hasInstallScript?: boolean;
+  manifestProblem?: string | undefined;
 }
 
 export function createNode(init: NodeInit): PackageNode {
@@ -34,6 +35,7 @@ export function createNode(init: NodeInit): PackageNode {
     inBundle: init.inBundle ?? false,
     scripts: init.scripts,
     hasInstallScript: init.hasInstallScript ?? false,
+    manifestProblem: init.manifestProblem,
     edgesOut: new Map(),
     edgesIn: [],
   };

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -8,6 +8,13 @@ export interface FileSource {
   readText(relativePath: string): string | undefined;
 }
 
+/**
+ * The largest file depwarden reads. npm's biggest real lockfiles are tens of MiB; V8 cannot hold a string of
+ * much more than 512 MiB, and parsing one that size takes gigabytes. Stated in the README.
+ */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+export const MAX_FILE_TEXT = '256 MiB';
+
 /** A file the user named: its text, or an input error when it cannot be read. */
 export function readRequired(files: FileSource, path: string): string {
   const text = files.readText(path);
@@ -16,16 +23,46 @@ export function readRequired(files: FileSource, path: string): string {
 }
 
 export function diskFiles(dir: string): FileSource {
-  return {
-    dir,
-    readText(relativePath) {
-      try {
-        return readFileSync(resolve(dir, relativePath), 'utf8');
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-        throw new InputError(`cannot be read (${code ?? String(error)})`, relativePath);
-      }
-    },
-  };
+  return { dir, readText: (relativePath) => readRegularFile(resolve(dir, relativePath), relativePath) };
+}
+
+/**
+ * Reads a regular file, or says why not, without ever blocking: the file is opened non-blocking (opening a
+ * FIFO for reading would otherwise wait for a writer forever) and its type and size come from fstat before a
+ * byte is read, so a FIFO, a device or a symlink to one is refused at once. `shown` names it in errors.
+ */
+export function readRegularFile(path: string, shown: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new InputError(code === 'ELOOP' ? 'is a symlink loop' : `cannot be read (${code ?? String(error)})`, shown);
+  }
+  try {
+    assertReadable(fstatSync(fd), shown);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Throws unless the stats are of a regular file within the size limit. */
+export function assertReadable(stats: Stats, shown: string): void {
+  if (!stats.isFile()) throw new InputError(`is not a regular file but ${fileKind(stats)}`, shown);
+  if (stats.size > MAX_FILE_BYTES) {
+    throw new InputError(`is ${Math.ceil(stats.size / 1024 / 1024)} MiB; depwarden reads files up to ${MAX_FILE_TEXT}`, shown);
+  }
+}
+
+export function fileKind(stats: Stats): string {
+  if (stats.isFile()) return 'a file';
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isSymbolicLink()) return 'a symlink';
+  return 'not a file';
 }

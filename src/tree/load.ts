@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadWithArborist } from './arborist.js';
 import type { FileSource } from './files.js';
 import type { DependencyTree } from './model.js';
 import { loadPackagesLockfile } from './npm-lockfile.js';
-import { Shape, isRecord, type JsonRecord } from './shape.js';
+import { validateLockfileV1 } from './npm-lockfile-v1.js';
+import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
 import { assertInSync } from './sync.js';
 import { InputError } from '../errors.js';
 import { parseJsonText } from '../json.js';
-import { escapeText } from '../text/escape.js';
 
 export interface LoadedProject {
   readonly tree: DependencyTree;
@@ -18,16 +16,21 @@ export interface LoadedProject {
 
 /** npm's own precedence: a shrinkwrap wins over package-lock.json. */
 const NPM_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 const OTHER_LOCKFILES = ['yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'] as const;
 
 export async function loadProject(files: FileSource, options: { nodeModules: boolean }): Promise<LoadedProject> {
   const manifest = parseJsonFile(files, 'package.json');
   if (!manifest) throw new InputError(`no package.json in ${files.dir}`);
+  // arborist reads the root's dependencies itself (v1, node_modules) and crashes on a spec that is not a string.
+  const manifestShape: Shape = new Shape('package.json');
+  for (const field of DEPENDENCY_FIELDS) {
+    for (const [name, spec] of Object.entries(manifestShape.optionalRecord(manifest[field], `"${field}"`) ?? {})) {
+      if (typeof spec !== 'string') manifestShape.fail(`"${field}"["${shown(name)}"] must be a string, found ${describe(spec)}`);
+    }
+  }
 
   if (options.nodeModules) {
-    if (!existsSync(join(files.dir, 'node_modules'))) {
-      throw new InputError(`no node_modules in ${files.dir}: install first, or check the lockfile without --node-modules`);
-    }
     const tree = await loadWithArborist('node_modules', { format: 'node-modules', sourceFile: 'node_modules', projectDir: files.dir });
     validateNames(tree);
     return { tree, lockfileText: undefined };
@@ -44,7 +47,8 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
       const format = version === 2 ? 'npm-lockfile-v2' : 'npm-lockfile-v3';
       tree = loadPackagesLockfile(lockfile, manifest, { format, sourceFile, projectDir: files.dir });
     } else if (version === 1) {
-      shape.record(lockfile.dependencies ?? {}, '"dependencies"');
+      // arborist reads each linked folder's package.json; a FIFO there would block it forever.
+      for (const folder of validateLockfileV1(lockfile, sourceFile)) files.readText(`${folder}/package.json`);
       tree = await loadWithArborist('lockfile', { format: 'npm-lockfile-v1', sourceFile, projectDir: files.dir });
       validateNames(tree);
     } else {
@@ -90,7 +94,7 @@ function validateNames(tree: DependencyTree): void {
   const shape: Shape = new Shape(tree.sourceFile);
   for (const node of tree.nodes.values()) {
     if (node.isRoot || node.isLinkTarget || !node.location.includes('node_modules/')) continue;
-    shape.packageName(node.installName, `"${escapeText(node.location)}"`);
-    if (node.name !== node.installName) shape.packageName(node.name, `"${escapeText(node.location)}".name`);
+    shape.packageName(node.installName, `"${shown(node.location)}"`);
+    if (node.name !== node.installName) shape.packageName(node.name, `"${shown(node.location)}".name`);
   }
 }

@@ -35,6 +35,8 @@ export interface PackageNode {
   readonly inBundle: boolean;
   /** Lifecycle scripts when the source knows them (node_modules), else undefined. */
   readonly scripts: Readonly<Record<string, string>> | undefined;
+  /** An installed package whose package.json could not be read as one: why. Nothing else about it is known. */
+  readonly manifestProblem: string | undefined;
   /** Lockfiles only record that some install script exists. */
   readonly hasInstallScript: boolean;
   readonly edgesOut: Map<string, Edge>;

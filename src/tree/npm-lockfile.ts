@@ -1,8 +1,7 @@
 import { addEdge, createNode, finishTree, installNameOf, type TreeSource } from './build.js';
 import type { DependencyTree, PackageNode } from './model.js';
-import { Shape, type JsonRecord } from './shape.js';
+import { Shape, shown, type JsonRecord } from './shape.js';
 import { workspaceMatcher } from './workspaces.js';
-import { escapeText } from '../text/escape.js';
 
 /**
  * Loads the `packages` section of an npm lockfile v2/v3 (package-lock.json or npm-shrinkwrap.json).
@@ -20,7 +19,7 @@ export function loadPackagesLockfile(
   for (const [location, value] of Object.entries(packages)) {
     const where = whereIs(location);
     const entry = shape.record(value, where);
-    if (/[\u0000-\u001f\u007f-\u009f]/u.test(location)) shape.fail(`${where} is not a usable path`);
+    if (/[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u.test(location)) shape.fail(`${where} is not a usable path`);
     if (shape.optionalBoolean(entry.link, `${where}.link`)) {
       const target = shape.optionalString(entry.resolved, `${where}.resolved`);
       if (target === undefined) shape.fail(`${where} is a link without "resolved"`);
@@ -71,7 +70,7 @@ export function loadPackagesLockfile(
   return finishTree(nodes, linkTargets, source);
 }
 
-const whereIs = (location: string): string => `"packages"["${escapeText(location)}"]`;
+const whereIs = (location: string): string => `"packages"["${shown(location)}"]`;
 
 /** The edges a package declares, in npm's precedence: optional and prod before peer; dev only where npm reads it. */
 export function addDeclaredEdges(

@@ -1,5 +1,6 @@
+import { posix } from 'node:path';
 import type { Declarer } from '../findings/model.js';
-import { classifyResolved } from '../npm/specs.js';
+import { resolvedSource, type ResolvedSource } from '../npm/specs.js';
 import type { DependencyTree, Edge, PackageNode } from './model.js';
 
 /** The project's own packages: the root and its workspaces. Their choices are the user's, not a dependency's. */
@@ -32,6 +33,26 @@ export const isFetchedPackage = (node: PackageNode): boolean =>
 export function needsIntegrity(tree: DependencyTree, node: PackageNode): boolean {
   if (!isFetchedPackage(node) || node.inBundle) return false;
   if (node.resolved === undefined) return tree.format.startsWith('npm-lockfile');
-  const kind = classifyResolved(node.resolved);
-  return kind === 'tarball-url' || kind === 'file' || kind === 'unparsable';
+  const kind = resolvedSource(node.name, node.resolved).type;
+  return kind === 'tarball' || kind === 'file' || kind === 'registry' || kind === 'invalid';
+}
+
+/**
+ * Where npm takes a node's bytes from: its `resolved` as npm-package-arg reads it, a link's target folder, or
+ * (no `resolved`) the registry by name and version, as arborist does for a lockfile entry. An installed tree
+ * that does not record where a package came from is `unrecorded`.
+ */
+export type NodeSource = ResolvedSource | { readonly type: 'link'; readonly target: string } | { readonly type: 'unrecorded' };
+
+export function sourceOf(tree: DependencyTree, node: PackageNode): NodeSource {
+  if (node.isLink) return { type: 'link', target: node.target?.location ?? node.resolved ?? '' };
+  if (node.resolved === undefined) return { type: tree.format === 'node-modules' ? 'unrecorded' : 'registry' };
+  return resolvedSource(node.name, node.resolved);
+}
+
+/** A path, relative to a package's folder as npm resolves it, leads out of the project; absolute and `~` paths do. */
+export function pointsOutside(fromLocation: string, path: string): boolean {
+  if (path.startsWith('/') || path.startsWith('~') || path.startsWith('\\') || /^[a-z]:/i.test(path)) return true;
+  const joined = posix.normalize(posix.join(fromLocation || '.', path.replaceAll('\\', '/')));
+  return joined === '..' || joined.startsWith('../');
 }

@@ -43,7 +43,7 @@ export class Shape {
     if (value === undefined) return specs;
     for (const [name, spec] of Object.entries(this.record(value, where))) {
       this.packageName(name, `${where}`);
-      if (typeof spec !== 'string') this.fail(`${where}["${escapeText(name)}"] must be a string, found ${describe(spec)}`);
+      if (typeof spec !== 'string') this.fail(`${where}["${shown(name)}"] must be a string, found ${describe(spec)}`);
       specs.set(name, spec);
     }
     return specs;
@@ -51,13 +51,22 @@ export class Shape {
 
   /** Names that npm itself could never have installed are tampering or corruption, not data. */
   packageName(name: string, where: string): string {
+    // validate-npm-package-name runs encodeURIComponent, which throws on a lone surrogate.
+    if (LONE_SURROGATE.test(name)) this.fail(`${where} names a package "${shown(name)}" that is not valid Unicode (a lone surrogate)`);
     const verdict = validateName(name);
     if (!verdict.validForOldPackages) {
       const reason = verdict.errors?.[0] ?? 'invalid';
-      this.fail(`${where} names a package "${escapeText(name)}" that npm would refuse (${reason})`);
+      this.fail(`${where} names a package "${shown(name)}" that npm would refuse (${reason})`);
     }
     return name;
   }
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Text from a file as error messages show it: control characters escaped, lone surrogates as `\u{d800}`. */
+export function shown(text: string): string {
+  return escapeText(text).replace(/\p{Cs}/gu, (char) => `\\u{${char.charCodeAt(0).toString(16)}}`);
 }
 
 export function describe(value: unknown): string {

@@ -9,11 +9,13 @@ export interface CliRun {
 }
 
 /** Runs the built CLI as a user would, with npm configuration isolated from this machine's. */
-export function depwarden(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
+export function depwarden(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; timeout?: number } = {}): CliRun {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     env: { ...ISOLATED_ENV, ...options.env },
+    // A run that hangs is killed (status null), so a test of "never hangs" fails instead of blocking the suite.
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout, killSignal: 'SIGKILL' as const }),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -1,0 +1,80 @@
+import { classifySpec } from '../npm/specs.js';
+import { declarerOf, pointsOutside, sourceOf, type NodeSource } from '../tree/queries.js';
+import type { FetchSource } from '../findings/model.js';
+import type { PackageNode } from '../tree/model.js';
+import type { Rule, RuleFinding } from './types.js';
+
+type DeclaredKind = 'registry' | 'remote' | 'git' | 'local';
+
+/** The sources npm may legitimately fetch for each kind of spec; anything else is not what was asked for. */
+const FITS: Record<DeclaredKind, ReadonlySet<NodeSource['type']>> = {
+  registry: new Set(['tarball', 'registry', 'unrecorded']),
+  remote: new Set(['tarball', 'registry', 'unrecorded']),
+  git: new Set(['git', 'registry', 'unrecorded']),
+  local: new Set(['file', 'directory', 'link', 'registry', 'unrecorded']),
+};
+
+/**
+ * The rules about URL, git and local dependencies read what package.json asks for; npm fetches what the
+ * lockfile (or node_modules) holds. A `"left-pad": "^1.3.0"` whose entry resolves to a git repository, a
+ * tarball file, a folder or a symlink installs code the registry never saw: lockfile tampering. A registry
+ * range resolved to a workspace is npm linking its own workspace, and fine. Unparsable `resolved` values are
+ * resolved-mismatch's; invalid specs invalid-spec's.
+ */
+export const specResolutionMismatch: Rule = {
+  id: 'spec-resolution-mismatch',
+  description: 'What npm will fetch for a package (git, a file, a folder, a link) is not the kind of source its dependents asked for.',
+  defaultSeverity: 'critical',
+  codes: ['spec-resolution-mismatch'],
+  check({ tree }) {
+    const findings: RuleFinding[] = [];
+    for (const node of tree.nodes.values()) {
+      if (!isInstalled(node)) continue;
+      const source = sourceOf(tree, node);
+      if (source.type === 'invalid' || source.type === 'unrecorded') continue;
+      for (const edge of node.edgesIn) {
+        if (edge.type === 'workspace') continue;
+        const kind = classifySpec(edge.name, edge.spec).type;
+        if (kind === 'invalid' || FITS[kind].has(source.type)) continue;
+        const fetched = fetchedFrom(source);
+        findings.push({
+          node,
+          detail: {
+            code: 'spec-resolution-mismatch',
+            spec: edge.spec,
+            specKind: kind,
+            declaredBy: declarerOf(edge.from),
+            source: source.type as FetchSource,
+            resolved: fetched,
+            outsideProject: (source.type === 'link' || source.type === 'directory' || source.type === 'file') && pointsOutside('', fetched),
+          },
+          severity: kind === 'registry' ? 'critical' : 'high',
+        });
+        break;
+      }
+    }
+    return findings;
+  },
+};
+
+/** Installed into a node_modules folder by npm: not the project, its workspaces, or what links point at. */
+function isInstalled(node: PackageNode): boolean {
+  if (node.isRoot || node.isWorkspace || node.isLinkTarget || node.inBundle) return false;
+  if (node.isLink && node.target?.isWorkspace) return false;
+  return node.location.includes('node_modules/');
+}
+
+function fetchedFrom(source: Exclude<NodeSource, { type: 'invalid' | 'unrecorded' }>): string {
+  switch (source.type) {
+    case 'tarball':
+    case 'git':
+      return source.url;
+    case 'file':
+    case 'directory':
+      return source.path;
+    case 'link':
+      return source.target;
+    case 'registry':
+      return 'the registry';
+  }
+}
