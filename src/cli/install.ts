@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { oneOf } from './args.js';
 import { EXIT, type CliIo } from './io.js';
+import { npmPositionals } from './npm-argv.js';
 import { REPORT_HELP, analysisOptions, writeReport, type ReportValues } from './report-options.js';
 import { InputError } from '../errors.js';
 import { gateCi, gateInstall, type GateVerdict } from '../gate/gate.js';
@@ -28,8 +29,6 @@ export const CI_HELP = GATE_HELP('ci');
 const VALUE_OPTIONS = new Set(['--scripts', '--fail-on', '--format', '--config', '--timeout', '--concurrency']);
 const FLAG_OPTIONS = new Set(['--strict', '--color', '--no-color']);
 const SHARED_VALUE = new Set(['--registry']);
-/** npm options that take a value, so that value is not taken for a package spec. */
-const NPM_VALUE_OPTIONS = new Set(['--tag', '--prefix', '--workspace', '-w', '--omit', '--include', '--install-strategy', '--cache', '--userconfig', '--before', '--save-prefix', '--otp', '--loglevel', '--registry']);
 
 interface GateArgs {
   values: Record<string, string | boolean | undefined>;
@@ -41,10 +40,13 @@ interface GateArgs {
 export function splitGateArgs(argv: readonly string[]): GateArgs {
   const values: Record<string, string | boolean | undefined> = {};
   const npmArgs: string[] = [];
-  const specs: string[] = [];
   let help = false;
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
+    if (arg === '--') {
+      npmArgs.push(...argv.slice(index));
+      break;
+    }
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const valueOf = () => {
       const value = inline ?? argv[++index];
@@ -61,14 +63,10 @@ export function splitGateArgs(argv: readonly string[]): GateArgs {
     } else if (flag === '--offline') {
       values.offline = true;
       npmArgs.push(arg);
-    } else if (NPM_VALUE_OPTIONS.has(flag) && inline === undefined) {
-      npmArgs.push(arg, argv[++index] ?? '');
-    } else {
-      npmArgs.push(arg);
-      if (!arg.startsWith('-')) specs.push(arg);
-    }
+    } else npmArgs.push(arg);
   }
-  return { values, npmArgs, specs, help };
+  // What is left goes to npm; its package specs are what npm itself would take for positionals.
+  return { values, npmArgs, specs: npmPositionals(npmArgs), help };
 }
 
 export async function runInstall(argv: readonly string[], io: CliIo): Promise<number> {
