@@ -21,9 +21,7 @@ const LAYERS = [
 const layerZones = [
   ...LAYERS.flatMap((layer, index) => {
     const above = LAYERS.slice(index + 1).flat();
-    return above.length === 0
-      ? []
-      : layer.map((target) => ({ target, from: above, message: 'a lower layer never imports a higher one (README "Layers")' }));
+    return above.length === 0 ? [] : layer.map((target) => ({ target, from: above, message: 'a lower layer never imports a higher one (README "Layers")' }));
   }),
   // Renderers stand beside the rules, not on them: they read findings, tree and config types only.
   { target: 'src/report', from: ['src/rules', 'src/registry', 'src/popularity'], message: 'reports read the finding model, never rules or registry code' },
@@ -49,7 +47,7 @@ const IO_MODULES = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https'
 const ioImports = {
   paths: IO_MODULES.flatMap((name) => [name, `node:${name}`]).map((name) => ({ name, message: 'I/O belongs at the edges: take it as a parameter' })),
   patterns: [
-    { group: ['pacote', 'npm-registry-fetch', '@npmcli/*'], message: 'npm\'s network and disk libraries belong at the edges (src/registry, src/tree/load.ts)' },
+    { group: ['pacote', 'npm-registry-fetch', '@npmcli/*'], message: "npm's network and disk libraries belong at the edges (src/registry, src/tree/load.ts)" },
   ],
 };
 
@@ -104,7 +102,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { ...ioImports, paths: [...ioImports.paths, ...['module', 'node:module'].map((name) => ({ name, importNames: ['createRequire'], message: 'load CommonJS libraries through src/cjs.ts' }))] },
+        {
+          ...ioImports,
+          paths: [
+            ...ioImports.paths,
+            ...['module', 'node:module'].map((name) => ({ name, importNames: ['createRequire'], message: 'load CommonJS libraries through src/cjs.ts' })),
+          ],
+        },
       ],
     },
   },

@@ -40,11 +40,17 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
 
   // The scripts the current tree needs, from the lockfile and the registry; a project without one has none yet.
   const hasLockfile = ['package-lock.json', 'npm-shrinkwrap.json'].some((file) => files.readText(file) !== undefined);
-  const pending = hasLockfile ? pendingScripts((await check({ files, env: io.env, nodeModules: false, offline: values.offline ?? false })).result.findings) : [];
+  const pending = hasLockfile
+    ? pendingScripts((await check({ files, env: io.env, nodeModules: false, offline: values.offline ?? false })).result.findings)
+    : [];
 
   const inManifest = typeof manifest.depwarden === 'object' && manifest.depwarden !== null;
   const rcText = files.readText(RC_FILE);
-  const policySource = inManifest ? (manifest.depwarden as Record<string, unknown>) : rcText === undefined ? {} : (JSON.parse(rcText) as Record<string, unknown>);
+  const policySource = inManifest
+    ? (manifest.depwarden as Record<string, unknown>)
+    : rcText === undefined
+      ? {}
+      : (JSON.parse(rcText) as Record<string, unknown>);
   const { policy, added } = withPendingReview(policySource, pending);
   if (inManifest) manifest = { ...manifest, depwarden: policy };
   else if (added > 0 || rcText === undefined) write(RC_FILE, formatLike(rcText, policy));

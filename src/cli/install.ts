@@ -11,7 +11,7 @@ import { diskFiles } from '../tree/files.js';
 
 const GATE_HELP = (command: 'install' | 'ci') => `Usage: depwarden ${command} [npm ${command} arguments] [depwarden options]
 
-Works out the tree \`npm ${command}\` is about to install${command === 'install' ? ' (arborist\'s ideal tree, with the same\narguments and npm configuration)' : ' (the lockfile)'}, without touching the disk, and checks it with every rule,
+Works out the tree \`npm ${command}\` is about to install${command === 'install' ? " (arborist's ideal tree, with the same\narguments and npm configuration)" : ' (the lockfile)'}, without touching the disk, and checks it with every rule,
 registry facts included. On findings at or above the failing severity it stops with exit 1:
 node_modules, package.json and the lockfile stay as they were. Otherwise it runs the real npm with
 --ignore-scripts, then the install scripts of the packages the policy allows ({ "rule":
@@ -89,7 +89,11 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
   const options = analysisOptions(values as ReportValues, io, diskFiles(dir));
   const verdict: GateVerdict = command === 'install' ? await gateInstall(specs, options) : await gateCi(options);
   const { analysis } = verdict;
-  const code = writeReport(values as ReportValues, io, analysis, { file: verdict.stage === 'names' ? '(arguments)' : 'package.json', absolutePath: resolve(dir, 'package.json'), text: undefined });
+  const code = writeReport(values as ReportValues, io, analysis, {
+    file: verdict.stage === 'names' ? '(arguments)' : 'package.json',
+    absolutePath: resolve(dir, 'package.json'),
+    text: undefined,
+  });
   if (code !== EXIT.clean) {
     const what = verdict.stage === 'names' ? 'the packages asked for' : `the tree npm would ${command}`;
     io.stderr.write(`depwarden: ${command} refused: ${analysis.failing.length} finding(s) at or above ${analysis.failOn} in ${what}; nothing was installed\n`);
@@ -103,11 +107,11 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
 const spawnNpm =
   (io: CliIo): NpmRunner =>
   (args, cwd) =>
-  new Promise((done) => {
-    const child = spawn('npm', args, { cwd, env: io.env, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', (error) => {
-      io.stderr.write(`depwarden: could not run npm: ${error.message}\n`);
-      done(EXIT.npm);
+    new Promise((done) => {
+      const child = spawn('npm', args, { cwd, env: io.env, stdio: ['ignore', 'inherit', 'inherit'] });
+      child.on('error', (error) => {
+        io.stderr.write(`depwarden: could not run npm: ${error.message}\n`);
+        done(EXIT.npm);
+      });
+      child.on('close', (status) => done(status === 0 ? EXIT.clean : EXIT.npm));
     });
-    child.on('close', (status) => done(status === 0 ? EXIT.clean : EXIT.npm));
-  });

@@ -53,7 +53,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     if (!Object.hasOwn(COMMANDS, command)) {
       const guess = closest(command, [...Object.keys(COMMANDS), 'help']);
-      io.stderr.write(`depwarden: unknown command "${escapeText(command)}"; ${guess ? `did you mean "${guess}"? Run` : 'run'} 'depwarden --help' for the list\n`);
+      io.stderr.write(
+        `depwarden: unknown command "${escapeText(command)}"; ${guess ? `did you mean "${guess}"? Run` : 'run'} 'depwarden --help' for the list\n`,
+      );
       return EXIT.input;
     }
     return await COMMANDS[command]!.run(rest, io);

@@ -28,6 +28,5 @@ export function npmPositionals(args: readonly string[]): string[] {
   }
   const nopt = require('nopt') as Nopt;
   // nopt expands shorthands in place: it gets a copy.
-  return nopt.lib.nopt([...args], { ...npmTypes, typeDefs: nopt.typeDefs, invalidHandler: false, unknownHandler: false, abbrevHandler: false }).argv
-    .remain;
+  return nopt.lib.nopt([...args], { ...npmTypes, typeDefs: nopt.typeDefs, invalidHandler: false, unknownHandler: false, abbrevHandler: false }).argv.remain;
 }

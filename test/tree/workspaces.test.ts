@@ -5,11 +5,17 @@ import { lockTree } from '../support/tree.js';
 const LOCATIONS = ['packages/a', 'packages/b', 'packages/private', 'tools/deep/x', 'apps/one/utils', 'apps/two/utils', 'node_modules/dep'];
 const matches = (workspaces: unknown): string[] => LOCATIONS.filter(workspaceMatcher(workspaces, LOCATIONS));
 
-describe('workspace matching (npm\'s own, from the lockfile)', () => {
+describe("workspace matching (npm's own, from the lockfile)", () => {
   it.each([
     [['packages/*'], ['packages/a', 'packages/b', 'packages/private']],
-    [['packages/*', '!packages/private'], ['packages/a', 'packages/b']],
-    [['packages/*', '!packages/b', 'packages/b'], ['packages/a', 'packages/b', 'packages/private']],
+    [
+      ['packages/*', '!packages/private'],
+      ['packages/a', 'packages/b'],
+    ],
+    [
+      ['packages/*', '!packages/b', 'packages/b'],
+      ['packages/a', 'packages/b', 'packages/private'],
+    ],
     [{ packages: ['./packages/a', 'tools/**'] }, ['packages/a', 'tools/deep/x']],
     [['apps/*/utils'], ['apps/one/utils', 'apps/two/utils']],
     [['**'], ['packages/a', 'packages/b', 'packages/private', 'tools/deep/x', 'apps/one/utils', 'apps/two/utils']],
