@@ -103,12 +103,15 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
   return installWithPolicy({ command, npmArgs, dir, policy: verdict.policy, scripts, npm: spawnNpm(io), warn: (line) => io.stderr.write(`${line}\n`) });
 }
 
-/** The real npm, in the project folder, with the user's terminal; its failures keep their own message. */
-const spawnNpm =
-  (io: CliIo): NpmRunner =>
+/**
+ * The real npm, in the project folder, with the user's terminal; its failures keep their own message.
+ * `stdoutToStderr`: npm's output goes to stderr, so that the command's own stdout stays its report.
+ */
+export const spawnNpm =
+  (io: CliIo, { stdoutToStderr = false } = {}): NpmRunner =>
   (args, cwd) =>
     new Promise((done) => {
-      const child = spawn('npm', args, { cwd, env: io.env, stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn('npm', args, { cwd, env: io.env, stdio: ['ignore', stdoutToStderr ? 2 : 'inherit', 'inherit'] });
       child.on('error', (error) => {
         io.stderr.write(`depwarden: could not run npm: ${error.message}\n`);
         done(EXIT.npm);
