@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 // Tiny launcher: the CLI lives in the build output; only this file ends the process.
+import { existsSync } from 'node:fs';
 import { once } from 'node:events';
-import { main } from '../dist/cli/main.js';
+
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('depwarden: dist/ is missing: run npm run build\n');
+  process.exit(2);
+}
+const { main } = await import(entry.href);
 
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,

@@ -12,3 +12,10 @@ export const validateName = require('validate-npm-package-name') as typeof impor
 
 /** Babel's parser, for `review` only: loaded on first use, since it is half a megabyte of code. */
 export const babelParser = (): typeof import('@babel/parser') => require('@babel/parser') as typeof import('@babel/parser');
+
+interface MapWorkspaces {
+  /** Workspace name -> folder, matched against a lockfile's locations (no disk access). */
+  virtual(options: { cwd: string; lockfile: { packages: Record<string, object> } }): Map<string, string>;
+}
+/** npm's workspace matching, for lockfiles with workspaces only: loaded on first use (it brings glob and minimatch). */
+export const mapWorkspaces = (): MapWorkspaces => require('@npmcli/map-workspaces') as MapWorkspaces;

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../src/rules/index.js';
 import { ROOT } from './support/paths.js';
@@ -26,22 +27,50 @@ describe('the house is complete', () => {
   });
 });
 
-describe('I/O stays at the edges', () => {
-  // The only files of these folders allowed to touch the disk, the network or the process.
-  const EDGES = new Set(['src/tree/files.ts', 'src/tree/load.ts', 'src/tree/arborist.ts', 'src/tree/installed.ts']);
-  const FORBIDDEN = /from 'node:(fs|fs\/promises|net|http|https|child_process)'|\bconsole\.|\bprocess\.|\bfetch\(/;
+/** One file's text linted as if it were at `file`, with the project's own eslint.config.js: the rules that fired. */
+async function lintAs(file: string, text: string): Promise<string[]> {
+  const [result] = await new ESLint({ cwd: ROOT }).lintText(text, { filePath: join(ROOT, file) });
+  return [...new Set(result!.messages.map((message) => message.ruleId ?? message.message))].sort();
+}
 
-  const pure = ['src/findings', 'src/npm', 'src/rules', 'src/tree', 'src/report', 'src/text']
-    .flatMap(sourceFiles)
-    .concat('src/config/policy.ts')
-    .filter((file) => !EDGES.has(file));
-
-  it.each(pure)('%s is pure', (file) => {
-    expect(readFileSync(join(ROOT, file), 'utf8')).not.toMatch(FORBIDDEN);
+describe('the layers are held by lint (npm run lint)', () => {
+  it.each([
+    ['src/report/table.ts', "import { RULES } from '../rules/index.js';\nexport const rules = RULES;\n"],
+    ['src/registry/extra.ts', "import { runRules } from '../rules/run.js';\nexport const run = runRules;\n"],
+    ['src/config/extra.ts', "import type { Rule } from '../rules/types.js';\nexport type R = Rule;\n"],
+    ['src/tree/extra.ts', "import { RULES } from '../rules/index.js';\nexport const rules = RULES;\n"],
+    ['src/findings/extra.ts', "import { main } from '../cli/main.js';\nexport const run = main;\n"],
+  ])('%s may not import upwards', async (file, text) => {
+    expect(await lintAs(file, text)).toEqual(['import-x/no-restricted-paths']);
   });
 
-  it('only bin/ sets the exit code', () => {
-    const offenders = sourceFiles('src').filter((file) => /process\.exit/.test(readFileSync(join(ROOT, file), 'utf8')));
-    expect(offenders.map((file) => relative(ROOT, join(ROOT, file)))).toEqual([]);
+  it('an import cycle is an error', async () => {
+    // src/report/text.ts imports escapeText: the escaper importing the renderer back closes a cycle.
+    const escape = readFileSync(join(ROOT, 'src/text/escape.ts'), 'utf8');
+    const rules = await lintAs('src/text/escape.ts', `import { renderText } from '../report/text.js';\nexport const render = renderText;\n${escape}`);
+    expect(rules).toEqual(['import-x/no-cycle', 'import-x/no-restricted-paths']);
+  });
+
+  it.each([
+    'src/rules/extra.ts',
+    'src/tree/model.ts',
+    'src/report/extra.ts',
+    'src/analysis/extra.ts',
+    'src/gate/extra.ts',
+    'src/init/extra.ts',
+    'src/npm/extra.ts',
+  ])('%s does no I/O of its own', async (file) => {
+    const text =
+      "import { readFileSync } from 'node:fs';\nimport { createRequire } from 'node:module';\nimport pacote from 'pacote';\nexport const io = [readFileSync, createRequire, pacote, process.env.HOME, fetch];\nconsole.log(io);\n";
+    expect(await lintAs(file, text)).toEqual(['no-console', 'no-restricted-globals', 'no-restricted-imports']);
+  });
+
+  it.each(['src/tree/load.ts', 'src/registry/extra.ts', 'src/review/git.ts', 'src/cli/extra.ts'])('%s is an edge: it may read the disk', async (file) => {
+    expect(await lintAs(file, "import { readFileSync } from 'node:fs';\nexport const text = readFileSync(process.cwd(), 'utf8');\n")).toEqual([]);
+  });
+
+  it('only bin/ sets the exit code', async () => {
+    expect(await lintAs('src/cli/extra.ts', 'export const stop = () => process.exit(1);\n')).toEqual(['no-restricted-properties']);
+    expect(await lintAs('bin/extra.js', 'process.exit(1);\n')).toEqual([]);
   });
 });

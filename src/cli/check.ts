@@ -13,7 +13,9 @@ export const CHECK_HELP = `Usage: depwarden check [dir] [options]
 Checks every package in the project's npm lockfile (or installed node_modules) for dangerous
 dependencies: URL, git and local dependencies, aliases, foreign registries, plain http,
 missing or weak integrity, tampered resolved URLs, near-miss and unregistered names.
-Reads no network, writes nothing.
+Reads the lockfile, package.json, the policy and npm's configuration; asks the registry for each
+package's published manifest (npm's cache first; --offline: the cache only). Writes nothing in the
+project: only npm's cache and depwarden's facts cache beside it (<npm cache>/_depwarden/).
 
 Options:
   --node-modules               check the installed node_modules instead of the lockfile

@@ -6,7 +6,18 @@ import { check } from '../analysis/analyze.js';
 import { RC_FILE } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { parseJsonText } from '../json.js';
-import { CI_SNIPPET, formatLike, pendingScripts, withGateScripts, withIgnoreScripts, withPendingReview } from '../init/wiring.js';
+import { spawnNpm } from './install.js';
+import { TOOL } from './tool.js';
+import {
+  CI_SNIPPET,
+  IGNORE_SCRIPTS_EFFECT,
+  formatLike,
+  pendingScripts,
+  withGateScripts,
+  withIgnoreScripts,
+  withPendingReview,
+  withSelfDependency,
+} from '../init/wiring.js';
 import { diskFiles } from '../tree/files.js';
 
 export const INIT_HELP = `Usage: depwarden init [--offline]
@@ -14,9 +25,15 @@ export const INIT_HELP = `Usage: depwarden init [--offline]
 Wires the project in the current folder to depwarden, changing only what is missing:
   - the policy (${RC_FILE}, or package.json#depwarden when that exists) gets a "pendingReview"
     list of the install scripts the current tree needs; they run only once you move them to "allow"
-  - .npmrc gets ignore-scripts=true, so a plain npm install runs no dependency scripts
-  - package.json gets the scripts deps:install, deps:ci, deps:check and a preinstall hook
-Then prints a GitHub Actions snippet. Running it again changes nothing.
+  - .npmrc gets ignore-scripts=true, so a plain npm install runs no dependency scripts. It also
+    skips the project's own: a plain npm install runs none of its lifecycle scripts, and
+    \`npm run <x>\` (npm test, npm start) skips pre<x> and post<x> (measured with npm 11.19);
+    npm run deps:install runs the project's own lifecycle scripts itself
+  - package.json gets depwarden in devDependencies, pinned to this version (${TOOL.version}), and the
+    scripts deps:install, deps:ci, deps:check, which run that pinned copy; with ignore-scripts=false
+    set by you, also a preinstall hook (depwarden check --hook)
+Then prints a GitHub Actions job that runs the project's own pinned copy. Running it again changes
+nothing.
 
 Options:
   --offline                    read install scripts from npm's cache only
@@ -40,11 +57,17 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
 
   // The scripts the current tree needs, from the lockfile and the registry; a project without one has none yet.
   const hasLockfile = ['package-lock.json', 'npm-shrinkwrap.json'].some((file) => files.readText(file) !== undefined);
-  const pending = hasLockfile ? pendingScripts((await check({ files, env: io.env, nodeModules: false, offline: values.offline ?? false })).result.findings) : [];
+  const pending = hasLockfile
+    ? pendingScripts((await check({ files, env: io.env, nodeModules: false, offline: values.offline ?? false })).result.findings)
+    : [];
 
   const inManifest = typeof manifest.depwarden === 'object' && manifest.depwarden !== null;
   const rcText = files.readText(RC_FILE);
-  const policySource = inManifest ? (manifest.depwarden as Record<string, unknown>) : rcText === undefined ? {} : (JSON.parse(rcText) as Record<string, unknown>);
+  const policySource = inManifest
+    ? (manifest.depwarden as Record<string, unknown>)
+    : rcText === undefined
+      ? {}
+      : (JSON.parse(rcText) as Record<string, unknown>);
   const { policy, added } = withPendingReview(policySource, pending);
   if (inManifest) manifest = { ...manifest, depwarden: policy };
   else if (added > 0 || rcText === undefined) write(RC_FILE, formatLike(rcText, policy));
@@ -60,10 +83,25 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
   const npmrc = withIgnoreScripts(files.readText('.npmrc'));
   if (npmrc.changed) write('.npmrc', npmrc.text);
   lines.push(npmrc.changed ? '.npmrc: added ignore-scripts=true' : `.npmrc: unchanged (ignore-scripts=${npmrc.current} is already set)`);
+  const scriptsRun = npmrc.current === 'false';
+  if (!scriptsRun) lines.push(`note: ${IGNORE_SCRIPTS_EFFECT}`);
 
-  const scripts = withGateScripts(manifest);
+  // Without a lockfile package.json is edited here; with one, npm adds and locks it (integrity included) in both files.
+  const self = withSelfDependency(manifest, TOOL.version);
+  const scripts = withGateScripts(hasLockfile ? manifest : self.manifest, scriptsRun);
   manifest = scripts.manifest;
-  if (scripts.added.length > 0 || (inManifest && added > 0)) write('package.json', formatLike(manifestText, manifest));
+  if ((self.added && !hasLockfile) || scripts.added.length > 0 || (inManifest && added > 0)) write('package.json', formatLike(manifestText, manifest));
+  const addSelf = ['install', '--save-dev', '--save-exact', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', `depwarden@${TOOL.version}`];
+  if (!self.added) lines.push('package.json: depwarden already declared');
+  else if (!hasLockfile) lines.push(`package.json: added devDependencies depwarden@${TOOL.version}; install it with \`npm install --ignore-scripts\``);
+  else {
+    const status = await spawnNpm(io, { stdoutToStderr: true })([...addSelf, ...(values.offline ? ['--offline'] : [])], io.cwd);
+    lines.push(
+      status === 0
+        ? `package.json, lockfile: added devDependencies depwarden@${TOOL.version} (npm ${addSelf.join(' ')})`
+        : `package.json: depwarden NOT added: npm failed; run \`npm ${addSelf.join(' ')}\` yourself`,
+    );
+  }
   lines.push(scripts.added.length ? `package.json: added scripts ${scripts.added.join(', ')}` : 'package.json: scripts unchanged');
 
   io.stdout.write(`${lines.map((line) => `depwarden init: ${line}`).join('\n')}\n\nIn CI:\n\n${CI_SNIPPET}`);

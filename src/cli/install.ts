@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { oneOf } from './args.js';
 import { EXIT, type CliIo } from './io.js';
+import { npmPositionals } from './npm-argv.js';
 import { REPORT_HELP, analysisOptions, writeReport, type ReportValues } from './report-options.js';
 import { InputError } from '../errors.js';
 import { gateCi, gateInstall, type GateVerdict } from '../gate/gate.js';
@@ -10,7 +11,7 @@ import { diskFiles } from '../tree/files.js';
 
 const GATE_HELP = (command: 'install' | 'ci') => `Usage: depwarden ${command} [npm ${command} arguments] [depwarden options]
 
-Works out the tree \`npm ${command}\` is about to install${command === 'install' ? ' (arborist\'s ideal tree, with the same\narguments and npm configuration)' : ' (the lockfile)'}, without touching the disk, and checks it with every rule,
+Works out the tree \`npm ${command}\` is about to install${command === 'install' ? " (arborist's ideal tree, with the same\narguments and npm configuration)" : ' (the lockfile)'}, without touching the disk, and checks it with every rule,
 registry facts included. On findings at or above the failing severity it stops with exit 1:
 node_modules, package.json and the lockfile stay as they were. Otherwise it runs the real npm with
 --ignore-scripts, then the install scripts of the packages the policy allows ({ "rule":
@@ -28,8 +29,6 @@ export const CI_HELP = GATE_HELP('ci');
 const VALUE_OPTIONS = new Set(['--scripts', '--fail-on', '--format', '--config', '--timeout', '--concurrency']);
 const FLAG_OPTIONS = new Set(['--strict', '--color', '--no-color']);
 const SHARED_VALUE = new Set(['--registry']);
-/** npm options that take a value, so that value is not taken for a package spec. */
-const NPM_VALUE_OPTIONS = new Set(['--tag', '--prefix', '--workspace', '-w', '--omit', '--include', '--install-strategy', '--cache', '--userconfig', '--before', '--save-prefix', '--otp', '--loglevel', '--registry']);
 
 interface GateArgs {
   values: Record<string, string | boolean | undefined>;
@@ -41,10 +40,13 @@ interface GateArgs {
 export function splitGateArgs(argv: readonly string[]): GateArgs {
   const values: Record<string, string | boolean | undefined> = {};
   const npmArgs: string[] = [];
-  const specs: string[] = [];
   let help = false;
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
+    if (arg === '--') {
+      npmArgs.push(...argv.slice(index));
+      break;
+    }
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const valueOf = () => {
       const value = inline ?? argv[++index];
@@ -61,14 +63,10 @@ export function splitGateArgs(argv: readonly string[]): GateArgs {
     } else if (flag === '--offline') {
       values.offline = true;
       npmArgs.push(arg);
-    } else if (NPM_VALUE_OPTIONS.has(flag) && inline === undefined) {
-      npmArgs.push(arg, argv[++index] ?? '');
-    } else {
-      npmArgs.push(arg);
-      if (!arg.startsWith('-')) specs.push(arg);
-    }
+    } else npmArgs.push(arg);
   }
-  return { values, npmArgs, specs, help };
+  // What is left goes to npm; its package specs are what npm itself would take for positionals.
+  return { values, npmArgs, specs: npmPositionals(npmArgs), help };
 }
 
 export async function runInstall(argv: readonly string[], io: CliIo): Promise<number> {
@@ -91,7 +89,11 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
   const options = analysisOptions(values as ReportValues, io, diskFiles(dir));
   const verdict: GateVerdict = command === 'install' ? await gateInstall(specs, options) : await gateCi(options);
   const { analysis } = verdict;
-  const code = writeReport(values as ReportValues, io, analysis, { file: verdict.stage === 'names' ? '(arguments)' : 'package.json', absolutePath: resolve(dir, 'package.json'), text: undefined });
+  const code = writeReport(values as ReportValues, io, analysis, {
+    file: verdict.stage === 'names' ? '(arguments)' : 'package.json',
+    absolutePath: resolve(dir, 'package.json'),
+    text: undefined,
+  });
   if (code !== EXIT.clean) {
     const what = verdict.stage === 'names' ? 'the packages asked for' : `the tree npm would ${command}`;
     io.stderr.write(`depwarden: ${command} refused: ${analysis.failing.length} finding(s) at or above ${analysis.failOn} in ${what}; nothing was installed\n`);
@@ -101,15 +103,18 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
   return installWithPolicy({ command, npmArgs, dir, policy: verdict.policy, scripts, npm: spawnNpm(io), warn: (line) => io.stderr.write(`${line}\n`) });
 }
 
-/** The real npm, in the project folder, with the user's terminal; its failures keep their own message. */
-const spawnNpm =
-  (io: CliIo): NpmRunner =>
+/**
+ * The real npm, in the project folder, with the user's terminal; its failures keep their own message.
+ * `stdoutToStderr`: npm's output goes to stderr, so that the command's own stdout stays its report.
+ */
+export const spawnNpm =
+  (io: CliIo, { stdoutToStderr = false } = {}): NpmRunner =>
   (args, cwd) =>
-  new Promise((done) => {
-    const child = spawn('npm', args, { cwd, env: io.env, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', (error) => {
-      io.stderr.write(`depwarden: could not run npm: ${error.message}\n`);
-      done(EXIT.npm);
+    new Promise((done) => {
+      const child = spawn('npm', args, { cwd, env: io.env, stdio: ['ignore', stdoutToStderr ? 2 : 'inherit', 'inherit'] });
+      child.on('error', (error) => {
+        io.stderr.write(`depwarden: could not run npm: ${error.message}\n`);
+        done(EXIT.npm);
+      });
+      child.on('close', (status) => done(status === 0 ? EXIT.clean : EXIT.npm));
     });
-    child.on('close', (status) => done(status === 0 ? EXIT.clean : EXIT.npm));
-  });

@@ -7,6 +7,7 @@ import { REVIEW_HELP, runReview } from './review.js';
 import { TOOL } from './tool.js';
 import { VET_HELP, runVet } from './vet.js';
 import { isInputError } from '../errors.js';
+import { closest } from '../text/closest.js';
 import { escapeText, neutraliseWorkflowCommands } from '../text/escape.js';
 
 const HELP = `Usage: depwarden <command> [options]
@@ -19,6 +20,9 @@ Commands:
   install [args] the gate before \`npm install\`: check the tree npm would install, then install with
                  only allowlisted install scripts
   ci [args]      the same gate before \`npm ci\`
+  review         check what a change (branch, pull request, diff) adds to the dependencies
+  init           wire a project to depwarden: policy, .npmrc, package.json scripts, a CI job
+  help [command] show this help, or a command's
 
 Exit codes: 0 clean, 1 findings at or above the failing severity, 2 usage or input error,
 3 internal error (a bug: please report it), 4 npm itself failed (install, ci).
@@ -48,7 +52,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT.clean;
     }
     if (!Object.hasOwn(COMMANDS, command)) {
-      io.stderr.write(`depwarden: unknown command "${escapeText(command)}"; run 'depwarden --help'\n`);
+      const guess = closest(command, [...Object.keys(COMMANDS), 'help']);
+      io.stderr.write(
+        `depwarden: unknown command "${escapeText(command)}"; ${guess ? `did you mean "${guess}"? Run` : 'run'} 'depwarden --help' for the list\n`,
+      );
       return EXIT.input;
     }
     return await COMMANDS[command]!.run(rest, io);

@@ -52,23 +52,54 @@ export function withIgnoreScripts(npmrc: string | undefined): { text: string; ch
   return { text: `${base}${base && !base.endsWith('\n') ? '\n' : ''}ignore-scripts=true\n`, changed: true, current: undefined };
 }
 
+/**
+ * What `ignore-scripts=true` changes, measured with npm 11.19.1: a plain `npm install` runs no lifecycle script at
+ * all, the project's own (preinstall, install, postinstall, prepare) included, and `npm run <x>`, `npm test` and
+ * `npm start` run <x> but skip its pre<x> and post<x> scripts. `depwarden install` / `ci` run the project's own
+ * lifecycle scripts themselves, in npm's order.
+ */
+export const IGNORE_SCRIPTS_EFFECT =
+  "with ignore-scripts=true a plain `npm install` runs no lifecycle scripts, the project's own included, and `npm run <x>` skips pre<x>/post<x>; `npm run deps:install` runs the project's own lifecycle scripts";
+
+/** npm scripts put node_modules/.bin first on PATH: these run the project's own pinned depwarden. */
 export const GATE_SCRIPTS: Readonly<Record<string, string>> = {
   'deps:install': 'depwarden install',
   'deps:ci': 'depwarden ci',
   'deps:check': 'depwarden check',
-  preinstall: 'depwarden check --hook',
 };
 
-/** package.json with the gate's scripts added where the names are free; the user's scripts are never replaced. */
-export function withGateScripts(manifest: Json): { manifest: Json; added: string[] } {
+/** The root preinstall hook: useful only where npm runs the project's scripts on a plain install (ignore-scripts off). */
+export const HOOK_SCRIPT = { preinstall: 'depwarden check --hook' } as const;
+
+/**
+ * package.json with the gate's scripts added where the names are free; the user's scripts are never replaced.
+ * `hook`: add the preinstall hook too.
+ */
+export function withGateScripts(manifest: Json, hook = false): { manifest: Json; added: string[] } {
   const scripts = { ...((manifest.scripts as Json | undefined) ?? {}) };
-  const added = Object.entries(GATE_SCRIPTS)
+  const added = Object.entries({ ...GATE_SCRIPTS, ...(hook ? HOOK_SCRIPT : {}) })
     .filter(([name]) => !(name in scripts))
     .map(([name, command]) => {
       scripts[name] = command;
       return name;
     });
   return { manifest: added.length ? { ...manifest, scripts } : manifest, added };
+}
+
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
+
+/**
+ * package.json with depwarden itself in devDependencies, pinned to the version that runs: the scripts and the CI job
+ * then run this copy, locked with its integrity, never whatever a bare `npx depwarden` would fetch. A project that
+ * already declares depwarden keeps its own spec.
+ */
+export function withSelfDependency(manifest: Json, version: string): { manifest: Json; added: boolean } {
+  if (
+    DEPENDENCY_FIELDS.some((field) => typeof manifest[field] === 'object' && manifest[field] !== null && Object.hasOwn(manifest[field] as Json, 'depwarden'))
+  ) {
+    return { manifest, added: false };
+  }
+  return { manifest: { ...manifest, devDependencies: { ...((manifest.devDependencies as Json | undefined) ?? {}), depwarden: version } }, added: true };
 }
 
 /** Serializes JSON the way the file was written: its indentation, and a final newline. */
@@ -88,10 +119,12 @@ jobs:
       - uses: actions/checkout@v4
       - uses: actions/setup-node@v4
         with: { node-version: 22 }
-      # Refuses the install on findings; runs only the install scripts the policy allows.
-      - run: npx depwarden ci
+      # The lockfile's own depwarden (pinned, integrity-checked); nothing runs: no install scripts at all.
+      - run: npm ci --ignore-scripts
+      # Judges the locked tree, refuses on findings; else reinstalls running only the scripts the policy allows.
+      - run: npx --no-install depwarden ci
       # The findings as code-scanning alerts, on the lines of package-lock.json.
-      - run: npx depwarden check --format sarif --fail-on critical > depwarden.sarif
+      - run: npx --no-install depwarden check --format sarif --fail-on critical > depwarden.sarif
         if: always()
       - uses: github/codeql-action/upload-sarif@v3
         if: always()

@@ -28,7 +28,7 @@ const CONFUSABLE: Readonly<Record<string, string>> = {
   'ο': 'o', 'α': 'a', 'ν': 'v', 'τ': 't', 'ι': 'l', 'κ': 'k', 'ρ': 'p',
 };
 
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 /** CONFUSABLE for ASCII by character code, lower-casing too; 0 for a delimiter. */
 const ASCII_FOLD = Uint16Array.from({ length: 128 }, (_, code) => {
   const char = String.fromCharCode(code).toLowerCase();
@@ -84,7 +84,10 @@ function foldAsciiSkeleton(name: string): number {
   for (let index = 0; index < count; index++) {
     let code = letters[index]!;
     const next = letters[index + 1];
-    if (index + 1 < count && ((code === R && next === N) || (code === V && next === V))) (code = code === R ? M : W), index++;
+    if (index + 1 < count && ((code === R && next === N) || (code === V && next === V))) {
+      code = code === R ? M : W;
+      index++;
+    }
     const mapped = ASCII_FOLD[code]!;
     if (mapped !== previous) letters[folded++] = previous = mapped;
   }
@@ -131,7 +134,7 @@ function sortLetterCodes(name: string): number {
     // Insertion sort as the codes arrive: names are short.
     const value = lowerCase(code);
     let at = count++;
-    while (at > 0 && letters[at - 1]! > value) (letters[at] = letters[at - 1]!), at--;
+    for (; at > 0 && letters[at - 1]! > value; at--) letters[at] = letters[at - 1]!;
     letters[at] = value;
   }
   return count;

@@ -89,6 +89,7 @@ abstract class KeyTable {
 /** Scratch: each key's bucket bounds. */
 let bounds = new Uint32Array(128);
 /** Where the first reads of the buckets go, so that they are not optimized away. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- written, never read, on purpose
 let prefetched = 0;
 
 export class NearMissTable extends KeyTable {
@@ -125,7 +126,10 @@ export class NearMissTable extends KeyTable {
         if (entry >>> 16 < low) continue;
         if (entry >>> 16 > low) break;
         const rank = entry & 0xffff;
-        if (seen[rank] === 0) (seen[rank] = 1), found.push(rank);
+        if (seen[rank] === 0) {
+          seen[rank] = 1;
+          found.push(rank);
+        }
       }
     }
     for (const rank of found) seen[rank] = 0;
@@ -175,7 +179,10 @@ export class PartTable extends KeyTable {
         if (entry >>> 16 < low) continue;
         if (entry >>> 16 > low) break;
         const rank = entry & 0xffff;
-        if (withinThree[rank] === 0) (touched[touchedCount++] = rank), (lengths[rank] = plan[probe + 3]!);
+        if (withinThree[rank] === 0) {
+          touched[touchedCount++] = rank;
+          lengths[rank] = plan[probe + 3]!;
+        }
         withinThree[rank]! |= bit;
         if (twoEdits) withinTwo[rank]! |= bit;
       }
@@ -196,7 +203,7 @@ export function ascending(ranks: number[]): number[] {
   for (let index = 1; index < ranks.length; index++) {
     const rank = ranks[index]!;
     let at = index;
-    while (at > 0 && ranks[at - 1]! > rank) (ranks[at] = ranks[at - 1]!), at--;
+    for (; at > 0 && ranks[at - 1]! > rank; at--) ranks[at] = ranks[at - 1]!;
     ranks[at] = rank;
   }
   return ranks;

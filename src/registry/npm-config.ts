@@ -26,6 +26,8 @@ interface NpmcliConfig {
 /** Loads npm's configuration for a project folder; `registry` overrides the configured default registry. */
 export async function loadNpmSettings(projectDir: string, env: NodeJS.ProcessEnv, registry?: string): Promise<NpmSettings> {
   const Config = require('@npmcli/config') as new (options: object) => NpmcliConfig;
+  // Not behind an exports map, and the way @npmcli/config's README and npm's own lib/npm.js load the definitions;
+  // the package has no other public way to them.
   const { definitions, shorthands, flatten } = require('@npmcli/config/lib/definitions') as Record<string, unknown>;
   const config = new Config({
     definitions,

@@ -28,8 +28,7 @@ export function renderMarkdown(report: ReportInput): string {
 }
 
 // Controls, bidi overrides and the Unicode line/paragraph separators: each would break or reorder the table.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const INVISIBLE = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 // What GitHub would turn into a mention of a user or team: `@name`, `@org/team` (scoped package names too).
 const MENTION = /(?<![\w`])@[\w.-]+(?:\/[\w.-]+)?/gu;
 

@@ -1,6 +1,4 @@
-import type { RegistrySummary } from '../findings/model.js';
-import type { Finding, RunResult } from '../findings/model.js';
-import type { Rule } from '../rules/types.js';
+import type { Finding, RegistrySummary, RuleMeta, RunResult } from '../findings/model.js';
 import type { Severity } from '../findings/model.js';
 import type { TreeFormat } from '../tree/model.js';
 
@@ -9,7 +7,7 @@ export interface ReportInput {
   readonly result: RunResult;
   readonly failing: readonly Finding[];
   readonly failOn: Severity;
-  readonly rules: readonly Rule[];
+  readonly rules: readonly RuleMeta[];
   readonly source: {
     /** The file the tree came from, relative to the project ('package-lock.json', 'node_modules'). */
     readonly file: string;

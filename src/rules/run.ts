@@ -1,7 +1,7 @@
 import { semver } from '../cjs.js';
 import type { Policy } from '../config/policy.js';
 import { pathTo } from '../tree/paths.js';
-import type { AllowEntry, Finding, FindingDetail, PackageRef, RunResult, Severity } from '../findings/model.js';
+import type { AllowEntry, Finding, PackageRef, RunResult } from '../findings/model.js';
 import type { PackageNode } from '../tree/model.js';
 import type { Rule, RuleContext } from './types.js';
 import { severityRank } from '../findings/model.js';

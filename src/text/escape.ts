@@ -2,8 +2,7 @@
  * Makes text from packages safe to print: C0/C1 control characters (escape sequences), DEL and the Unicode
  * bidirectional overrides (Trojan Source) become visible `\xNN` / `\u{NNNN}` escapes. Everything else is kept.
  */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const UNSAFE = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
 export function escapeText(text: string): string {
   return text.replace(UNSAFE, visibleEscape);

@@ -82,7 +82,7 @@ export function refusedName(name: string): string | undefined {
   if (CONTROL.test(name)) return 'it contains control characters';
   const verdict = validateName(name);
   if (verdict.validForOldPackages) return undefined;
-  if (/[^\x00-\x7f]/u.test(name) && validateName(name.replace(/[^\x00-\x7f]/gu, 'a')).validForOldPackages) return undefined;
+  if (/\P{ASCII}/u.test(name) && validateName(name.replace(/\P{ASCII}/gu, 'a')).validForOldPackages) return undefined;
   return (verdict.errors ?? ['npm refuses it']).join('; ');
 }
 

@@ -19,7 +19,7 @@ export function loadPackagesLockfile(
   for (const [location, value] of Object.entries(packages)) {
     const where = whereIs(location);
     const entry = shape.record(value, where);
-    if (/[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u.test(location)) shape.fail(`${where} is not a usable path`);
+    if (/\p{Cc}|\p{Cs}/u.test(location)) shape.fail(`${where} is not a usable path`);
     if (shape.optionalBoolean(entry.link, `${where}.link`)) {
       const target = shape.optionalString(entry.resolved, `${where}.resolved`);
       if (target === undefined) shape.fail(`${where} is a link without "resolved"`);
@@ -35,7 +35,7 @@ export function loadPackagesLockfile(
   // Some writers leave out the root entry; package.json says the same.
   if (!entries.has('')) entries.set('', rootManifest);
 
-  const isWorkspaceGlob = workspaceMatcher(entries.get('')!.workspaces ?? rootManifest.workspaces);
+  const isWorkspaceGlob = workspaceMatcher(entries.get('')!.workspaces ?? rootManifest.workspaces, linkTargets.values());
   const workspaces = new Map<string, string>();
   for (const [linkLocation, target] of linkTargets) {
     const topLevel = linkLocation.startsWith('node_modules/') && !linkLocation.includes('/node_modules/');

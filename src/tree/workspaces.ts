@@ -1,30 +1,23 @@
+import { mapWorkspaces } from '../cjs.js';
+
 /**
- * Matches locations against package.json `workspaces` globs (array or `{ packages: [...] }`):
- * `*` within one folder, `**` across folders. A leading `./` and a trailing `/` are ignored.
+ * Matches lockfile locations against package.json `workspaces` (an array or `{ packages: [...] }`) the way npm
+ * reads a lockfile: @npmcli/map-workspaces' `virtual` matching (arborist's loadVirtual uses it), with `!` negations,
+ * over the lockfile's own locations. It reads no disk, so the loader stays pure. A declaration npm would reject
+ * matches nothing: its links are then judged as ordinary local links, never skipped.
  */
-export function workspaceMatcher(workspaces: unknown): (location: string) => boolean {
+export function workspaceMatcher(workspaces: unknown, locations: Iterable<string>): (location: string) => boolean {
   const list = Array.isArray(workspaces)
     ? workspaces
     : typeof workspaces === 'object' && workspaces !== null && Array.isArray((workspaces as { packages?: unknown }).packages)
       ? (workspaces as { packages: unknown[] }).packages
       : [];
-  const patterns = list
-    .filter((pattern): pattern is string => typeof pattern === 'string' && !pattern.startsWith('!'))
-    .map(globToRegExp);
-  return (location) => patterns.some((pattern) => pattern.test(location));
-}
-
-function globToRegExp(glob: string): RegExp {
-  const clean = glob.replace(/^\.\//, '').replace(/\/+$/, '');
-  let source = '';
-  for (let index = 0; index < clean.length; index++) {
-    const char = clean[index]!;
-    if (char === '*' && clean[index + 1] === '*') {
-      source += '.*';
-      index++;
-    } else if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
+  const patterns = list.filter((pattern): pattern is string => typeof pattern === 'string');
+  if (patterns.length === 0) return () => false;
+  // Each location named after itself: the result is keyed by name, and folders' names may repeat.
+  const packages: Record<string, object> = { '': { workspaces: patterns } };
+  for (const location of locations) if (location !== '') packages[location] = { name: location };
+  const matched = new Set<string>();
+  for (const paths of mapWorkspaces().virtual({ cwd: '.', lockfile: { packages } }).values()) matched.add(paths.replace(/\\/g, '/'));
+  return (location) => matched.has(location);
 }

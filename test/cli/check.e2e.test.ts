@@ -111,7 +111,7 @@ describe('depwarden check (built CLI)', () => {
       [['check', '--fromat', 'json'], 'depwarden: unknown option --fromat; did you mean --format?\n'],
       [['check', '--format', 'xml'], 'depwarden: --format must be one of text, json, sarif, markdown, github; found "xml"\n'],
       [['check', '--fail-on', 'error'], 'depwarden: --fail-on must be one of critical, high, medium, low, info; found "error"\n'],
-      [['chek'], 'depwarden: unknown command "chek"; run \'depwarden --help\'\n'],
+      [['chek'], 'depwarden: unknown command "chek"; did you mean "check"? Run \'depwarden --help\' for the list\n'],
       [['check', fixture('npm-v3'), '--config', fixture('policies/bad-key.json')], `depwarden: ${fixture('policies/bad-key.json')}: rule is not a known key; did you mean "rules"?\n`],
       [['check', 'a', 'b'], 'depwarden: check takes one project folder; found 2\n'],
     ];

@@ -57,9 +57,16 @@ function slots(root: Json): { parent: Record<string, Json> | Json[]; key: string
   const found: { parent: Record<string, Json> | Json[]; key: string | number }[] = [];
   const work: Json[] = [root];
   for (let value = work.pop(); value !== undefined; value = work.pop()) {
-    if (Array.isArray(value)) value.forEach((item, index) => (found.push({ parent: value, key: index }), work.push(item)));
-    else if (typeof value === 'object' && value !== null) {
-      for (const [key, item] of Object.entries(value)) found.push({ parent: value as Record<string, Json>, key }), work.push(item);
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        found.push({ parent: value, key: index });
+        work.push(item);
+      });
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        found.push({ parent: value as Record<string, Json>, key });
+        work.push(item);
+      }
     }
   }
   return found;

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/model.js';
@@ -11,8 +10,7 @@ import { renderText } from '../../src/report/text.js';
 import type { ReportInput } from '../../src/report/types.js';
 import { fixtureReport } from '../support/check.js';
 
-const require = createRequire(import.meta.url);
-const SARIF_SCHEMA = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+const SARIF_SCHEMA = JSON.parse(readFileSync(new URL('../fixtures/sarif/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8'));
 
 describe('renderers of the risky fixture', () => {
   it('text: grouped by severity, worst first, with chains and fixes', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aliasDependency } from '../../src/rules/alias-dependency.js';
-import { contextOf, findingsOf, lockTree, REGISTRIES, registryEntry } from '../support/tree.js';
+import { contextOf, findingsOf, lockTree, registryEntry } from '../support/tree.js';
 
 describe('alias-dependency', () => {
   it('shows both names of an npm: alias, and ignores an alias to the same name', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gitDependency } from '../../src/rules/git-dependency.js';
-import { contextOf, findingsOf, lockTree, REGISTRIES, type Expected } from '../support/tree.js';
+import { contextOf, findingsOf, lockTree, type Expected } from '../support/tree.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const gitEntry = { version: '1.0.0', resolved: `git+ssh://git@github.com/user/repo.git#${SHA}` };

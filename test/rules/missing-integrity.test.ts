@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { missingIntegrity } from '../../src/rules/missing-integrity.js';
-import { contextOf, findingsOf, lockTree, REGISTRIES } from '../support/tree.js';
+import { contextOf, findingsOf, lockTree } from '../support/tree.js';
 
 describe('missing-integrity', () => {
   it('flags registry, URL and file tarballs without a parsable hash; git, links and bundled packages have none by design', () => {

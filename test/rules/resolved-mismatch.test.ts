@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolvedMismatch } from '../../src/rules/resolved-mismatch.js';
-import { contextOf, findingsOf, lockTree, REGISTRIES, registryEntry } from '../support/tree.js';
+import { contextOf, findingsOf, lockTree, registryEntry } from '../support/tree.js';
 
 describe('resolved-mismatch', () => {
   const tree = lockTree(

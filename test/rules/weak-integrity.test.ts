@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { weakIntegrity } from '../../src/rules/weak-integrity.js';
-import { contextOf, findingsOf, lockTree, REGISTRIES } from '../support/tree.js';
+import { contextOf, findingsOf, lockTree } from '../support/tree.js';
 
 const SHA1 = 'sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=';
 const SHA512 = 'sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==';
