@@ -11,7 +11,7 @@ export { type Rule, type RuleContext } from './rules/types.js';
 export { renderText } from './report/text.js';
 export { renderJson } from './report/json.js';
 export { renderSarif } from './report/sarif.js';
-export { formatMessage } from './report/messages.js';
+export { findingTexts, type FindingTexts } from './report/messages.js';
 export { diskFiles, type FileSource } from './tree/files.js';
 export { loadProject } from './tree/load.js';
 export type { DependencyTree, PackageNode, Edge } from './tree/model.js';

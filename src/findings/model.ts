@@ -154,11 +154,26 @@ export interface RunResult {
   readonly unusedAllows: readonly AllowEntry[];
 }
 
-/** What a rule is, as reports list it (SARIF rules, docs links). */
+/** The facts of one finding code. */
+export type DetailOf<C extends FindingCode> = Extract<FindingDetail, { readonly code: C }>;
+
+/** A finding code's words, kept with its rule (as eslint rules keep `meta.messages`). Unescaped: each renderer escapes. */
+export interface CodeText<C extends FindingCode> {
+  /** What was found, as one sentence from the finding's typed facts. */
+  readonly message: (detail: DetailOf<C>) => string;
+  /** What to do about it, in one line. */
+  readonly hint: (detail: DetailOf<C>) => string;
+}
+
+/** The words of every code a rule emits; a rule emits no code without them. */
+export type RuleMessages = { readonly [C in FindingCode]?: CodeText<C> };
+
+/** What a rule is, as reports list it (SARIF rules, docs links) and word its findings. */
 export interface RuleMeta {
   readonly id: string;
   readonly description: string;
   readonly defaultSeverity: Severity;
+  readonly messages: RuleMessages;
 }
 
 /** An allowlist entry of the user's policy, as reports name it when it matched nothing. */

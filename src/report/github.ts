@@ -1,4 +1,4 @@
-import { formatHint, formatMessage, packageLabel } from './messages.js';
+import { findingTexts, packageLabel } from './messages.js';
 import { redactReport } from './redact.js';
 import type { ReportInput } from './types.js';
 import type { Severity } from '../findings/model.js';
@@ -8,11 +8,12 @@ const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'e
 
 /** GitHub Actions workflow commands: one annotation per finding, on the changed line it comes from. */
 export function renderGithub(report: ReportInput): string {
+  const texts = findingTexts(report.rules);
   const input = redactReport(report);
   const lines = input.result.findings.map((finding) => {
     const at = input.changeLocation?.(finding) ?? { uri: input.source.uri, line: 1 };
     const properties = `file=${property(at.uri)},line=${at.line},title=${property(`depwarden ${finding.rule}: ${packageLabel(finding)}`)}`;
-    return `::${COMMAND[finding.severity]} ${properties}::${data(`${formatMessage(finding.detail)}. Fix: ${formatHint(finding.detail)}.`)}`;
+    return `::${COMMAND[finding.severity]} ${properties}::${data(`${texts.message(finding)}. Fix: ${texts.hint(finding)}.`)}`;
   });
   for (const notice of input.notices ?? []) lines.push(`::warning file=${property(notice.file)}::${data(notice.message)}`);
   return lines.length ? `${lines.join('\n')}\n` : '';

@@ -1,4 +1,4 @@
-import { formatMessage } from './messages.js';
+import { findingTexts } from './messages.js';
 import type { ReportInput } from './types.js';
 import { SEVERITIES, type Severity } from '../findings/model.js';
 import { redactReport } from './redact.js';
@@ -6,6 +6,7 @@ import { escapeJsonText } from '../text/escape.js';
 
 /** The stable machine-readable shape documented in the README ("JSON output"). */
 export function renderJson(report: ReportInput): string {
+  const texts = findingTexts(report.rules);
   const input = redactReport(report);
   const { findings, allowed, unusedAllows } = input.result;
   const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
@@ -19,7 +20,7 @@ export function renderJson(report: ReportInput): string {
         rule: finding.rule,
         code,
         severity: finding.severity,
-        message: formatMessage(finding.detail),
+        message: texts.message(finding),
         package: {
           name: finding.package.name,
           version: finding.package.version ?? null,

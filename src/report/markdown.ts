@@ -1,9 +1,10 @@
-import { formatHint, formatMessage, packageLabel } from './messages.js';
+import { findingTexts, packageLabel } from './messages.js';
 import { redactReport } from './redact.js';
 import type { ReportInput } from './types.js';
 
 /** A pull-request comment: one short table, worst first, each with the reason and the fix. */
 export function renderMarkdown(report: ReportInput): string {
+  const texts = findingTexts(report.rules);
   const input = redactReport(report);
   const { findings } = input.result;
   const lines = ['### depwarden'];
@@ -20,7 +21,7 @@ export function renderMarkdown(report: ReportInput): string {
     for (const finding of findings) {
       const at = input.changeLocation?.(finding);
       const where = at ? ` (${at.uri}:${at.line})` : '';
-      lines.push(`| ${finding.severity} | ${codeSpan(packageLabel(finding))} | ${finding.rule} | ${cell(formatMessage(finding.detail))}${cell(where)} | ${cell(formatHint(finding.detail))} |`);
+      lines.push(`| ${finding.severity} | ${codeSpan(packageLabel(finding))} | ${finding.rule} | ${cell(texts.message(finding))}${cell(where)} | ${cell(texts.hint(finding))} |`);
     }
   }
   for (const notice of input.notices ?? []) lines.push('', `> ${cell(notice.file)} ${cell(notice.message)}`);

@@ -1,5 +1,5 @@
 import { objectKeyLines, pointerToken } from './json-lines.js';
-import { formatHint, formatMessage, packageLabel } from './messages.js';
+import { findingTexts, packageLabel } from './messages.js';
 import type { ReportInput } from './types.js';
 import type { Finding } from '../findings/model.js';
 import type { Severity } from '../findings/model.js';
@@ -19,6 +19,7 @@ const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.
 
 /** SARIF 2.1.0 for GitHub code scanning: one result per finding, located at its entry in the lockfile. */
 export function renderSarif(report: ReportInput): string {
+  const texts = findingTexts(report.rules);
   const input = redactReport(report);
   const keyLines = input.source.text === undefined ? new Map<string, number>() : objectKeyLines(input.source.text);
   const sarif = {
@@ -45,7 +46,7 @@ export function renderSarif(report: ReportInput): string {
           ruleId: finding.rule,
           ruleIndex: input.rules.findIndex((rule) => rule.id === finding.rule),
           level: LEVEL[finding.severity],
-          message: { text: `${packageLabel(finding)}: ${formatMessage(finding.detail)}. Fix: ${formatHint(finding.detail)}.` },
+          message: { text: `${packageLabel(finding)}: ${texts.message(finding)}. Fix: ${texts.hint(finding)}.` },
           locations: [location(input, finding, keyLines)],
           partialFingerprints: { depwardenFinding: `${finding.rule}/${finding.detail.code}/${finding.package.location}` },
           properties: { severity: finding.severity, 'security-severity': SECURITY_SEVERITY[finding.severity], path: finding.path },

@@ -1,4 +1,4 @@
-import { formatHint, formatMessage, packageLabel } from './messages.js';
+import { findingTexts, packageLabel } from './messages.js';
 import type { ReportInput } from './types.js';
 import { SEVERITIES, type Severity } from '../findings/model.js';
 import { redactReport } from './redact.js';
@@ -9,6 +9,7 @@ const COLORS: Record<Severity, string> = { critical: '1;35', high: '1;31', mediu
 /** Human report: findings grouped by severity, worst first, each with its chain and a fix. */
 export function renderText(report: ReportInput, options: { color: boolean }): string {
   const input = redactReport(report);
+  const texts = findingTexts(input.rules);
   const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const { findings, allowed, unusedAllows } = input.result;
   const lines: string[] = [
@@ -21,11 +22,11 @@ export function renderText(report: ReportInput, options: { color: boolean }): st
     for (const finding of group) {
       const where = finding.package.location ? `  ${escapeName(finding.package.location)}` : '';
       lines.push(`  ${paint('1', escapeName(packageLabel(finding)))}  ${paint('2', `[${finding.rule}]`)}${paint('2', where)}`);
-      lines.push(`    ${escapeText(formatMessage(finding.detail))}`);
+      lines.push(`    ${escapeText(texts.message(finding))}`);
       if (finding.path.length > 1) lines.push(`    via: ${escapeText(['(root)', ...finding.path].join(' > '))}`);
       const inChange = input.changeLocation?.(finding);
       if (inChange) lines.push(`    at: ${escapeText(`${inChange.uri}:${inChange.line}`)}`);
-      lines.push(`    fix: ${escapeText(formatHint(finding.detail))}`);
+      lines.push(`    fix: ${escapeText(texts.hint(finding))}`);
     }
   }
   for (const entry of unusedAllows) {

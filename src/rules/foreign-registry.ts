@@ -4,17 +4,22 @@ import { classifySpec } from '../npm/specs.js';
 import { hostOf, tryUrl } from '../npm/urls.js';
 import type { PackageNode } from '../tree/model.js';
 import type { RegistrySettings } from '../npm/registries.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule, type RuleFinding } from './types.js';
 
 /**
  * A registry package whose tarball comes from a host other than the registry npm is configured to use for
  * it (scoped registries included) or a host the policy allows: a swapped `resolved` in a lockfile.
  */
-export const foreignRegistry: Rule = {
+export const foreignRegistry = defineRule({
   id: 'foreign-registry',
   description: 'A registry package resolves to a host other than the configured registry or an allowed host.',
   defaultSeverity: 'high',
-  codes: ['foreign-registry'],
+  messages: {
+    'foreign-registry': {
+      message: (detail) => `resolved from ${detail.host}, not from the configured registry ${detail.expected} or an allowed host`,
+      hint: () => 'reinstall from the configured registry, or add the host to allowedHosts',
+    },
+  },
   check({ tree, registries }) {
     const findings: RuleFinding[] = [];
     for (const node of tree.nodes.values()) {
@@ -28,7 +33,7 @@ export const foreignRegistry: Rule = {
     }
     return findings;
   },
-};
+});
 
 /**
  * No dependent asked for a URL, git or local source (those are other rules'): a registry version, nothing

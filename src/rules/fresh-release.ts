@@ -1,5 +1,5 @@
 import { DEFAULT_THRESHOLDS } from '../config/policy.js';
-import { type Rule, type RuleFinding } from './types.js';
+import { defineRule, type RuleFinding } from './types.js';
 
 const HOUR = 3_600_000;
 
@@ -8,11 +8,20 @@ const HOUR = 3_600_000;
  * (default 48) has not had that time, and a package whose first release is younger than newPackageDays
  * (default 30) has no history at all. Missing publish times mean unknown, never fresh.
  */
-export const freshRelease: Rule = {
+export const freshRelease = defineRule({
   id: 'fresh-release',
   description: 'A resolved version was published very recently, or the package itself is new.',
   defaultSeverity: 'medium',
-  codes: ['fresh-release', 'new-package'],
+  messages: {
+    'fresh-release': {
+      message: (detail) => `version ${detail.version} was published ${detail.hours} hours ago (${detail.published}), within the ${detail.limitHours}-hour cool-down`,
+      hint: () => 'wait, or pin the previous version, until the release has been looked at',
+    },
+    'new-package': {
+      message: (detail) => `the package's first release is ${detail.days} days old (${detail.firstPublished}): it has no history yet`,
+      hint: () => 'wait, or pin the previous version, until the release has been looked at',
+    },
+  },
   check({ tree, facts, now = new Date(), thresholds = DEFAULT_THRESHOLDS }) {
     const findings: RuleFinding[] = [];
     for (const [location, entry] of facts?.byLocation ?? []) {
@@ -38,4 +47,4 @@ export const freshRelease: Rule = {
     }
     return findings;
   },
-};
+});

@@ -1,7 +1,7 @@
 import { resolvedEdges } from '../tree/queries.js';
 import { isLoopback, tryUrl } from '../npm/urls.js';
 import type { PackageNode } from '../tree/model.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule, type RuleFinding } from './types.js';
 
 const INSECURE = new Set(['http:', 'git:']);
 
@@ -9,11 +9,16 @@ const INSECURE = new Set(['http:', 'git:']);
  * Anything fetched over plain http: or git: can be swapped in transit. Loopback hosts are exempt: nothing
  * on a network can intercept them (a local test registry).
  */
-export const insecureProtocol: Rule = {
+export const insecureProtocol = defineRule({
   id: 'insecure-protocol',
   description: 'A package is fetched over plain http: or git:, so anyone on the network path can replace it.',
   defaultSeverity: 'high',
-  codes: ['insecure-protocol'],
+  messages: {
+    'insecure-protocol': {
+      message: (detail) => `fetched over plain ${detail.protocol}: (${detail.url}), so anyone on the network path can replace it`,
+      hint: () => 'use https: (git+https: or git+ssh: for git)',
+    },
+  },
   check({ tree }) {
     const findings: RuleFinding[] = [];
     const seen = new Set<PackageNode>();
@@ -28,4 +33,4 @@ export const insecureProtocol: Rule = {
     for (const { edge, node } of resolvedEdges(tree)) report(node, edge.spec);
     return findings;
   },
-};
+});

@@ -3,7 +3,7 @@ import { isMalicious, isOrdinaryBuild, scriptSignals } from '../npm/script-signa
 import { type ScriptSignal } from '../findings/model.js';
 import { installScriptsOf } from '../npm/scripts.js';
 import type { PackageNode } from '../tree/model.js';
-import type { Rule, RuleContext, RuleFinding } from './types.js';
+import { defineRule, type RuleContext, type RuleFinding } from './types.js';
 import type { ScriptEvidence, Severity } from '../findings/model.js';
 
 /** Popular enough that an ordinary build step of theirs is routine. */
@@ -16,11 +16,21 @@ const WELL_KNOWN_DOWNLOADS = 1_000_000;
  * low for an ordinary build step of a well-known package (or, offline, any script of one, whose text is
  * unknown); medium otherwise.
  */
-export const installScript: Rule = {
+export const installScript = defineRule({
   id: 'install-script',
   description: 'A package runs a script at install time; the script and the files it runs are shown and judged.',
   defaultSeverity: 'medium',
-  codes: ['install-script'],
+  messages: {
+    'install-script': {
+      message: (detail) => {
+      const scripts = detail.scripts.map(({ name, text }) => (text === undefined ? `an ${name} script (its text is unknown offline)` : `${name}: ${text}`)).join('; ');
+      const files = detail.files.map(({ path, signals }) => `${path}${signals.length ? ` (${signals.join(', ')})` : ''}`).join(', ');
+      const does = detail.signals.length ? `; it ${detail.signals.join(', ')}` : '';
+      return `runs at install: ${scripts}${files ? `; runs ${files}` : ''}${does}${detail.filesFault ? `; ${detail.filesFault}` : ''}`;
+    },
+      hint: () => 'read the script; install with --ignore-scripts, or allow the package (and version range) in the policy with a reason',
+    },
+  },
   check(context) {
     const findings: RuleFinding[] = [];
     for (const node of context.tree.nodes.values()) {
@@ -37,7 +47,7 @@ export const installScript: Rule = {
     }
     return findings;
   },
-};
+});
 
 interface Evidence {
   scripts: ScriptEvidence[];

@@ -1,17 +1,23 @@
+import { declarer } from '../findings/wording.js';
 import { classifySpec } from '../npm/specs.js';
 import { declarerOf } from '../tree/queries.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule, type RuleFinding } from './types.js';
 
 /**
  * A dependency spec npm-package-arg cannot read (`"bee": "npm:"`, `workspace:*`, an unsupported URL scheme)
  * says nothing the other rules can judge, so whatever the lockfile fetched for it would pass unexamined.
  * Fail closed: the spec itself is the finding, on the package it resolved to (or its declarer).
  */
-export const invalidSpec: Rule = {
+export const invalidSpec = defineRule({
   id: 'invalid-spec',
   description: 'A dependency spec that npm cannot parse, so what it fetches cannot be judged from it.',
   defaultSeverity: 'high',
-  codes: ['invalid-spec'],
+  messages: {
+    'invalid-spec': {
+      message: (detail) => `${declarer(detail.declaredBy)} declares "${detail.name}": "${detail.spec}", a spec npm cannot parse, so what it fetches cannot be judged`,
+      hint: () => 'fix the spec, or remove the package that declares it',
+    },
+  },
   check({ tree }) {
     const findings: RuleFinding[] = [];
     for (const from of tree.nodes.values()) {
@@ -22,4 +28,4 @@ export const invalidSpec: Rule = {
     }
     return findings;
   },
-};
+});

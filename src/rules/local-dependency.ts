@@ -1,17 +1,25 @@
+import { declarer } from '../findings/wording.js';
 import { declarerOf, pointsOutside, resolvedEdges } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
 import type { PackageNode } from '../tree/model.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule, type RuleFinding } from './types.js';
 
 /**
  * `file:` and `link:` dependencies whose code lives outside the project, and any a published package
  * declares (they point into whatever machine installs it). Workspaces and folders inside the project are fine.
  */
-export const localDependency: Rule = {
+export const localDependency = defineRule({
   id: 'local-dependency',
   description: 'A file: or link: dependency points outside the project, or is declared by a published package.',
   defaultSeverity: 'medium',
-  codes: ['local-dependency'],
+  messages: {
+    'local-dependency': {
+      message: (detail) => detail.outsideProject
+        ? `${declarer(detail.declaredBy)} declares a local path outside the project: "${detail.spec}"`
+        : `${declarer(detail.declaredBy)} declares a local path, "${detail.spec}", that points into whatever machine installs it`,
+      hint: () => 'vendor the package inside the project or publish it',
+    },
+  },
   check({ tree }) {
     const findings: RuleFinding[] = [];
     const seen = new Set<PackageNode>();
@@ -26,5 +34,5 @@ export const localDependency: Rule = {
     }
     return findings;
   },
-};
+});
 

@@ -1,16 +1,21 @@
 import { manifestDependencies } from '../npm/registries.js';
 import { classifySpec } from '../npm/specs.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule, type RuleFinding } from './types.js';
 
 /**
  * The published manifest of the resolved version declares URL or git dependencies: what npm fetches
  * from outside the registry when it installs this package, seen before any lockfile records it.
  */
-export const manifestDynamicDependency: Rule = {
+export const manifestDynamicDependency = defineRule({
   id: 'manifest-dynamic-dependency',
   description: "A package's published manifest declares URL or git dependencies, fetched from outside the registry at install.",
   defaultSeverity: 'critical',
-  codes: ['manifest-dynamic-dependency'],
+  messages: {
+    'manifest-dynamic-dependency': {
+      message: (detail) => `its published ${detail.version} manifest declares ${detail.dependencies.map(({ name, spec }) => `"${name}": "${spec}"`).join(', ')}, fetched from outside the registry at install`,
+      hint: () => 'do not install it unless you have read what those URLs serve',
+    },
+  },
   check({ tree, facts }) {
     const findings: RuleFinding[] = [];
     for (const [location, entry] of facts?.byLocation ?? []) {
@@ -29,4 +34,4 @@ export const manifestDynamicDependency: Rule = {
     }
     return findings;
   },
-};
+});

@@ -20,6 +20,8 @@ export function runRules(rules: readonly Rule[], context: RuleContext, policy: P
     const override = policy.rules.get(rule.id);
     if (override === 'off') return;
     for (const proposal of rule.check(context)) {
+      // Every code a rule emits has its words in the rule's `messages`; one without them is a bug in the rule.
+      if (!rule.messages[proposal.detail.code]) throw new Error(`rule ${rule.id} emitted ${proposal.detail.code}, which its messages do not word`);
       const key = `${rule.id}\u0000${proposal.detail.code}\u0000${proposal.node.location}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -1,8 +1,9 @@
+import { declarer } from '../findings/wording.js';
 import { classifySpec } from '../npm/specs.js';
 import { declarerOf, pointsOutside, sourceOf, type NodeSource } from '../tree/queries.js';
 import type { FetchSource } from '../findings/model.js';
 import type { PackageNode } from '../tree/model.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule, type RuleFinding } from './types.js';
 
 type DeclaredKind = 'registry' | 'remote' | 'git' | 'local';
 
@@ -21,11 +22,42 @@ const FITS: Record<DeclaredKind, ReadonlySet<NodeSource['type']>> = {
  * range resolved to a workspace is npm linking its own workspace, and fine. Unparsable `resolved` values are
  * resolved-mismatch's; invalid specs invalid-spec's.
  */
-export const specResolutionMismatch: Rule = {
+const SPEC_KIND_TEXT: Record<'registry' | 'remote' | 'git' | 'local', string> = {
+  registry: 'a registry version',
+  remote: 'a URL tarball',
+  git: 'a git repository',
+  local: 'a local path',
+};
+
+function sourceText(source: FetchSource, resolved: string): string {
+  switch (source) {
+    case 'tarball':
+      return `npm fetches the tarball ${resolved}`;
+    case 'git':
+      return `npm fetches a git repository: ${resolved}`;
+    case 'file':
+      return `npm installs a tarball file: ${resolved}`;
+    case 'directory':
+      return `npm installs a folder (and runs its prepare script): ${resolved}`;
+    case 'link':
+      return `it is a symlink to the folder ${resolved}`;
+    case 'registry':
+      return 'npm fetches it from the registry by name';
+  }
+}
+
+export const specResolutionMismatch = defineRule({
   id: 'spec-resolution-mismatch',
   description: 'What npm will fetch for a package (git, a file, a folder, a link) is not the kind of source its dependents asked for.',
   defaultSeverity: 'critical',
-  codes: ['spec-resolution-mismatch'],
+  messages: {
+    'spec-resolution-mismatch': {
+      message: (detail) => `${declarer(detail.declaredBy)} asks for "${detail.spec}" (${SPEC_KIND_TEXT[detail.specKind]}), but ${sourceText(detail.source, detail.resolved)}${detail.outsideProject ? ', outside the project' : ''}`,
+      hint: (detail) => detail.specKind === 'registry'
+        ? 'do not install: restore the lockfile from a trusted revision, or declare the source you really want in package.json'
+        : 'do not install: regenerate the lockfile (npm install) and check that it fetches what package.json declares',
+    },
+  },
   check({ tree }) {
     const findings: RuleFinding[] = [];
     for (const node of tree.nodes.values()) {
@@ -55,7 +87,7 @@ export const specResolutionMismatch: Rule = {
     }
     return findings;
   },
-};
+});
 
 /** Installed into a node_modules folder by npm: not the project, its workspaces, or what links point at. */
 function isInstalled(node: PackageNode): boolean {

@@ -1,5 +1,5 @@
 import type { DependencyTree } from '../tree/model.js';
-import type { FindingCode, FindingDetail, RuleMeta, Severity } from '../findings/model.js';
+import type { CodeText, FindingCode, FindingDetail, RuleMeta, Severity } from '../findings/model.js';
 import type { Thresholds } from '../config/policy.js';
 import type { RegistrySettings } from '../npm/registries.js';
 import type { NameIndex } from '../popularity/index.js';
@@ -35,9 +35,15 @@ export interface RuleFinding {
   readonly severity?: Severity;
 }
 
-/** A rule: its metadata, and a pure function from the read-only context to findings. */
+/** A rule: its metadata and words, and a pure function from the read-only context to findings. */
 export interface Rule extends RuleMeta {
-  /** Codes this rule emits (most emit one, named like the rule). */
-  readonly codes: readonly FindingCode[];
   check(context: RuleContext): RuleFinding[];
 }
+
+/** A rule as its file writes it: `messages` names every code it emits, and types each message's facts. */
+export interface RuleDefinition<C extends FindingCode> extends Omit<RuleMeta, 'messages'> {
+  readonly messages: { readonly [K in C]: CodeText<K> };
+  check(context: RuleContext): RuleFinding[];
+}
+
+export const defineRule = <C extends FindingCode>(rule: RuleDefinition<C>): Rule => rule;

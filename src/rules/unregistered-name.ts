@@ -1,7 +1,8 @@
+import { declarer } from '../findings/wording.js';
 import { declarerOf, isProjectNode } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
 import { registryFor, sameRegistry } from '../npm/registries.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule, type RuleFinding } from './types.js';
 
 /**
  * A direct dependency (or a `vet` name) that does not exist: a hallucinated name anyone can register, or a
@@ -9,11 +10,18 @@ import type { Rule, RuleFinding } from './types.js';
  * record speaks only for the public registry: names npm fetches elsewhere are that registry's business.
  * High for names not installed yet, medium for locked ones (they resolved somewhere once).
  */
-export const unregisteredName: Rule = {
+export const unregisteredName = defineRule({
   id: 'unregistered-name',
   description: 'A direct dependency does not exist on its registry (or, offline, in the public name record): anyone can register it.',
   defaultSeverity: 'high',
-  codes: ['unregistered-name'],
+  messages: {
+    'unregistered-name': {
+      message: (detail) => detail.source === 'registry'
+        ? `${declarer(detail.declaredBy)} depends on a name the registry does not have (404): anyone can register it (a hallucinated or removed name)`
+        : `${declarer(detail.declaredBy)} depends on a name the public registry did not know on ${detail.countsDate}: anyone can register it (a hallucinated or removed name), unless it is private or newer`,
+      hint: () => 'check the spelling and where the name came from; give private packages a scope; allow it in the policy if it is yours',
+    },
+  },
   check({ tree, names, registries, facts }) {
     const findings: RuleFinding[] = [];
     for (const from of tree.nodes.values()) {
@@ -41,4 +49,4 @@ export const unregisteredName: Rule = {
     }
     return findings;
   },
-};
+});

@@ -1,5 +1,5 @@
 import { isProjectNode } from '../tree/queries.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule, type RuleFinding } from './types.js';
 
 /**
  * Fail closed: a package whose registry facts could not be fetched (refused, 5xx, timeout, malformed
@@ -7,11 +7,16 @@ import type { Rule, RuleFinding } from './types.js';
  * unregistered-name's; for a locked transitive package it means the version was removed. Cache misses under
  * --offline are not findings: the summary counts them.
  */
-export const unverified: Rule = {
+export const unverified = defineRule({
   id: 'unverified',
   description: 'The registry facts of a package could not be fetched, so its install scripts and manifest were not checked.',
   defaultSeverity: 'medium',
-  codes: ['unverified'],
+  messages: {
+    'unverified': {
+      message: (detail) => `not checked against the registry: ${detail.cause}`,
+      hint: () => 'run again when the registry answers, or review the package by hand',
+    },
+  },
   check({ tree, facts }) {
     const findings: RuleFinding[] = [];
     if (!facts) return findings;
@@ -24,4 +29,4 @@ export const unverified: Rule = {
     }
     return findings;
   },
-};
+});

@@ -1,16 +1,22 @@
+import { declarer } from '../findings/wording.js';
 import { declarerOf, resolvedEdges } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule, type RuleFinding } from './types.js';
 
 /**
  * A dependency fetched from an arbitrary URL: registry metadata never shows its code (the PhantomRaven
  * "remote dynamic dependency"). Critical when a package in the tree declares it, high when the project does.
  */
-export const urlDependency: Rule = {
+export const urlDependency = defineRule({
   id: 'url-dependency',
   description: 'A dependency is declared as an http(s) tarball URL instead of a registry version.',
   defaultSeverity: 'high',
-  codes: ['url-dependency'],
+  messages: {
+    'url-dependency': {
+      message: (detail) => `${declarer(detail.declaredBy)} declares it as a URL tarball, ${detail.url}: code the registry never saw, fetched at install time`,
+      hint: () => 'replace it with a registry version, or allow it in the policy with a reason after reading the tarball',
+    },
+  },
   check({ tree }) {
     const findings: RuleFinding[] = [];
     for (const { edge, node } of resolvedEdges(tree)) {
@@ -25,4 +31,4 @@ export const urlDependency: Rule = {
     }
     return findings;
   },
-};
+});

@@ -1,7 +1,7 @@
 import { manifestDependencies } from '../npm/registries.js';
 import { installScriptsOf } from '../npm/scripts.js';
 import { classifySpec } from '../npm/specs.js';
-import type { Rule, RuleFinding } from './types.js';
+import { defineRule, type RuleFinding } from './types.js';
 import type { VersionManifest } from '../npm/manifest.js';
 
 /**
@@ -9,11 +9,25 @@ import type { VersionManifest } from '../npm/manifest.js';
  * version adds an install script or a URL/git dependency (high), new dependencies or a new `bin` (medium),
  * or drops its repository (low). Shows what changed.
  */
-export const versionDrift: Rule = {
+export const versionDrift = defineRule({
   id: 'version-drift',
   description: 'Compared with its previous release, a version adds install scripts, URL/git or new dependencies, new bins, or drops its repository.',
   defaultSeverity: 'high',
-  codes: ['version-drift'],
+  messages: {
+    'version-drift': {
+      message: (detail) => {
+      const changes = [
+      detail.addedScripts.length ? `adds install scripts (${detail.addedScripts.join(', ')})` : '',
+      detail.addedDynamic.length ? `adds URL/git dependencies (${detail.addedDynamic.join(', ')})` : '',
+      detail.addedDependencies.length ? `adds dependencies (${detail.addedDependencies.join(', ')})` : '',
+      detail.addedBins.length ? `adds commands (${detail.addedBins.join(', ')})` : '',
+      detail.droppedRepository ? 'drops its repository link' : '',
+      ].filter(Boolean);
+      return `${detail.version}, compared with ${detail.previous}, ${changes.join(', ')}`;
+    },
+      hint: () => 'compare the two releases before upgrading; pin the previous version if the change is unexplained',
+    },
+  },
   check({ tree, facts }) {
     const findings: RuleFinding[] = [];
     for (const [location, entry] of facts?.byLocation ?? []) {
@@ -35,7 +49,7 @@ export const versionDrift: Rule = {
     }
     return findings;
   },
-};
+});
 
 const added = (now: readonly string[], before: readonly string[]): string[] => now.filter((item) => !before.includes(item));
 
