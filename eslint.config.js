@@ -4,7 +4,7 @@ import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** README "Layers", lowest first: a file may import its own layer and those below, never one above. */
+/** CONTRIBUTING.md "Layers", lowest first: a file may import its own layer and those below, never one above. */
 const LAYERS = [
   ['src/errors.ts', 'src/json.ts', 'src/cjs.ts', 'src/text'],
   ['src/findings'],
@@ -21,7 +21,7 @@ const LAYERS = [
 const layerZones = [
   ...LAYERS.flatMap((layer, index) => {
     const above = LAYERS.slice(index + 1).flat();
-    return above.length === 0 ? [] : layer.map((target) => ({ target, from: above, message: 'a lower layer never imports a higher one (README "Layers")' }));
+    return above.length === 0 ? [] : layer.map((target) => ({ target, from: above, message: 'a lower layer never imports a higher one (CONTRIBUTING.md "Layers")' }));
   }),
   // Renderers stand beside the rules, not on them: they read findings, tree and config types only.
   { target: 'src/report', from: ['src/rules', 'src/registry', 'src/popularity'], message: 'reports read the finding model, never rules or registry code' },

@@ -16,8 +16,16 @@ describe('the house is complete', () => {
   it.each(RULES.map((rule) => [rule.id, rule] as const))('%s has its own file, a test file and a docs entry', (id, rule) => {
     expect(sourceFiles('src/rules')).toContain(`src/rules/${id}.ts`);
     expect(sourceFiles('test/rules')).toContain(`test/rules/${id}.test.ts`);
-    expect(docs).toContain(`\n## ${id}\n`);
-    expect(docs).toContain(`Default severity: **${rule.defaultSeverity}**`);
+    const section = docs.split(/\n## /).find((part) => part.startsWith(`${id}\n`));
+    expect(section, `docs/rules.md has a "## ${id}" section`).toBeDefined();
+    expect(section).toContain(`Default severity: **${rule.defaultSeverity}**`);
+    expect(Object.keys(rule.messages).length).toBeGreaterThan(0);
+  });
+
+  it("the README's rules table is generated from the rules themselves (npm run docs)", async () => {
+    const { withRulesTable } = (await import('../scripts/rules-table.mjs')) as { withRulesTable: (readme: string, rules: unknown) => string };
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toBe(withRulesTable(readme, RULES));
   });
 
   it('every rule file in src/rules is registered', () => {
