@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   ['src/errors.ts', 'src/json.ts', 'src/cjs.ts', 'src/text'],
   ['src/findings'],
-  ['src/npm'],
+  ['src/npm', 'src/scripts'],
   ['src/tree'],
   ['src/popularity', 'src/config', 'src/registry'],
   ['src/rules'],
@@ -21,7 +21,9 @@ const LAYERS = [
 const layerZones = [
   ...LAYERS.flatMap((layer, index) => {
     const above = LAYERS.slice(index + 1).flat();
-    return above.length === 0 ? [] : layer.map((target) => ({ target, from: above, message: 'a lower layer never imports a higher one (CONTRIBUTING.md "Layers")' }));
+    return above.length === 0
+      ? []
+      : layer.map((target) => ({ target, from: above, message: 'a lower layer never imports a higher one (CONTRIBUTING.md "Layers")' }));
   }),
   // Renderers stand beside the rules, not on them: they read findings, tree and config types only.
   { target: 'src/report', from: ['src/rules', 'src/registry', 'src/popularity'], message: 'reports read the finding model, never rules or registry code' },

@@ -29,18 +29,62 @@ export type NearMissFamily =
   | 'edit-distance-3';
 
 /**
- * What an install script (or a file it runs) does that matters for safety, by reading its text. Nothing is
- * executed. Each signal is a short phrase shown to the user.
+ * What an install script (or a file it runs) does that matters for safety, read as code (JavaScript) or as shell,
+ * never executed. src/scripts derives them; the install-script rule judges their combination.
  */
-export type ScriptSignal =
-  | 'downloads and runs code'
-  | 'decodes and evaluates hidden code'
-  | 'runs inline code (node -e)'
-  | 'reads credentials or tokens'
-  | 'contacts the network'
-  | 'reads cloud metadata'
-  | 'spawns processes'
-  | 'obfuscated';
+export type ScriptSignalKind =
+  /** Credentials, tokens or the whole environment reach a network call. */
+  | 'exfiltrates'
+  /** Machine details (user, host name, home folder) reach a network call. */
+  | 'sends-machine-details'
+  /** Decoded or decrypted data reaches exec, eval or Function. */
+  | 'decode-then-execute'
+  /** Code or a program fetched from the network is run. */
+  | 'download-and-execute'
+  /** Another JavaScript runtime (bun, deno) or a binary is downloaded at install. */
+  | 'downloads-runtime'
+  /** A socket wired to a shell. */
+  | 'reverse-shell'
+  /** An AI coding CLI run with its permission checks disabled. */
+  | 'ai-cli-bypass'
+  /** A secret scanner (trufflehog, gitleaks) run over the machine. */
+  | 'secret-scanner'
+  /** A Windows DLL or script host run (rundll32, regsvr32, mshta). */
+  | 'loads-native-library'
+  /** Writes into .github/workflows. */
+  | 'writes-workflow'
+  /** Writes into other installed packages. */
+  | 'writes-other-package'
+  /** Reads home dotfiles, cloud credential files, wallets, token variables or the whole environment. */
+  | 'reads-credentials'
+  /** Reads the cloud metadata service. */
+  | 'reads-cloud-metadata'
+  /** eval, Function or vm on input that is not a literal. */
+  | 'dynamic-code'
+  /** Starts a process whose command is not a literal. */
+  | 'spawns-process'
+  /** Starts a process with a literal command. */
+  | 'runs-command'
+  /** Contacts the network (http, https, fetch, dns, net, curl, wget); `host` when it is a literal. */
+  | 'network'
+  /** Encoded literals, packed or _0x-renamed code, very high entropy. */
+  | 'obfuscated'
+  /** Runs a file of more than a megabyte, mostly a bundle nobody reads. */
+  | 'large-bundle'
+  /** A file the analysis could not read as code. */
+  | 'unparsable';
+
+/** One thing a script does, with where it says so. */
+export interface ScriptSignal {
+  readonly kind: ScriptSignalKind;
+  /** Package-relative file, or `package.json#scripts.postinstall` for the script text itself. */
+  readonly file: string;
+  readonly line: number;
+  /** The source line (trimmed, cut to a readable length). Unescaped package text. */
+  readonly excerpt: string;
+  /** The host a network signal names, when it is a literal. */
+  readonly host?: string | undefined;
+}
 
 export interface ScriptEvidence {
   readonly name: string;
@@ -93,8 +137,9 @@ export type FindingDetail =
   | {
       code: 'install-script';
       scripts: readonly ScriptEvidence[];
-      /** Package files the scripts run, with what they do. */
-      files: readonly { path: string; signals: readonly ScriptSignal[] }[];
+      /** Package files the scripts run and the local files those load, as read (bounded). */
+      files: readonly { path: string; bytes: number }[];
+      /** What the scripts and files do, with evidence lines. */
       signals: readonly ScriptSignal[];
       filesFault: string | undefined;
     }
@@ -163,6 +208,15 @@ export interface CodeText<C extends FindingCode> {
   readonly message: (detail: DetailOf<C>) => string;
   /** What to do about it, in one line. */
   readonly hint: (detail: DetailOf<C>) => string;
+  /** Where the finding's evidence sits, gravest first: a file, a line and what it says (install scripts). */
+  readonly evidence?: (detail: DetailOf<C>) => readonly EvidenceLine[];
+}
+
+/** One line of evidence inside a package: `setup.js`, line 3, "decodes data and runs it: exec(…)". */
+export interface EvidenceLine {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
 }
 
 /** The words of every code a rule emits; a rule emits no code without them. */

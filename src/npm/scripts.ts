@@ -6,13 +6,3 @@ export function installScriptsOf(scripts: Readonly<Record<string, unknown>> | un
   if (!scripts) return [];
   return INSTALL_SCRIPTS.flatMap((name) => (typeof scripts[name] === 'string' ? [[name, scripts[name]] as [string, string]] : []));
 }
-
-/** Files of the package a script runs (`node install.js`, `sh ./scripts/setup.sh`), as package-relative paths. */
-export function scriptFiles(script: string): string[] {
-  const files = new Set<string>();
-  for (const match of script.matchAll(/\b(?:node|nodejs|sh|bash|python3?)\s+(?:-{1,2}[\w-]+(?:=\S+)?\s+)*((?:\.{0,2}\/)?[\w./-]+\.(?:c?js|mjs|sh|py))\b/g)) {
-    const file = match[1]!.replace(/^\.\//, '');
-    if (!file.startsWith('../') && !file.startsWith('/')) files.add(file);
-  }
-  return [...files];
-}

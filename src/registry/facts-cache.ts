@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { VersionManifest } from '../npm/manifest.js';
+import type { ScriptAnalysis } from '../scripts/analyze.js';
 import type { PackageFacts } from './facts.js';
 
 /**
@@ -111,7 +112,7 @@ export class FactsCache {
   }
 }
 
-const FORMAT = 2;
+const FORMAT = 3;
 const SHARDS = 256;
 export const MAX_ENTRIES = 50_000;
 
@@ -123,7 +124,7 @@ interface SerializedFacts {
   previous: { version: string; manifest: VersionManifest } | undefined;
   published: string | undefined;
   firstPublished: string | undefined;
-  files: [string, string][];
+  installAnalysis: ScriptAnalysis | undefined;
   filesFault: string | undefined;
 }
 
@@ -134,7 +135,7 @@ function serialize(facts: PackageFacts): SerializedFacts {
     previous: facts.previous,
     published: facts.published?.toISOString(),
     firstPublished: facts.firstPublished?.toISOString(),
-    files: [...facts.files],
+    installAnalysis: facts.installAnalysis,
     filesFault: facts.filesFault,
   };
 }
@@ -143,7 +144,8 @@ function serialize(facts: PackageFacts): SerializedFacts {
 function revive(value: unknown): PackageFacts | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const stored = value as Partial<SerializedFacts>;
-  if (typeof stored.version !== 'string' || !isObject(stored.manifest) || !Array.isArray(stored.files)) return undefined;
+  if (typeof stored.version !== 'string' || !isObject(stored.manifest)) return undefined;
+  if (stored.installAnalysis !== undefined && !isAnalysis(stored.installAnalysis)) return undefined;
   if (stored.previous !== undefined && (typeof stored.previous?.version !== 'string' || !isObject(stored.previous.manifest))) return undefined;
   return {
     version: stored.version,
@@ -151,10 +153,23 @@ function revive(value: unknown): PackageFacts | undefined {
     previous: stored.previous,
     published: dateOf(stored.published),
     firstPublished: dateOf(stored.firstPublished),
-    files: new Map(stored.files.filter((pair): pair is [string, string] => Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'string')),
+    installAnalysis: stored.installAnalysis,
     filesFault: typeof stored.filesFault === 'string' ? stored.filesFault : undefined,
   };
 }
+
+/** The analysis as written: plain JSON whose signals the reports read field by field. */
+const isAnalysis = (value: unknown): value is ScriptAnalysis => {
+  const analysis = value as Partial<ScriptAnalysis> | null;
+  return (
+    typeof analysis === 'object' &&
+    analysis !== null &&
+    Array.isArray(analysis.files) &&
+    Array.isArray(analysis.unread) &&
+    Array.isArray(analysis.signals) &&
+    analysis.signals.every((signal) => typeof signal?.kind === 'string' && typeof signal.file === 'string' && typeof signal.line === 'number' && typeof signal.excerpt === 'string')
+  );
+};
 
 const isObject = (value: unknown): value is VersionManifest => typeof value === 'object' && value !== null && !Array.isArray(value);
 

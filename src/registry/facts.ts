@@ -1,12 +1,13 @@
 import { semver } from '../cjs.js';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, normalize } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import type { Packument, VersionManifest } from '../npm/manifest.js';
 import type { RegistryClient } from './client.js';
 import type { FactsCache } from './facts-cache.js';
 import { isFetchedPackage } from '../tree/queries.js';
-import { installScriptsOf, scriptFiles } from '../npm/scripts.js';
+import { installScriptsOf } from '../npm/scripts.js';
+import { analyzeInstallScripts, type PackageFile, type ScriptAnalysis } from '../scripts/analyze.js';
 import { classifyResolved, classifySpec } from '../npm/specs.js';
 import type { DependencyTree, PackageNode } from '../tree/model.js';
 
@@ -20,8 +21,11 @@ export interface PackageFacts {
   readonly published: Date | undefined;
   /** The earliest publish time of any version; undefined when unknown. */
   readonly firstPublished: Date | undefined;
-  /** Files of the package that its install scripts run, read from the tarball (never executed). */
-  readonly files: ReadonlyMap<string, string>;
+  /**
+   * What the install scripts and the package files they run do (src/scripts), read from the tarball, never
+   * executed; undefined without install scripts. Cached as is: the signals carry their evidence lines.
+   */
+  readonly installAnalysis: ScriptAnalysis | undefined;
   /** Why script files could not be read, when they could not. */
   readonly filesFault: string | undefined;
 }
@@ -37,7 +41,8 @@ export interface RegistryFacts {
   readonly offline: boolean;
 }
 
-const MAX_SCRIPT_FILE = 512 * 1024;
+/** A file read for the analysis is cut here: larger bundles are judged by their size and their first megabytes. */
+const MAX_SCRIPT_FILE = 8 * 1024 * 1024;
 
 /**
  * Asks the registry about every registry package in the tree (each name once), and reads from the tarball
@@ -124,7 +129,7 @@ async function factsFor(node: PackageNode, packument: Packument, client: Registr
   const sorted = versions.sort(semver.compare);
   const before = sorted[sorted.indexOf(version) - 1];
   const times = versions.map((v) => dateOf(packument.time?.[v])).filter((date): date is Date => date !== undefined);
-  const { files, fault } = await readScriptFiles(node.name, version, manifest, client);
+  const { analysis, fault } = await analyzeScripts(node.name, version, manifest, client);
   return {
     ok: true,
     facts: {
@@ -133,7 +138,7 @@ async function factsFor(node: PackageNode, packument: Packument, client: Registr
       previous: before === undefined ? undefined : { version: before, manifest: slimManifest(packument.versions![before]!) },
       published: dateOf(packument.time?.[version]),
       firstPublished: times.length ? new Date(Math.min(...times.map((date) => date.getTime()))) : undefined,
-      files,
+      installAnalysis: analysis,
       filesFault: fault,
     },
   };
@@ -183,35 +188,50 @@ function dateOf(text: string | undefined): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-/** Extracts the tarball into a temporary folder (pacote runs nothing), reads the files scripts name, removes it. */
-async function readScriptFiles(
+/**
+ * Judges the install scripts; when they run package files, extracts the tarball into a temporary folder (pacote
+ * runs nothing), lets the analysis read the files it follows, and removes the folder.
+ */
+async function analyzeScripts(
   name: string,
   version: string,
   manifest: VersionManifest,
   client: RegistryClient,
-): Promise<{ files: Map<string, string>; fault: string | undefined }> {
-  const files = new Map<string, string>();
-  const wanted = installScriptsOf(manifest.scripts).flatMap(([, script]) => scriptFiles(script));
-  if (wanted.length === 0) return { files, fault: undefined };
+): Promise<{ analysis: ScriptAnalysis | undefined; fault: string | undefined }> {
+  const scripts = installScriptsOf(manifest.scripts);
+  if (scripts.length === 0) return { analysis: undefined, fault: undefined };
+  const scriptsOnly = analyzeInstallScripts(scripts, () => undefined);
+  if (scriptsOnly.unread.length === 0) return { analysis: scriptsOnly, fault: undefined };
   const dir = mkdtempSync(join(tmpdir(), 'depwarden-tarball-'));
   try {
     const { default: pacote } = await import('pacote');
     await client.limited(() =>
       pacote.extract(`${name}@${version}`, dir, { ...client.fetchOptions, integrity: manifest.dist?.integrity } as never),
     );
-    for (const file of wanted) {
-      const path = join(dir, normalize(file));
-      if (!path.startsWith(dir)) continue;
-      try {
-        if (statSync(path).size <= MAX_SCRIPT_FILE) files.set(file, readFileSync(path, 'utf8'));
-      } catch {
-        // A script that names a missing file fails at install; the rule reports the script text alone.
-      }
-    }
-    return { files, fault: undefined };
+    return { analysis: analyzeInstallScripts(scripts, (file) => readPackageFile(dir, file)), fault: undefined };
   } catch (error) {
-    return { files, fault: `the tarball could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    return { analysis: scriptsOnly, fault: `the tarball could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A regular file inside `dir`, cut at MAX_SCRIPT_FILE; undefined when absent or outside. */
+function readPackageFile(dir: string, file: string): PackageFile | undefined {
+  const path = join(dir, normalize(file));
+  if (!path.startsWith(`${dir}${sep}`)) return undefined;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return undefined;
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_SCRIPT_FILE));
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, buffer, 0, buffer.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    return { text: buffer.toString('utf8'), bytes: stat.size, truncated: stat.size > buffer.length };
+  } catch {
+    return undefined;
   }
 }

@@ -1,9 +1,11 @@
-import type { CodeText, Finding, FindingCode, RuleMeta } from '../findings/model.js';
+import type { CodeText, EvidenceLine, Finding, FindingCode, RuleMeta } from '../findings/model.js';
 
 /** How findings read: each rule's own words for its codes (`RuleMeta.messages`), found once per report. */
 export interface FindingTexts {
   message(finding: Finding): string;
   hint(finding: Finding): string;
+  /** The finding's evidence lines, gravest first; none for most codes. */
+  evidence(finding: Finding): readonly EvidenceLine[];
 }
 
 export function findingTexts(rules: readonly RuleMeta[]): FindingTexts {
@@ -14,7 +16,11 @@ export function findingTexts(rules: readonly RuleMeta[]): FindingTexts {
     if (!text) throw new Error(`rule ${finding.rule} has no message for ${finding.detail.code}`);
     return text as CodeText<FindingCode>;
   };
-  return { message: (finding) => textOf(finding).message(finding.detail as never), hint: (finding) => textOf(finding).hint(finding.detail as never) };
+  return {
+    message: (finding) => textOf(finding).message(finding.detail as never),
+    hint: (finding) => textOf(finding).hint(finding.detail as never),
+    evidence: (finding) => textOf(finding).evidence?.(finding.detail as never) ?? [],
+  };
 }
 
 export function packageLabel(finding: Finding): string {

@@ -1,7 +1,7 @@
 import { objectKeyLines, pointerToken } from './json-lines.js';
 import { findingTexts, packageLabel } from './messages.js';
 import type { ReportInput } from './types.js';
-import type { Finding } from '../findings/model.js';
+import type { EvidenceLine, Finding } from '../findings/model.js';
 import type { Severity } from '../findings/model.js';
 import type { TreeFormat } from '../tree/model.js';
 import { redactReport } from './redact.js';
@@ -48,8 +48,14 @@ export function renderSarif(report: ReportInput): string {
           level: LEVEL[finding.severity],
           message: { text: `${packageLabel(finding)}: ${texts.message(finding)}. Fix: ${texts.hint(finding)}.` },
           locations: [location(input, finding, keyLines)],
+          ...relatedLocations(finding, texts.evidence(finding)),
           partialFingerprints: { depwardenFinding: `${finding.rule}/${finding.detail.code}/${finding.package.location}` },
-          properties: { severity: finding.severity, 'security-severity': SECURITY_SEVERITY[finding.severity], path: finding.path },
+          properties: {
+            severity: finding.severity,
+            'security-severity': SECURITY_SEVERITY[finding.severity],
+            path: finding.path,
+            ...(finding.detail.code === 'install-script' && finding.detail.signals.length ? { evidence: finding.detail.signals } : {}),
+          },
         })),
       },
     ],
@@ -71,6 +77,22 @@ function location(input: ReportInput, finding: Finding, keyLines: ReadonlyMap<st
   return {
     physicalLocation: { artifactLocation: { uri }, region: { startLine } },
     logicalLocations: [{ fullyQualifiedName: nodeLocation || '(root)', kind: 'package' }],
+  };
+}
+
+/**
+ * A finding's evidence as related locations inside the package (`node_modules/x/setup.js` line 3; the script text
+ * itself at the package's package.json); the signals themselves are in the property bag.
+ */
+function relatedLocations(finding: Finding, evidence: readonly EvidenceLine[]) {
+  if (evidence.length === 0) return {};
+  const base = finding.package.location || finding.package.name;
+  return {
+    relatedLocations: evidence.map(({ file, line, text }, index) => ({
+      id: index + 1,
+      physicalLocation: { artifactLocation: { uri: `${base}/${file.replace(/#.*$/, '')}` }, region: { startLine: line } },
+      message: { text },
+    })),
   };
 }
 

@@ -4,6 +4,9 @@ import { SEVERITIES, type Severity } from '../findings/model.js';
 import { redactReport } from './redact.js';
 import { escapeName, escapeText, neutraliseWorkflowCommands } from '../text/escape.js';
 
+/** At most this many evidence lines under a finding; JSON and SARIF carry them all. */
+const MAX_EVIDENCE_LINES = 12;
+
 const COLORS: Record<Severity, string> = { critical: '1;35', high: '1;31', medium: '33', low: '36', info: '2' };
 
 /** Human report: findings grouped by severity, worst first, each with its chain and a fix. */
@@ -23,6 +26,9 @@ export function renderText(report: ReportInput, options: { color: boolean }): st
       const where = finding.package.location ? `  ${escapeName(finding.package.location)}` : '';
       lines.push(`  ${paint('1', escapeName(packageLabel(finding)))}  ${paint('2', `[${finding.rule}]`)}${paint('2', where)}`);
       lines.push(`    ${escapeText(texts.message(finding))}`);
+      const evidence = texts.evidence(finding);
+      for (const { file, line, text } of evidence.slice(0, MAX_EVIDENCE_LINES)) lines.push(`      ${escapeText(`${file}:${line} ${text}`)}`);
+      if (evidence.length > MAX_EVIDENCE_LINES) lines.push(`      … ${evidence.length - MAX_EVIDENCE_LINES} more (--format json lists them all)`);
       if (finding.path.length > 1) lines.push(`    via: ${escapeText(['(root)', ...finding.path].join(' > '))}`);
       const inChange = input.changeLocation?.(finding);
       if (inChange) lines.push(`    at: ${escapeText(`${inChange.uri}:${inChange.line}`)}`);

@@ -14,7 +14,11 @@ const factsOf = (name: string, version: string, extra: Partial<PackageFacts> = {
   previous: { version: '0.9.0', manifest: slimManifest({ name, version: '0.9.0', dependencies: { dep: '^1.0.0' } }) },
   published: new Date('2024-05-01T10:00:00.000Z'),
   firstPublished: new Date('2019-01-01T00:00:00.000Z'),
-  files: new Map([['setup.js', 'require("child_process")']]),
+  installAnalysis: {
+    files: [{ path: 'setup.js', bytes: 24 }],
+    signals: [{ kind: 'spawns-process', file: 'setup.js', line: 1, excerpt: 'require("child_process").exec(x)' }],
+    unread: [],
+  },
   filesFault: undefined,
   ...extra,
 });
@@ -127,7 +131,7 @@ describe('FactsCache', () => {
       const { FactsCache } = await import(${module});
       for (let round = 0; round < 3; round++) {
         const cache = new FactsCache(${JSON.stringify(dir)});
-        for (let i = 0; i < 300; i++) cache.set('${REGISTRY}', 'pkg-' + i, { version: '1.0.0', manifest: { name: 'pkg-' + i, padding: 'x'.repeat(4000 + process.pid % 997) }, previous: undefined, published: undefined, firstPublished: undefined, files: new Map(), filesFault: undefined });
+        for (let i = 0; i < 300; i++) cache.set('${REGISTRY}', 'pkg-' + i, { version: '1.0.0', manifest: { name: 'pkg-' + i, padding: 'x'.repeat(4000 + process.pid % 997) }, previous: undefined, published: undefined, firstPublished: undefined, installAnalysis: undefined, filesFault: undefined });
         cache.save();
       }`;
     const reader = `

@@ -73,15 +73,22 @@ describe('registry facts against a real local registry (verdaccio)', () => {
     const found = summary(run).filter((line) => !line.includes('fresh-release') && !line.includes('new-package'));
     expect(found).toEqual([
       'critical manifest-dynamic-dependency dw-phantom',
-      'critical install-script dw-dropper',
       'critical install-script dw-stealer',
+      'high install-script dw-dropper',
       'medium install-script dw-native',
     ]);
     const findings = findingsOf(run);
     const dropper = findings.find((finding) => finding.package.name === 'dw-dropper' && finding.rule === 'install-script')!;
-    expect(dropper.message).toContain('postinstall: node install.js; runs install.js (downloads and runs code');
+    expect(dropper.message).toContain('postinstall: node install.js; reads install.js; it downloads code or a binary and runs it');
+    expect((dropper as unknown as { details: { signals: unknown[] } }).details.signals).toContainEqual({
+      kind: 'download-and-execute',
+      file: 'install.js',
+      line: 1,
+      excerpt: expect.stringContaining('eval(d)'),
+      host: 'payload.example.test',
+    });
     const stealer = findings.find((finding) => finding.package.name === 'dw-stealer')!;
-    expect(stealer.message).toMatch(/runs inline code \(node -e\).*reads credentials or tokens.*contacts the network|reads credentials or tokens, contacts the network/);
+    expect(stealer.message).toContain('it sends credentials or the environment over the network');
     const phantom = findings.find((finding) => finding.rule === 'manifest-dynamic-dependency')!;
     expect(phantom.message).toContain('"dw-payload": "http://attacker.example.test/dw-payload-1.0.0.tgz"');
   });
