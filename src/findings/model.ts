@@ -144,6 +144,13 @@ export type FindingDetail =
       filesFault: string | undefined;
     }
   | { code: 'unverified'; cause: string }
+  | {
+      code: 'lockfile-out-of-sync';
+      /** The manifest whose declarations the lockfile does not satisfy. */
+      manifest: string;
+      /** Each declared dependency not satisfied: what is locked for it, undefined when nothing is. */
+      dependencies: readonly { name: string; spec: string; locked: string | undefined }[];
+    }
   | { code: 'undeclared-import'; file: string; line: number; typeOnly: boolean }
   | { code: 'manifest-dynamic-dependency'; version: string; dependencies: readonly { name: string; spec: string; kind: 'url' | 'git' }[] }
   | { code: 'fresh-release'; version: string; published: string; hours: number; limitHours: number }
