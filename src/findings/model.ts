@@ -162,9 +162,16 @@ export type FindingDetail =
       addedScripts: readonly string[];
       addedDynamic: readonly string[];
       addedDependencies: readonly string[];
+      /** The added dependencies that are not what an established package's upgrade usually pulls in, and why. */
+      suspectDependencies: readonly { name: string; concerns: readonly DependencyConcern[] }[];
+      /** The monthly downloads below which an added dependency counts as little used. */
+      establishedMin: number;
       addedBins: readonly string[];
       droppedRepository: boolean;
     };
+
+/** Why a dependency a release adds deserves a look (version-drift). */
+export type DependencyConcern = 'little-used' | 'new-package' | 'near-miss' | 'install-script';
 
 export type FindingCode = FindingDetail['code'];
 
