@@ -132,6 +132,10 @@ export type FindingDetail =
       downloads: number | undefined;
       popularMin: number;
       targetDownloads: number;
+      /** The same words under the scope named by the other name's first word (`@x/linux-64`, `x-linux-64`). */
+      scopeMove: boolean;
+      /** The established packages that declare it, when they lowered the severity; empty otherwise. */
+      vouchedBy: readonly string[];
     }
   | { code: 'unregistered-name'; countsDate: string; declaredBy: Declarer; source: 'record' | 'registry' }
   | {
