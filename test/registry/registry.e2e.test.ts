@@ -123,7 +123,7 @@ describe('registry facts against a real local registry (verdaccio)', () => {
       'medium install-script dw-turned',
     ]);
     const drift = findingsOf(run).find((finding) => finding.rule === 'version-drift')!;
-    expect(drift.message).toBe('2.0.0, compared with 1.0.0, adds install scripts (postinstall), adds dependencies (dw-native), drops its repository link');
+    expect(drift.message).toBe('2.0.0, compared with 1.0.0, adds install scripts (postinstall), adds dependencies (dw-native), dw-native has fewer than 100K downloads/month, is a new package and runs install scripts, drops its repository link');
 
     // A second run answers from npm's cache; --offline then answers from it alone.
     const offline = await depwarden(['check', project, '--registry', registry.url, '--format', 'json', '--offline']);

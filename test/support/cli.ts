@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { Writable } from 'node:stream';
 import { BIN, ROOT } from './paths.js';
 import { ISOLATED_ENV } from './check.js';
 
@@ -33,4 +34,22 @@ export function depwardenAsync(args: readonly string[], options: { cwd: string; 
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/**
+ * The CLI's `main` in this process, with captured streams: what a spawned CLI would print and return, without
+ * starting Node again. For tests where a separate process proves nothing more (the launcher is tested spawned).
+ */
+export async function depwardenInProcess(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
+  const { main } = await import('../../src/cli/main.js');
+  const output = { stdout: '', stderr: '' };
+  const sink = (stream: 'stdout' | 'stderr') =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        output[stream] += String(chunk);
+        done();
+      },
+    });
+  const status = await main(args, { stdout: sink('stdout'), stderr: sink('stderr'), env: { ...ISOLATED_ENV, ...options.env }, cwd: options.cwd ?? ROOT });
+  return { status, ...output };
 }
