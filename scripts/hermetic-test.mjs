@@ -2,7 +2,8 @@
 // Proves the test suite hermetic: runs it with HOME pointing at a folder whose npm cache (~/.npm) holds junk
 // packuments of the names the tests use (empty, versionless, invalid JSON) and a junk facts cache, or with
 // `--unrelated`, a non-empty cache of other names. A test that read ~/.npm would see the junk and fail; the run
-// also fails when anything under that HOME changed (a test that wrote there).
+// also fails when anything under that HOME changed (a test that wrote there), and when the run leaves anything in
+// its own TMPDIR (a temporary folder not removed).
 //   node scripts/hermetic-test.mjs [--unrelated] [vitest args...]
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -75,11 +76,15 @@ const snapshot = () =>
     .join('\n');
 const before = snapshot();
 console.log(`HOME=${home}: ${written} ${unrelated ? 'unrelated' : 'junk'} packuments in ~/.npm; running the suite`);
-const env = { ...process.env, HOME: home };
+const tmp = mkdtempSync(join(tmpdir(), 'depwarden-hermetic-tmp-'));
+const env = { ...process.env, HOME: home, TMPDIR: tmp };
 delete env.npm_config_cache;
 // vitest itself, not through npx: npx would write its own logs under HOME.
 const run = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...vitestArgs], { cwd: ROOT, env, stdio: 'inherit' });
 const changed = snapshot() !== before;
 if (changed) console.error(`something under HOME changed: ${home} (kept for a look)`);
 else rmSync(home, { recursive: true, force: true });
-process.exitCode = run.status === 0 && !changed ? 0 : 1;
+const left = readdirSync(tmp);
+if (left.length) console.error(`left in TMPDIR (${tmp}): ${left.join(', ')}`);
+else rmSync(tmp, { recursive: true, force: true });
+process.exitCode = run.status === 0 && !changed && left.length === 0 ? 0 : 1;

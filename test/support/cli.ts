@@ -1,5 +1,4 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { BIN, ROOT } from './paths.js';
 import { ISOLATED_ENV } from './check.js';
 
@@ -37,19 +36,11 @@ export function depwardenAsync(args: readonly string[], options: { cwd: string; 
 }
 
 /**
- * The CLI's `main` in this process, with captured streams: what a spawned CLI would print and return, without
- * starting Node again. For tests where a separate process proves nothing more (the launcher is tested spawned).
+ * The CLI's `main` in this process (runMain), with the same isolated environment as `depwarden`: for tests where
+ * a spawned CLI proves nothing more (the launcher itself is tested spawned).
  */
 export async function depwardenInProcess(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
-  const { main } = await import('../../src/cli/main.js');
-  const output = { stdout: '', stderr: '' };
-  const sink = (stream: 'stdout' | 'stderr') =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        output[stream] += String(chunk);
-        done();
-      },
-    });
-  const status = await main(args, { stdout: sink('stdout'), stderr: sink('stderr'), env: { ...ISOLATED_ENV, ...options.env }, cwd: options.cwd ?? ROOT });
-  return { status, ...output };
+  const { runMain } = await import('./in-process.js');
+  const env = Object.fromEntries(Object.entries({ ...ISOLATED_ENV, ...options.env }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return runMain(args, env, options.cwd ?? ROOT);
 }
