@@ -43,9 +43,10 @@ export const nearMissName = defineRule({
       const match = findNearMiss(name, names);
       if (!match) continue;
       const vouch = vouchedFor(nodes, context);
+      const severity = lower(match.severity, vouch.steps);
       findings.push({
         node: nodes[0]!,
-        severity: lower(match.severity, vouch.steps),
+        severity,
         detail: {
           code: 'near-miss-name',
           target: match.target,
@@ -54,7 +55,8 @@ export const nearMissName = defineRule({
           popularMin: names.meta.popularMin,
           targetDownloads: match.targetDownloads,
           scopeMove: match.scopeMove,
-          vouchedBy: vouch.by,
+          // Named only when they changed something: a finding already low stays as it was.
+          vouchedBy: severity === match.severity ? [] : vouch.by,
         },
       });
     }

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { lockfileOutOfSync } from '../../src/rules/lockfile-out-of-sync.js';
-import { formatMessage } from '../../src/report/messages.js';
 import { loadProject } from '../../src/tree/load.js';
 import type { FileSource } from '../../src/tree/files.js';
-import { contextOf, findingsIn, registryEntry } from '../support/tree.js';
+import { contextOf, findingsIn, messageOf, registryEntry } from '../support/tree.js';
 
 function project(files: Record<string, unknown>): FileSource {
   const texts = new Map(Object.entries(files).map(([path, value]) => [path, JSON.stringify(value)]));
@@ -42,7 +41,7 @@ describe('lockfile-out-of-sync', () => {
         { name: 'b', spec: '^1.0.0', locked: undefined },
       ],
     });
-    expect(formatMessage(root.detail)).toMatch(/^the lockfile does not satisfy package\.json: "a": "\^2\.0\.0" is not satisfied by the locked 1\.0\.0; "b": "\^1\.0\.0" has no package locked\. npm ci refuses it/);
+    expect(messageOf(lockfileOutOfSync, root.detail)).toMatch(/^the lockfile does not satisfy package\.json: "a": "\^2\.0\.0" is not satisfied by the locked 1\.0\.0; "b": "\^1\.0\.0" has no package locked\. npm ci refuses it/);
   });
 
   it('nothing when the lockfile satisfies package.json', async () => {

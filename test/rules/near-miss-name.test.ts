@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nearMissName } from '../../src/rules/near-miss-name.js';
-import { contextOf, findingsIn, findingsOf, lockTree, published, registryEntry, withFacts } from '../support/tree.js';
-import { formatMessage } from '../../src/report/messages.js';
+import { contextOf, findingsIn, findingsOf, lockTree, messageOf, published, registryEntry, withFacts } from '../support/tree.js';
 
 describe('near-miss-name', () => {
   const tree = lockTree(
@@ -71,7 +70,7 @@ describe('near-miss-name', () => {
         { location: 'node_modules/lodahs', code: 'near-miss-name', severity: 'high' },
       ]);
       const expresss = nearMissName.check(withHistory).find((finding) => finding.node.name === 'expresss')!;
-      expect(formatMessage(expresss.detail)).toMatch(/; declared by established packages \(debug\), so reported lower$/);
+      expect(messageOf(nearMissName, expresss.detail)).toMatch(/; declared by established packages \(debug\), so reported lower$/);
     });
 
     it('a scope move of the same project is a look, not an alarm: low under the scope, one step lower outside it', () => {

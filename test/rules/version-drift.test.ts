@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { versionDrift } from '../../src/rules/version-drift.js';
-import { formatMessage } from '../../src/report/messages.js';
-import { findingsIn, lockTree, published, registryEntry, withFacts } from '../support/tree.js';
+import { findingsIn, lockTree, messageOf, published, registryEntry, withFacts } from '../support/tree.js';
 
 const drifting = ['turned', 'grown', 'renamed', 'same', 'first', 'ordinary', 'commands', '@dw/core', 'fresh-dep', 'scripted-dep', 'squat-dep'];
 // The dependencies the releases add, locked beside them: established names (debug, esbuild) and unknown ones.
@@ -80,6 +79,6 @@ describe('version-drift', () => {
       addedBins: [],
       droppedRepository: false,
     });
-    expect(formatMessage(grown!)).toBe('2.0.0, compared with 1.0.0, adds dependencies (dw-unknown-helper), dw-unknown-helper has fewer than 100K downloads/month');
+    expect(messageOf(versionDrift, grown!)).toBe('2.0.0, compared with 1.0.0, adds dependencies (dw-unknown-helper), dw-unknown-helper has fewer than 100K downloads/month');
   });
 });
