@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { check } from '../dist/check.js';
+import { check } from '../dist/analysis/analyze.js';
 import { findNearMiss } from '../dist/popularity/near-miss.js';
 import { loadNameIndex } from '../dist/popularity/load.js';
 import { diskFiles } from '../dist/tree/files.js';

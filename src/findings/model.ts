@@ -132,6 +132,10 @@ export type FindingDetail =
       downloads: number | undefined;
       popularMin: number;
       targetDownloads: number;
+      /** The same words under the scope named by the other name's first word (`@x/linux-64`, `x-linux-64`). */
+      scopeMove: boolean;
+      /** The established packages that declare it, when they lowered the severity; empty otherwise. */
+      vouchedBy: readonly string[];
     }
   | { code: 'unregistered-name'; countsDate: string; declaredBy: Declarer; source: 'record' | 'registry' }
   | {
@@ -144,6 +148,13 @@ export type FindingDetail =
       filesFault: string | undefined;
     }
   | { code: 'unverified'; cause: string }
+  | {
+      code: 'lockfile-out-of-sync';
+      /** The manifest whose declarations the lockfile does not satisfy. */
+      manifest: string;
+      /** Each declared dependency not satisfied: what is locked for it, undefined when nothing is. */
+      dependencies: readonly { name: string; spec: string; locked: string | undefined }[];
+    }
   | { code: 'undeclared-import'; file: string; line: number; typeOnly: boolean }
   | { code: 'manifest-dynamic-dependency'; version: string; dependencies: readonly { name: string; spec: string; kind: 'url' | 'git' }[] }
   | { code: 'fresh-release'; version: string; published: string; hours: number; limitHours: number }
@@ -155,9 +166,16 @@ export type FindingDetail =
       addedScripts: readonly string[];
       addedDynamic: readonly string[];
       addedDependencies: readonly string[];
+      /** The added dependencies that are not what an established package's upgrade usually pulls in, and why. */
+      suspectDependencies: readonly { name: string; concerns: readonly DependencyConcern[] }[];
+      /** The monthly downloads below which an added dependency counts as little used. */
+      establishedMin: number;
       addedBins: readonly string[];
       droppedRepository: boolean;
     };
+
+/** Why a dependency a release adds deserves a look (version-drift). */
+export type DependencyConcern = 'little-used' | 'new-package' | 'near-miss' | 'install-script';
 
 export type FindingCode = FindingDetail['code'];
 

@@ -9,6 +9,7 @@ import { allows } from '../rules/run.js';
 import { isFetchedPackage } from '../tree/queries.js';
 import { installScriptsOf } from '../npm/scripts.js';
 import { loadProject } from '../tree/load.js';
+import { syncMessage } from '../tree/sync.js';
 import type { DependencyTree, PackageNode } from '../tree/model.js';
 import { treeFromNames } from '../tree/names.js';
 
@@ -45,6 +46,11 @@ export async function gateInstall(specs: readonly string[], options: AnalyzeOpti
 export async function gateCi(options: AnalyzeOptions): Promise<GateVerdict> {
   const policy = loadPolicy(options.files, RULE_IDS, options.config);
   const project = await loadProject(options.files, { nodeModules: false });
+  // npm ci refuses a lockfile that does not satisfy package.json as a usage error, before it fetches anything;
+  // so does the gate, with npm's verdict and the same one line as `check`'s finding, instead of a finding the
+  // policy could lower or turn off only for npm ci to fail after all.
+  const unsatisfied = project.tree.outOfSync?.[0];
+  if (unsatisfied) throw new InputError(syncMessage(unsatisfied), project.tree.sourceFile);
   return { analysis: await analyze(project.tree, policy, options), stage: 'tree', policy };
 }
 

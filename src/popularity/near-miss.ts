@@ -1,5 +1,5 @@
 import type { NameIndex } from './index.js';
-import { nameFacts, type NameFacts } from './forms.js';
+import { nameFacts, undelimited, type NameFacts } from './forms.js';
 import { editsSearched } from './parts.js';
 import { DistanceFrom, editDistance } from '../text/distance.js';
 import { SHORT_DISTANCE_2_LENGTH, relate } from './relate.js';
@@ -13,6 +13,8 @@ export interface NearMiss {
   readonly downloads: number | undefined;
   readonly targetDownloads: number;
   readonly severity: 'high' | 'medium' | 'low';
+  /** `@x/linux-64` beside `x-linux-64`: the same words, one of them under the scope named by the other's first word. */
+  readonly scopeMove: boolean;
 }
 
 /** A name with this many monthly downloads is an established package, not a squat, whatever it resembles. */
@@ -81,8 +83,9 @@ function firstImitated(
     if (SEARCHED_BY_PARTS.has(family) && !searchedByParts(targetDownloads)) continue;
     // Two edits in a six-letter name are worth a look, no more: `bubird` is a squat, `medici` is not.
     const short = family === 'edit-distance-2' && Math.min(facts.bareUndelimited.length, targetFacts.bareUndelimited.length) < SHORT_DISTANCE_2_LENGTH;
-    const severity = short ? 'low' : severityOf(family, downloads, targetDownloads);
-    return { name, target, family, downloads, targetDownloads, severity };
+    const moved = (family === 'delimiter' || family === 'scope') && isScopeMove(name, target);
+    const severity = short ? 'low' : moved ? scopeMoveSeverity(name, severityOf(family, downloads, targetDownloads)) : severityOf(family, downloads, targetDownloads);
+    return { name, target, family, downloads, targetDownloads, severity, scopeMove: moved };
   }
   return undefined;
 }
@@ -106,6 +109,32 @@ function severityOf(family: NearMissFamily, downloads: number | undefined, targe
   const unknown = downloads === undefined;
   if (!WEAKER.has(family)) return unknown ? 'high' : 'medium';
   return unknown && (family !== 'substitution' || targetDownloads >= VERY_POPULAR) ? 'medium' : 'low';
+}
+
+/**
+ * A project moving its packages into its own scope (`turbo-linux-64` to `@turbo/linux-64`, `faker` to
+ * `@faker-js/faker`) leaves both names in use; its scope is named after its first word. Only the letters of the
+ * two names are compared, so a misspelt move (`rollup-pugin-babek`) is not one.
+ */
+export function isScopeMove(name: string, target: string): boolean {
+  const [scoped, plain] = name.startsWith('@') ? [name, target] : [target, name];
+  if (!scoped.startsWith('@') || plain.startsWith('@')) return false;
+  const scope = scoped.slice(1, scoped.indexOf('/')).toLowerCase();
+  const bare = scoped.slice(scoped.indexOf('/') + 1).toLowerCase();
+  const lower = plain.toLowerCase();
+  // `@faker-js/faker` beside `faker`; `@redux-devtools/chart-monitor` beside `redux-devtools-chart-monitor`.
+  return [scope, scope.replace(/[-.]?js$/, '')].some((stem) =>
+    bare === lower ? lower === stem : lower.startsWith(stem) && /^[-_.]/.test(lower.slice(stem.length)) && undelimited(lower.slice(stem.length)) === undelimited(bare),
+  );
+}
+
+/**
+ * A scoped name is held by whoever owns the scope: beside the unscoped name of the same project it is a look,
+ * not an alarm. An unscoped one anyone could have registered, so it drops only one step.
+ */
+function scopeMoveSeverity(name: string, severity: NearMiss['severity']): NearMiss['severity'] {
+  if (name.startsWith('@')) return 'low';
+  return severity === 'high' ? 'medium' : 'low';
 }
 
 const bareLength = (name: string): number => (name.startsWith('@') ? name.length - name.indexOf('/') - 1 : name.length);

@@ -6,6 +6,7 @@ import { invalidSpec } from './invalid-spec.js';
 import { insecureProtocol } from './insecure-protocol.js';
 import { installScript } from './install-script.js';
 import { localDependency } from './local-dependency.js';
+import { lockfileOutOfSync } from './lockfile-out-of-sync.js';
 import { manifestDynamicDependency } from './manifest-dynamic-dependency.js';
 import { missingIntegrity } from './missing-integrity.js';
 import { nearMissName } from './near-miss-name.js';
@@ -41,6 +42,7 @@ export const RULES: readonly Rule[] = [
   missingIntegrity,
   weakIntegrity,
   freshRelease,
+  lockfileOutOfSync,
   unverified,
 ];
 

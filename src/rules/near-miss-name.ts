@@ -1,14 +1,69 @@
-import type { NearMissFamily } from '../findings/model.js';
+import { severityRank, type NearMissFamily, type Severity } from '../findings/model.js';
 import { compact } from '../findings/wording.js';
-import { findNearMiss } from '../popularity/near-miss.js';
+import { manifestDependencies } from '../npm/registries.js';
+import { ESTABLISHED_DOWNLOADS, findNearMiss } from '../popularity/near-miss.js';
 import { isBareSpec } from '../tree/names.js';
 import { isProjectNode } from '../tree/queries.js';
-import { defineRule, type RuleFinding } from './types.js';
+import type { PackageNode } from '../tree/model.js';
+import { defineRule, type RuleContext, type RuleFinding } from './types.js';
 
 /**
  * Typo-, combo- and slop-squats: a package whose name is one slip from a far more popular one (`lodahs`,
  * `crossenv`, `unused-imports`), judged offline against the popularity index. Each name is reported once.
+ * A squat reaches a tree through someone's typo: a package that established packages declare (and declared in
+ * their previous release too) is not one, so it is reported a step or two lower, never hidden. Declared by the
+ * project itself, or by any package that is not established, it keeps its severity.
  */
+export const nearMissName = defineRule({
+  id: 'near-miss-name',
+  description: 'A package name looks like a far more popular package (typo-, combo- or slop-squat).',
+  defaultSeverity: 'high',
+  messages: {
+    'near-miss-name': {
+      message: (detail) => {
+        const own = detail.downloads === undefined ? `fewer than ${compact(detail.popularMin)}` : compact(detail.downloads);
+        const moved = detail.scopeMove ? ' (as when a project moves into its own scope)' : '';
+        const vouched = detail.vouchedBy.length ? `; declared by established packages (${detail.vouchedBy.join(', ')}), so reported lower` : '';
+        return `looks like "${detail.target}" (${compact(detail.targetDownloads)} downloads/month) with ${FAMILY_TEXT[detail.family]}${moved}; this name has ${own} downloads/month${vouched}`;
+      },
+      hint: (detail) => `if you meant "${detail.target}", depend on that; if this is the package you want, allow it in the policy with a reason`,
+    },
+  },
+  check(context) {
+    const { tree, names } = context;
+    const byName = new Map<string, PackageNode[]>();
+    for (const node of tree.nodes.values()) {
+      if (isProjectNode(node) || node.isLink) continue;
+      // `vet ./lib` or `vet https://host/x.tgz`: the text is a spec, not a name; the local/URL/git rules judge it.
+      if (tree.format === 'names' && isBareSpec(node.name)) continue;
+      byName.set(node.name, [...(byName.get(node.name) ?? []), node]);
+    }
+    const findings: RuleFinding[] = [];
+    for (const [name, nodes] of byName) {
+      const match = findNearMiss(name, names);
+      if (!match) continue;
+      const vouch = vouchedFor(nodes, context);
+      const severity = lower(match.severity, vouch.steps);
+      findings.push({
+        node: nodes[0]!,
+        severity,
+        detail: {
+          code: 'near-miss-name',
+          target: match.target,
+          family: match.family,
+          downloads: match.downloads,
+          popularMin: names.meta.popularMin,
+          targetDownloads: match.targetDownloads,
+          scopeMove: match.scopeMove,
+          // Named only when they changed something: a finding already low stays as it was.
+          vouchedBy: severity === match.severity ? [] : vouch.by,
+        },
+      });
+    }
+    return findings;
+  },
+});
+
 const FAMILY_TEXT: Record<NearMissFamily, string> = {
   transposition: 'two letters swapped',
   'keyboard-slip': 'a neighbouring key pressed',
@@ -28,42 +83,29 @@ const FAMILY_TEXT: Record<NearMissFamily, string> = {
   'edit-distance-3': 'three letters changed across its words',
 };
 
-export const nearMissName = defineRule({
-  id: 'near-miss-name',
-  description: 'A package name looks like a far more popular package (typo-, combo- or slop-squat).',
-  defaultSeverity: 'high',
-  messages: {
-    'near-miss-name': {
-      message: (detail) => {
-      const own = detail.downloads === undefined ? `fewer than ${compact(detail.popularMin)}` : compact(detail.downloads);
-      return `looks like "${detail.target}" (${compact(detail.targetDownloads)} downloads/month) with ${FAMILY_TEXT[detail.family]}; this name has ${own} downloads/month`;
-    },
-      hint: (detail) => `if you meant "${detail.target}", depend on that; if this is the package you want, allow it in the policy with a reason`,
-    },
-  },
-  check({ tree, names }) {
-    const findings: RuleFinding[] = [];
-    const seen = new Set<string>();
-    for (const node of tree.nodes.values()) {
-      if (isProjectNode(node) || node.isLink || seen.has(node.name)) continue;
-      // `vet ./lib` or `vet https://host/x.tgz`: the text is a spec, not a name; the local/URL/git rules judge it.
-      if (tree.format === 'names' && isBareSpec(node.name)) continue;
-      seen.add(node.name);
-      const match = findNearMiss(node.name, names);
-      if (!match) continue;
-      findings.push({
-        node,
-        severity: match.severity,
-        detail: {
-          code: 'near-miss-name',
-          target: match.target,
-          family: match.family,
-          downloads: match.downloads,
-          popularMin: names.meta.popularMin,
-          targetDownloads: match.targetDownloads,
-        },
-      });
-    }
-    return findings;
-  },
-});
+/**
+ * How many steps established declarers lower a finding: one when every package that declares the name is
+ * established (100,000+ downloads a month), two when each also declared it in its previous release.
+ */
+function vouchedFor(nodes: readonly PackageNode[], { names, facts }: RuleContext): { steps: number; by: string[] } {
+  const edges = nodes.flatMap((node) => node.edgesIn);
+  const none = { steps: 0, by: [] };
+  if (edges.length === 0) return none;
+  for (const { from } of edges) {
+    if (isProjectNode(from) || from.isLink || (names.downloads(from.name) ?? 0) < ESTABLISHED_DOWNLOADS) return none;
+  }
+  const declaredBefore = edges.every(({ from, name }) => {
+    const entry = facts?.byLocation.get(from.location);
+    const before = entry?.ok ? entry.facts.previous?.manifest : undefined;
+    return before !== undefined && manifestDependencies(before).some(([declared]) => declared === name);
+  });
+  return { steps: declaredBefore ? 2 : 1, by: [...new Set(edges.map(({ from }) => from.name))].sort() };
+}
+
+const STEPS: readonly Severity[] = ['high', 'medium', 'low'];
+
+function lower(severity: 'high' | 'medium' | 'low', steps: number): Severity {
+  const at = STEPS.indexOf(severity);
+  const lowered = STEPS[Math.min(STEPS.length - 1, at + steps)]!;
+  return severityRank(lowered) <= severityRank(severity) ? lowered : severity;
+}

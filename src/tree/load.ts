@@ -4,7 +4,7 @@ import type { DependencyTree } from './model.js';
 import { loadPackagesLockfile } from './npm-lockfile.js';
 import { validateLockfileV1 } from './npm-lockfile-v1.js';
 import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
-import { assertInSync } from './sync.js';
+import { syncProblems } from './sync.js';
 import { InputError } from '../errors.js';
 import { parseJsonText } from '../json.js';
 
@@ -54,8 +54,8 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
     } else {
       shape.fail(`has lockfileVersion ${JSON.stringify(version) ?? 'missing'}; depwarden reads versions 1, 2 and 3`);
     }
-    assertInSync(tree, workspaceManifests(files, tree, manifest));
-    return { tree, lockfileText: text };
+    // Out of sync is a finding (lockfile-out-of-sync), and the rest is still checked; `depwarden ci` refuses it.
+    return { tree: { ...tree, outOfSync: syncProblems(tree, workspaceManifests(files, tree, manifest)) }, lockfileText: text };
   }
 
   const other = OTHER_LOCKFILES.find((name) => files.readText(name) !== undefined);

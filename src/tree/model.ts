@@ -55,4 +55,18 @@ export interface DependencyTree {
   readonly sourceFile: string;
   /** The project directory, absolute. */
   readonly projectDir: string;
+  /** Lockfiles only: what package.json declares and the lockfile does not satisfy (what `npm ci` refuses). */
+  readonly outOfSync?: readonly SyncProblem[];
+}
+
+/** A dependency a project package.json declares that the lockfile does not satisfy (src/tree/sync.ts). */
+export interface SyncProblem {
+  /** The manifest that declares it: 'package.json' or '<workspace>/package.json'. */
+  readonly manifest: string;
+  /** The location of the declaring project node: '' for the root, or the workspace's folder. */
+  readonly declarer: string;
+  readonly name: string;
+  readonly spec: string;
+  /** What is locked where npm looks for it (a version, a link); undefined when nothing is. */
+  readonly locked: string | undefined;
 }

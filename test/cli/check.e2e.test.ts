@@ -1,46 +1,47 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { depwarden } from '../support/cli.js';
+import { depwarden as spawned, depwardenInProcess as depwarden } from '../support/cli.js';
 import { FIXTURES } from '../support/paths.js';
+import { tempDir } from '../support/temp.js';
 import { REGISTRY } from '../support/tree.js';
 
 const fixture = (name: string) => join(FIXTURES, name);
 const REG = ['--registry', REGISTRY, '--offline'];
 
-describe('depwarden check (built CLI)', () => {
-  it('exit 0 and "No findings." on a clean lockfile', () => {
-    const run = depwarden(['check', fixture('npm-v3'), ...REG]);
+// Most cases run the CLI's main in-process; the launcher (bin/, exit code, no stack trace) is tested spawned.
+describe('depwarden check', () => {
+  it('exit 0 and "No findings." on a clean lockfile', async () => {
+    const run = await depwarden(['check', fixture('npm-v3'), ...REG]);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('depwarden: checked 4 packages in package-lock.json (npm-lockfile-v3)');
     expect(run.stdout).toContain('No findings.');
     expect(run.stderr).toBe('');
   });
 
-  it('exit 1 on findings at or above the failing severity, with the chain to the offender', () => {
-    const run = depwarden(['check', fixture('risky/app'), ...REG]);
+  it('exit 1 on findings at or above the failing severity, with the chain to the offender', async () => {
+    const run = await depwarden(['check', fixture('risky/app'), ...REG]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('via: (root) > dw-middle > dw-phantom > dw-payload');
     expect(run.stdout).toMatch(/3 at or above high: failing\.\n$/);
   });
 
-  it('--fail-on moves the threshold', () => {
-    expect(depwarden(['check', fixture('tampered-v1'), ...REG]).status).toBe(1);
-    expect(depwarden(['check', fixture('tampered-v1'), ...REG, '--fail-on', 'critical']).status).toBe(0);
-    expect(depwarden(['check', fixture('npm-v3'), ...REG, '--fail-on', 'info']).status).toBe(0);
+  it('--fail-on moves the threshold', async () => {
+    expect((await depwarden(['check', fixture('tampered-v1'), ...REG])).status).toBe(1);
+    expect((await depwarden(['check', fixture('tampered-v1'), ...REG, '--fail-on', 'critical'])).status).toBe(0);
+    expect((await depwarden(['check', fixture('npm-v3'), ...REG, '--fail-on', 'info'])).status).toBe(0);
   });
 
-  it('checks lockfile v1, shrinkwrap, workspaces and node_modules', () => {
+  it('checks lockfile v1, shrinkwrap, workspaces and node_modules', async () => {
     for (const args of [['npm-v1'], ['shrinkwrap'], ['workspaces'], ['node-modules', '--node-modules']]) {
-      const run = depwarden(['check', fixture(args[0]!), ...args.slice(1), ...REG]);
+      const run = await depwarden(['check', fixture(args[0]!), ...args.slice(1), ...REG]);
       expect({ args, status: run.status, stderr: run.stderr }).toEqual({ args, status: 0, stderr: '' });
     }
   });
 
-  it('--format json and sarif print parsable reports of the same findings', () => {
-    const json = depwarden(['check', fixture('tampered-v3'), ...REG, '--format', 'json']);
-    const sarif = depwarden(['check', fixture('tampered-v3'), ...REG, '--format', 'sarif']);
+  it('--format json and sarif print parsable reports of the same findings', async () => {
+    const json = await depwarden(['check', fixture('tampered-v3'), ...REG, '--format', 'json']);
+    const sarif = await depwarden(['check', fixture('tampered-v3'), ...REG, '--format', 'sarif']);
     expect([json.status, sarif.status]).toEqual([1, 1]);
     const findings = JSON.parse(json.stdout).findings.map((f: { rule: string; package: { location: string } }) => `${f.rule} ${f.package.location}`);
     expect(findings).toEqual([
@@ -52,10 +53,10 @@ describe('depwarden check (built CLI)', () => {
     expect(results).toEqual(findings);
   });
 
-  it('takes the registry from npm configuration: env, or the project .npmrc', () => {
+  it('takes the registry from npm configuration: env, or the project .npmrc', async () => {
     // Without any configuration npm's default (public) registry applies: the fixture's placeholder host is
     // foreign, and its private package names are unknown to the public name record.
-    const unconfigured = depwarden(['check', fixture('npm-v3'), '--format', 'json']);
+    const unconfigured = await depwarden(['check', fixture('npm-v3'), '--format', 'json']);
     expect(JSON.parse(unconfigured.stdout).findings.map((f: { rule: string; package: { name: string } }) => `${f.rule} ${f.package.name}`)).toEqual([
       'foreign-registry dw-core',
       'foreign-registry dw-dev',
@@ -65,48 +66,68 @@ describe('depwarden check (built CLI)', () => {
       'unregistered-name dw-dev',
       'unregistered-name dw-util',
     ]);
-    expect(depwarden(['check', fixture('npm-v3')], { env: { npm_config_registry: REGISTRY } }).status).toBe(0);
-    const project = mkdtempSync(join(tmpdir(), 'depwarden-npmrc-'));
+    expect((await depwarden(['check', fixture('npm-v3')], { env: { npm_config_registry: REGISTRY } })).status).toBe(0);
+    const project = tempDir('npmrc');
     cpSync(fixture('npm-v3'), project, { recursive: true });
     writeFileSync(join(project, '.npmrc'), `registry=${REGISTRY}\n`);
-    expect(depwarden(['check', project]).stdout).toContain('No findings.');
+    expect((await depwarden(['check', project])).stdout).toContain('No findings.');
   });
 
-  it('applies the policy file: allowlist with reasons, stale entries as hints, --strict', () => {
-    const allowed = depwarden(['check', fixture('risky/app'), ...REG, '--config', fixture('policies/allow-risky.json')]);
+  it('applies the policy file: allowlist with reasons, stale entries as hints, --strict', async () => {
+    const allowed = await depwarden(['check', fixture('risky/app'), ...REG, '--config', fixture('policies/allow-risky.json')]);
     expect(allowed.status).toBe(0);
     expect(allowed.stdout).toContain('2 findings (1 medium, 1 low, 3 allowed by policy); none at or above high.');
-    const stale = depwarden(['check', fixture('npm-v3'), ...REG, '--config', fixture('policies/stale-entry.json')]);
+    const stale = await depwarden(['check', fixture('npm-v3'), ...REG, '--config', fixture('policies/stale-entry.json')]);
     expect(stale.status).toBe(0);
     expect(stale.stdout).toContain('hint: policy allow[0] (never-installed, git-dependency) matched nothing');
-    expect(depwarden(['check', fixture('npm-v3'), ...REG, '--config', fixture('policies/stale-entry.json'), '--strict']).status).toBe(1);
+    expect((await depwarden(['check', fixture('npm-v3'), ...REG, '--config', fixture('policies/stale-entry.json'), '--strict'])).status).toBe(1);
   });
 
-  it('escapes package text so it cannot drive the terminal', () => {
-    const run = depwarden(['check', fixture('hostile-text'), ...REG]);
+  it('escapes package text so it cannot drive the terminal', async () => {
+    const run = await depwarden(['check', fixture('hostile-text'), ...REG]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('http://x.example.test/\\x1b[2J\\x9b31m.tgz');
     expect(run.stdout).not.toMatch(/[\u001b\u009b]/);
-    const json = depwarden(['check', fixture('hostile-text'), ...REG, '--format', 'json']).stdout;
+    const json = (await depwarden(['check', fixture('hostile-text'), ...REG, '--format', 'json'])).stdout;
     expect(json).not.toMatch(/[\u001b\u009b]/);
     expect(JSON.parse(json).findings[0].details.url).toBe('http://x.example.test/\u001b[2J\u009b31m.tgz');
   });
 
-  it('exit 2 with one line naming the file, no stack trace, for bad input', () => {
+  it('exit 2 with one line naming the file, no stack trace, for bad input (spawned: what the process prints)', () => {
     for (const [name, message] of [
       ['truncated', 'depwarden: package-lock.json: is not valid JSON ('],
       ['unknown-version', 'depwarden: package-lock.json: has lockfileVersion 99; depwarden reads versions 1, 2 and 3'],
-      ['out-of-sync', 'depwarden: package-lock.json: is out of sync with package.json'],
       ['hostile-name', 'depwarden: package-lock.json: "packages"["node_modules/\\x1b]8;;http://evil\\x07x"] is not a usable path'],
     ] as const) {
-      const run = depwarden(['check', fixture(`bad/${name}`), ...REG]);
+      const run = spawned(['check', fixture(`bad/${name}`), ...REG]);
       expect({ name, status: run.status, stdout: run.stdout }).toEqual({ name, status: 2, stdout: '' });
       expect(run.stderr.startsWith(message)).toBe(true);
       expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
     }
   });
 
-  it('exit 2 for usage and config errors, with the likely intent', () => {
+  it('a lockfile out of sync with package.json is a finding, and the rest is still checked; ci refuses it as npm ci does', async () => {
+    // The fixture's lockfile with its one entry's integrity removed: that is still found.
+    const project = tempDir('out-of-sync');
+    cpSync(fixture('bad/out-of-sync'), project, { recursive: true });
+    const lockfile = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8'));
+    delete lockfile.packages['node_modules/a'].integrity;
+    writeFileSync(join(project, 'package-lock.json'), JSON.stringify(lockfile));
+    const run = await depwarden(['check', project, ...REG, '--format', 'json', '--fail-on', 'medium']);
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).findings.map((f: { rule: string; severity: string; message: string }) => `${f.severity} ${f.rule}: ${f.message}`)).toEqual([
+      'high missing-integrity: no integrity hash, so nothing pins the content of https://registry.example.test/a/-/a-1.0.0.tgz',
+      'medium lockfile-out-of-sync: the lockfile does not satisfy package.json: "a": "^2.0.0" is not satisfied by the locked 1.0.0. npm ci refuses it, and npm install would resolve these anew: what is checked here is the lockfile, not what will be installed',
+    ]);
+    const ci = await depwarden(['ci', ...REG], { cwd: project });
+    expect(ci).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'depwarden: package-lock.json: is out of sync with package.json: "a" wants "^2.0.0" but 1.0.0 is locked; run `npm install` to update it\n',
+    });
+  });
+
+  it('exit 2 for usage and config errors, with the likely intent', async () => {
     const cases: [string[], string][] = [
       [['check', '--fromat', 'json'], 'depwarden: unknown option --fromat; did you mean --format?\n'],
       [['check', '--format', 'xml'], 'depwarden: --format must be one of text, json, sarif, markdown, github; found "xml"\n'],
@@ -116,17 +137,19 @@ describe('depwarden check (built CLI)', () => {
       [['check', 'a', 'b'], 'depwarden: check takes one project folder; found 2\n'],
     ];
     for (const [args, stderr] of cases) {
-      expect({ args, ...depwarden(args) }).toEqual({ args, status: 2, stdout: '', stderr });
+      expect({ args, ...(await depwarden(args)) }).toEqual({ args, status: 2, stdout: '', stderr });
     }
   });
 
-  it('--help and --version exit 0; no command is a usage error', () => {
-    expect(depwarden(['check', '--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('Usage: depwarden check [dir]') });
-    expect(depwarden(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
-    expect(depwarden([])).toMatchObject({ status: 2, stdout: expect.stringContaining('Commands:') });
+  it('--help and --version exit 0; no command is a usage error', async () => {
+    expect(await depwarden(['check', '--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('Usage: depwarden check [dir]') });
+    expect(await depwarden([])).toMatchObject({ status: 2, stdout: expect.stringContaining('Commands:') });
+    // The launcher itself, spawned: it prints and sets the process's exit code.
+    expect(spawned(['--version'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+    expect(spawned(['check', fixture('risky/app'), ...REG])).toMatchObject({ status: 1, stdout: expect.stringContaining('via: (root) > dw-middle > dw-phantom > dw-payload') });
   });
 
-  it('never writes to the project', () => {
+  it('never writes to the project', async () => {
     const snapshot = (dir: string): string[] =>
       readdirSync(dir, { recursive: true, encoding: 'utf8' })
         .sort()
@@ -137,8 +160,8 @@ describe('depwarden check (built CLI)', () => {
         });
     const dir = fixture('node-modules');
     const before = snapshot(dir);
-    depwarden(['check', dir, ...REG]);
-    depwarden(['check', dir, '--node-modules', ...REG, '--format', 'sarif']);
+    await depwarden(['check', dir, ...REG]);
+    await depwarden(['check', dir, '--node-modules', ...REG, '--format', 'sarif']);
     expect(snapshot(dir)).toEqual(before);
   });
 });

@@ -1,45 +1,46 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
-import { depwarden } from '../support/cli.js';
+import { depwardenInProcess as depwarden } from '../support/cli.js';
+import { tempDir } from '../support/temp.js';
 import { BIN } from '../support/paths.js';
 
 const rulesOf = (stdout: string) =>
   JSON.parse(stdout).findings.map((finding: { rule: string; package: { name: string }; severity: string }) => `${finding.severity} ${finding.rule} ${finding.package.name}`);
 
-describe('depwarden vet (built CLI)', () => {
-  it('exit 0 for real, popular names', () => {
-    const run = depwarden(['vet', 'lodash', 'express@^4', '@types/node@20', 'react-dom']);
+// main() in-process; standard input is read by the launcher's process, so that case is spawned.
+describe('depwarden vet', () => {
+  it('exit 0 for real, popular names', async () => {
+    const run = await depwarden(['vet', 'lodash', 'express@^4', '@types/node@20', 'react-dom']);
     expect(run).toMatchObject({ status: 0, stderr: '' });
     expect(run.stdout).toContain('depwarden: checked 4 packages in (arguments) (names)');
     expect(run.stdout).toContain('No findings.');
   });
 
-  it('exit 1 for squats and hallucinated names, each explained', () => {
-    const run = depwarden(['vet', 'expresss', 'lodash@^4', 'react-native-utils-helper-for-depwarden-tests', '--format', 'json']);
+  it('exit 1 for squats and hallucinated names, each explained', async () => {
+    const run = await depwarden(['vet', 'expresss', 'lodash@^4', 'react-native-utils-helper-for-depwarden-tests', '--format', 'json']);
     expect(run.status).toBe(1);
     expect(rulesOf(run.stdout)).toEqual([
       'high near-miss-name expresss',
       'high unregistered-name react-native-utils-helper-for-depwarden-tests',
     ]);
-    const text = depwarden(['vet', 'expresss']).stdout;
+    const text = (await depwarden(['vet', 'expresss'])).stdout;
     expect(text).toMatch(/looks like "express" \([\d.]+M downloads\/month\) with a letter repeated; this name has fewer than 10K downloads\/month/);
   });
 
-  it('shows look-alike characters as escapes', () => {
-    const run = depwarden(['vet', 'l\u043edash']);
+  it('shows look-alike characters as escapes', async () => {
+    const run = await depwarden(['vet', 'l\u043edash']);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('l\\u{43e}dash');
     expect(run.stdout).toContain('looks like "lodash"');
   });
 
-  it('reads names from a file or standard input, skipping comments, and locates them by line in SARIF', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'depwarden-vet-'));
+  it('reads names from a file or standard input, skipping comments, and locates them by line in SARIF', async () => {
+    const dir = tempDir('vet');
     writeFileSync(join(dir, 'names.txt'), '# what the assistant suggested\nlodash\n\ncrossenv@^7\n');
-    const fromFile = depwarden(['vet', '--from', 'names.txt', '--format', 'sarif'], { cwd: dir });
+    const fromFile = await depwarden(['vet', '--from', 'names.txt', '--format', 'sarif'], { cwd: dir });
     expect(fromFile.status).toBe(0); // crossenv is medium: below the default failing severity
     const [result] = JSON.parse(fromFile.stdout).runs[0].results;
     expect(result.ruleId).toBe('near-miss-name');
@@ -50,8 +51,8 @@ describe('depwarden vet (built CLI)', () => {
     expect(fromStdin.stdout).toContain('checked 1 package in (stdin)');
   });
 
-  it('judges URL, git and alias specs like check does', () => {
-    const run = depwarden(['vet', 'x@https://files.example.test/x.tgz', 'github:user/repo', 'lodash@npm:lodahs@1', '--format', 'json']);
+  it('judges URL, git and alias specs like check does', async () => {
+    const run = await depwarden(['vet', 'x@https://files.example.test/x.tgz', 'github:user/repo', 'lodash@npm:lodahs@1', '--format', 'json']);
     expect(rulesOf(run.stdout)).toEqual([
       'high url-dependency x',
       'high near-miss-name lodahs',
@@ -60,23 +61,22 @@ describe('depwarden vet (built CLI)', () => {
     ]);
   });
 
-  it('allows a reviewed name through the policy', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'depwarden-vet-'));
+  it('allows a reviewed name through the policy', async () => {
+    const dir = tempDir('vet');
     writeFileSync(join(dir, '.depwardenrc.json'), JSON.stringify({ allow: [{ package: 'expresss', rule: 'near-miss-name', reason: 'our fork' }] }));
-    expect(depwarden(['vet', 'expresss'], { cwd: dir }).stdout).toContain('No findings, 1 allowed by policy.');
+    expect((await depwarden(['vet', 'expresss'], { cwd: dir })).stdout).toContain('No findings, 1 allowed by policy.');
   });
 
-  it('exit 2 for usage errors', () => {
-    expect(depwarden(['vet'])).toMatchObject({ status: 2, stderr: 'depwarden: vet needs at least one name; see depwarden vet --help\n' });
-    expect(depwarden(['vet', 'a', '--from', 'f'])).toMatchObject({ status: 2, stderr: 'depwarden: give names as arguments or with --from, not both\n' });
-    expect(depwarden(['vet', '--from', 'missing.txt'])).toMatchObject({ status: 2, stderr: 'depwarden: missing.txt: cannot be read (ENOENT)\n' });
+  it('exit 2 for usage errors', async () => {
+    expect((await depwarden(['vet']))).toMatchObject({ status: 2, stderr: 'depwarden: vet needs at least one name; see depwarden vet --help\n' });
+    expect((await depwarden(['vet', 'a', '--from', 'f']))).toMatchObject({ status: 2, stderr: 'depwarden: give names as arguments or with --from, not both\n' });
+    expect((await depwarden(['vet', '--from', 'missing.txt']))).toMatchObject({ status: 2, stderr: 'depwarden: missing.txt: cannot be read (ENOENT)\n' });
   });
 });
 
 describe('vet: names npm would refuse, and specs that are not names', () => {
   // Own HOME and npm cache for these runs; removed afterwards.
-  const scratch = mkdtempSync(join(tmpdir(), 'depwarden-vet-specs-'));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const scratch = tempDir('vet-specs');
   const env = { HOME: join(scratch, 'home'), npm_config_cache: join(scratch, 'npm-cache') };
   const vet = (args: string[]) => depwarden(['vet', ...args, '--format', 'json'], { cwd: scratch, env });
 
@@ -88,8 +88,8 @@ describe('vet: names npm would refuse, and specs that are not names', () => {
     { arg: 'lodash\u202e', reason: 'it contains control characters', shown: 'lodash\\u{202e}' },
     { arg: '_private', reason: 'name cannot start with an underscore' },
     { arg: 'node_modules', reason: 'node_modules is not a valid package name' },
-  ])('refuses $arg: exit 2, with the reason npm gives', ({ arg, reason, shown }) => {
-    const run = vet([arg]);
+  ])('refuses $arg: exit 2, with the reason npm gives', async ({ arg, reason, shown }) => {
+    const run = await vet([arg]);
     expect(run).toMatchObject({ status: 2, stdout: '' });
     expect(run.stderr).toBe(`depwarden: "${shown ?? arg}" is not a package name npm would install (${reason})\n`);
   });
@@ -103,21 +103,21 @@ describe('vet: names npm would refuse, and specs that are not names', () => {
     { arg: 'git+ssh://git@host.example.test/u/r.git', findings: ['high git-dependency git+ssh://git@host.example.test/u/r.git'] },
     { arg: 'github:u/r', findings: ['high git-dependency github:u/r'] },
     { arg: 'u/r', findings: ['high git-dependency u/r'] },
-  ])('judges $arg as a spec, not as a name', ({ arg, findings }) => {
-    const run = vet([arg]);
+  ])('judges $arg as a spec, not as a name', async ({ arg, findings }) => {
+    const run = await vet([arg]);
     expect(run.stderr).toBe('');
     expect(rulesOf(run.stdout)).toEqual(findings);
   });
 
-  it('a look-alike npm would refuse still reaches the near-miss check', () => {
-    const run = vet(['l\u043edash']);
+  it('a look-alike npm would refuse still reaches the near-miss check', async () => {
+    const run = await vet(['l\u043edash']);
     expect(run.status).toBe(1);
     expect(rulesOf(run.stdout)).toContain('high near-miss-name l\u043edash');
   });
 
-  it('a refused name in a --from file names its line', () => {
+  it('a refused name in a --from file names its line', async () => {
     writeFileSync(join(scratch, 'names.txt'), 'lodash\n# ok\n@scope/\n');
-    expect(vet(['--from', 'names.txt'])).toMatchObject({
+    expect(await vet(['--from', 'names.txt'])).toMatchObject({
       status: 2,
       stderr: 'depwarden: names.txt: line 3: "@scope/" is not a package name npm would install (name can only contain URL-friendly characters)\n',
     });

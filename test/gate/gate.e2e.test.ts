@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
 import { depwardenAsync } from '../support/cli.js';
+import { tempDir } from '../support/temp.js';
 import { BIN } from '../support/paths.js';
 import { startRegistry } from '../support/registry.mjs';
 
@@ -16,7 +16,7 @@ interface Registry {
   stop(): Promise<void>;
 }
 
-const work = mkdtempSync(join(tmpdir(), 'depwarden-gate-e2e-'));
+const work = tempDir('gate-e2e');
 let registry: Registry;
 
 const npmEnv = () => ({

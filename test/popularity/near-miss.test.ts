@@ -88,4 +88,22 @@ describe('findNearMiss against the committed index', () => {
     const alarms = ordinary.filter((name) => (findNearMiss(name, index)?.severity ?? 'low') !== 'low');
     expect(alarms.length / ordinary.length).toBeLessThanOrEqual(0.03);
   });
+
+  // Legitimate packages from real lockfiles that were flagged too high: scope moves, old small packages.
+  const falseAlarms = readFileSync(join(FIXTURES, 'names', 'false-alarms.tsv'), 'utf8')
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => line.split('\t') as [string, string, string]);
+  it.each(falseAlarms)('real legitimate package %s (beside %s) is at most %s', (name, target, most) => {
+    const match = findNearMiss(name, index);
+    expect(match?.target).toBe(target);
+    expect(['low', most]).toContain(match!.severity);
+  });
+
+  it('a scope move is only the same words under the scope named by the other name', () => {
+    expect(findNearMiss('@turbo/linux-64', index)).toMatchObject({ target: 'turbo-linux-64', severity: 'low', scopeMove: true });
+    // Separators dropped entirely, or letters changed: a squat's forms, not a move.
+    expect(findNearMiss('babelcli', index)).toMatchObject({ target: '@babel/cli', severity: 'high', scopeMove: false });
+    expect(findNearMiss('@evil/lodash', index)).toMatchObject({ family: 'scope', scopeMove: false });
+  });
 });

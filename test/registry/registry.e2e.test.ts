@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { depwardenAsync } from '../support/cli.js';
+import { depwardenInProcess } from '../support/cli.js';
+import { tempDir } from '../support/temp.js';
 import { freePort, startRegistry } from '../support/registry.mjs';
 
 interface Registry {
@@ -21,11 +21,11 @@ interface Run {
   stderr: string;
 }
 
-const work = mkdtempSync(join(tmpdir(), 'depwarden-registry-e2e-'));
+const work = tempDir('registry-e2e');
 
 /** The built CLI, asynchronously: the fault server below lives in this process and must keep answering. */
 function depwarden(args: string[], env: Record<string, string> = {}, cwd = work): Promise<Run> {
-  return depwardenAsync(args, { cwd, env: { npm_config_offline: 'false', npm_config_cache: join(work, 'depwarden-cache'), ...env } });
+  return depwardenInProcess(args, { cwd, env: { npm_config_offline: 'false', npm_config_cache: join(work, 'depwarden-cache'), ...env } });
 }
 
 function writePackage(name: string, manifest: Record<string, unknown>, files: Record<string, string> = {}): string {
@@ -97,7 +97,7 @@ describe('registry facts against a real local registry (verdaccio)', () => {
     const run = await depwarden(['vet', 'dw-plain', '--registry', registry.url, '--format', 'json', '--fail-on', 'medium']);
     expect(run.status).toBe(1);
     expect(summary(run)).toEqual(['medium fresh-release dw-plain']);
-    const relaxed = mkdtempSync(join(tmpdir(), 'depwarden-policy-'));
+    const relaxed = tempDir('policy');
     writeFileSync(join(relaxed, '.depwardenrc.json'), JSON.stringify({ freshReleaseHours: 0, newPackageDays: 0 }));
     expect(summary(await depwarden(['vet', 'dw-plain', '--registry', registry.url, '--format', 'json'], {}, relaxed))).toEqual([]);
   });
@@ -123,7 +123,7 @@ describe('registry facts against a real local registry (verdaccio)', () => {
       'medium install-script dw-turned',
     ]);
     const drift = findingsOf(run).find((finding) => finding.rule === 'version-drift')!;
-    expect(drift.message).toBe('2.0.0, compared with 1.0.0, adds install scripts (postinstall), adds dependencies (dw-native), drops its repository link');
+    expect(drift.message).toBe('2.0.0, compared with 1.0.0, adds install scripts (postinstall), adds dependencies (dw-native), dw-native has fewer than 100K downloads/month, is a new package and runs install scripts, drops its repository link');
 
     // A second run answers from npm's cache; --offline then answers from it alone.
     const offline = await depwarden(['check', project, '--registry', registry.url, '--format', 'json', '--offline']);

@@ -1,17 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
-import { depwarden } from '../support/cli.js';
+import { depwardenInProcess as depwarden } from '../support/cli.js';
+import { tempDir } from '../support/temp.js';
 import { BIN, FIXTURES } from '../support/paths.js';
 
 const REG = ['--registry', 'https://registry.example.test/', '--offline'];
 
 /** A git repository with a first commit of `base` files, then `change` written to the working tree. */
 function repository(base: Record<string, string>, change: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'depwarden-review-'));
+  const dir = tempDir('review');
   const write = (files: Record<string, string>) => {
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -34,43 +34,43 @@ const findings = (stdout: string) =>
   );
 
 describe('depwarden review (real git repositories)', () => {
-  it('an import of a near-miss name that nothing declares', () => {
+  it('an import of a near-miss name that nothing declares', async () => {
     const dir = repository({ 'package.json': manifest({}) }, { 'src/server.js': "import express from 'expresss';\nimport path from 'node:path';\n" });
-    const run = depwarden(['review', ...REG, '--format', 'json'], { cwd: dir });
+    const run = await depwarden(['review', ...REG, '--format', 'json'], { cwd: dir });
     expect(run.status).toBe(1);
     expect(findings(run.stdout)).toEqual(['high near-miss-name expresss src/server.js:1', 'medium undeclared-import expresss src/server.js:1']);
   });
 
-  it('an unregistered package added to package.json and to code: the name is the finding, the import is declared', () => {
+  it('an unregistered package added to package.json and to code: the name is the finding, the import is declared', async () => {
     const name = 'react-native-utils-helper-for-depwarden-tests';
     const dir = repository(
       { 'package.json': manifest({ lodash: '^4.17.21' }) },
       { 'package.json': manifest({ lodash: '^4.17.21', [name]: '^1.0.0' }), 'src/app.ts': `import { helper } from '${name}';\n` },
     );
     // npm's default registry (the public one) applies, so its offline name record speaks.
-    const run = depwarden(['review', '--offline', '--format', 'json'], { cwd: dir });
+    const run = await depwarden(['review', '--offline', '--format', 'json'], { cwd: dir });
     expect(run.status).toBe(1);
     expect(findings(run.stdout)).toEqual([`high unregistered-name ${name} package.json:6`]);
   });
 
-  it('a URL dependency added to package.json', () => {
+  it('a URL dependency added to package.json', async () => {
     const dir = repository({ 'package.json': manifest({}) }, { 'package.json': manifest({ payload: 'http://attacker.example.test/payload.tgz' }) });
-    const run = depwarden(['review', ...REG, '--format', 'json'], { cwd: dir });
+    const run = await depwarden(['review', ...REG, '--format', 'json'], { cwd: dir });
     expect(findings(run.stdout)).toEqual([
       'high url-dependency payload package.json:5',
       'high insecure-protocol payload package.json:5',
     ]);
   });
 
-  it('a change that only touches pre-existing risky dependencies introduces nothing', () => {
+  it('a change that only touches pre-existing risky dependencies introduces nothing', async () => {
     const risky = manifest({ payload: 'http://attacker.example.test/payload.tgz', lodahs: '^1.0.0' });
     const dir = repository({ 'package.json': risky, 'README.md': 'hi\n' }, { 'package.json': risky.replace('"version": "1.0.0"', '"version": "1.1.0"'), 'README.md': 'hello\n' });
-    const run = depwarden(['review', ...REG], { cwd: dir });
+    const run = await depwarden(['review', ...REG], { cwd: dir });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('No findings.');
   });
 
-  it('TypeScript: type-only imports are low, path aliases and workspace packages are not packages', () => {
+  it('TypeScript: type-only imports are low, path aliases and workspace packages are not packages', async () => {
     const dir = repository(
       {
         'package.json': `${JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'], dependencies: {} }, null, 2)}\n`,
@@ -88,22 +88,22 @@ describe('depwarden review (real git repositories)', () => {
         ].join('\n'),
       },
     );
-    const run = depwarden(['review', ...REG, '--format', 'json'], { cwd: dir });
+    const run = await depwarden(['review', ...REG, '--format', 'json'], { cwd: dir });
     expect(findings(run.stdout)).toEqual(['low undeclared-import some-undeclared-types packages/ui/src/button.tsx:1']);
   });
 
-  it('a malformed file is reported as unparsable, and the rest is still checked', () => {
+  it('a malformed file is reported as unparsable, and the rest is still checked', async () => {
     const dir = repository({ 'package.json': manifest({}) }, { 'src/broken.js': 'const = ;\n', 'src/ok.js': "require('lodahs');\n" });
-    const run = depwarden(['review', ...REG], { cwd: dir });
+    const run = await depwarden(['review', ...REG], { cwd: dir });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('notice: src/broken.js could not be parsed (Unexpected token (1:6)): its imports were not checked');
     expect(run.stdout).toContain('lodahs  [near-miss-name]');
   });
 
-  it('a lockfile change: only findings the new lockfile introduced', () => {
+  it('a lockfile change: only findings the new lockfile introduced', async () => {
     const base = { 'package.json': `${JSON.stringify(JSON.parse(require_('npm-v3/package.json')), null, 2)}\n`, 'package-lock.json': require_('npm-v3/package-lock.json') };
     const dir = repository(base, { 'package-lock.json': require_('tampered-v3/package-lock.json') });
-    const run = depwarden(['review', ...REG, '--format', 'json'], { cwd: dir });
+    const run = await depwarden(['review', ...REG, '--format', 'json'], { cwd: dir });
     expect(findings(run.stdout)).toEqual([
       'critical resolved-mismatch dw-core package-lock.json:18',
       'high missing-integrity dw-dev package-lock.json:23',
@@ -111,7 +111,7 @@ describe('depwarden review (real git repositories)', () => {
     ]);
   });
 
-  it('reads a unified diff from standard input (git diff | depwarden review --diff -)', () => {
+  it('reads a unified diff from standard input (git diff | depwarden review --diff -)', async () => {
     const dir = repository({ 'package.json': manifest({}), 'src/a.js': "const a = require('./a');\n" }, { 'src/a.js': "const a = require('./a');\nconst x = require('lodahs');\n" });
     const diff = execFileSync('git', ['diff'], { cwd: dir, encoding: 'utf8' });
     const run = spawnSync(process.execPath, [BIN, 'review', '--diff', '-', ...REG, '--format', 'github'], { cwd: dir, input: diff, encoding: 'utf8', env: ISOLATED_ENV });
@@ -119,29 +119,29 @@ describe('depwarden review (real git repositories)', () => {
     expect(run.stdout).toContain('::error file=src/a.js,line=2,title=depwarden near-miss-name%3A lodahs::looks like "lodash"');
   });
 
-  it('markdown: a short table for a pull-request comment', () => {
+  it('markdown: a short table for a pull-request comment', async () => {
     const dir = repository({ 'package.json': manifest({}) }, { 'src/a.mjs': "import x from 'lodahs';\n" });
-    const run = depwarden(['review', ...REG, '--format', 'markdown'], { cwd: dir });
+    const run = await depwarden(['review', ...REG, '--format', 'markdown'], { cwd: dir });
     expect(run.stdout).toContain('| severity | package | rule | why | fix |');
     expect(run.stdout).toContain('| high | `lodahs` | near-miss-name | looks like "lodash"');
   });
 
-  it('the policy allowlist applies, and what it removed is counted', () => {
+  it('the policy allowlist applies, and what it removed is counted', async () => {
     const dir = repository(
       { 'package.json': manifest({}), '.depwardenrc.json': JSON.stringify({ allow: [{ package: 'lodahs', rule: 'near-miss-name', reason: 'our fork' }, { package: 'lodahs', rule: 'undeclared-import', reason: 'vendored' }] }) },
       { 'src/a.js': "require('lodahs');\n" },
     );
-    const run = depwarden(['review', ...REG], { cwd: dir });
+    const run = await depwarden(['review', ...REG], { cwd: dir });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('No findings, 2 allowed by policy.');
   });
 
-  it('outside a git repository, and for a bad revision, one clear error', () => {
-    const plain = mkdtempSync(join(tmpdir(), 'depwarden-not-git-'));
+  it('outside a git repository, and for a bad revision, one clear error', async () => {
+    const plain = tempDir('not-git');
     cpSync(join(FIXTURES, 'npm-v3'), plain, { recursive: true });
-    expect(depwarden(['review', ...REG], { cwd: plain })).toMatchObject({ status: 2, stderr: expect.stringMatching(/^depwarden: git rev-parse failed: fatal: not a git repository/) });
+    expect((await depwarden(['review', ...REG], { cwd: plain }))).toMatchObject({ status: 2, stderr: expect.stringMatching(/^depwarden: git rev-parse failed: fatal: not a git repository/) });
     const dir = repository({ 'package.json': manifest({}) });
-    expect(depwarden(['review', '--base', 'no-such-rev', ...REG], { cwd: dir })).toMatchObject({ status: 2, stderr: expect.stringMatching(/^depwarden: git rev-parse failed/) });
+    expect((await depwarden(['review', '--base', 'no-such-rev', ...REG], { cwd: dir }))).toMatchObject({ status: 2, stderr: expect.stringMatching(/^depwarden: git rev-parse failed/) });
   });
 });
 

@@ -34,3 +34,13 @@ export function depwardenAsync(args: readonly string[], options: { cwd: string; 
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+/**
+ * The CLI's `main` in this process (runMain), with the same isolated environment as `depwarden`: for tests where
+ * a spawned CLI proves nothing more (the launcher itself is tested spawned).
+ */
+export async function depwardenInProcess(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
+  const { runMain } = await import('./in-process.js');
+  const env = Object.fromEntries(Object.entries({ ...ISOLATED_ENV, ...options.env }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return runMain(args, env, options.cwd ?? ROOT);
+}

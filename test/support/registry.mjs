@@ -62,7 +62,7 @@ export async function startRegistry({ seed } = {}) {
 
   const child = spawn(process.execPath, [VERDACCIO, '--config', config, '--listen', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    env: { ...process.env, HOME: home, NODE_NO_WARNINGS: '1' },
   });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
@@ -99,6 +99,8 @@ export function runNpm(args, { cwd, npmrc, cache, env = {} }) {
     encoding: 'utf8',
     env: {
       ...process.env,
+      // npm's own home: its logs and anything it reads of ~ stay in the registry's folder.
+      HOME: dirname(npmrc),
       npm_config_userconfig: npmrc,
       npm_config_globalconfig: join(dirname(npmrc), 'global-npmrc'),
       npm_config_cache: cache,

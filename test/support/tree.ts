@@ -5,7 +5,7 @@ import type { VersionManifest } from '../../src/npm/manifest.js';
 import type { FactsEntry, PackageFacts } from '../../src/registry/facts.js';
 import type { RegistrySettings } from '../../src/npm/registries.js';
 import type { Rule, RuleContext } from '../../src/rules/types.js';
-import type { Severity } from '../../src/findings/model.js';
+import type { FindingDetail, Severity } from '../../src/findings/model.js';
 
 export const REGISTRY = 'https://registry.example.test/';
 /** Where the offline name record applies; the fixtures' own registry is another (private) one. */
@@ -72,4 +72,11 @@ export function findingsIn(rule: Rule, context: RuleContext): Expected[] {
     .check(context)
     .map((finding) => ({ location: finding.node.location, code: finding.detail.code, severity: finding.severity ?? rule.defaultSeverity }))
     .sort((a, b) => a.location.localeCompare(b.location) || a.code.localeCompare(b.code));
+}
+
+/** A finding's message in its rule's own words, as reports print it. */
+export function messageOf(rule: Rule, detail: FindingDetail): string {
+  const text = rule.messages[detail.code] as { message(detail: FindingDetail): string } | undefined;
+  if (!text) throw new Error(`${rule.id} has no message for ${detail.code}`);
+  return text.message(detail);
 }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { lockfileOutOfSync } from '../../src/rules/lockfile-out-of-sync.js';
+import { loadProject } from '../../src/tree/load.js';
+import type { FileSource } from '../../src/tree/files.js';
+import { contextOf, findingsIn, messageOf, registryEntry } from '../support/tree.js';
+
+function project(files: Record<string, unknown>): FileSource {
+  const texts = new Map(Object.entries(files).map(([path, value]) => [path, JSON.stringify(value)]));
+  return { dir: '/project', readText: (path) => texts.get(path) };
+}
+
+const outOfSync = project({
+  'package.json': { name: 'app', version: '1.0.0', workspaces: ['packages/*'], dependencies: { a: '^2.0.0', b: '^1.0.0' } },
+  'packages/w/package.json': { name: 'w', version: '1.0.0', dependencies: { a: '^3.0.0' } },
+  'package-lock.json': {
+    name: 'app',
+    lockfileVersion: 3,
+    packages: {
+      '': { name: 'app', version: '1.0.0', workspaces: ['packages/*'], dependencies: { a: '^1.0.0' } },
+      'node_modules/a': registryEntry('a', '1.0.0'),
+      'node_modules/w': { resolved: 'packages/w', link: true },
+      'packages/w': { name: 'w', version: '1.0.0', dependencies: { a: '^1.0.0' } },
+    },
+  },
+});
+
+describe('lockfile-out-of-sync', () => {
+  it('one medium finding per manifest the lockfile does not satisfy', async () => {
+    const { tree } = await loadProject(outOfSync, { nodeModules: false });
+    const context = contextOf(tree);
+    expect(findingsIn(lockfileOutOfSync, context)).toEqual([
+      { location: '', code: 'lockfile-out-of-sync', severity: 'medium' },
+      { location: 'packages/w', code: 'lockfile-out-of-sync', severity: 'medium' },
+    ]);
+    const root = lockfileOutOfSync.check(context).find((finding) => finding.node.isRoot)!;
+    expect(root.detail).toEqual({
+      code: 'lockfile-out-of-sync',
+      manifest: 'package.json',
+      dependencies: [
+        { name: 'a', spec: '^2.0.0', locked: '1.0.0' },
+        { name: 'b', spec: '^1.0.0', locked: undefined },
+      ],
+    });
+    expect(messageOf(lockfileOutOfSync, root.detail)).toMatch(/^the lockfile does not satisfy package\.json: "a": "\^2\.0\.0" is not satisfied by the locked 1\.0\.0; "b": "\^1\.0\.0" has no package locked\. npm ci refuses it/);
+  });
+
+  it('nothing when the lockfile satisfies package.json', async () => {
+    const inSync = project({
+      'package.json': { name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0' } },
+      'package-lock.json': { lockfileVersion: 3, packages: { '': { name: 'app', dependencies: { a: '^1.0.1' } }, 'node_modules/a': registryEntry('a', '1.0.1') } },
+    });
+    const { tree } = await loadProject(inSync, { nodeModules: false });
+    expect(findingsIn(lockfileOutOfSync, contextOf(tree))).toEqual([]);
+  });
+});
