@@ -113,13 +113,21 @@ async function gateAndRun(launch: Launch, values: ReportValues, io: CliIo): Prom
   }
   // What depwarden checked against is what npm fetches from.
   const npmOptions = [...(values.registry ? [`--registry=${values.registry}`] : []), ...(values.offline ? ['--offline'] : [])];
-  const args = ['exec', '--yes', ...npmOptions, ...(scripts.run ? [] : ['--ignore-scripts']), ...verdict.launches.map((resolved) => `--package=${pinnedSpec(resolved)}`)];
+  const args = [
+    'exec',
+    '--yes',
+    ...npmOptions,
+    ...(scripts.run ? [] : ['--ignore-scripts']),
+    ...verdict.launches.map((resolved) => `--package=${pinnedSpec(resolved)}`),
+  ];
   if (launch.call !== undefined) args.push('--call', launch.call);
   else {
     const first = verdict.launches[0]!;
     const command = launch.command ?? binToRun(first);
     if (command === undefined) {
-      throw new InputError(`${first.name}@${first.version ?? '?'} has ${Object.keys(first.bin).length === 0 ? 'no executable' : 'several executables and none named after it'}: name the one to run with -p <package> <command>`);
+      throw new InputError(
+        `${first.name}@${first.version ?? '?'} has ${Object.keys(first.bin).length === 0 ? 'no executable' : 'several executables and none named after it'}: name the one to run with -p <package> <command>`,
+      );
     }
     args.push('--', command, ...launch.commandArgs);
   }

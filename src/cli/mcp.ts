@@ -7,7 +7,7 @@ import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport, type ReportV
 import { InputError, isInputError } from '../errors.js';
 import { gateExec, pinnedSpec, type ExecVerdict } from '../gate/exec.js';
 import { readMcpConfig, replaceServerArg, type McpServerEntry } from '../gate/mcp-config.js';
-import { isPinnedSpec, npxSyntax, serverLaunch, type Launch } from '../npm/launch.js';
+import { isPinnedSpec, npxSyntax, serverLaunch } from '../npm/launch.js';
 import { npa } from '../cjs.js';
 import { escapeName, escapeText } from '../text/escape.js';
 import { diskFiles } from '../tree/files.js';
@@ -55,7 +55,12 @@ interface ServerResult {
 }
 
 export async function runMcp(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], options: { ...REPORT_OPTIONS, fix: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { ...REPORT_OPTIONS, fix: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
   if (values.help) {
     io.stdout.write(MCP_HELP);
     return EXIT.clean;
@@ -108,9 +113,16 @@ async function judgeServer(
   }
   try {
     const verdict = await gateExec(specs, options, `${shownFile}: ${entry.serversKey}.${entry.name}`);
-    const resolved = verdict.launches.map((launch) => (pinnedSpec(launch) === launch.spec ? launch.spec : `${launch.spec} -> ${pinnedSpec(launch)}`)).join(', ');
+    const resolved =
+      verdict.launches.map((launch) => (pinnedSpec(launch) === launch.spec ? launch.spec : `${launch.spec} -> ${pinnedSpec(launch)}`)).join(', ') ||
+      specs.join(', ');
     if (verdict.analysis.failing.length > 0) {
-      return { ...base, verdict, status: 'refused', note: `${verdict.analysis.failing.length} finding(s) at or above ${verdict.analysis.failOn}${resolved ? ` in ${resolved}` : ''}` };
+      return {
+        ...base,
+        verdict,
+        status: 'refused',
+        note: `${verdict.analysis.failing.length} finding(s) at or above ${verdict.analysis.failOn}${resolved ? ` in ${resolved}` : ''}`,
+      };
     }
     const unpinned = verdict.analysis.result.findings.some((finding) => finding.rule === 'unpinned-exec');
     return { ...base, verdict, status: unpinned ? 'unpinned' : 'ok', note: resolved };
@@ -199,13 +211,16 @@ function report(results: readonly ServerResult[], fixes: readonly Fix[], values:
   } else {
     for (const result of results) {
       const command = [result.entry.command ?? result.entry.url ?? '', ...result.entry.args].join(' ');
-      io.stdout.write(`${escapeText(result.file)}  ${escapeText(`${result.entry.serversKey}.${result.entry.name}`)}  ${escapeText(command)}\n  ${result.status}: ${escapeText(result.note)}\n`);
+      io.stdout.write(
+        `${escapeText(result.file)}  ${escapeText(`${result.entry.serversKey}.${result.entry.name}`)}  ${escapeText(command)}\n  ${result.status}: ${escapeText(result.note)}\n`,
+      );
       if (result.verdict && result.verdict.analysis.result.findings.length > 0) {
         const text = captured((sink) => writeReport(values, sink(io), result.verdict!.analysis, source(io)));
         io.stdout.write(text.replace(/^/gm, '    ').replace(/ +$/gm, ''));
       }
     }
-    for (const fix of fixes) io.stdout.write(`pinned ${escapeName(fix.from)} to ${escapeName(fix.to)} in ${escapeText(fix.file)} (${escapeText(fix.server)})\n`);
+    for (const fix of fixes)
+      io.stdout.write(`pinned ${escapeName(fix.from)} to ${escapeName(fix.to)} in ${escapeText(fix.file)} (${escapeText(fix.server)})\n`);
     const count = (status: ServerStatus) => results.filter((result) => result.status === status).length;
     io.stdout.write(
       `\n${results.length} server(s): ${count('refused')} refused, ${count('unpinned')} unpinned, ${count('ok')} ok, ${count('cannot judge')} cannot be judged, ${count('not checked')} not npm launches\n`,

@@ -32,7 +32,8 @@ export function readMcpConfig(text: string, file: string): McpServerEntry[] {
       if (!isObject(server)) throw new InputError(`${serversKey}.${name} must be an object`, file);
       const { command, args = [], url } = server;
       if (command !== undefined && typeof command !== 'string') throw new InputError(`${serversKey}.${name}.command must be a string`, file);
-      if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) throw new InputError(`${serversKey}.${name}.args must be a list of strings`, file);
+      if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string'))
+        throw new InputError(`${serversKey}.${name}.args must be a list of strings`, file);
       if (command === undefined && typeof url !== 'string') throw new InputError(`${serversKey}.${name} has neither a command nor a url`, file);
       entries.push({ serversKey, name, command, args, url: typeof url === 'string' ? url : undefined });
     }

@@ -90,7 +90,14 @@ export function parseRunnerArgs(runner: Runner, args: readonly string[], syntax:
   }
   const positionals = args.slice(index);
   if (packages.length > 0 || call !== undefined) {
-    return { runner, packages, command: call === undefined ? positionals[0] : undefined, call, commandArgs: call === undefined ? positionals.slice(1) : positionals, yes };
+    return {
+      runner,
+      packages,
+      command: call === undefined ? positionals[0] : undefined,
+      call,
+      commandArgs: call === undefined ? positionals.slice(1) : positionals,
+      yes,
+    };
   }
   const first = positionals[0];
   return {
