@@ -23,7 +23,8 @@ Commands:
                  only allowlisted install scripts
   ci [args]      the same gate before \`npm ci\`
   exec <spec>    the gate before \`npm exec\`: check the package and its tree, then run exactly
-                 the version checked (\`depwarden npx …\` takes npx's own arguments)
+                 the version checked
+  npx [args]     the same gate, with npx's own arguments (-y, -p/--package, -c)
   mcp [files]    check the MCP servers your AI clients start with npx & co.; --fix pins them
   review         check what a change (branch, pull request, diff) adds to the dependencies
   init           wire a project to depwarden: policy, .npmrc, package.json scripts, a CI job
