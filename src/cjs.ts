@@ -19,3 +19,6 @@ interface MapWorkspaces {
 }
 /** npm's workspace matching, for lockfiles with workspaces only: loaded on first use (it brings glob and minimatch). */
 export const mapWorkspaces = (): MapWorkspaces => require('@npmcli/map-workspaces') as MapWorkspaces;
+
+/** JSON with comments (`.vscode/mcp.json`): parsed, and edited in place keeping its formatting; `mcp` only. */
+export const jsoncParser = (): typeof import('jsonc-parser') => require('jsonc-parser') as typeof import('jsonc-parser');

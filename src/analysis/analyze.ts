@@ -8,7 +8,7 @@ import { loadNpmSettings } from '../registry/npm-config.js';
 import { RULES, RULE_IDS } from '../rules/index.js';
 import { failingFindings, type Finding, type RunResult } from '../findings/model.js';
 import { runRules } from '../rules/run.js';
-import type { ImportEvidence, Rule } from '../rules/types.js';
+import type { ImportEvidence, LaunchEvidence, Rule } from '../rules/types.js';
 import type { Severity } from '../findings/model.js';
 import type { FileSource } from '../tree/files.js';
 import { loadProject, type LoadedProject } from '../tree/load.js';
@@ -35,6 +35,8 @@ export interface AnalyzeOptions {
   readonly now?: Date | undefined;
   /** `review`: where changed code imports the packages of the tree. */
   readonly imports?: ReadonlyMap<string, ImportEvidence> | undefined;
+  /** `mcp`: the packages a config starts without an install, with the spec it starts them by. */
+  readonly launches?: ReadonlyMap<string, LaunchEvidence> | undefined;
 }
 
 /** How the registry checks went, for the report's summary. */
@@ -99,6 +101,7 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
     now: options.now ?? new Date(),
     thresholds: policy.thresholds,
     imports: options.imports,
+    launches: options.launches,
   };
   const result = runRules(RULES, context, policy);
   const failOn = options.failOn ?? policy.failOn;

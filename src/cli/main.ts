@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { CHECK_HELP, runCheck } from './check.js';
+import { EXEC_HELP, NPX_HELP, runExec, runNpx } from './exec.js';
 import { INIT_HELP, runInit } from './init.js';
 import { CI_HELP, INSTALL_HELP, runCi, runInstall } from './install.js';
 import { EXIT, type CliIo } from './io.js';
+import { MCP_HELP, runMcp } from './mcp.js';
 import { REVIEW_HELP, runReview } from './review.js';
 import { TOOL } from './tool.js';
 import { VET_HELP, runVet } from './vet.js';
@@ -20,6 +22,10 @@ Commands:
   install [args] the gate before \`npm install\`: check the tree npm would install, then install with
                  only allowlisted install scripts
   ci [args]      the same gate before \`npm ci\`
+  exec <spec>    the gate before \`npm exec\`: check the package and its tree, then run exactly
+                 the version checked
+  npx [args]     the same gate, with npx's own arguments (-y, -p/--package, -c)
+  mcp [files]    check the MCP servers your AI clients start with npx & co.; --fix pins them
   review         check what a change (branch, pull request, diff) adds to the dependencies
   init           wire a project to depwarden: policy, .npmrc, package.json scripts, a CI job
   help [command] show this help, or a command's
@@ -35,6 +41,9 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   vet: { run: (argv, io) => runVet(argv, io, () => readFileSync(0, 'utf8')), help: VET_HELP },
   install: { run: runInstall, help: INSTALL_HELP },
   ci: { run: runCi, help: CI_HELP },
+  exec: { run: runExec, help: EXEC_HELP },
+  npx: { run: runNpx, help: NPX_HELP },
+  mcp: { run: runMcp, help: MCP_HELP },
   init: { run: runInit, help: INIT_HELP },
   review: { run: (argv, io) => runReview(argv, io, () => readFileSync(0, 'utf8')), help: REVIEW_HELP },
 };

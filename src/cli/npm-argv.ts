@@ -13,6 +13,20 @@ interface Nopt {
 }
 
 let npmTypes: { types: object; shorthands: object } | undefined;
+let switches: Set<string> | undefined;
+
+/** npm's boolean options, from npm's own definitions: what npx reads as a switch that takes no value (bin/npx-cli.js). */
+export function npmSwitches(): ReadonlySet<string> {
+  if (switches === undefined) {
+    const { definitions } = require('@npmcli/config/lib/definitions') as { definitions: Record<string, { type: unknown }> };
+    switches = new Set(
+      Object.entries(definitions)
+        .filter(([, { type }]) => type === Boolean || (Array.isArray(type) && type.includes(Boolean)))
+        .map(([key]) => key),
+    );
+  }
+  return switches;
+}
 
 /**
  * The positional arguments of an npm command line (the package specs of `npm install`), parsed the way npm parses

@@ -156,6 +156,15 @@ export type FindingDetail =
       dependencies: readonly { name: string; spec: string; locked: string | undefined }[];
     }
   | { code: 'undeclared-import'; file: string; line: number; typeOnly: boolean }
+  | {
+      code: 'unpinned-exec';
+      /** The package as the launch names it (`some-mcp@latest`, `some-mcp`). */
+      spec: string;
+      /** The version it resolved to when checked: what a pin should name. */
+      version: string | undefined;
+      /** Where the launch is written (`.mcp.json: mcpServers.files`). */
+      where: string;
+    }
   | { code: 'manifest-dynamic-dependency'; version: string; dependencies: readonly { name: string; spec: string; kind: 'url' | 'git' }[] }
   | { code: 'fresh-release'; version: string; published: string; hours: number; limitHours: number }
   | { code: 'new-package'; firstPublished: string; days: number; limitDays: number }

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { npa } from '../cjs.js';
 import { fromArborist, newArborist } from '../tree/arborist.js';
 import type { DependencyTree } from '../tree/model.js';
 
@@ -10,4 +14,72 @@ export async function buildIdealTree(projectDir: string, npmOptions: Record<stri
   const arborist = await newArborist({ ...npmOptions, path: projectDir });
   const tree = await arborist.buildIdealTree({ add: [...add] });
   return fromArborist(tree, { format: 'npm-lockfile-v3', sourceFile: 'package.json', projectDir }, false);
+}
+
+/** A package `npm exec` would fetch, as the ideal tree resolved it. */
+export interface ResolvedLaunch {
+  /** The spec as asked (`some-mcp@latest`). */
+  readonly spec: string;
+  readonly location: string;
+  readonly name: string;
+  readonly version: string | undefined;
+  /** What npm fetched it from: a registry tarball, a git URL with its commit, a tarball URL. */
+  readonly resolved: string | undefined;
+  /** Whether it came from a registry by name (then `name@version` is its pin). */
+  readonly fromRegistry: boolean;
+  /** Its executables, as its manifest declares them. */
+  readonly bin: Readonly<Record<string, string>>;
+}
+
+interface LaunchNode {
+  location: string;
+  packageName: string | null;
+  version: string;
+  resolved: string | null;
+  package: { bin?: unknown; name?: string };
+}
+
+/**
+ * The tree `npm exec --package=<spec>…` installs into its npx cache: arborist's ideal tree of an empty project with
+ * the specs added, as libnpmexec builds it (the user's npm configuration), in a temporary folder removed afterwards.
+ * Nothing is installed, nothing runs.
+ */
+export async function buildExecTree(
+  specs: readonly string[],
+  npmOptions: Record<string, unknown>,
+): Promise<{ tree: DependencyTree; launches: ResolvedLaunch[] }> {
+  const folder = mkdtempSync(join(tmpdir(), 'depwarden-exec-'));
+  try {
+    const arborist = await newArborist({ ...npmOptions, path: folder, global: false, workspacesEnabled: false });
+    const ideal = (await arborist.buildIdealTree({ add: [...specs] })) as unknown as Parameters<typeof fromArborist>[0] & {
+      edgesOut: Map<string, { to: LaunchNode | null }>;
+    };
+    const tree = fromArborist(ideal, { format: 'npm-lockfile-v3', sourceFile: '(npm exec)', projectDir: folder }, false);
+    const launches = specs.map((spec): ResolvedLaunch => {
+      const parsed = npa(spec, folder);
+      // The root's dependency on what was added: by name when the spec has one, else (a URL, a git spec) the one edge left.
+      const edge = parsed.name ? ideal.edgesOut.get(parsed.name) : [...ideal.edgesOut.values()].find((candidate) => candidate.to);
+      const node = edge?.to;
+      if (!node) throw new Error(`npm resolved nothing for ${spec}`);
+      return {
+        spec,
+        location: node.location,
+        name: node.packageName ?? parsed.name ?? spec,
+        version: node.version || undefined,
+        resolved: node.resolved ?? undefined,
+        fromRegistry: parsed.registry === true,
+        bin: binsOf(node.package as { bin?: unknown; name?: string }),
+      };
+    });
+    return { tree, launches };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function binsOf(manifest: { bin?: unknown; name?: string }): Record<string, string> {
+  const { bin } = manifest;
+  if (typeof bin === 'string') return { [(manifest.name ?? '').replace(/^@[^/]+\//, '')]: bin };
+  if (typeof bin !== 'object' || bin === null) return {};
+  return Object.fromEntries(Object.entries(bin).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }

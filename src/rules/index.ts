@@ -14,6 +14,7 @@ import { resolvedMismatch } from './resolved-mismatch.js';
 import { specResolutionMismatch } from './spec-resolution-mismatch.js';
 import type { Rule } from './types.js';
 import { undeclaredImport } from './undeclared-import.js';
+import { unpinnedExec } from './unpinned-exec.js';
 import { unreadablePackage } from './unreadable-package.js';
 import { unregisteredName } from './unregistered-name.js';
 import { unverified } from './unverified.js';
@@ -43,6 +44,7 @@ export const RULES: readonly Rule[] = [
   weakIntegrity,
   freshRelease,
   lockfileOutOfSync,
+  unpinnedExec,
   unverified,
 ];
 

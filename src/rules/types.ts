@@ -19,6 +19,14 @@ export interface RuleContext {
   readonly thresholds?: Thresholds;
   /** `review`: where changed code imports each package of the tree (by location), and whether it is declared. */
   readonly imports?: ReadonlyMap<string, ImportEvidence> | undefined;
+  /** `exec`/`mcp`: the packages started without an install (by tree location), with the spec they are started by. */
+  readonly launches?: ReadonlyMap<string, LaunchEvidence> | undefined;
+}
+
+export interface LaunchEvidence {
+  readonly spec: string;
+  /** Where the launch is written: a config file and key, or '(arguments)'. */
+  readonly where: string;
 }
 
 export interface ImportEvidence {

@@ -1,0 +1,150 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { EXIT, type CliIo } from './io.js';
+import { npmSwitches } from './npm-argv.js';
+import { REPORT_HELP, analysisOptions, writeReport, type ReportValues } from './report-options.js';
+import { InputError } from '../errors.js';
+import { binToRun, execScripts, gateExec, pinnedSpec, type ExecVerdict } from '../gate/exec.js';
+import { npxSyntax, parseRunnerArgs, type Launch } from '../npm/launch.js';
+import { escapeName, escapeText } from '../text/escape.js';
+import { diskFiles } from '../tree/files.js';
+
+const RUN_TEXT = `Resolves the package and its whole tree as \`npm exec\` would (arborist's ideal tree, your npm
+configuration), without installing or running anything, and checks it with every rule, registry
+facts included. On findings at or above the failing severity it stops with exit 1 and nothing runs.
+Otherwise it runs exactly the versions it checked (\`npm exec --yes --package=<name>@<version>\`),
+with install scripts blocked unless the policy allows every package that has them; the command's
+stdin, stdout and stderr are its own, and its exit code is depwarden's. A tag or range
+(\`some-mcp@latest\`) is named with the version it resolved to. The report goes to stderr.`;
+
+export const EXEC_HELP = `Usage: depwarden exec [depwarden options] <package-spec> [-- <args>...]
+
+${RUN_TEXT}
+
+Options:
+${REPORT_HELP}`;
+
+export const NPX_HELP = `Usage: depwarden npx [depwarden options] [-y] [-p <package>]... [-c <command> | <package> [args...]]
+
+Takes npx's own arguments: -y/--yes, -p/--package (repeatable; the first positional argument is
+then the command), -c/--call; otherwise the first positional argument is the package to run and
+everything after it goes to that command. depwarden's options go before the first positional.
+
+${RUN_TEXT}
+
+Options:
+${REPORT_HELP}`;
+
+const VALUE_OPTIONS = new Set(['--fail-on', '--format', '--config', '--timeout', '--concurrency', '--registry']);
+const FLAG_OPTIONS = new Set(['--strict', '--color', '--no-color', '--offline']);
+
+/** depwarden's options, taken from the front of the arguments until the first one that is not one. */
+function takeOwnOptions(argv: readonly string[]): { values: Record<string, string | boolean>; rest: string[]; help: boolean } {
+  const values: Record<string, string | boolean> = {};
+  let index = 0;
+  let help = false;
+  for (; index < argv.length; index++) {
+    const arg = argv[index]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (flag === '-h' || flag === '--help') help = true;
+    else if (FLAG_OPTIONS.has(flag)) values[flag.slice(2)] = true;
+    else if (VALUE_OPTIONS.has(flag)) {
+      const value = inline ?? argv[++index];
+      if (value === undefined) throw new InputError(`${flag} needs a value`);
+      values[flag.slice(2)] = value;
+    } else break;
+  }
+  return { values, rest: argv.slice(index), help };
+}
+
+export async function runExec(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, rest, help } = takeOwnOptions(argv);
+  if (help) {
+    io.stdout.write(EXEC_HELP);
+    return EXIT.clean;
+  }
+  const [spec, ...after] = rest;
+  if (spec === undefined || spec.startsWith('-')) throw new InputError('depwarden exec needs a package spec: depwarden exec <package-spec> [-- <args>...]');
+  if (after.length > 0 && after[0] !== '--') throw new InputError(`arguments for the command go after "--": depwarden exec ${spec} -- ${after.join(' ')}`);
+  const launch: Launch = {
+    runner: 'npm exec',
+    packages: [{ spec, argIndex: 0, prefix: '' }],
+    command: undefined,
+    call: undefined,
+    commandArgs: after.slice(1),
+    yes: true,
+  };
+  return gateAndRun(launch, values, io);
+}
+
+export async function runNpx(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, rest, help } = takeOwnOptions(argv);
+  if (help) {
+    io.stdout.write(NPX_HELP);
+    return EXIT.clean;
+  }
+  const launch = parseRunnerArgs('npx', rest, npxSyntax(npmSwitches()));
+  if (launch.packages.length === 0) throw new InputError('depwarden npx needs a package to run: depwarden npx [-y] <package> [args...]');
+  return gateAndRun(launch, values, io);
+}
+
+async function gateAndRun(launch: Launch, values: ReportValues, io: CliIo): Promise<number> {
+  const specs = launch.packages.map((entry) => entry.spec);
+  // The command's stdout is its own (an MCP server speaks JSON-RPC on it): depwarden writes to stderr only.
+  const reportIo: CliIo = { ...io, stdout: io.stderr };
+  const verdict: ExecVerdict = await gateExec(specs, analysisOptions(values, reportIo, diskFiles(io.cwd)));
+  const { analysis } = verdict;
+  for (const resolved of verdict.launches) {
+    const pin = pinnedSpec(resolved);
+    if (pin !== resolved.spec) io.stderr.write(`depwarden: resolved ${escapeName(resolved.spec)} to ${escapeName(pin)}\n`);
+  }
+  if (analysis.result.findings.length > 0 || analysis.failing.length > 0) {
+    const code = writeReport(values, reportIo, analysis, { file: '(npm exec)', absolutePath: resolve(io.cwd, '(npm exec)'), text: undefined });
+    if (code !== EXIT.clean) {
+      const what = verdict.stage === 'names' ? 'the packages asked for' : 'the tree npm exec would fetch';
+      io.stderr.write(`depwarden: exec refused: ${analysis.failing.length} finding(s) at or above ${analysis.failOn} in ${what}; nothing was run\n`);
+      return code;
+    }
+  }
+
+  const scripts = execScripts(analysis.tree, verdict.policy);
+  for (const node of scripts.blocked) {
+    io.stderr.write(`depwarden: blocked the install scripts of ${escapeName(`${node.name}@${node.version ?? '?'}`)}: the policy does not allow them\n`);
+  }
+  // What depwarden checked against is what npm fetches from.
+  const npmOptions = [...(values.registry ? [`--registry=${values.registry}`] : []), ...(values.offline ? ['--offline'] : [])];
+  const args = [
+    'exec',
+    '--yes',
+    ...npmOptions,
+    ...(scripts.run ? [] : ['--ignore-scripts']),
+    ...verdict.launches.map((resolved) => `--package=${pinnedSpec(resolved)}`),
+  ];
+  if (launch.call !== undefined) args.push('--call', launch.call);
+  else {
+    const first = verdict.launches[0]!;
+    const command = launch.command ?? binToRun(first);
+    if (command === undefined) {
+      throw new InputError(
+        `${first.name}@${first.version ?? '?'} has ${Object.keys(first.bin).length === 0 ? 'no executable' : 'several executables and none named after it'}: name the one to run with -p <package> <command>`,
+      );
+    }
+    args.push('--', command, ...launch.commandArgs);
+  }
+  return runCommand(args, io);
+}
+
+/** The real `npm exec`, with the user's terminal; its exit code is the command's (npm passes it on). */
+function runCommand(args: readonly string[], io: CliIo): Promise<number> {
+  return new Promise((done) => {
+    const child = spawn('npm', args, { cwd: io.cwd, env: io.env, stdio: 'inherit' });
+    child.on('error', (error) => {
+      io.stderr.write(`depwarden: could not run npm: ${escapeText(error.message)}\n`);
+      done(EXIT.npm);
+    });
+    child.on('close', (status, signal) => done(status ?? (signal ? 128 + signalNumber(signal) : EXIT.npm)));
+  });
+}
+
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
+const signalNumber = (signal: NodeJS.Signals): number => SIGNALS[signal] ?? 0;

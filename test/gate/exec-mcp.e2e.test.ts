@@ -1,0 +1,182 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { depwardenAsync } from '../support/cli.js';
+import { startRegistry } from '../support/registry.mjs';
+
+interface Registry {
+  url: string;
+  npmrc: string;
+  cache: string;
+  publish(dir: string, tag?: string): void;
+  stop(): Promise<void>;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'depwarden-exec-e2e-'));
+let registry: Registry;
+let runs = 0;
+
+/** Each run its own HOME and npm cache (the npx cache lives in it), so no run sees what another fetched. */
+function npmEnv(home: string) {
+  return {
+    HOME: home,
+    npm_config_offline: 'false',
+    npm_config_userconfig: registry.npmrc,
+    npm_config_cache: join(home, 'npm-cache'),
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    MARK_DIR: join(home, 'marks'),
+  };
+}
+
+async function depwarden(args: string[], cwd?: string, homeFiles: Record<string, string> = {}) {
+  const home = join(work, `home-${++runs}`);
+  mkdirSync(join(home, 'marks'), { recursive: true });
+  for (const [file, text] of Object.entries(homeFiles)) {
+    mkdirSync(join(home, file, '..'), { recursive: true });
+    writeFileSync(join(home, file), text);
+  }
+  const run = await depwardenAsync(args, { cwd: cwd ?? home, env: npmEnv(home) });
+  return { ...run, marks: join(home, 'marks') };
+}
+
+/** A bin that proves it ran: it writes a marker file, echoes its arguments and exits with code 7. */
+const BIN = `#!/usr/bin/env node
+const { writeFileSync } = require('fs');
+writeFileSync(require('path').join(process.env.MARK_DIR, require('./package.json').name.replace('/', '+')), 'ran');
+process.stdout.write('server says: ' + process.argv.slice(2).join(' ') + '\\n');
+process.exitCode = 7;
+`;
+
+function publish(manifest: Record<string, unknown>, tag?: string) {
+  const dir = join(work, 'packages', `${String(manifest.name).replace('/', '+')}-${String(manifest.version)}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(dir, 'index.js'), 'module.exports = 1;\n');
+  if (manifest.bin) writeFileSync(join(dir, 'cli.js'), BIN);
+  registry.publish(dir, tag);
+}
+
+beforeAll(async () => {
+  registry = (await startRegistry()) as Registry;
+  publish({ name: 'dw-plain', version: '1.0.0' });
+  publish({ name: 'lodahs', version: '1.0.0' });
+  publish({ name: 'dw-mcp-bad', version: '1.0.0', bin: { 'dw-mcp-bad': 'cli.js' }, dependencies: { 'dw-helper': '^1.0.0' } });
+  publish({ name: 'dw-helper', version: '1.0.0', dependencies: { lodahs: '^1.0.0' } });
+  publish({ name: 'dw-mcp-good', version: '1.0.0', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { 'dw-plain': '^1.0.0' } });
+  publish({ name: 'dw-mcp-good', version: '1.1.0', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { 'dw-plain': '^1.0.0' } });
+  publish({ name: '@dw-tools/mcp-pinned', version: '2.0.0', bin: { 'mcp-pinned': 'cli.js' } });
+  publish({ name: '@modelcontext-protocol/sdk', version: '1.0.0', bin: { sdk: 'cli.js' } });
+  // A later release under another tag must not run: only what was checked runs.
+  publish({ name: 'dw-mcp-good', version: '1.2.0-beta.1', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { lodahs: '^1.0.0' } }, 'beta');
+});
+
+afterAll(async () => {
+  await registry?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('depwarden exec / npx: the gate before npm exec (real npm, local verdaccio)', () => {
+  it('refuses a server whose tree holds a near-miss name, and never runs it', async () => {
+    const run = await depwarden(['exec', 'dw-mcp-bad', '--', '--stdio']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('lodahs@1.0.0  [near-miss-name]');
+    expect(run.stderr).toContain('via: (root) > dw-mcp-bad > dw-helper > lodahs');
+    expect(run.stderr).toContain('exec refused: 1 finding(s) at or above high in the tree npm exec would fetch; nothing was run');
+    expect(run.stdout).toBe('');
+    expect(existsSync(join(run.marks, 'dw-mcp-bad'))).toBe(false);
+  });
+
+  it('runs a clean server at exactly the version it resolved: its output and exit code come through', async () => {
+    const run = await depwarden(['exec', 'dw-mcp-good@latest', '--', 'hello', '--flag']);
+    expect(run.stderr).toContain('depwarden: resolved dw-mcp-good@latest to dw-mcp-good@1.1.0');
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 7, stdout: 'server says: hello --flag\n' });
+    expect(readFileSync(join(run.marks, 'dw-mcp-good'), 'utf8')).toBe('ran');
+  });
+
+  it('npx form: -y, a range, and the arguments after the package go to the command', async () => {
+    const run = await depwarden(['npx', '-y', 'dw-mcp-good@^1.0.0', 'one', 'two']);
+    expect(run.stderr).toContain('resolved dw-mcp-good@^1.0.0 to dw-mcp-good@1.1.0');
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 7, stdout: 'server says: one two\n' });
+    const named = await depwarden(['npx', '--yes', '-p', '@dw-tools/mcp-pinned@2.0.0', 'mcp-pinned', 'x']);
+    expect({ status: named.status, stdout: named.stdout }).toEqual({ status: 7, stdout: 'server says: x\n' });
+    expect(named.stderr).not.toContain('resolved');
+  });
+
+  it('refuses a squatted scope before npm fetches anything', async () => {
+    const run = await depwarden(['npx', '-y', '@modelcontext-protocol/sdk']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('[near-miss-name]');
+    expect(run.stderr).toContain('in the packages asked for; nothing was run');
+    expect(existsSync(join(run.marks, '@modelcontext-protocol+sdk'))).toBe(false);
+  });
+});
+
+describe('depwarden mcp: the servers AI clients start', () => {
+  const config = `{
+  // the project's servers
+  "mcpServers": {
+    "files": { "command": "npx", "args": ["-y", "dw-mcp-good@latest", "--stdio"] },
+    "squat": { "command": "npx", "args": ["-y", "@modelcontext-protocol/sdk"] },
+    "pinned": { "command": "npx", "args": ["-y", "@dw-tools/mcp-pinned@2.0.0"], "env": { "A": "1" } },
+    "remote": { "url": "https://mcp.example.test/sse" },
+    "python": { "command": "uvx", "args": ["some-tool"] }
+  }
+}
+`;
+
+  it('gives each server its verdict: an unpinned one, a squatted scope, a pinned clean one; nothing runs', async () => {
+    const project = join(work, 'mcp-project');
+    mkdirSync(join(project, '.vscode'), { recursive: true });
+    writeFileSync(join(project, '.vscode', 'mcp.json'), config.replace('"mcpServers"', '"servers"'));
+    const run = await depwarden(['mcp'], project);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('depwarden: MCP configs found: .vscode/mcp.json');
+    const verdicts = [...run.stdout.matchAll(/^\.vscode\/mcp\.json {2}(\S+) .*\n {2}([^:]+):/gm)].map((match) => `${match[1]}: ${match[2]}`);
+    expect(verdicts).toEqual([
+      'servers.files: unpinned',
+      'servers.squat: refused',
+      'servers.pinned: ok',
+      'servers.remote: not checked',
+      'servers.python: not checked',
+    ]);
+    expect(run.stdout).toContain('[unpinned-exec]');
+    expect(run.stdout).toContain(
+      'started as "dw-mcp-good@latest" (.vscode/mcp.json: servers.files): every start fetches whatever version is newest; checked 1.1.0',
+    );
+    expect(run.stdout).toContain('refused: 1 finding(s) at or above high in @modelcontext-protocol/sdk');
+    expect(run.stdout).toContain('@modelcontext-protocol/sdk  [near-miss-name]');
+    expect(run.stdout).toContain('5 server(s): 1 refused, 1 unpinned, 1 ok, 0 cannot be judged, 2 not npm launches');
+    expect(readdirSync(run.marks)).toEqual([]);
+  });
+
+  it('--fix pins the unpinned server to the version checked, keeping comments and formatting; never the refused one', async () => {
+    const project = join(work, 'mcp-fix');
+    mkdirSync(join(project, '.vscode'), { recursive: true });
+    const file = join(project, '.vscode', 'mcp.json');
+    writeFileSync(file, config);
+    const run = await depwarden(['mcp', '--fix', '.vscode/mcp.json'], project);
+    expect(run.stdout).toContain('pinned dw-mcp-good@latest to dw-mcp-good@1.1.0 in .vscode/mcp.json (mcpServers.files)');
+    expect(readFileSync(file, 'utf8')).toBe(config.replace('"dw-mcp-good@latest"', '"dw-mcp-good@1.1.0"'));
+    const again = await depwarden(['mcp', '.vscode/mcp.json'], project);
+    expect(again.stdout).not.toContain('[unpinned-exec]');
+    expect(again.stdout).toMatch(/mcpServers\.files .*\n {2}ok:/);
+  });
+
+  it('says where it looked when no config exists, and reads the desktop clients’ files under HOME', async () => {
+    const empty = await depwarden(['mcp'], join(work, 'packages'));
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('no MCP config found; looked for: .mcp.json');
+    expect(empty.stderr).toContain(join('.codeium', 'windsurf', 'mcp_config.json'));
+    const desktop = await depwarden(['mcp'], join(work, 'packages'), {
+      '.config/Claude/claude_desktop_config.json': JSON.stringify({
+        mcpServers: { pinned: { command: '/usr/local/bin/npx', args: ['-y', '@dw-tools/mcp-pinned@2.0.0'] } },
+      }),
+    });
+    expect(desktop.stderr).toMatch(/MCP configs found: \S*home-\d+\/\.config\/Claude\/claude_desktop_config\.json\n/);
+    expect(desktop.stdout).toMatch(/mcpServers\.pinned .*\n {2}ok: @dw-tools\/mcp-pinned@2\.0\.0/);
+    expect(desktop.status).toBe(0);
+  });
+});
