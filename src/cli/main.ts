@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CHECK_HELP, runCheck } from './check.js';
+import { DATA_HELP, runData } from './data.js';
 import { INIT_HELP, runInit } from './init.js';
 import { CI_HELP, INSTALL_HELP, runCi, runInstall } from './install.js';
 import { EXIT, type CliIo } from './io.js';
@@ -21,6 +22,7 @@ Commands:
                  only allowlisted install scripts
   ci [args]      the same gate before \`npm ci\`
   review         check what a change (branch, pull request, diff) adds to the dependencies
+  data update    download OSV's npm malware reports for --offline runs (data status: how old they are)
   init           wire a project to depwarden: policy, .npmrc, package.json scripts, a CI job
   help [command] show this help, or a command's
 
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   ci: { run: runCi, help: CI_HELP },
   init: { run: runInit, help: INIT_HELP },
   review: { run: (argv, io) => runReview(argv, io, () => readFileSync(0, 'utf8')), help: REVIEW_HELP },
+  data: { run: runData, help: DATA_HELP },
 };
 
 /** The one way in. Returns the exit code; only bin/ sets it on the process. */
