@@ -109,13 +109,21 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
   let advisories: AdvisoryFacts | undefined;
   if (ruleOn('known-malware')) {
     const osvData = options.osvData ?? (policy.advisories.osvData === undefined ? undefined : resolve(options.files.dir, policy.advisories.osvData));
-    const source: AdvisorySource = osvData
+    // DEPWARDEN_OSV_URL: for CI behind a firewall (an internal OSV mirror), or "off", said in the summary.
+    const osvUrl = options.osvUrl ?? (options.env.DEPWARDEN_OSV_URL || undefined) ?? policy.advisories.osvUrl ?? DEFAULT_OSV_URL;
+    const source: AdvisorySource | undefined = osvData
       ? { kind: 'data', path: osvData }
       : offline
         ? { kind: 'saved', dir: savedDataDir(npm) }
-        : { kind: 'api', url: options.osvUrl ?? policy.advisories.osvUrl ?? DEFAULT_OSV_URL };
-    advisories = await gatherAdvisories(tree, facts, client, { source, cacheDir: osvCacheDir(npm), defaultRegistry: npm.registry, now });
-    if (advisories.note) notes.push(advisories.note);
+        : osvUrl === 'off'
+          ? undefined
+          : { kind: 'api', url: osvUrl };
+    if (source) {
+      advisories = await gatherAdvisories(tree, facts, client, { source, cacheDir: osvCacheDir(npm), defaultRegistry: npm.registry, now });
+      if (advisories.note) notes.push(advisories.note);
+    } else {
+      notes.push('malware advisories: not checked (DEPWARDEN_OSV_URL=off)');
+    }
   }
   const context = {
     tree,
