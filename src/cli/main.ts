@@ -22,8 +22,8 @@ Commands:
                  only allowlisted install scripts
   ci [args]      the same gate before \`npm ci\`
   review         check what a change (branch, pull request, diff) adds to the dependencies
-  data update    download OSV's npm malware reports for --offline runs (data status: how old they are)
   init           wire a project to depwarden: policy, .npmrc, package.json scripts, a CI job
+  data update    download OSV's npm malware reports for --offline runs (data status: how old they are)
   help [command] show this help, or a command's
 
 Exit codes: 0 clean, 1 findings at or above the failing severity, 2 usage or input error,
