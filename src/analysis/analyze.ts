@@ -1,4 +1,5 @@
 import { loadPolicy } from '../config/load.js';
+import { InputError } from '../errors.js';
 import type { Policy } from '../config/policy.js';
 import { loadNameIndex } from '../popularity/load.js';
 import { DEFAULT_CLIENT, RegistryClient } from '../registry/client.js';
@@ -110,7 +111,9 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
   if (ruleOn('known-malware')) {
     const osvData = options.osvData ?? (policy.advisories.osvData === undefined ? undefined : resolve(options.files.dir, policy.advisories.osvData));
     // DEPWARDEN_OSV_URL: for CI behind a firewall (an internal OSV mirror), or "off", said in the summary.
-    const osvUrl = options.osvUrl ?? (options.env.DEPWARDEN_OSV_URL || undefined) ?? policy.advisories.osvUrl ?? DEFAULT_OSV_URL;
+    const fromEnv = options.env.DEPWARDEN_OSV_URL || undefined;
+    if (fromEnv !== undefined && fromEnv !== 'off' && !/^https?:\/\/[^/]/i.test(fromEnv)) throw new InputError(`DEPWARDEN_OSV_URL must be an http(s) URL or "off"; found "${fromEnv}"`);
+    const osvUrl = options.osvUrl ?? fromEnv ?? policy.advisories.osvUrl ?? DEFAULT_OSV_URL;
     const source: AdvisorySource | undefined = osvData
       ? { kind: 'data', path: osvData }
       : offline

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { RegistryClient } from './client.js';
@@ -30,6 +30,8 @@ export type AdvisorySource =
   | { readonly kind: 'saved'; readonly dir: string | undefined };
 
 const BATCH = 1_000;
+/** 256 shards of answers, 50,000 in all. */
+const PER_SHARD = 196;
 /** How long an API answer is reused: malware reports arrive by the hour, so not longer. */
 const ANSWER_TTL_MS = 60 * 60 * 1000;
 
@@ -283,9 +285,19 @@ class AnswerCache {
       const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       writeFileSync(temporary, JSON.stringify({ key: this.fullKey(key), time: this.now.getTime(), advisories: entry.advisories }));
       renameSync(temporary, path);
+      this.trim(dirname(path));
     } catch {
       // A read-only cache costs requests, not correctness.
     }
+  }
+
+  /** Keeps a shard to its share of 50,000 answers, oldest first: answers older than an hour are never read again. */
+  private trim(shard: string): void {
+    const names = readdirSync(shard);
+    if (names.length <= PER_SHARD) return;
+    const aged = names.map((name) => ({ path: join(shard, name), time: statSync(join(shard, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }));
+    aged.sort((a, b) => a.time - b.time);
+    for (const { path } of aged.slice(0, aged.length - PER_SHARD)) rmSync(path, { force: true });
   }
 
   private fullKey(key: string): string {

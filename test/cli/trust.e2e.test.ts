@@ -261,6 +261,8 @@ describe('trust signals end to end', () => {
       const output = await check(['--offline', '--osv-data', data]);
       expect(trustFindings(output)).toContain('critical known-malware/known-malware dw-evil');
       expect(trustFindings(output).filter((line) => line.includes('known-malware'))).toHaveLength(1);
+      // The registry's keys come from npm's cache, as the packuments do.
+      expect(trustFindings(output)).toContain('critical registry-signature/signature-invalid dw-tampered');
       expect(report(output).summary.registry.notes).toContain(`malware advisories: 2 from ${data}, newest of 2026-01-02 (${Math.floor((Date.now() - Date.parse('2026-01-02T00:00:00Z')) / 86_400_000)} days old)`);
     }
     expect(osvRequests).toEqual([]);
