@@ -89,6 +89,7 @@ async function fillFactsCache(cache, count) {
       firstPublished: new Date(Date.UTC(2020, 0, 1)),
       files: new Map(),
       filesFault: undefined,
+      provenanceBefore: undefined,
     });
     if (index % 5_000 === 4_999) facts.save();
   }

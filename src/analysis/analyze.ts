@@ -1,8 +1,15 @@
 import { loadPolicy } from '../config/load.js';
+import { InputError } from '../errors.js';
 import type { Policy } from '../config/policy.js';
 import { loadNameIndex } from '../popularity/load.js';
 import { DEFAULT_CLIENT, RegistryClient } from '../registry/client.js';
-import { gatherFacts } from '../registry/facts.js';
+import { gatherFacts, type RegistryFacts } from '../registry/facts.js';
+import { gatherAdvisories, type AdvisoryFacts, type AdvisorySource } from '../registry/advisories.js';
+import type { KeysResult } from '../registry/client.js';
+import { DEFAULT_OSV_URL } from '../registry/osv.js';
+import { registryFor } from '../npm/registries.js';
+import type { NpmSettings } from '../registry/npm-config.js';
+import { dirname, join, resolve } from 'node:path';
 import { FactsCache } from '../registry/facts-cache.js';
 import { loadNpmSettings } from '../registry/npm-config.js';
 import { RULES, RULE_IDS } from '../rules/index.js';
@@ -37,6 +44,10 @@ export interface AnalyzeOptions {
   readonly imports?: ReadonlyMap<string, ImportEvidence> | undefined;
   /** `mcp`: the packages a config starts without an install, with the spec it starts them by. */
   readonly launches?: ReadonlyMap<string, LaunchEvidence> | undefined;
+  /** `--osv-url`: the OSV API to ask (default: the policy's advisories.osvUrl, else the public API). */
+  readonly osvUrl?: string | undefined;
+  /** `--osv-data`: an OSV export zip or a folder of OSV JSON files, read instead of the API. */
+  readonly osvData?: string | undefined;
 }
 
 /** How the registry checks went, for the report's summary. */
@@ -46,6 +57,7 @@ export interface RegistrySummary {
   /** Packages npm's cache did not hold under --offline: not checked, not findings. */
   readonly notCached: number;
   readonly offline: boolean;
+  readonly notes?: readonly string[];
 }
 
 export interface CheckOptions extends AnalyzeOptions {
@@ -93,12 +105,39 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
   });
   const cache = FactsCache.forNpmCache(npm.flat.cache);
   const facts = await gatherFacts(tree, client, { offline, onProgress: options.onProgress, cache });
+  const now = options.now ?? new Date();
+  const notes: string[] = [];
+  const ruleOn = (id: string): boolean => policy.rules.get(id) !== 'off';
+  const signingKeys = ruleOn('registry-signature') ? await askSigningKeys(tree, facts, client, npm, notes) : undefined;
+  let advisories: AdvisoryFacts | undefined;
+  if (ruleOn('known-malware')) {
+    const osvData = options.osvData ?? (policy.advisories.osvData === undefined ? undefined : resolve(options.files.dir, policy.advisories.osvData));
+    // DEPWARDEN_OSV_URL: for CI behind a firewall (an internal OSV mirror), or "off", said in the summary.
+    const fromEnv = options.env.DEPWARDEN_OSV_URL || undefined;
+    if (fromEnv !== undefined && fromEnv !== 'off' && !/^https?:\/\/[^/]/i.test(fromEnv)) throw new InputError(`DEPWARDEN_OSV_URL must be an http(s) URL or "off"; found "${fromEnv}"`);
+    const osvUrl = options.osvUrl ?? fromEnv ?? policy.advisories.osvUrl ?? DEFAULT_OSV_URL;
+    const source: AdvisorySource | undefined = osvData
+      ? { kind: 'data', path: osvData }
+      : offline
+        ? { kind: 'saved', dir: savedDataDir(npm) }
+        : osvUrl === 'off'
+          ? undefined
+          : { kind: 'api', url: osvUrl };
+    if (source) {
+      advisories = await gatherAdvisories(tree, facts, client, { source, cacheDir: osvCacheDir(npm), defaultRegistry: npm.registry, now });
+      if (advisories.note) notes.push(advisories.note);
+    } else {
+      notes.push('malware advisories: not checked (DEPWARDEN_OSV_URL=off)');
+    }
+  }
   const context = {
     tree,
     registries: { ...npm, allowedHosts: policy.allowedHosts },
     names: loadNameIndex(),
     facts,
-    now: options.now ?? new Date(),
+    advisories,
+    signingKeys,
+    now,
     thresholds: policy.thresholds,
     imports: options.imports,
     launches: options.launches,
@@ -111,6 +150,49 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
     answered: entries.filter((entry) => entry.ok).length,
     notCached: entries.filter((entry) => !entry.ok && entry.offline).length,
     offline,
+    ...(notes.length ? { notes } : {}),
   };
   return { tree, policy, rules: RULES, result, failOn, failing: failingFindings(result.findings, failOn), registry };
+}
+
+/** depwarden's folder beside npm's cache (as the facts cache's), or none when npm has no cache. */
+const depwardenDir = (npm: NpmSettings): string | undefined => (typeof npm.flat.cache === 'string' && npm.flat.cache ? join(dirname(npm.flat.cache), '_depwarden') : undefined);
+
+/** Where `depwarden data update` keeps OSV's npm export. */
+export const savedDataDir = (npm: NpmSettings): string | undefined => {
+  const dir = depwardenDir(npm);
+  return dir && join(dir, 'osv-data');
+};
+
+const osvCacheDir = (npm: NpmSettings): string | undefined => {
+  const dir = depwardenDir(npm);
+  return dir && join(dir, 'osv-v1');
+};
+
+/**
+ * The signing keys of every registry the tree's checked packages come from. A registry that publishes none is
+ * said once in the summary; so are keys that --offline could not read from npm's cache.
+ */
+async function askSigningKeys(
+  tree: DependencyTree,
+  facts: RegistryFacts,
+  client: RegistryClient,
+  npm: NpmSettings,
+  notes: string[],
+): Promise<Map<string, KeysResult>> {
+  const counts = new Map<string, number>();
+  for (const [location, entry] of facts.byLocation) {
+    if (!entry.ok) continue;
+    const registry = registryFor(tree.nodes.get(location)!.name, npm);
+    counts.set(registry, (counts.get(registry) ?? 0) + 1);
+  }
+  const keys = new Map<string, KeysResult>();
+  for (const [registry, count] of counts) {
+    const answer = await client.registryKeys(registry);
+    keys.set(registry, answer);
+    const packages = `${count} package${count === 1 ? '' : 's'}`;
+    if (answer.state === 'none') notes.push(`registry signatures: ${registry} publishes no signing keys (/-/npm/v1/keys), so the signatures of its ${packages} were not checked`);
+    else if (answer.state === 'unknown' && answer.offline) notes.push(`registry signatures: the signing keys of ${registry} are not in npm's cache; with --offline the signatures of its ${packages} were not checked`);
+  }
+  return keys;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CHECK_HELP, runCheck } from './check.js';
+import { DATA_HELP, runData } from './data.js';
 import { EXEC_HELP, NPX_HELP, runExec, runNpx } from './exec.js';
 import { INIT_HELP, runInit } from './init.js';
 import { CI_HELP, INSTALL_HELP, runCi, runInstall } from './install.js';
@@ -28,6 +29,7 @@ Commands:
   mcp [files]    check the MCP servers your AI clients start with npx & co.; --fix pins them
   review         check what a change (branch, pull request, diff) adds to the dependencies
   init           wire a project to depwarden: policy, .npmrc, package.json scripts, a CI job
+  data update    download OSV's npm malware reports for --offline runs (data status: how old they are)
   help [command] show this help, or a command's
 
 Exit codes: 0 clean, 1 findings at or above the failing severity, 2 usage or input error,
@@ -46,6 +48,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   mcp: { run: runMcp, help: MCP_HELP },
   init: { run: runInit, help: INIT_HELP },
   review: { run: (argv, io) => runReview(argv, io, () => readFileSync(0, 'utf8')), help: REVIEW_HELP },
+  data: { run: runData, help: DATA_HELP },
 };
 
 /** The one way in. Returns the exit code; only bin/ sets it on the process. */

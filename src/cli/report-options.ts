@@ -24,6 +24,8 @@ export const REPORT_OPTIONS = {
   timeout: { type: 'string' },
   concurrency: { type: 'string' },
   strict: { type: 'boolean' },
+  'osv-url': { type: 'string' },
+  'osv-data': { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -37,6 +39,10 @@ export const REPORT_HELP = `  --format <format>            text (default), json,
   --offline                    no network: registry facts from npm's cache only
   --timeout <ms>               per-request registry timeout (default: 30000)
   --concurrency <n>            registry requests at once (default: 16)
+  --osv-url <url>              the OSV API asked for malware reports (default: policy advisories.osvUrl,
+                               else the public OSV API)
+  --osv-data <zip|dir>         read malware reports from an OSV export zip or a folder of OSV JSON files
+                               instead (offline; default under --offline: what \`depwarden data update\` saved)
   --strict                     exit 1 when a policy allowlist entry matched nothing
   --color, --no-color          force colours on or off (default: on for a terminal, off with NO_COLOR)
   -h, --help                   show this help
@@ -53,6 +59,8 @@ export interface ReportValues {
   config?: string | undefined;
   registry?: string | undefined;
   strict?: boolean | undefined;
+  'osv-url'?: string | undefined;
+  'osv-data'?: string | undefined;
   color?: boolean | undefined;
   'no-color'?: boolean | undefined;
 }
@@ -69,8 +77,16 @@ export function analysisOptions(values: ReportValues, io: CliIo, files: FileSour
     offline: values.offline ?? false,
     timeout: positiveInteger(values.timeout, '--timeout'),
     concurrency: positiveInteger(values.concurrency, '--concurrency'),
+    osvUrl: httpUrl(values['osv-url'], '--osv-url'),
+    osvData: values['osv-data'] === undefined ? undefined : resolve(io.cwd, values['osv-data']),
     onProgress: format === 'text' && io.stderr.isTTY && !io.env.CI ? progressLine(io) : undefined,
   };
+}
+
+function httpUrl(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^https?:\/\/[^/]/i.test(value) || !URL.canParse(value)) throw new InputError(`${flag} must be an http(s) URL; found "${value}"`);
+  return value;
 }
 
 function positiveInteger(value: string | undefined, flag: string): number | undefined {

@@ -22,13 +22,16 @@ export interface Policy {
   readonly rules: ReadonlyMap<string, Severity | 'off'>;
   readonly allow: readonly AllowEntry[];
   readonly thresholds: Thresholds;
+  /** Where malware advisories come from: `advisories.osvUrl`, `advisories.osvData`. */
+  readonly advisories: { readonly osvUrl: string | undefined; readonly osvData: string | undefined };
   /** How many entries `depwarden init` left in `pendingReview`, not yet reviewed (they allow nothing). */
   readonly pendingReview: number;
 }
 
-export const DEFAULT_POLICY: Policy = { failOn: 'high', allowedHosts: [], rules: new Map(), allow: [], thresholds: DEFAULT_THRESHOLDS, pendingReview: 0 };
+export const DEFAULT_POLICY: Policy = { failOn: 'high', allowedHosts: [], rules: new Map(), allow: [], thresholds: DEFAULT_THRESHOLDS, advisories: { osvUrl: undefined, osvData: undefined }, pendingReview: 0 };
 
-const TOP_KEYS = ['$schema', 'failOn', 'allowedHosts', 'rules', 'allow', 'pendingReview', 'freshReleaseHours', 'newPackageDays'] as const;
+const TOP_KEYS = ['$schema', 'failOn', 'allowedHosts', 'rules', 'allow', 'pendingReview', 'freshReleaseHours', 'newPackageDays', 'advisories'] as const;
+const ADVISORY_KEYS = ['osvUrl', 'osvData'] as const;
 const ALLOW_KEYS = ['package', 'version', 'rule', 'reason'] as const;
 
 /** Validates the raw config object (from package.json#depwarden or .depwardenrc.json); errors name the key path. */
@@ -103,9 +106,14 @@ export function parsePolicy(raw: unknown, file: string, ruleIds: ReadonlySet<str
     return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fail(`${key} must be a number of ${key === 'freshReleaseHours' ? 'hours' : 'days'} (0 or more)`);
   };
   const thresholds = { freshReleaseHours: count('freshReleaseHours'), newPackageDays: count('newPackageDays') };
+  const advisoryConfig = config.advisories === undefined ? {} : object(config.advisories, 'advisories');
+  checkKeys(advisoryConfig, ADVISORY_KEYS, 'advisories');
+  const osvUrl = advisoryConfig.osvUrl === undefined ? undefined : text(advisoryConfig.osvUrl, 'advisories.osvUrl');
+  if (osvUrl !== undefined && !/^https?:\/\//i.test(osvUrl)) fail(`advisories.osvUrl must be an http(s) URL such as "https://osv.example.test"; found "${escapeText(osvUrl)}"`);
+  const osvData = advisoryConfig.osvData === undefined ? undefined : text(advisoryConfig.osvData, 'advisories.osvData');
   // Written by `depwarden init`: scripts listed for a person to review; they allow nothing until moved to `allow`.
   const pendingReview = config.pendingReview === undefined ? 0 : arrayOf(config.pendingReview, 'pendingReview', fail).length;
-  return { failOn, allowedHosts: allowedHosts as string[], rules, allow, thresholds, pendingReview };
+  return { failOn, allowedHosts: allowedHosts as string[], rules, allow, thresholds, advisories: { osvUrl, osvData }, pendingReview };
 }
 
 function arrayOf(value: unknown, where: string, fail: (message: string) => never): unknown[] {

@@ -169,6 +169,16 @@ export type FindingDetail =
   | { code: 'fresh-release'; version: string; published: string; hours: number; limitHours: number }
   | { code: 'new-package'; firstPublished: string; days: number; limitDays: number }
   | {
+      code: 'known-malware';
+      version: string;
+      advisories: readonly { id: string; summary: string | undefined }[];
+      /** Where the advisories came from: the OSV API's URL or the OSV data file. */
+      source: string;
+    }
+  | { code: 'signature-invalid'; version: string; registry: string; reason: string }
+  | { code: 'signature-missing'; version: string; registry: string }
+  | { code: 'provenance-dropped'; version: string; lastWithProvenance: string; withProvenance: number }
+  | {
       code: 'version-drift';
       version: string;
       previous: string;
@@ -274,6 +284,8 @@ export interface RegistrySummary {
   /** Packages npm's cache did not hold under --offline: not checked, not findings. */
   readonly notCached: number;
   readonly offline: boolean;
+  /** Checks that could not speak per package, said once (a registry that publishes no signing keys, no OSV data). */
+  readonly notes?: readonly string[];
 }
 
 export function failingFindings(findings: readonly Finding[], failOn: Severity): Finding[] {

@@ -17,5 +17,26 @@ export interface VersionManifest {
   readonly bin?: unknown;
   readonly repository?: unknown;
   readonly gypfile?: boolean;
-  readonly dist?: { readonly tarball?: string; readonly integrity?: string };
+  readonly dist?: {
+    readonly tarball?: string;
+    readonly integrity?: string;
+    /** The registry's ECDSA signatures over `name@version:integrity`. */
+    readonly signatures?: readonly RegistrySignature[];
+    /** Provenance and publish attestations (npm >= 9.5 with --provenance); depwarden reads only their presence. */
+    readonly attestations?: unknown;
+  };
+}
+
+export interface RegistrySignature {
+  readonly keyid?: unknown;
+  readonly sig?: unknown;
+}
+
+/** One key of a registry's `/-/npm/v1/keys`. */
+export interface RegistryKey {
+  readonly keyid: string;
+  /** Base64 DER (SPKI) of an ECDSA P-256 public key. */
+  readonly key: string;
+  /** ISO time after which signatures made with it are no longer valid; null or absent when it never expires. */
+  readonly expires: string | null | undefined;
 }

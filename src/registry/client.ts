@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NpmSettings } from './npm-config.js';
-import type { Packument } from '../npm/manifest.js';
+import type { Packument, RegistryKey } from '../npm/manifest.js';
 import { registryFor } from '../npm/registries.js';
 import { Queue } from './queue.js';
 
@@ -14,6 +14,14 @@ export type PackumentResult =
   | { readonly ok: true; readonly packument: Packument }
   | { readonly ok: false; readonly notFound: boolean; readonly cause: string };
 
+
+/** What a registry says of its signing keys (`/-/npm/v1/keys`). */
+export type KeysResult =
+  | { readonly state: 'keys'; readonly keys: readonly RegistryKey[] }
+  /** The registry publishes no keys (404, or no key in the answer): its packages cannot be checked, and that is no fault of theirs. */
+  | { readonly state: 'none' }
+  /** Not known: a fault (refused, 5xx, malformed) or, offline, not in npm's cache. */
+  | { readonly state: 'unknown'; readonly cause: string; readonly offline: boolean };
 
 export interface ClientOptions {
   readonly npm: NpmSettings;
@@ -95,7 +103,11 @@ export class RegistryClient {
     // The URL as make-fetch-happen writes it into its key. A canonical registry URL and a plain name (nearly
     // every name) come out of the URL parser unchanged, so the parse is skipped for them.
     const plain = PLAIN_NAME.test(escaped) && !DOT_SEGMENT.test(escaped) && this.canonicalBase(base);
-    const url = plain ? base + escaped : format(new URL(base + escaped), { auth: false, fragment: false, search: true, unicode: false });
+    return this.urlInNpmCache(index, plain ? base + escaped : format(new URL(base + escaped), { auth: false, fragment: false, search: true, unicode: false }));
+  }
+
+  /** Whether cacache's index has an entry for this URL, as make-fetch-happen keys it (one stat). */
+  private urlInNpmCache(index: string, url: string): boolean {
     const hash = createHash('sha256').update(`make-fetch-happen:request-cache:${url}`).digest('hex');
     return existsSync(join(index, hash.slice(0, 2), hash.slice(2, 4), hash.slice(4)));
   }
@@ -130,6 +142,49 @@ export class RegistryClient {
     if (typeof cache !== 'string' || !match) return false;
     const hex = Buffer.from(match[2]!, 'base64').toString('hex');
     return existsSync(join(cache, 'content-v2', match[1]!, hex.slice(0, 2), hex.slice(2, 4), hex.slice(4)));
+  }
+
+  /**
+   * The keys a registry signs versions with, asked once per registry. npm's cache answers when it holds them
+   * (offline too); keys are published for years, and an expired one still lists its expiry.
+   */
+  registryKeys(registry: string): Promise<KeysResult> {
+    let pending = this.keysMemo.get(registry);
+    if (!pending) {
+      pending = this.limited(() => this.fetchKeys(registry));
+      this.keysMemo.set(registry, pending);
+    }
+    return pending;
+  }
+
+  private readonly keysMemo = new Map<string, Promise<KeysResult>>();
+
+  private async fetchKeys(registry: string): Promise<KeysResult> {
+    const offline = this.options.offline;
+    if (offline) {
+      // A certain miss costs one stat, not the load of npm-registry-fetch (a tenth of a warm offline check).
+      const index = this.npmCacheIndex();
+      const url = format(new URL('-/npm/v1/keys', registry.trim().replace(/\/?$/, '/')), { auth: false, fragment: false, search: true, unicode: false });
+      if (index === undefined || !this.urlInNpmCache(index, url)) return { state: 'unknown', offline: true, cause: 'its signing keys are not in npm’s cache' };
+    }
+    try {
+      const { default: npmFetch } = await import('npm-registry-fetch');
+      const answer = (await npmFetch.json('/-/npm/v1/keys', { ...this.fetchOptions, registry, preferOnline: false, headers: { accept: 'application/json' } })) as {
+        keys?: unknown;
+      };
+      if (typeof answer !== 'object' || answer === null || (answer.keys !== undefined && !Array.isArray(answer.keys))) {
+        return { state: 'unknown', offline: false, cause: 'the registry answered /-/npm/v1/keys with something that is not a key list' };
+      }
+      const keys = ((answer.keys as unknown[] | undefined) ?? []).filter(
+        (key): key is RegistryKey =>
+          typeof key === 'object' && key !== null && typeof (key as RegistryKey).keyid === 'string' && typeof (key as RegistryKey).key === 'string',
+      );
+      return keys.length ? { state: 'keys', keys } : { state: 'none' };
+    } catch (error) {
+      const fault = describeFault(error as NodeJS.ErrnoException & { statusCode?: number });
+      if (!fault.ok && fault.notFound) return { state: 'none' };
+      return { state: 'unknown', offline: offline && fault === NOT_CACHED, cause: `its signing keys could not be read: ${fault.ok ? 'unknown' : fault.cause.replace(/packument/g, 'answer')}` };
+    }
   }
 
   /** The registry npm uses for `name`: its scope's, else the default. */

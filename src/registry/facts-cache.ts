@@ -112,7 +112,8 @@ export class FactsCache {
   }
 }
 
-const FORMAT = 3;
+// 4: dist.signatures, dist.attestations and provenanceBefore joined the record; a v3 record would lack them.
+const FORMAT = 4;
 const SHARDS = 256;
 export const MAX_ENTRIES = 50_000;
 
@@ -126,6 +127,7 @@ interface SerializedFacts {
   firstPublished: string | undefined;
   installAnalysis: ScriptAnalysis | undefined;
   filesFault: string | undefined;
+  provenanceBefore: PackageFacts['provenanceBefore'];
 }
 
 function serialize(facts: PackageFacts): SerializedFacts {
@@ -137,6 +139,7 @@ function serialize(facts: PackageFacts): SerializedFacts {
     firstPublished: facts.firstPublished?.toISOString(),
     installAnalysis: facts.installAnalysis,
     filesFault: facts.filesFault,
+    provenanceBefore: facts.provenanceBefore,
   };
 }
 
@@ -155,6 +158,10 @@ function revive(value: unknown): PackageFacts | undefined {
     firstPublished: dateOf(stored.firstPublished),
     installAnalysis: stored.installAnalysis,
     filesFault: typeof stored.filesFault === 'string' ? stored.filesFault : undefined,
+    provenanceBefore:
+      isObject(stored.provenanceBefore) && typeof stored.provenanceBefore.latest === 'string' && typeof stored.provenanceBefore.count === 'number'
+        ? { count: stored.provenanceBefore.count, latest: stored.provenanceBefore.latest }
+        : undefined,
   };
 }
 

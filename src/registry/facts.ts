@@ -28,6 +28,8 @@ export interface PackageFacts {
   readonly installAnalysis: ScriptAnalysis | undefined;
   /** Why script files could not be read, when they could not. */
   readonly filesFault: string | undefined;
+  /** Versions published before this one that carry provenance (`dist.attestations`): how many, and the latest. */
+  readonly provenanceBefore: { readonly count: number; readonly latest: string } | undefined;
 }
 
 export type FactsEntry =
@@ -140,8 +142,29 @@ async function factsFor(node: PackageNode, packument: Packument, client: Registr
       firstPublished: times.length ? new Date(Math.min(...times.map((date) => date.getTime()))) : undefined,
       installAnalysis: analysis,
       filesFault: fault,
+      provenanceBefore: provenanceBefore(packument, version, sorted),
     },
   };
+}
+
+/**
+ * Earlier versions with provenance: published before this one when the registry gives both times (a backport
+ * published later is not "earlier"), else lower in semver order.
+ */
+function provenanceBefore(packument: Packument, version: string, sorted: readonly string[]): PackageFacts['provenanceBefore'] {
+  const own = dateOf(packument.time?.[version])?.getTime();
+  let count = 0;
+  let latest: { version: string; rank: number } | undefined;
+  sorted.forEach((candidate, index) => {
+    if (candidate === version || !packument.versions?.[candidate]?.dist?.attestations) return;
+    const time = dateOf(packument.time?.[candidate])?.getTime();
+    const earlier = own !== undefined && time !== undefined ? time < own : index < sorted.indexOf(version);
+    if (!earlier) return;
+    count++;
+    const rank = time ?? index;
+    if (!latest || rank > latest.rank) latest = { version: candidate, rank };
+  });
+  return latest ? { count, latest: latest.version } : undefined;
 }
 
 /**
@@ -162,8 +185,22 @@ export function slimManifest(manifest: VersionManifest): VersionManifest {
     ...(typeof bin === 'string' ? { bin } : bin && typeof bin === 'object' ? { bin: Object.fromEntries(Object.keys(bin).map((key) => [key, ''])) } : {}),
     ...(manifest.repository ? { repository: true } : {}),
     ...(manifest.gypfile === true ? { gypfile: true } : {}),
-    ...(typeof manifest.dist?.integrity === 'string' ? { dist: { integrity: manifest.dist.integrity } } : {}),
+    ...slimDist(manifest.dist),
   };
+}
+
+/** The tarball's integrity, the registry's signatures over it, and whether there are attestations. */
+function slimDist(dist: VersionManifest['dist']): Partial<VersionManifest> {
+  if (!dist || typeof dist !== 'object') return {};
+  const signatures = Array.isArray(dist.signatures)
+    ? dist.signatures.filter((entry) => typeof entry === 'object' && entry !== null).map(({ keyid, sig }) => ({ keyid, sig }))
+    : undefined;
+  const slim = {
+    ...(typeof dist.integrity === 'string' ? { integrity: dist.integrity } : {}),
+    ...(signatures?.length ? { signatures } : {}),
+    ...(dist.attestations && typeof dist.attestations === 'object' ? { attestations: true } : {}),
+  };
+  return Object.keys(slim).length ? { dist: slim } : {};
 }
 
 function specsOf(field: 'dependencies' | 'optionalDependencies', specs: VersionManifest['dependencies']): Partial<VersionManifest> {

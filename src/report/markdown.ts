@@ -25,6 +25,7 @@ export function renderMarkdown(report: ReportInput): string {
     }
   }
   for (const notice of input.notices ?? []) lines.push('', `> ${cell(notice.file)} ${cell(notice.message)}`);
+  for (const note of input.registry.notes ?? []) lines.push('', `> ${cell(note)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -41,6 +41,7 @@ export function renderText(report: ReportInput, options: { color: boolean }): st
   for (const notice of input.notices ?? []) lines.push('', `notice: ${escapeText(notice.file)} ${escapeText(notice.message)}`);
   const registry = registryLine(input);
   if (registry) lines.push('', registry);
+  for (const note of input.registry.notes ?? []) lines.push('', escapeText(note));
   lines.push('', summaryLine(input, allowed));
   return neutraliseWorkflowCommands(`${lines.join('\n')}\n`);
 }

@@ -46,5 +46,6 @@ export function mergeResults(parts: readonly StepResult[], tree: DependencyTree,
 }
 
 function sumRegistry(a: RegistrySummary, b: RegistrySummary): RegistrySummary {
-  return { asked: a.asked + b.asked, answered: a.answered + b.answered, notCached: a.notCached + b.notCached, offline: a.offline };
+  const notes = [...new Set([...(a.notes ?? []), ...(b.notes ?? [])])];
+  return { asked: a.asked + b.asked, answered: a.answered + b.answered, notCached: a.notCached + b.notCached, offline: a.offline, ...(notes.length ? { notes } : {}) };
 }

@@ -4,6 +4,9 @@ import { freshRelease } from './fresh-release.js';
 import { gitDependency } from './git-dependency.js';
 import { invalidSpec } from './invalid-spec.js';
 import { insecureProtocol } from './insecure-protocol.js';
+import { knownMalware } from './known-malware.js';
+import { provenanceDropped } from './provenance-dropped.js';
+import { registrySignature } from './registry-signature.js';
 import { installScript } from './install-script.js';
 import { localDependency } from './local-dependency.js';
 import { lockfileOutOfSync } from './lockfile-out-of-sync.js';
@@ -24,11 +27,14 @@ import { weakIntegrity } from './weak-integrity.js';
 
 /** Every rule, in the order their findings are listed at equal severity. The id is the file name. */
 export const RULES: readonly Rule[] = [
+  knownMalware,
+  registrySignature,
   specResolutionMismatch,
   urlDependency,
   manifestDynamicDependency,
   installScript,
   versionDrift,
+  provenanceDropped,
   nearMissName,
   unregisteredName,
   undeclaredImport,

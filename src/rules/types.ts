@@ -4,6 +4,8 @@ import type { Thresholds } from '../config/policy.js';
 import type { RegistrySettings } from '../npm/registries.js';
 import type { NameIndex } from '../popularity/index.js';
 import type { RegistryFacts } from '../registry/facts.js';
+import type { AdvisoryFacts } from '../registry/advisories.js';
+import type { KeysResult } from '../registry/client.js';
 import type { PackageNode } from '../tree/model.js';
 
 export interface RuleContext {
@@ -13,6 +15,10 @@ export interface RuleContext {
   readonly names: NameIndex;
   /** What the registry said of each package, by tree location; undefined when registry checks did not run. */
   readonly facts?: RegistryFacts | undefined;
+  /** What OSV's malware reports say of each package, by tree location; undefined when they were not read. */
+  readonly advisories?: AdvisoryFacts | undefined;
+  /** The signing keys of each registry the tree's packages come from (by registry URL); undefined when not asked. */
+  readonly signingKeys?: ReadonlyMap<string, KeysResult> | undefined;
   /** The time findings are judged at (publish ages). */
   readonly now?: Date;
   /** Thresholds of the policy that rules read. */

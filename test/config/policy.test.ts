@@ -31,6 +31,11 @@ describe('policy', () => {
     ]);
   });
 
+  it('reads where malware advisories come from', () => {
+    expect(parse({ advisories: { osvUrl: 'https://osv.example.test', osvData: 'osv/npm.zip' } }).advisories).toEqual({ osvUrl: 'https://osv.example.test', osvData: 'osv/npm.zip' });
+    expect(parse({}).advisories).toEqual({ osvUrl: undefined, osvData: undefined });
+  });
+
   it('defaults to failing at high with nothing allowed', () => {
     expect(parse({})).toMatchObject({ failOn: 'high', allowedHosts: [], allow: [] });
   });
@@ -50,6 +55,10 @@ describe('policy', () => {
     [{ allow: [{ package: 'A B', rule: 'git-dependency', reason: 'r' }] }, 'allow[0].package "A B" is not a package name'],
     [{ allow: [{ package: 'a', rule: 'git-dependency', reason: 'r', reasons: 'x' }] }, 'allow[0].reasons is not a known key; did you mean "reason"?'],
     [[], 'the depwarden config must be an object'],
+    [{ advisories: { osvURL: 'https://osv.example.test' } }, 'advisories.osvURL is not a known key; did you mean "osvUrl"?'],
+    [{ advisories: { osvUrl: 'osv.example.test' } }, 'advisories.osvUrl must be an http(s) URL such as "https://osv.example.test"; found "osv.example.test"'],
+    [{ advisories: { osvData: '' } }, 'advisories.osvData must be a non-empty string'],
+    [{ advisories: [] }, 'advisories must be an object'],
   ])('%j is refused: %s', (raw, message) => {
     expect(error(raw)).toBe(message);
   });

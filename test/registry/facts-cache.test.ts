@@ -20,6 +20,7 @@ const factsOf = (name: string, version: string, extra: Partial<PackageFacts> = {
     unread: [],
   },
   filesFault: undefined,
+  provenanceBefore: { count: 2, latest: '0.9.0' },
   ...extra,
 });
 
@@ -131,7 +132,7 @@ describe('FactsCache', () => {
       const { FactsCache } = await import(${module});
       for (let round = 0; round < 3; round++) {
         const cache = new FactsCache(${JSON.stringify(dir)});
-        for (let i = 0; i < 300; i++) cache.set('${REGISTRY}', 'pkg-' + i, { version: '1.0.0', manifest: { name: 'pkg-' + i, padding: 'x'.repeat(4000 + process.pid % 997) }, previous: undefined, published: undefined, firstPublished: undefined, installAnalysis: undefined, filesFault: undefined });
+        for (let i = 0; i < 300; i++) cache.set('${REGISTRY}', 'pkg-' + i, { version: '1.0.0', manifest: { name: 'pkg-' + i, padding: 'x'.repeat(4000 + process.pid % 997) }, previous: undefined, published: undefined, firstPublished: undefined, installAnalysis: undefined, filesFault: undefined, provenanceBefore: undefined });
         cache.save();
       }`;
     const reader = `

@@ -23,6 +23,8 @@ export const ISOLATED_ENV = {
   npm_config_userconfig: '/nonexistent/user-npmrc',
   npm_config_globalconfig: '/nonexistent/global-npmrc',
   npm_config_offline: 'true',
+  // No test asks the public OSV API; the tests of known-malware start their own stand-in.
+  DEPWARDEN_OSV_URL: 'off',
 };
 
 /** Runs check on a fixture project and shapes the result the way the CLI hands it to a renderer. */

@@ -62,7 +62,7 @@ export function published(
 ): FactsEntry {
   return {
     ok: true,
-    facts: { version, manifest, previous: undefined, published: undefined, firstPublished: undefined, installAnalysis: undefined, filesFault: undefined, ...more },
+    facts: { version, manifest, previous: undefined, published: undefined, firstPublished: undefined, installAnalysis: undefined, filesFault: undefined, provenanceBefore: undefined, ...more },
   };
 }
 

@@ -1,0 +1,311 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { RegistryClient } from './client.js';
+import type { RegistryFacts } from './facts.js';
+import { registryName } from './facts.js';
+import { loadOsvData, type OsvIndex } from './osv-data.js';
+import { affects, isMalwareId, parseAdvisory, type OsvAdvisory } from './osv.js';
+import type { DependencyTree } from '../tree/model.js';
+
+/** What the advisories say of one package version: the malware reports that list it, or why they could not be read. */
+export type AdvisoryEntry =
+  | { readonly ok: true; readonly advisories: readonly { readonly id: string; readonly summary: string | undefined }[] }
+  | { readonly ok: false; readonly cause: string };
+
+export interface AdvisoryFacts {
+  readonly byLocation: ReadonlyMap<string, AdvisoryEntry>;
+  /** The OSV API's URL, or the data set's path: named in findings. */
+  readonly source: string;
+  /** Said once in the summary: where the advisories came from and how old they are, or why none were read. */
+  readonly note: string | undefined;
+}
+
+/** Where malware advisories come from in this run. */
+export type AdvisorySource =
+  | { readonly kind: 'api'; readonly url: string }
+  | { readonly kind: 'data'; readonly path: string }
+  /** `--offline` with no --osv-data: the export `depwarden data update` saved, if any. */
+  | { readonly kind: 'saved'; readonly dir: string | undefined };
+
+const BATCH = 1_000;
+/** 256 shards of answers, 50,000 in all. */
+const PER_SHARD = 196;
+/** How long an API answer is reused: malware reports arrive by the hour, so not longer. */
+const ANSWER_TTL_MS = 60 * 60 * 1000;
+
+/**
+ * Looks up every registry package of the tree in OSV's malware reports. Names npm fetches from a scoped registry
+ * other than the default one are private: they are not sent to the OSV API (their names would leak), and public
+ * malware reports do not speak of them.
+ */
+export async function gatherAdvisories(
+  tree: DependencyTree,
+  facts: RegistryFacts,
+  client: RegistryClient,
+  options: { source: AdvisorySource; cacheDir: string | undefined; defaultRegistry: string; now: Date },
+): Promise<AdvisoryFacts> {
+  const wanted = new Map<string, { name: string; version: string; locations: string[] }>();
+  for (const node of tree.nodes.values()) {
+    const name = registryName(tree, node);
+    if (name === undefined || client.registryFor(name) !== options.defaultRegistry) continue;
+    const entry = facts.byLocation.get(node.location);
+    const version = node.version ?? (entry?.ok ? entry.facts.version : undefined);
+    if (version === undefined) continue;
+    const key = `${name}@${version}`;
+    const item = wanted.get(key) ?? { name, version, locations: [] };
+    item.locations.push(node.location);
+    wanted.set(key, item);
+  }
+  const byKey = new Map<string, AdvisoryEntry>();
+  let source: string;
+  let note: string | undefined;
+  if (options.source.kind === 'api') {
+    source = options.source.url;
+    await askApi(options.source.url, [...wanted.values()], client, options.cacheDir, options.now, byKey);
+  } else {
+    const loaded = options.source.kind === 'data' ? await loadIndex(options.source.path) : readSaved(options.source.dir);
+    if (!loaded) {
+      return {
+        byLocation: new Map(),
+        source: 'none',
+        note: 'malware advisories: not checked (--offline, and no OSV data: run `depwarden data update` while online, or give --osv-data)',
+      };
+    }
+    source = loaded.label;
+    note = loaded.note(options.now);
+    for (const [key, { name, version }] of wanted) {
+      const hits = (loaded.index.byName.get(name) ?? []).filter((advisory) => affects(advisory, name, version));
+      byKey.set(key, { ok: true, advisories: hits.map(({ id, summary }) => ({ id, summary })) });
+    }
+  }
+  const byLocation = new Map<string, AdvisoryEntry>();
+  for (const [key, { locations }] of wanted) for (const location of locations) byLocation.set(location, byKey.get(key) ?? { ok: false, cause: 'OSV gave no answer for it' });
+  return { byLocation, source, note };
+}
+
+interface LoadedData {
+  readonly index: Pick<OsvIndex, 'byName'>;
+  readonly label: string;
+  readonly note: (now: Date) => string;
+}
+
+async function loadIndex(path: string): Promise<LoadedData> {
+  const index = await loadOsvData(path);
+  return { index, label: path, note: (now) => `malware advisories: ${index.count} from ${path}${freshness(index.newest, now)}` };
+}
+
+const DAY = 24 * 3_600_000;
+const freshness = (newest: string | undefined, now: Date): string =>
+  newest === undefined ? '' : `, newest of ${newest.slice(0, 10)} (${Math.max(0, Math.floor((now.getTime() - Date.parse(newest)) / DAY))} days old)`;
+
+/** The index `depwarden data update` saved: the export's malware advisories and when they were downloaded. */
+interface SavedIndex {
+  downloaded: string;
+  url: string;
+  newest: string | undefined;
+  advisories: OsvAdvisory[];
+}
+
+const SAVED_FILE = 'npm-malware.json';
+
+function readSaved(dir: string | undefined): LoadedData | undefined {
+  if (!dir) return undefined;
+  let saved: SavedIndex;
+  try {
+    saved = JSON.parse(readFileSync(join(dir, SAVED_FILE), 'utf8')) as SavedIndex;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(saved.advisories) || typeof saved.downloaded !== 'string') return undefined;
+  const byName = new Map<string, OsvAdvisory[]>();
+  // depwarden's own file, written by updateSavedData; a record of another shape is skipped, not trusted.
+  for (const advisory of saved.advisories) {
+    if (typeof advisory?.id !== 'string' || !Array.isArray(advisory.affected) || !advisory.affected.every((entry) => typeof entry?.name === 'string' && Array.isArray(entry.versions) && Array.isArray(entry.ranges))) continue;
+    for (const name of new Set(advisory.affected.map((entry) => entry.name))) byName.set(name, [...(byName.get(name) ?? []), advisory]);
+  }
+  return {
+    index: { byName },
+    label: `the OSV export saved by depwarden data update (${saved.url})`,
+    note: (now) =>
+      `malware advisories: ${saved.advisories.length} from the OSV export downloaded ${saved.downloaded.slice(0, 10)} (${Math.max(0, Math.floor((now.getTime() - Date.parse(saved.downloaded)) / DAY))} days ago); \`depwarden data update\` refreshes it`,
+  };
+}
+
+/** Where the saved export is and when it was downloaded, if there is one. */
+export function savedDataDownloaded(dir: string): { path: string; downloaded: Date } | undefined {
+  const path = join(dir, SAVED_FILE);
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat ? { path, downloaded: stat.mtime } : undefined;
+}
+
+/**
+ * `depwarden data update`: downloads OSV's npm export into depwarden's cache folder and keeps its malware
+ * advisories as one index, so that --offline runs read a few megabytes instead of the whole zip.
+ */
+export async function updateSavedData(
+  client: RegistryClient,
+  options: { url: string; dir: string; now: Date },
+): Promise<{ count: number; newest: string | undefined; path: string }> {
+  mkdirSync(options.dir, { recursive: true });
+  const zip = join(options.dir, `download-${process.pid}-${randomBytes(4).toString('hex')}.zip`);
+  try {
+    const { default: npmFetch } = await import('npm-registry-fetch');
+    const response = await npmFetch(options.url, { ...client.fetchOptions, offline: false, registry: new URL(options.url).origin, cache: 'no-store', timeout: 0 } as never);
+    await pipeline(response.body as NodeJS.ReadableStream, createWriteStream(zip));
+    const index = await loadOsvData(zip);
+    const advisories = [...new Set([...index.byName.values()].flat())];
+    const saved: SavedIndex = { downloaded: options.now.toISOString(), url: options.url, newest: index.newest, advisories };
+    const path = join(options.dir, SAVED_FILE);
+    writeFileSync(`${path}.tmp`, JSON.stringify(saved));
+    renameSync(`${path}.tmp`, path);
+    return { count: advisories.length, newest: index.newest, path };
+  } finally {
+    rmSync(zip, { force: true });
+  }
+}
+
+async function askApi(
+  url: string,
+  wanted: readonly { name: string; version: string }[],
+  client: RegistryClient,
+  cacheDir: string | undefined,
+  now: Date,
+  byKey: Map<string, AdvisoryEntry>,
+): Promise<void> {
+  const cache = new AnswerCache(cacheDir, url, now);
+  const asked = wanted.filter(({ name, version }) => {
+    const cached = cache.get(`${name}@${version}`);
+    if (cached) byKey.set(`${name}@${version}`, cached);
+    return !cached;
+  });
+  const { default: npmFetch } = await import('npm-registry-fetch');
+  const base = url.replace(/\/+$/, '');
+  const fetchOptions = { ...client.fetchOptions, offline: false, registry: base, headers: { accept: 'application/json' } };
+  const details = new Map<string, Promise<OsvAdvisory | undefined>>();
+  const detail = (id: string): Promise<OsvAdvisory | undefined> => {
+    let pending = details.get(id);
+    if (!pending) {
+      pending = client.limited(async () => {
+        try {
+          return parseAdvisory(await npmFetch.json(`${base}/v1/vulns/${encodeURIComponent(id)}`, fetchOptions as never));
+        } catch {
+          return undefined; // the listing is enough to report it; only the summary and withdrawal are unknown
+        }
+      });
+      details.set(id, pending);
+    }
+    return pending;
+  };
+  for (let start = 0; start < asked.length; start += BATCH) {
+    const batch = asked.slice(start, start + BATCH);
+    const answer = await client.limited(() => postBatch(npmFetch.json, `${base}/v1/querybatch`, batch, fetchOptions));
+    if (typeof answer === 'string') {
+      for (const { name, version } of batch) byKey.set(`${name}@${version}`, { ok: false, cause: answer });
+      continue;
+    }
+    await Promise.all(
+      batch.map(async ({ name, version }, index) => {
+        const key = `${name}@${version}`;
+        const result = answer[index]!;
+        if (result === 'cut') return byKey.set(key, { ok: false, cause: 'OSV cut its answer short (more pages than one)' });
+        const found = await Promise.all(result.filter(isMalwareId).map(async (id) => ({ id, advisory: await detail(id) })));
+        const advisories = found.filter(({ advisory }) => !advisory?.withdrawn).map(({ id, advisory }) => ({ id, summary: advisory?.summary }));
+        const entry: AdvisoryEntry = { ok: true, advisories };
+        byKey.set(key, entry);
+        cache.set(key, entry);
+      }),
+    );
+  }
+}
+
+/** One querybatch request: the ids listed per query ('cut' when OSV has more pages), or the fault as a sentence. */
+async function postBatch(
+  json: (url: string, options: never) => Promise<unknown>,
+  url: string,
+  batch: readonly { name: string; version: string }[],
+  options: Record<string, unknown>,
+): Promise<(string[] | 'cut')[] | string> {
+  let answer: unknown;
+  try {
+    answer = await json(url, { ...options, method: 'POST', body: { queries: batch.map(({ name, version }) => ({ package: { name, ecosystem: 'npm' }, version })) } } as never);
+  } catch (error) {
+    const { code, statusCode } = error as NodeJS.ErrnoException & { statusCode?: number };
+    if (statusCode) return `OSV answered HTTP ${statusCode}`;
+    if (code === 'ECONNREFUSED') return 'OSV refused the connection';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the OSV host could not be resolved';
+    if (code === 'EJSONPARSE' || (error as Error).name === 'SyntaxError' || /JSON/.test((error as Error).message)) return 'OSV sent an answer that is not valid JSON';
+    return `the OSV request failed (${code ?? (error as Error).message})`;
+  }
+  const results = typeof answer === 'object' && answer !== null ? (answer as { results?: unknown }).results : undefined;
+  if (!Array.isArray(results) || results.length !== batch.length) return `OSV's answer is incomplete (${Array.isArray(results) ? results.length : 'no'} results for ${batch.length} queries)`;
+  const lists: (string[] | 'cut')[] = [];
+  for (const result of results as unknown[]) {
+    if (typeof result !== 'object' || result === null) return 'OSV sent a result that is not an object';
+    const { vulns, next_page_token: next } = result as { vulns?: unknown; next_page_token?: unknown };
+    if (next) {
+      lists.push('cut');
+      continue;
+    }
+    if (vulns !== undefined && !Array.isArray(vulns)) return 'OSV sent a result whose vulns are not a list';
+    lists.push(((vulns as unknown[] | undefined) ?? []).flatMap((vuln) => (typeof (vuln as { id?: unknown })?.id === 'string' ? [(vuln as { id: string }).id] : [])));
+  }
+  return lists;
+}
+
+/**
+ * OSV's answers per package version, kept beside npm's cache for an hour (one small file per key, named by its
+ * hash, as the facts cache keeps its records), so a warm run asks only for what it has not asked lately.
+ */
+class AnswerCache {
+  constructor(
+    private readonly dir: string | undefined,
+    private readonly url: string,
+    private readonly now: Date,
+  ) {}
+
+  get(key: string): AdvisoryEntry | undefined {
+    if (!this.dir) return undefined;
+    try {
+      const record = JSON.parse(readFileSync(this.pathOf(key), 'utf8')) as { key?: unknown; time?: unknown; advisories?: unknown };
+      if (record.key !== this.fullKey(key) || typeof record.time !== 'number' || !Array.isArray(record.advisories)) return undefined;
+      if (this.now.getTime() - record.time > ANSWER_TTL_MS || record.time > this.now.getTime()) return undefined;
+      return { ok: true, advisories: record.advisories as { id: string; summary: string | undefined }[] };
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(key: string, entry: Extract<AdvisoryEntry, { ok: true }>): void {
+    if (!this.dir) return;
+    const path = this.pathOf(key);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      writeFileSync(temporary, JSON.stringify({ key: this.fullKey(key), time: this.now.getTime(), advisories: entry.advisories }));
+      renameSync(temporary, path);
+      this.trim(dirname(path));
+    } catch {
+      // A read-only cache costs requests, not correctness.
+    }
+  }
+
+  /** Keeps a shard to its share of 50,000 answers, oldest first: answers older than an hour are never read again. */
+  private trim(shard: string): void {
+    const names = readdirSync(shard);
+    if (names.length <= PER_SHARD) return;
+    const aged = names.map((name) => ({ path: join(shard, name), time: statSync(join(shard, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }));
+    aged.sort((a, b) => a.time - b.time);
+    for (const { path } of aged.slice(0, aged.length - PER_SHARD)) rmSync(path, { force: true });
+  }
+
+  private fullKey(key: string): string {
+    return `${this.url} ${key}`;
+  }
+
+  private pathOf(key: string): string {
+    const hash = createHash('sha256').update(this.fullKey(key)).digest('hex');
+    return join(this.dir!, 'answers', hash.slice(0, 2), `${hash.slice(2)}.json`);
+  }
+}
