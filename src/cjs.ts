@@ -7,7 +7,16 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 export const semver = require('semver') as typeof import('semver');
-export const npa = require('npm-package-arg') as typeof import('npm-package-arg');
+type Npa = typeof import('npm-package-arg');
+let npaModule: Npa | undefined;
+const loadNpa = (): Npa => (npaModule ??= require('npm-package-arg') as Npa);
+/**
+ * npm-package-arg, loaded on first call: with hosted-git-info and the whole of semver it costs about as much to
+ * load as a small offline check takes, and plain names and ranges (nearly all) are answered without it.
+ */
+export const npa = Object.assign((arg: string, where?: string) => loadNpa()(arg, where), {
+  resolve: (name: string, spec: string, where?: string) => loadNpa().resolve(name, spec, where),
+}) as unknown as Npa;
 export const validateName = require('validate-npm-package-name') as typeof import('validate-npm-package-name');
 
 /** Babel's parser, for `review` only: loaded on first use, since it is half a megabyte of code. */

@@ -6,6 +6,7 @@ import type { NpmSettings } from './npm-config.js';
 import type { Packument, RegistryKey } from '../npm/manifest.js';
 import { registryFor } from '../npm/registries.js';
 import { Queue } from './queue.js';
+import { cachedResponse, type CachedResponse } from './npm-cache.js';
 
 export type { Packument, VersionManifest } from '../npm/manifest.js';
 
@@ -98,12 +99,7 @@ export class RegistryClient {
   private inNpmCache(name: string): boolean {
     const index = this.npmCacheIndex();
     if (index === undefined) return false;
-    const base = this.registryFor(name).trim().replace(/\/?$/, '/');
-    const escaped = name.replace('/', '%2f');
-    // The URL as make-fetch-happen writes it into its key. A canonical registry URL and a plain name (nearly
-    // every name) come out of the URL parser unchanged, so the parse is skipped for them.
-    const plain = PLAIN_NAME.test(escaped) && !DOT_SEGMENT.test(escaped) && this.canonicalBase(base);
-    return this.urlInNpmCache(index, plain ? base + escaped : format(new URL(base + escaped), { auth: false, fragment: false, search: true, unicode: false }));
+    return this.urlInNpmCache(index, this.packumentUrl(name));
   }
 
   /** Whether cacache's index has an entry for this URL, as make-fetch-happen keys it (one stat). */
@@ -111,6 +107,32 @@ export class RegistryClient {
     const hash = createHash('sha256').update(`make-fetch-happen:request-cache:${url}`).digest('hex');
     return existsSync(join(index, hash.slice(0, 2), hash.slice(2, 4), hash.slice(4)));
   }
+
+  /** The packument URL as make-fetch-happen writes it into its cache key. */
+  private packumentUrl(name: string): string {
+    const base = this.registryFor(name).trim().replace(/\/?$/, '/');
+    const escaped = name.replace('/', '%2f');
+    // A canonical registry URL and a plain name (nearly every name) come out of the URL parser unchanged, so
+    // the parse is skipped for them.
+    const plain = PLAIN_NAME.test(escaped) && !DOT_SEGMENT.test(escaped) && this.canonicalBase(base);
+    return plain ? base + escaped : format(new URL(base + escaped), { auth: false, fragment: false, search: true, unicode: false });
+  }
+
+  /**
+   * The full packument response npm's cache holds for `name`, read without npm-registry-fetch (see
+   * npm-cache.ts); `unsure` when only npm-registry-fetch can tell. Read once a run.
+   */
+  cachedPackument(name: string): CachedResponse {
+    let answer = this.cachedResponses.get(name);
+    if (answer === undefined) {
+      const cache = this.options.npm.flat.cache;
+      answer = typeof cache === 'string' && cache ? cachedResponse(cache, this.packumentUrl(name)) : { kind: 'miss' };
+      this.cachedResponses.set(name, answer);
+    }
+    return answer;
+  }
+
+  private readonly cachedResponses = new Map<string, CachedResponse>();
 
   private canonicalBase(base: string): boolean {
     let canonical = this.canonicalBases.get(base);
@@ -222,6 +244,14 @@ export class RegistryClient {
     // Offline, a miss is certain when npm's cache index has no entry: say so without npm-registry-fetch's
     // whole request machinery, which costs about a millisecond a miss (seconds on a large tree).
     if (this.options.offline && !this.inNpmCache(name)) return NOT_CACHED;
+    // Offline, or when any cached copy will do: npm's cache read directly, as make-fetch-happen would
+    // replay it, without loading npm-registry-fetch.
+    if (this.options.offline || preferCache) {
+      const cached = this.cachedPackument(name);
+      if (cached.kind === 'miss' && this.options.offline) return NOT_CACHED;
+      const packument = cached.kind === 'hit' ? parsePackument(cached.read()) : undefined;
+      if (packument !== undefined) return { ok: true, packument };
+    }
     try {
       // Loaded on first use: its module graph costs more than a whole offline check of a small tree.
       const { default: npmFetch } = await import('npm-registry-fetch');
@@ -238,6 +268,17 @@ export class RegistryClient {
     } catch (error) {
       return describeFault(error as NodeJS.ErrnoException & { statusCode?: number });
     }
+  }
+}
+
+/** A cached body that is a JSON object; undefined otherwise (npm-registry-fetch then reads it and says why). */
+function parsePackument(body: Buffer | undefined): Packument | undefined {
+  if (body === undefined) return undefined;
+  try {
+    const packument = JSON.parse(body.toString('utf8')) as unknown;
+    return typeof packument === 'object' && packument !== null && !Array.isArray(packument) ? (packument as Packument) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

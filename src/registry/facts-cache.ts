@@ -34,8 +34,27 @@ export class FactsCache {
   }
 
   get(registry: string, name: string, version: string): PackageFacts | undefined {
+    return this.read(keyOf(registry, name, version));
+  }
+
+  /**
+   * Facts of the version a spec chose (`vet` of a name without a version) from one packument of npm's cache,
+   * named by that cached response's integrity: the same bytes choose the same version with the same facts, so
+   * an offline `vet` reads one small record instead of parsing the whole packument again. A newer packument in
+   * npm's cache has another integrity, hence another record.
+   */
+  getResolved(registry: string, name: string, spec: string, packumentIntegrity: string): PackageFacts | undefined {
+    return this.read(resolvedKeyOf(registry, name, spec, packumentIntegrity));
+  }
+
+  setResolved(registry: string, name: string, spec: string, packumentIntegrity: string, facts: PackageFacts): void {
+    if (!this.dir) return;
+    const key = resolvedKeyOf(registry, name, spec, packumentIntegrity);
+    this.pending.set(key, { key, facts });
+  }
+
+  private read(key: string): PackageFacts | undefined {
     if (!this.dir) return undefined;
-    const key = keyOf(registry, name, version);
     let text: string;
     try {
       text = readFileSync(this.pathOf(key), 'utf8');
@@ -118,6 +137,9 @@ const SHARDS = 256;
 export const MAX_ENTRIES = 50_000;
 
 const keyOf = (registry: string, name: string, version: string): string => `${registry.replace(/\/+$/, '')} ${name}@${version}`;
+// A space never occurs in a version, so these keys never meet keyOf's.
+const resolvedKeyOf = (registry: string, name: string, spec: string, integrity: string): string =>
+  `${registry.replace(/\/+$/, '')} ${name} resolved ${JSON.stringify(spec)} from ${integrity}`;
 
 interface SerializedFacts {
   version: string;

@@ -71,13 +71,29 @@ export async function gatherFacts(
   const requests: Promise<void>[] = [];
   for (const [node, name] of asked) {
     const registry = client.registryFor(name);
-    const cached = node.version === undefined ? undefined : options.cache?.get(registry, name, node.version);
+    const versioned = node.version !== undefined;
+    if (!versioned) {
+      const miss = client.certainMiss(name);
+      if (miss) {
+        settle(node, { ...miss, offline: options.offline });
+        continue;
+      }
+    }
+    // Offline, a name without a version is judged from npm's cached packument: facts chosen from those very
+    // bytes before are reused (see FactsCache.getResolved).
+    const spec = specOf(node);
+    const packumentIntegrity = !versioned && options.offline && options.cache ? cachedIntegrity(client, name) : undefined;
+    const cached = versioned
+      ? options.cache?.get(registry, name, node.version!)
+      : packumentIntegrity === undefined
+        ? undefined
+        : options.cache?.getResolved(registry, name, spec, packumentIntegrity);
     const usable = cached && reusable(cached, node, client, options.offline);
     if (usable) {
       settle(node, { ok: true, facts: usable });
       continue;
     }
-    const miss = client.certainMiss(name);
+    const miss = versioned ? client.certainMiss(name) : undefined;
     if (miss) {
       settle(node, { ...miss, offline: options.offline });
       continue;
@@ -87,7 +103,10 @@ export async function gatherFacts(
         const answer = await client.packument(name, node.version);
         const entry: FactsEntry = answer.ok ? await factsFor(node, answer.packument, client) : { ...answer, offline: options.offline };
         // Written only when learnt anew: a tarball fault already on record is not news.
-        if (entry.ok && !(cached?.filesFault !== undefined && cached.filesFault === entry.facts.filesFault)) options.cache?.set(registry, name, entry.facts);
+        if (entry.ok && !(cached?.filesFault !== undefined && cached.filesFault === entry.facts.filesFault)) {
+          options.cache?.set(registry, name, entry.facts);
+          if (packumentIntegrity !== undefined) options.cache?.setResolved(registry, name, spec, packumentIntegrity, entry.facts);
+        }
         settle(node, entry);
       })(),
     );
@@ -209,9 +228,20 @@ function specsOf(field: 'dependencies' | 'optionalDependencies', specs: VersionM
   return kept.length ? { [field]: Object.fromEntries(kept) } : {};
 }
 
+/** The integrity of the packument npm's cache would answer `name` with offline; undefined when not certain. */
+function cachedIntegrity(client: RegistryClient, name: string): string | undefined {
+  const cached = client.cachedPackument(name);
+  return cached.kind === 'hit' ? cached.integrity : undefined;
+}
+
+/** The range or tag a name to vet was given with (`*` when none). */
+function specOf(node: PackageNode): string {
+  return node.edgesIn[0]?.spec.replace(/^npm:[^@]+@?/i, '') || '*';
+}
+
 /** For names not installed yet (`vet`): the version npm would pick for the declared spec. */
 function chooseVersion(node: PackageNode, packument: Packument, versions: string[]): string | undefined {
-  const spec = node.edgesIn[0]?.spec.replace(/^npm:[^@]+@?/i, '') || '*';
+  const spec = specOf(node);
   const tag = packument['dist-tags']?.[spec === '*' || spec === '' ? 'latest' : spec];
   if (tag) return tag;
   const latest = packument['dist-tags']?.latest;

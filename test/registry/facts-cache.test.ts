@@ -38,6 +38,19 @@ describe('FactsCache', () => {
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
+  it('keeps the facts a spec chose from one cached packument apart from version records and from other packuments', () => {
+    const writer = new FactsCache(dir);
+    const facts = factsOf('left', '2.0.0');
+    writer.setResolved(REGISTRY, 'left', '*', 'sha512-first', facts);
+    writer.save();
+    const reader = new FactsCache(dir);
+    expect(reader.getResolved(REGISTRY, 'left', '*', 'sha512-first')).toEqual(facts);
+    // Another packument (npm's cache refreshed), another spec, or the version key: all misses.
+    expect(reader.getResolved(REGISTRY, 'left', '*', 'sha512-second')).toBeUndefined();
+    expect(reader.getResolved(REGISTRY, 'left', '^1', 'sha512-first')).toBeUndefined();
+    expect(reader.get(REGISTRY, 'left', '2.0.0')).toBeUndefined();
+  });
+
   it('gives back what it stored, in a new process, keyed by registry, name and version', () => {
     const writer = new FactsCache(dir);
     const facts = factsOf('left', '1.0.0');
