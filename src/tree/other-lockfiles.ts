@@ -34,6 +34,8 @@ export const lockfilesOf = (manager: string | undefined): readonly string[] =>
 /** Reads a yarn, pnpm or bun lockfile into the tree model. */
 export async function loadOtherLockfile(files: FileSource, sourceFile: OtherLockfile, text: string, manifest: JsonRecord): Promise<DependencyTree> {
   const source = { sourceFile, projectDir: files.dir };
+  // yarn berry and pnpm name workspaces by folder; their package.json files say the rest.
+  const manifestAt = (path: string): JsonRecord | undefined => (path === '' ? manifest : readManifest(files, `${path}/package.json`));
   switch (sourceFile) {
     case 'bun.lockb':
       throw new InputError(
@@ -43,10 +45,10 @@ export async function loadOtherLockfile(files: FileSource, sourceFile: OtherLock
     case 'bun.lock':
       return loadBunLockfile(text, { ...source, format: 'bun-lockfile' });
     case 'pnpm-lock.yaml':
-      return loadPnpmLockfile(text, { ...source, format: 'pnpm-lockfile' }, (path) => (path === '' ? manifest : readManifest(files, `${path}/package.json`)));
+      return loadPnpmLockfile(text, { ...source, format: 'pnpm-lockfile' }, manifestAt);
     case 'yarn.lock':
       // berry's lockfile starts with its `__metadata`; classic's with `# yarn lockfile v1`.
-      if (/^__metadata:/m.test(text)) return loadYarnBerry(text, { ...source, format: 'yarn-berry' });
+      if (/^__metadata:/m.test(text)) return loadYarnBerry(text, { ...source, format: 'yarn-berry' }, manifestAt);
       return loadYarnClassic(text, await projectManifests(files, manifest), { ...source, format: 'yarn-classic' });
   }
 }

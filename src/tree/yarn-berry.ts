@@ -1,7 +1,7 @@
 import type { TreeSource } from './build.js';
 import { buildLockTree, splitDescriptor, sriFromHex, type LockedDependency, type LockedImporter, type LockedPackage } from './lock-graph.js';
 import type { DependencyTree, EdgeType } from './model.js';
-import { Shape, shown, type JsonRecord } from './shape.js';
+import { Shape, isRecord, shown, type JsonRecord } from './shape.js';
 import { parseLockText } from './yarn-classic.js';
 
 /** The `__metadata.version`s of yarn 2 to 4 (4: yarn 2, 10: yarn 4.x with cacheKey 10c0). */
@@ -12,7 +12,7 @@ export const BERRY_VERSIONS = [4, 5, 6, 7, 8, 9, 10];
  * `name@npm:1.0.0`, `name@https://…`, `name@workspace:path`, `name@patch:…`), `dependencies` (descriptors) and a
  * `checksum`. Workspaces are entries too, so the lockfile alone is the graph.
  */
-export function loadYarnBerry(text: string, source: TreeSource): DependencyTree {
+export function loadYarnBerry(text: string, source: TreeSource, manifestOf: (path: string) => JsonRecord | undefined = () => undefined): DependencyTree {
   const shape: Shape = new Shape(source.sourceFile);
   const parsed = parseLockText(text, shape);
   const metadata = shape.record(parsed.__metadata, '"__metadata"');
@@ -51,7 +51,16 @@ export function loadYarnBerry(text: string, source: TreeSource): DependencyTree 
     if (workspacePath !== undefined) {
       const path = workspacePath === '.' ? '' : workspacePath.replace(/^\.\//, '');
       importerOf.set(key, path);
-      importers.push({ path, name: locator.name, version: undefined, dependencies });
+      // A workspace's entry merges its devDependencies into `dependencies`: its package.json tells them apart.
+      const manifest = manifestOf(path);
+      const devOnly = (name: string): boolean =>
+        [manifest?.devDependencies].some((field) => isRecord(field) && Object.hasOwn(field, name)) &&
+        ![manifest?.dependencies, manifest?.optionalDependencies].some((field) => isRecord(field) && Object.hasOwn(field, name));
+      dependencies.forEach((dependency, index) => {
+        if (dependency.type === 'prod' && devOnly(dependency.name)) dependencies[index] = { ...dependency, type: 'dev' };
+      });
+      const version = typeof manifest?.version === 'string' ? manifest.version : undefined;
+      importers.push({ path, name: locator.name, version, dependencies });
       continue;
     }
     const fetched = fetchedFrom(locator.range);
