@@ -33,6 +33,9 @@ export const mapWorkspaces = (): MapWorkspaces => require('@npmcli/map-workspace
 
 /** The other package managers' lockfile parsers: loaded on first use, only for the lockfile a project has. */
 export const yarnParsers = (): typeof import('@yarnpkg/parsers') => require('@yarnpkg/parsers') as typeof import('@yarnpkg/parsers');
+/** yarn classic's own lockfile parser: twice as fast on classic lockfiles as parseSyml's fallback grammar. */
+export const yarnLockfile = (): { parse(text: string): { type: 'success' | 'merge' | 'conflict'; object: unknown } } =>
+  require('@yarnpkg/lockfile') as { parse(text: string): { type: 'success' | 'merge' | 'conflict'; object: unknown } };
 export const jsYaml = (): typeof import('js-yaml') => require('js-yaml') as typeof import('js-yaml');
 /** JSON with comments (`.vscode/mcp.json`, bun.lock): parsed, and edited in place keeping its formatting. */
 export const jsoncParser = (): typeof import('jsonc-parser') => require('jsonc-parser') as typeof import('jsonc-parser');

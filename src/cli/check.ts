@@ -44,6 +44,8 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     nodeModules = true;
   }
   const outcome = await check({ ...analysisOptions(values, io, files), nodeModules });
-  const { tree, lockfileText } = outcome.project;
+  const { tree, lockfileText, notChecked } = outcome.project;
+  // Several lockfiles: the one the package manager uses was checked; the others would not be installed from.
+  if (notChecked?.length) io.stderr.write(`depwarden: read ${tree.sourceFile}, the lockfile the package manager uses; also found, not checked: ${notChecked.join(', ')}\n`);
   return writeReport(values, io, outcome, { file: tree.sourceFile, absolutePath: join(dir, tree.sourceFile), text: lockfileText });
 }

@@ -2,7 +2,7 @@ import type { TreeSource } from './build.js';
 import { buildLockTree, MANIFEST_FIELDS, splitDescriptor, sriFromHex, type LockedDependency, type LockedImporter, type LockedPackage } from './lock-graph.js';
 import type { DependencyTree, EdgeType } from './model.js';
 import { Shape, shown, type JsonRecord } from './shape.js';
-import { yarnParsers } from '../cjs.js';
+import { yarnLockfile, yarnParsers } from '../cjs.js';
 
 /** A project folder and its package.json: yarn classic's lockfile does not say which package asked for what. */
 export interface ProjectManifest {
@@ -17,10 +17,10 @@ export interface ProjectManifest {
  */
 export function loadYarnClassic(text: string, projects: readonly ProjectManifest[], source: TreeSource): DependencyTree {
   const shape: Shape = new Shape(source.sourceFile);
-  const parsed = parseLockText(text, shape);
+  const parsed = parseClassic(text, shape);
   const packages = new Map<string, LockedPackage>();
   const keyOf = new Map<string, string>();
-  for (const [key, value] of Object.entries(parsed)) {
+  for (const key of Object.keys(parsed)) {
     if (key === '__metadata') shape.fail('has a "__metadata" entry: it is a yarn berry lockfile, not yarn classic');
     for (const descriptor of key.split(/\s*,\s*/)) keyOf.set(descriptor, key);
   }
@@ -77,7 +77,19 @@ export function loadYarnClassic(text: string, projects: readonly ProjectManifest
   return buildLockTree(importers, packages, source);
 }
 
-/** yarn's parser, with its errors (and non-object results) as input errors. */
+/** yarn classic's parser; a lockfile with merge-conflict markers is refused, as yarn would rewrite it first. */
+function parseClassic(text: string, shape: Shape): JsonRecord {
+  let result: { type: string; object: unknown };
+  try {
+    result = yarnLockfile().parse(text);
+  } catch (error) {
+    shape.fail(`is not a yarn lockfile yarn can read: ${shown(String((error as Error).message ?? error).split('\n')[0]!)}`);
+  }
+  if (result.type !== 'success') shape.fail('has git merge-conflict markers: resolve them (run `yarn install`) first');
+  return shape.record(result.object ?? {}, 'the lockfile');
+}
+
+/** yarn berry's parser, with its errors (and non-object results) as input errors. */
 export function parseLockText(text: string, shape: Shape): JsonRecord {
   let parsed: unknown;
   try {
