@@ -10,7 +10,7 @@ import { diskFiles } from '../tree/files.js';
 
 export const CHECK_HELP = `Usage: depwarden check [dir] [options]
 
-Checks every package in the project's npm lockfile (or installed node_modules) for dangerous
+Checks every package in the project's lockfile (npm, yarn, pnpm, bun) or node_modules for dangerous
 dependencies: URL, git and local dependencies, aliases, foreign registries, plain http,
 missing or weak integrity, tampered resolved URLs, near-miss and unregistered names.
 Reads the lockfile, package.json, the policy and npm's configuration; asks the registry for each
