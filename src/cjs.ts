@@ -23,11 +23,19 @@ export const validateName = require('validate-npm-package-name') as typeof impor
 export const babelParser = (): typeof import('@babel/parser') => require('@babel/parser') as typeof import('@babel/parser');
 
 interface MapWorkspaces {
+  /** Workspace name -> absolute folder, globbing the disk. */
+  (options: { cwd: string; pkg: object }): Promise<Map<string, string>>;
   /** Workspace name -> folder, matched against a lockfile's locations (no disk access). */
   virtual(options: { cwd: string; lockfile: { packages: Record<string, object> } }): Map<string, string>;
 }
 /** npm's workspace matching, for lockfiles with workspaces only: loaded on first use (it brings glob and minimatch). */
 export const mapWorkspaces = (): MapWorkspaces => require('@npmcli/map-workspaces') as MapWorkspaces;
 
-/** JSON with comments (`.vscode/mcp.json`): parsed, and edited in place keeping its formatting; `mcp` only. */
+/** The other package managers' lockfile parsers: loaded on first use, only for the lockfile a project has. */
+export const yarnParsers = (): typeof import('@yarnpkg/parsers') => require('@yarnpkg/parsers') as typeof import('@yarnpkg/parsers');
+/** yarn classic's own lockfile parser: twice as fast on classic lockfiles as parseSyml's fallback grammar. */
+export const yarnLockfile = (): { parse(text: string): { type: 'success' | 'merge' | 'conflict'; object: unknown } } =>
+  require('@yarnpkg/lockfile') as { parse(text: string): { type: 'success' | 'merge' | 'conflict'; object: unknown } };
+export const jsYaml = (): typeof import('js-yaml') => require('js-yaml') as typeof import('js-yaml');
+/** JSON with comments (`.vscode/mcp.json`, bun.lock): parsed, and edited in place keeping its formatting. */
 export const jsoncParser = (): typeof import('jsonc-parser') => require('jsonc-parser') as typeof import('jsonc-parser');

@@ -10,7 +10,7 @@ import { diskFiles } from '../tree/files.js';
 
 export const CHECK_HELP = `Usage: depwarden check [dir] [options]
 
-Checks every package in the project's npm lockfile (or installed node_modules) for dangerous
+Checks every package in the project's lockfile (npm, yarn, pnpm, bun) or node_modules for dangerous
 dependencies: URL, git and local dependencies, aliases, foreign registries, plain http,
 missing or weak integrity, tampered resolved URLs, near-miss and unregistered names.
 Reads the lockfile, package.json, the policy and npm's configuration; asks the registry for each
@@ -44,6 +44,8 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     nodeModules = true;
   }
   const outcome = await check({ ...analysisOptions(values, io, files), nodeModules });
-  const { tree, lockfileText } = outcome.project;
+  const { tree, lockfileText, notChecked } = outcome.project;
+  // Several lockfiles: the one the package manager uses was checked; the others would not be installed from.
+  if (notChecked?.length) io.stderr.write(`depwarden: read ${tree.sourceFile}, the lockfile the package manager uses; also found, not checked: ${notChecked.join(', ')}\n`);
   return writeReport(values, io, outcome, { file: tree.sourceFile, absolutePath: join(dir, tree.sourceFile), text: lockfileText });
 }

@@ -2,6 +2,7 @@ import { loadWithArborist } from './arborist.js';
 import type { FileSource } from './files.js';
 import type { DependencyTree } from './model.js';
 import { loadPackagesLockfile } from './npm-lockfile.js';
+import { OTHER_LOCKFILES, declaredManager, loadOtherLockfile, lockfilesOf, type OtherLockfile } from './other-lockfiles.js';
 import { validateLockfileV1 } from './npm-lockfile-v1.js';
 import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
 import { syncProblems } from './sync.js';
@@ -12,12 +13,13 @@ export interface LoadedProject {
   readonly tree: DependencyTree;
   /** The lockfile's text, for reports that point at lines in it. */
   readonly lockfileText: string | undefined;
+  /** Other lockfiles the project has, which the package manager does not use and this load did not read. */
+  readonly notChecked?: readonly string[];
 }
 
 /** npm's own precedence: a shrinkwrap wins over package-lock.json. */
 const NPM_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
-const OTHER_LOCKFILES = ['yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'] as const;
 
 export async function loadProject(files: FileSource, options: { nodeModules: boolean }): Promise<LoadedProject> {
   const manifest = parseJsonFile(files, 'package.json');
@@ -36,35 +38,41 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
     return { tree, lockfileText: undefined };
   }
 
-  for (const sourceFile of NPM_LOCKFILES) {
-    const text = files.readText(sourceFile);
-    if (text === undefined) continue;
-    const lockfile = parseJson(text, sourceFile);
-    const shape: Shape = new Shape(sourceFile);
-    const version = lockfile.lockfileVersion;
-    let tree: DependencyTree;
-    if (version === 2 || version === 3) {
-      const format = version === 2 ? 'npm-lockfile-v2' : 'npm-lockfile-v3';
-      tree = loadPackagesLockfile(lockfile, manifest, { format, sourceFile, projectDir: files.dir });
-    } else if (version === 1) {
-      // arborist reads each linked folder's package.json; a FIFO there would block it forever.
-      for (const folder of validateLockfileV1(lockfile, sourceFile)) files.readText(`${folder}/package.json`);
-      tree = await loadWithArborist('lockfile', { format: 'npm-lockfile-v1', sourceFile, projectDir: files.dir });
-      validateNames(tree);
-    } else {
-      shape.fail(`has lockfileVersion ${JSON.stringify(version) ?? 'missing'}; depwarden reads versions 1, 2 and 3`);
-    }
-    // Out of sync is a finding (lockfile-out-of-sync), and the rest is still checked; `depwarden ci` refuses it.
-    return { tree: { ...tree, outOfSync: syncProblems(tree, workspaceManifests(files, tree, manifest)) }, lockfileText: text };
+  // The lockfile the package manager would use: the one package.json's `packageManager` names, else npm's, else the
+  // first other that exists. The others found are named, so the user knows which one was not checked.
+  const manager = declaredManager(manifest);
+  const order = [...new Set([...lockfilesOf(manager), ...NPM_LOCKFILES, ...OTHER_LOCKFILES])];
+  const present = order.filter((name) => files.readText(name) !== undefined);
+  const sourceFile = present[0];
+  if (sourceFile === undefined) {
+    throw new InputError(
+      `no lockfile in ${files.dir} (package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml or bun.lock): run \`npm install --package-lock-only\`, or use --node-modules`,
+    );
   }
-
-  const other = OTHER_LOCKFILES.find((name) => files.readText(name) !== undefined);
-  if (other) {
-    throw new InputError(`${other} is not supported yet: depwarden reads npm lockfiles; after installing, use --node-modules`);
+  // npm-shrinkwrap.json wins over package-lock.json without comment, as in npm.
+  const notChecked = present.slice(1).filter((name) => !(sourceFile === 'npm-shrinkwrap.json' && name === 'package-lock.json'));
+  const text = files.readText(sourceFile)!;
+  if (!(NPM_LOCKFILES as readonly string[]).includes(sourceFile)) {
+    const tree = await loadOtherLockfile(files, sourceFile as OtherLockfile, text, manifest);
+    return { tree, lockfileText: text, notChecked };
   }
-  throw new InputError(
-    `no package-lock.json or npm-shrinkwrap.json in ${files.dir}: run \`npm install --package-lock-only\`, or use --node-modules`,
-  );
+  const lockfile = parseJson(text, sourceFile);
+  const shape: Shape = new Shape(sourceFile);
+  const version = lockfile.lockfileVersion;
+  let tree: DependencyTree;
+  if (version === 2 || version === 3) {
+    const format = version === 2 ? 'npm-lockfile-v2' : 'npm-lockfile-v3';
+    tree = loadPackagesLockfile(lockfile, manifest, { format, sourceFile, projectDir: files.dir });
+  } else if (version === 1) {
+    // arborist reads each linked folder's package.json; a FIFO there would block it forever.
+    for (const folder of validateLockfileV1(lockfile, sourceFile)) files.readText(`${folder}/package.json`);
+    tree = await loadWithArborist('lockfile', { format: 'npm-lockfile-v1', sourceFile, projectDir: files.dir });
+    validateNames(tree);
+  } else {
+    shape.fail(`has lockfileVersion ${JSON.stringify(version) ?? 'missing'}; depwarden reads versions 1, 2 and 3`);
+  }
+  // Out of sync is a finding (lockfile-out-of-sync), and the rest is still checked; `depwarden ci` refuses it.
+  return { tree: { ...tree, outOfSync: syncProblems(tree, workspaceManifests(files, tree, manifest)) }, lockfileText: text, notChecked };
 }
 
 function workspaceManifests(files: FileSource, tree: DependencyTree, root: JsonRecord): Map<string, JsonRecord> {

@@ -32,7 +32,7 @@ export const isFetchedPackage = (node: PackageNode): boolean =>
  */
 export function needsIntegrity(tree: DependencyTree, node: PackageNode): boolean {
   if (!isFetchedPackage(node) || node.inBundle) return false;
-  if (node.resolved === undefined) return tree.format.startsWith('npm-lockfile');
+  if (node.resolved === undefined) return tree.format !== 'node-modules' && tree.format !== 'names';
   const kind = resolvedSource(node.name, node.resolved).type;
   return kind === 'tarball' || kind === 'file' || kind === 'registry' || kind === 'invalid';
 }

@@ -39,6 +39,33 @@ describe('depwarden check', () => {
     }
   });
 
+  it.each([
+    ['yarn-classic', 'yarn.lock', 'weak-integrity'],
+    ['yarn-berry', 'yarn.lock', undefined],
+    ['pnpm-v9', 'pnpm-lock.yaml', 'missing-integrity'],
+    ['bun', 'bun.lock', undefined],
+  ])('checks a %s lockfile (%s): the same findings as npm, and its own integrity verdict', async (folder, file, integrity) => {
+    const run = await depwarden(['check', fixture(`lockfiles/${folder}`), ...REG, '--format', 'json']);
+    expect([run.status, run.stderr]).toEqual([1, '']);
+    const report = JSON.parse(run.stdout);
+    expect(report.source.file).toBe(file);
+    const findings = report.findings.map((f: { rule: string; package: { location: string } }) => `${f.rule} ${f.package.location}`);
+    expect(findings.sort()).toEqual(
+      ['url-dependency node_modules/dw-payload', 'near-miss-name node_modules/expresss', 'alias-dependency node_modules/dw-alias', ...(integrity ? [`${integrity} node_modules/dw-payload`] : [])].sort(),
+    );
+    const sarif = await depwarden(['check', fixture(`lockfiles/${folder}`), ...REG, '--format', 'sarif']);
+    expect(JSON.parse(sarif.stdout).runs[0].results).toHaveLength(findings.length);
+  });
+
+  it('refuses bun.lockb with exit 2 and how to write bun.lock', async () => {
+    const dir = tempDir('bun-lockb');
+    cpSync(fixture('lockfiles/bun/package.json'), join(dir, 'package.json'));
+    writeFileSync(join(dir, 'bun.lockb'), Buffer.from([0x23, 0x21, 0x00, 0x01]));
+    const run = await depwarden(['check', dir, ...REG]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^depwarden: bun\.lockb: is bun.s binary lockfile.*bun install --save-text-lockfile.*\n$/);
+  });
+
   it('--format json and sarif print parsable reports of the same findings', async () => {
     const json = await depwarden(['check', fixture('tampered-v3'), ...REG, '--format', 'json']);
     const sarif = await depwarden(['check', fixture('tampered-v3'), ...REG, '--format', 'sarif']);

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Writes the lockfiles of yarn classic, yarn berry, pnpm (lockfile 5.4, 6.0, 9.0) and bun for one project, with
+// the real package managers against a local verdaccio and a local tarball server, plus npm's for comparison.
+// The managers are installed from the npm registry into a temporary folder (as measure-hook-order.mjs does);
+// hosts are then rewritten to placeholders so no fixture names a real host. Output: test/fixtures/lockfiles/<format>/.
+// Usage: node scripts/make-lockfile-fixtures.mjs
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startRegistry } from '../test/support/registry.mjs';
+
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'lockfiles');
+const work = mkdtempSync(join(tmpdir(), 'depwarden-lockfile-fixtures-'));
+// DW_TOOLS: a folder where these managers are installed already.
+const tools = process.env.DW_TOOLS ?? join(work, 'tools');
+if (!process.env.DW_TOOLS) execFileSync('npm', ['install', '--prefix', tools, 'pnpm@9', 'pnpm8@npm:pnpm@8', 'pnpm7@npm:pnpm@7', 'yarn@1', '@yarnpkg/cli-dist@4', 'bun@1', '--no-audit', '--no-fund'], { stdio: 'ignore' });
+const toolFile = (...parts) => join(tools, 'node_modules', ...parts);
+
+const writePackage = (dir, manifest) => {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(dir, 'index.js'), `module.exports = ${JSON.stringify(manifest.name)};\n`);
+  return dir;
+};
+
+const registry = await startRegistry();
+mkdirSync(join(work, 'served'));
+const tarballPort = await freePort();
+const tarballs = spawn(process.execPath, ['-e', `
+  const { createServer } = require('node:http');
+  const { readFileSync } = require('node:fs');
+  createServer((request, response) => {
+    try { response.end(readFileSync(require('node:path').join(${JSON.stringify(join(work, 'served'))}, request.url.slice(1)))); }
+    catch { response.statusCode = 404; response.end(); }
+  }).listen(${tarballPort}, '127.0.0.1');
+`], { stdio: 'ignore' });
+const tarballHost = `127.0.0.1:${tarballPort}`;
+
+try {
+  const published = [
+    { name: 'dw-core', version: '1.0.0' },
+    { name: 'dw-core', version: '2.0.0' },
+    { name: 'dw-util', version: '1.0.0', dependencies: { 'dw-core': '^1.0.0' } },
+    { name: 'dw-dev', version: '1.0.0' },
+    // A near-miss of a popular name, planted in the registry.
+    { name: 'expresss', version: '1.0.0' },
+    { name: '@dw/scoped', version: '1.0.0', dependencies: { 'dw-util': '^1.0.0' } },
+  ];
+  for (const manifest of published) registry.publish(writePackage(join(work, 'pkg', `${manifest.name}-${manifest.version}`), manifest));
+  const payload = writePackage(join(work, 'pkg', 'dw-payload'), { name: 'dw-payload', version: '1.0.0' });
+  execFileSync('npm', ['pack', '--pack-destination', join(work, 'served')], { cwd: payload, stdio: 'ignore' });
+
+  const project = {
+    name: 'lock-app',
+    version: '1.0.0',
+    private: true,
+    workspaces: ['packages/*'],
+    dependencies: {
+      'dw-util': '^1.0.0',
+      'dw-core': '^2.0.0',
+      'dw-alias': 'npm:dw-core@^1.0.0',
+      'dw-payload': `http://${tarballHost}/dw-payload-1.0.0.tgz`,
+      expresss: '^1.0.0',
+      '@dw/scoped': '^1.0.0',
+    },
+    devDependencies: { 'dw-dev': '^1.0.0' },
+  };
+  const workspace = { name: 'ws-a', version: '1.0.0', dependencies: { 'dw-core': '^1.0.0' } };
+
+  const env = {
+    ...process.env,
+    npm_config_userconfig: registry.npmrc,
+    npm_config_cache: registry.cache,
+    npm_config_registry: registry.url,
+    YARN_CACHE_FOLDER: join(work, 'yarn-cache'),
+    YARN_ENABLE_IMMUTABLE_INSTALLS: 'false',
+    YARN_GLOBAL_FOLDER: join(work, 'yarn-global'),
+    BUN_INSTALL_CACHE_DIR: join(work, 'bun-cache'),
+    CI: '',
+  };
+  const berryRc = `npmRegistryServer: "${registry.url}"\nunsafeHttpWhitelist: ["127.0.0.1"]\nnodeLinker: node-modules\nenableGlobalCache: false\nenableTelemetry: false\nnpmMinimalAgeGate: 0\nenableScripts: false\n`;
+  const pnpmWorkspace = 'packages:\n  - "packages/*"\n';
+  const managers = [
+    // [folder, command, args, lockfile, extra files]
+    ['npm', 'npm', ['install', '--package-lock-only', '--ignore-scripts'], 'package-lock.json', {}],
+    ['yarn-classic', process.execPath, [toolFile('yarn', 'bin', 'yarn.js'), 'install', '--ignore-scripts', '--no-progress', '--non-interactive'], 'yarn.lock', { '.yarnrc': `registry "${registry.url}"\n` }],
+    ['yarn-berry', process.execPath, [toolFile('@yarnpkg', 'cli-dist', 'bin', 'yarn.js'), 'install', '--mode=skip-build'], 'yarn.lock', { '.yarnrc.yml': berryRc, 'yarn.lock': '' }],
+    ['pnpm-v9', process.execPath, [toolFile('pnpm', 'bin', 'pnpm.cjs'), 'install', '--lockfile-only', '--ignore-scripts'], 'pnpm-lock.yaml', { 'pnpm-workspace.yaml': pnpmWorkspace }],
+    ['pnpm-v6', process.execPath, [toolFile('pnpm8', 'bin', 'pnpm.cjs'), 'install', '--lockfile-only', '--ignore-scripts'], 'pnpm-lock.yaml', { 'pnpm-workspace.yaml': pnpmWorkspace }],
+    ['pnpm-v5', process.execPath, [toolFile('pnpm7', 'bin', 'pnpm.cjs'), 'install', '--lockfile-only', '--ignore-scripts'], 'pnpm-lock.yaml', { 'pnpm-workspace.yaml': pnpmWorkspace }],
+    ['bun', toolFile('.bin', 'bun'), ['install', '--lockfile-only', '--ignore-scripts', '--save-text-lockfile'], 'bun.lock', { 'bunfig.toml': `[install]\nregistry = "${registry.url}"\n` }],
+  ];
+  for (const [folder, command, args, lockfile, files] of managers) {
+    const dir = join(work, 'projects', folder);
+    writePackage(dir, project);
+    writePackage(join(dir, 'packages', 'ws-a'), workspace);
+    writeFileSync(join(dir, '.npmrc'), `registry=${registry.url}\n`);
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+    const result = spawnSync(command, args, { cwd: dir, env, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`${folder}: ${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+    const target = join(OUT, folder);
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(join(target, 'packages', 'ws-a'), { recursive: true });
+    for (const file of ['package.json', 'packages/ws-a/package.json', lockfile, ...Object.keys(files).filter((file) => file.endsWith('.yaml'))]) {
+      cpSync(join(dir, file), join(target, file));
+    }
+    rewriteHosts(target, [lockfile, 'package.json']);
+    console.log(`${folder}: ${lockfile}`);
+  }
+} finally {
+  tarballs.kill();
+  await registry.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+
+function rewriteHosts(dir, files) {
+  for (const file of files) {
+    const path = join(dir, file);
+    const text = readFileSync(path, 'utf8')
+      .replaceAll(registry.url, 'https://registry.example.test/')
+      .replaceAll(registry.url.replace('http://', '').replace(/\/$/, ''), 'registry.example.test')
+      .replaceAll(`http://${tarballHost}/`, 'https://attacker.example.test/')
+      .replaceAll(tarballHost, 'attacker.example.test')
+      // pnpm 7 and 8 key a tarball by host and port: `@127.0.0.1+43473/x.tgz`.
+      .replaceAll(tarballHost.replace(':', '+'), 'attacker.example.test');
+    writeFileSync(path, text);
+  }
+}

@@ -1,0 +1,80 @@
+import { relative } from 'node:path';
+import { mapWorkspaces } from '../cjs.js';
+import { InputError } from '../errors.js';
+import { parseJsonText } from '../json.js';
+import { loadBunLockfile } from './bun-lockfile.js';
+import type { FileSource } from './files.js';
+import type { DependencyTree } from './model.js';
+import { loadPnpmLockfile } from './pnpm-lockfile.js';
+import { isRecord, type JsonRecord } from './shape.js';
+import { loadYarnBerry } from './yarn-berry.js';
+import { loadYarnClassic, type ProjectManifest } from './yarn-classic.js';
+
+/** Lockfiles of the other package managers, in the order `check` prefers them when package.json does not say. */
+export const OTHER_LOCKFILES = ['pnpm-lock.yaml', 'yarn.lock', 'bun.lock', 'bun.lockb'] as const;
+export type OtherLockfile = (typeof OTHER_LOCKFILES)[number];
+
+/** The lockfile each manager of `packageManager` (corepack's `name@version`) writes. */
+const MANAGER_LOCKFILES: Record<string, readonly OtherLockfile[]> = {
+  pnpm: ['pnpm-lock.yaml'],
+  yarn: ['yarn.lock'],
+  bun: ['bun.lock', 'bun.lockb'],
+};
+
+/** The package manager package.json names (`packageManager`, else `devEngines.packageManager`), if any. */
+export function declaredManager(manifest: JsonRecord): string | undefined {
+  const field = manifest.packageManager ?? (isRecord(manifest.devEngines) && isRecord(manifest.devEngines.packageManager) ? manifest.devEngines.packageManager.name : undefined);
+  return typeof field === 'string' ? (/^(@?[^@+]+)/.exec(field)?.[1] ?? undefined) : undefined;
+}
+
+/** The lockfiles of a manager, or every other lockfile when the manager is not one of these. */
+export const lockfilesOf = (manager: string | undefined): readonly string[] =>
+  manager === 'npm' ? ['npm-shrinkwrap.json', 'package-lock.json'] : (MANAGER_LOCKFILES[manager ?? ''] ?? []);
+
+/** Reads a yarn, pnpm or bun lockfile into the tree model. */
+export async function loadOtherLockfile(files: FileSource, sourceFile: OtherLockfile, text: string, manifest: JsonRecord): Promise<DependencyTree> {
+  const source = { sourceFile, projectDir: files.dir };
+  // yarn berry and pnpm name workspaces by folder; their package.json files say the rest.
+  const manifestAt = (path: string): JsonRecord | undefined => (path === '' ? manifest : readManifest(files, `${path}/package.json`));
+  switch (sourceFile) {
+    case 'bun.lockb':
+      throw new InputError(
+        'is bun\'s binary lockfile, which depwarden cannot read: write the text one with `bun install --save-text-lockfile` (bun 1.2 and later write bun.lock by default), then delete bun.lockb',
+        sourceFile,
+      );
+    case 'bun.lock':
+      return loadBunLockfile(text, { ...source, format: 'bun-lockfile' });
+    case 'pnpm-lock.yaml':
+      return loadPnpmLockfile(text, { ...source, format: 'pnpm-lockfile' }, manifestAt);
+    case 'yarn.lock':
+      // berry's lockfile starts with its `__metadata`; classic's with `# yarn lockfile v1`.
+      if (/^__metadata:/m.test(text)) return loadYarnBerry(text, { ...source, format: 'yarn-berry' }, manifestAt);
+      return loadYarnClassic(text, await projectManifests(files, manifest), { ...source, format: 'yarn-classic' });
+  }
+}
+
+/** The root and its workspaces' package.json files, found as npm (and yarn) find them: by the `workspaces` globs. */
+async function projectManifests(files: FileSource, manifest: JsonRecord): Promise<ProjectManifest[]> {
+  const projects: ProjectManifest[] = [{ path: '', manifest }];
+  if (manifest.workspaces === undefined) return projects;
+  let folders: Map<string, string>;
+  try {
+    folders = await mapWorkspaces()({ cwd: files.dir, pkg: manifest });
+  } catch (error) {
+    throw new InputError(`"workspaces" cannot be read: ${(error as Error).message}`, 'package.json');
+  }
+  for (const folder of folders.values()) {
+    const path = relative(files.dir, folder).replaceAll('\\', '/');
+    const workspace = readManifest(files, `${path}/package.json`);
+    if (workspace) projects.push({ path, manifest: workspace });
+  }
+  return projects;
+}
+
+function readManifest(files: FileSource, path: string): JsonRecord | undefined {
+  const text = files.readText(path);
+  if (text === undefined) return undefined;
+  const value = parseJsonText(text, path);
+  if (!isRecord(value)) throw new InputError('must hold a JSON object', path);
+  return value;
+}

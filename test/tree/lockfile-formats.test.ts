@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { missingIntegrity } from '../../src/rules/missing-integrity.js';
+import { nearMissName } from '../../src/rules/near-miss-name.js';
+import { resolvedMismatch } from '../../src/rules/resolved-mismatch.js';
+import { specResolutionMismatch } from '../../src/rules/spec-resolution-mismatch.js';
+import { weakIntegrity } from '../../src/rules/weak-integrity.js';
+import { readRegularFile, type FileSource } from '../../src/tree/files.js';
+import { loadProject } from '../../src/tree/load.js';
+import type { DependencyTree } from '../../src/tree/model.js';
+import { pathTo } from '../../src/tree/paths.js';
+import { sourceOf } from '../../src/tree/queries.js';
+import { FIXTURES } from '../support/paths.js';
+import { findingsOf } from '../support/tree.js';
+
+const LOCKFILES = join(FIXTURES, 'lockfiles');
+const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+const FORMATS = [
+  ['npm', 'package-lock.json', 'npm-lockfile-v3'],
+  ['yarn-classic', 'yarn.lock', 'yarn-classic'],
+  ['yarn-berry', 'yarn.lock', 'yarn-berry'],
+  ['pnpm-v5', 'pnpm-lock.yaml', 'pnpm-lockfile'],
+  ['pnpm-v6', 'pnpm-lock.yaml', 'pnpm-lockfile'],
+  ['pnpm-v9', 'pnpm-lock.yaml', 'pnpm-lockfile'],
+  ['bun', 'bun.lock', 'bun-lockfile'],
+] as const;
+
+/** A fixture folder with some files replaced (or added, or removed with `null`). */
+function project(folder: string, overrides: Record<string, string | null> = {}): FileSource {
+  const dir = join(LOCKFILES, folder);
+  return {
+    dir,
+    readText: (path) => (Object.hasOwn(overrides, path) ? (overrides[path] ?? undefined) : readRegularFile(join(dir, path), path)),
+  };
+}
+const text = (folder: string, file: string): string => readFileSync(join(LOCKFILES, folder, file), 'utf8');
+const load = async (folder: string, overrides: Record<string, string | null> = {}): Promise<DependencyTree> =>
+  (await loadProject(project(folder, overrides), { nodeModules: false })).tree;
+
+/** What a tree holds, whatever the layout: each package by name, version and kind of source; each edge by its ends. */
+function summary(tree: DependencyTree) {
+  const id = (node: DependencyTree['root']): string => {
+    const real = node.target ?? node;
+    if (real.isRoot || real.isWorkspace) return `project:${real.installName}`;
+    const source = sourceOf(tree, real).type;
+    // A tarball URL's version is in the tarball, which bun's lockfile does not repeat.
+    return source === 'registry' || (source === 'tarball' && real.resolved?.includes('registry.example.test'))
+      ? `${real.name}@${real.version}`
+      : `${real.name} from ${source}`;
+  };
+  const packages = new Set<string>();
+  const edges = new Set<string>();
+  for (const node of tree.nodes.values()) {
+    if (!node.isLink) packages.add(id(node));
+    for (const edge of node.edgesOut.values()) {
+      if (edge.type !== 'workspace') edges.add(`${id(node)} -> ${edge.name} (${edge.type}) = ${edge.to ? id(edge.to) : 'missing'}`);
+    }
+  }
+  return { packages: [...packages].sort(), edges: [...edges].sort() };
+}
+
+describe('lockfiles written by each package manager', () => {
+  it.each(FORMATS)('%s: %s is read as %s, every dependency resolved and reachable from the root', async (folder, file, format) => {
+    const tree = await load(folder);
+    expect([tree.sourceFile, tree.format]).toEqual([file, format]);
+    for (const node of tree.nodes.values()) {
+      for (const edge of node.edgesOut.values()) if (edge.type !== 'peer') expect(edge.to, `${node.location} -> ${edge.name}`).toBeDefined();
+      if (!node.isRoot) expect(pathTo(tree, node).length, node.location).toBeGreaterThan(0);
+    }
+    expect(pathTo(tree, tree.nodes.get('packages/ws-a/node_modules/dw-core')!)).toEqual(['ws-a', 'dw-core']);
+    const alias = tree.nodes.get('node_modules/dw-alias')!;
+    expect([alias.installName, alias.name, alias.version]).toEqual(['dw-alias', 'dw-core', '1.0.0']);
+    expect(tree.nodes.get('node_modules/dw-dev')!.dev || folder === 'bun').toBe(true);
+  });
+
+  it('the same project gives the same packages and edges in every format', async () => {
+    const npm = summary(await load('npm'));
+    expect(npm.packages).toContain('dw-payload from tarball');
+    for (const [folder] of FORMATS.slice(1)) expect(summary(await load(folder)), folder).toEqual(npm);
+  });
+
+  it.each(FORMATS)('%s: integrity is mapped so the integrity rules read it', async (folder) => {
+    const tree = await load(folder);
+    // npm, yarn berry and bun pin the tarball URL by sha512; yarn classic by the sha1 in the URL; pnpm records none.
+    const payload = [...findingsOf(missingIntegrity, tree), ...findingsOf(weakIntegrity, tree)];
+    const expected = { 'yarn-classic': ['weak-integrity'], 'pnpm-v5': ['missing-integrity'], 'pnpm-v6': ['missing-integrity'], 'pnpm-v9': ['missing-integrity'] }[folder as string] ?? [];
+    expect(payload.map((finding) => `${finding.location} ${finding.code}`)).toEqual(expected.map((code) => `node_modules/dw-payload ${code}`));
+  });
+
+  it('a planted near-miss name is found in every format', async () => {
+    for (const [folder] of FORMATS) {
+      expect(findingsOf(nearMissName, await load(folder)).map((finding) => finding.location), folder).toContain('node_modules/expresss');
+    }
+  });
+});
+
+describe('a tampered resolution is reported as for npm', () => {
+  const tampered: [string, string, (lockfile: string) => string][] = [
+    ['yarn-classic', 'yarn.lock', (lock) => lock.replace(/resolved "https:\/\/registry\.example\.test\/dw-util\/[^"]*"/, `resolved "git+ssh://git@git.example.test/evil/dw-util.git#${COMMIT}"`)],
+    ['yarn-berry', 'yarn.lock', (lock) => lock.replace('resolution: "dw-util@npm:1.0.0"', `resolution: "dw-util@https://git.example.test/evil/dw-util.git#commit=${COMMIT}"`)],
+    ['pnpm-v9', 'pnpm-lock.yaml', (lock) => lock.replace(/(dw-util@1\.0\.0:\n\s+resolution: )\{[^}]*\}/, `$1{type: git, repo: 'https://git.example.test/evil/dw-util.git', commit: ${COMMIT}}`)],
+    ['pnpm-v6', 'pnpm-lock.yaml', (lock) => lock.replace(/(\/dw-util@1\.0\.0:\n\s+resolution: )\{[^}]*\}/, `$1{directory: ../evil, type: directory}`)],
+    ['pnpm-v5', 'pnpm-lock.yaml', (lock) => lock.replace(/(\/dw-util\/1\.0\.0:\n\s+resolution: )\{[^}]*\}/, `$1{type: git, repo: 'ssh://git@git.example.test/evil/dw-util.git', commit: ${COMMIT}}`)],
+    ['bun', 'bun.lock', (lock) => lock.replace(/"dw-util": \["dw-util@1\.0\.0", "[^"]*", /, `"dw-util": ["dw-util@github:evil/dw-util#${COMMIT.slice(0, 7)}", `)],
+  ];
+  it.each(tampered)('%s: a registry range resolved to git or a folder is spec-resolution-mismatch', async (folder, file, tamper) => {
+    const original = text(folder, file);
+    const edited = tamper(original);
+    expect(edited).not.toBe(original);
+    expect(findingsOf(specResolutionMismatch, await load(folder))).toEqual([]);
+    expect(findingsOf(specResolutionMismatch, await load(folder, { [file]: edited }))).toEqual([
+      { location: 'node_modules/dw-util', code: 'spec-resolution-mismatch', severity: 'critical' },
+    ]);
+  });
+
+  it('yarn berry: exec: is not readable as a source, a missing checksum is missing integrity, patch: keeps the package', async () => {
+    const lock = text('yarn-berry', 'yarn.lock');
+    const exec = await load('yarn-berry', { 'yarn.lock': lock.replace('resolution: "dw-util@npm:1.0.0"', 'resolution: "dw-util@exec:./make-it.js::locator=lock-app%40workspace%3A."') });
+    expect(findingsOf(resolvedMismatch, exec)).toEqual([{ location: 'node_modules/dw-util', code: 'unparsable-resolved', severity: 'high' }]);
+    const unpinned = await load('yarn-berry', { 'yarn.lock': lock.replace(/(resolution: "expresss@npm:1\.0\.0"\n)\s+checksum: .*\n/, '$1') });
+    expect(findingsOf(missingIntegrity, unpinned)).toEqual([{ location: 'node_modules/expresss', code: 'missing-integrity', severity: 'high' }]);
+    const patched = await load('yarn-berry', {
+      'yarn.lock': lock.replace('resolution: "dw-core@npm:2.0.0"', 'resolution: "dw-core@patch:dw-core@npm%3A2.0.0#./fix.patch::version=2.0.0&hash=abc&locator=lock-app%40workspace%3A."'),
+    });
+    const core = patched.nodes.get('node_modules/dw-core')!;
+    expect([core.name, core.version, sourceOf(patched, core).type]).toEqual(['dw-core', '2.0.0', 'registry']);
+  });
+});
+
+describe('pnpm lockfile features', () => {
+  it('reads catalogs and a first packageManagerDependencies document', async () => {
+    const lock = text('pnpm-v9', 'pnpm-lock.yaml')
+      .replace('specifier: ^2.0.0', "specifier: 'catalog:'")
+      .replace("lockfileVersion: '9.0'\n", "lockfileVersion: '9.0'\n\ncatalogs:\n  default:\n    dw-core:\n      specifier: ^2.0.0\n      version: 2.0.0\n");
+    const first = "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    packageManagerDependencies:\n      pnpm:\n        specifier: 10.0.0\n        version: 10.0.0\n\n---\n";
+    const tree = await load('pnpm-v9', { 'pnpm-lock.yaml': first + lock });
+    expect(tree.root.edgesOut.get('dw-core')!.spec).toBe('^2.0.0');
+    expect(tree.root.edgesOut.get('dw-core')!.to!.version).toBe('2.0.0');
+    await expect(load('pnpm-v9', { 'pnpm-lock.yaml': lock.replace(/catalogs:[\s\S]*?version: 2\.0\.0\n/, '') })).rejects.toThrow(/"catalog:" for "dw-core", which "catalogs" does not define/);
+  });
+});
+
+describe('which lockfile check reads', () => {
+  const npmLock = text('npm', 'package-lock.json');
+  const manifest = (extra: object): string => JSON.stringify({ ...JSON.parse(text('yarn-classic', 'package.json')), ...extra });
+
+  it('prefers npm when package.json names no manager, and says which others it did not read', async () => {
+    const loaded = await loadProject(project('yarn-classic', { 'package-lock.json': npmLock }), { nodeModules: false });
+    expect([loaded.tree.sourceFile, loaded.notChecked]).toEqual(['package-lock.json', ['yarn.lock']]);
+  });
+
+  it('reads the lockfile of the manager packageManager names', async () => {
+    const files = project('yarn-classic', { 'package-lock.json': npmLock, 'package.json': manifest({ packageManager: 'yarn@1.22.22' }) });
+    const loaded = await loadProject(files, { nodeModules: false });
+    expect([loaded.tree.sourceFile, loaded.tree.format, loaded.notChecked]).toEqual(['yarn.lock', 'yarn-classic', ['package-lock.json']]);
+  });
+
+  it('refuses bun.lockb with how to write the text lockfile', async () => {
+    const files = project('bun', { 'bun.lock': null, 'bun.lockb': '\u0000binary' });
+    await expect(loadProject(files, { nodeModules: false })).rejects.toThrow(InputError);
+    await expect(loadProject(files, { nodeModules: false })).rejects.toThrow(/bun install --save-text-lockfile/);
+  });
+
+  it.each([
+    ['yarn-berry', 'yarn.lock', (lock: string) => lock.replace('version: 10', 'version: 3'), /__metadata.version 3/],
+    ['pnpm-v9', 'pnpm-lock.yaml', (lock: string) => lock.replace("'9.0'", "'4.0'"), /lockfileVersion 4.0/],
+    ['bun', 'bun.lock', (lock: string) => lock.replace('"packages": {', '"packages": {,,'), /not JSON bun can read/],
+    ['pnpm-v9', 'pnpm-lock.yaml', () => 'importers: [', /not YAML pnpm can read/],
+    ['yarn-classic', 'yarn.lock', (lock: string) => lock.replace('dw-core@^2.0.0:', '"../evil@^2.0.0":'), /npm would refuse/],
+  ] as const)('%s: a %s it cannot read is an input error', async (folder, file, edit, message) => {
+    await expect(load(folder, { [file]: edit(text(folder, file)) })).rejects.toThrow(message);
+  });
+});
