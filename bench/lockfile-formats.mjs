@@ -36,32 +36,73 @@ const pnpmSnapshots = [];
 const bun = {};
 for (const [id, { node, dependencies }] of packages) {
   yarnClassic.push(`${q(id)}:`, `  version ${q(node.version)}`, `  resolved ${q(node.resolved)}`, `  integrity ${node.integrity}`);
-  if (dependencies.length) yarnClassic.push('  dependencies:', ...dependencies.map(([name, version, real]) => `    ${q(name)} ${q(range(name, version, real))}`));
+  if (dependencies.length)
+    yarnClassic.push('  dependencies:', ...dependencies.map(([name, version, real]) => `    ${q(name)} ${q(range(name, version, real))}`));
   yarnClassic.push('');
   berry.push(`${q(`${node.name}@npm:${node.version}`)}:`, `  version: ${node.version}`, `  resolution: ${q(`${node.name}@npm:${node.version}`)}`);
-  if (dependencies.length) berry.push('  dependencies:', ...dependencies.map(([name, version, real]) => `    ${q(name)}: ${q(`npm:${name === real ? '' : `${real}@`}${version}`)}`));
+  if (dependencies.length)
+    berry.push('  dependencies:', ...dependencies.map(([name, version, real]) => `    ${q(name)}: ${q(`npm:${name === real ? '' : `${real}@`}${version}`)}`));
   berry.push(`  checksum: 10c0/${hex(node.integrity)}`, '  languageName: node', '  linkType: hard', '');
   pnpmPackages.push(`  ${q(id)}:`, `    resolution: {integrity: ${node.integrity}}`, '');
   pnpmSnapshots.push(`  ${q(id)}:${dependencies.length ? '' : ' {}'}`);
-  if (dependencies.length) pnpmSnapshots.push('    dependencies:', ...dependencies.map(([name, version, real]) => `      ${q(name)}: ${q(name === real ? version : `${real}@${version}`)}`));
+  if (dependencies.length)
+    pnpmSnapshots.push(
+      '    dependencies:',
+      ...dependencies.map(([name, version, real]) => `      ${q(name)}: ${q(name === real ? version : `${real}@${version}`)}`),
+    );
   pnpmSnapshots.push('');
 }
 // bun keeps npm's layout: its keys are the install paths.
 for (const node of tree.nodes.values()) {
   if (node.isRoot || node.isLink || !node.location.startsWith('node_modules/')) continue;
   const deps = Object.fromEntries([...node.edgesOut.values()].filter((edge) => edge.type === 'prod').map((edge) => [edge.name, edge.spec]));
-  bun[node.location.replace(/^node_modules\//, '').replaceAll('/node_modules/', '/')] = [`${node.name}@${node.version}`, node.resolved, { dependencies: deps }, node.integrity];
+  bun[node.location.replace(/^node_modules\//, '').replaceAll('/node_modules/', '/')] = [
+    `${node.name}@${node.version}`,
+    node.resolved,
+    { dependencies: deps },
+    node.integrity,
+  ];
 }
 const rootYarn = ['dependencies', 'devDependencies'].flatMap((field) => Object.entries(manifest[field] ?? {}));
-berry.push(`"app@workspace:.":`, '  version: 0.0.0-use.local', '  resolution: "app@workspace:."', '  dependencies:', ...rootDeps.map(([name, version, real]) => `    ${q(name)}: ${q(`npm:${name === real ? '' : `${real}@`}${version}`)}`), '  languageName: unknown', '  linkType: soft', '');
-const pnpm = ["lockfileVersion: '9.0'", '', 'importers:', '  .:', '    dependencies:', ...rootDeps.flatMap(([name, version, real]) => [`      ${q(name)}:`, `        specifier: ${q(version)}`, `        version: ${q(name === real ? version : `${real}@${version}`)}`]), '', 'packages:', ...pnpmPackages, 'snapshots:', ...pnpmSnapshots];
+berry.push(
+  `"app@workspace:.":`,
+  '  version: 0.0.0-use.local',
+  '  resolution: "app@workspace:."',
+  '  dependencies:',
+  ...rootDeps.map(([name, version, real]) => `    ${q(name)}: ${q(`npm:${name === real ? '' : `${real}@`}${version}`)}`),
+  '  languageName: unknown',
+  '  linkType: soft',
+  '',
+);
+const pnpm = [
+  "lockfileVersion: '9.0'",
+  '',
+  'importers:',
+  '  .:',
+  '    dependencies:',
+  ...rootDeps.flatMap(([name, version, real]) => [
+    `      ${q(name)}:`,
+    `        specifier: ${q(version)}`,
+    `        version: ${q(name === real ? version : `${real}@${version}`)}`,
+  ]),
+  '',
+  'packages:',
+  ...pnpmPackages,
+  'snapshots:',
+  ...pnpmSnapshots,
+];
 const exact = { name: 'app', version: '1.0.0', dependencies: Object.fromEntries(rootDeps.map(([name, version, real]) => [name, range(name, version, real)])) };
 const bunLock = { lockfileVersion: 1, workspaces: { '': { name: 'app', dependencies: exact.dependencies } }, packages: bun };
 
 const work = mkdtempSync(join(tmpdir(), 'depwarden-bench-lockfiles-'));
 const formats = [
   ['npm lockfile v3', 'package-lock.json', readFileSync(join(PROJECT, 'package-lock.json'), 'utf8'), manifest],
-  ['yarn classic', 'yarn.lock', yarnClassic.join('\n'), { ...exact, dependencies: Object.fromEntries(rootYarn.length ? rootDeps.map(([name, version, real]) => [name, range(name, version, real)]) : []) }],
+  [
+    'yarn classic',
+    'yarn.lock',
+    yarnClassic.join('\n'),
+    { ...exact, dependencies: Object.fromEntries(rootYarn.length ? rootDeps.map(([name, version, real]) => [name, range(name, version, real)]) : []) },
+  ],
   ['yarn berry', 'yarn.lock', berry.join('\n'), exact],
   ['pnpm 9.0', 'pnpm-lock.yaml', pnpm.join('\n'), exact],
   ['bun.lock', 'bun.lock', JSON.stringify(bunLock, null, 2), exact],
@@ -80,8 +121,11 @@ try {
       count = loaded.tree.nodes.size;
     }
     times.sort((a, b) => a - b);
-    console.log(`${label.padEnd(16)} ${String(Math.round(text.length / 1024)).padStart(5)} KiB  ${String(count).padStart(5)} nodes  ${times[4].toFixed(1).padStart(7)} ms`);
+    console.log(
+      `${label.padEnd(16)} ${String(Math.round(text.length / 1024)).padStart(5)} KiB  ${String(count).padStart(5)} nodes  ${times[4].toFixed(1).padStart(7)} ms`,
+    );
   }
 } finally {
-  if (process.env.KEEP) console.log(work); else rmSync(work, { recursive: true, force: true });
+  if (process.env.KEEP) console.log(work);
+  else rmSync(work, { recursive: true, force: true });
 }

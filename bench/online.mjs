@@ -39,10 +39,19 @@ export async function benchOnline() {
     cpSync(FIXTURE, project, { recursive: true });
     const lockText = readFileSync(join(project, 'package-lock.json'), 'utf8').replaceAll('https://registry.example.test/', registry.url);
     writeFileSync(join(project, 'package-lock.json'), lockText);
-    const env = { ...process.env, npm_config_userconfig: '/nonexistent/user', npm_config_globalconfig: '/nonexistent/global', npm_config_cache: join(work, 'cache') };
+    const env = {
+      ...process.env,
+      npm_config_userconfig: '/nonexistent/user',
+      npm_config_globalconfig: '/nonexistent/global',
+      npm_config_cache: join(work, 'cache'),
+    };
     const run = () => {
       const started = process.hrtime.bigint();
-      const result = spawnSync(process.execPath, [join(ROOT, 'bin/depwarden.js'), 'check', project, '--registry', registry.url, '--format', 'json'], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const result = spawnSync(process.execPath, [join(ROOT, 'bin/depwarden.js'), 'check', project, '--registry', registry.url, '--format', 'json'], {
+        env,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const report = JSON.parse(result.stdout);
       return { ms, answered: report.summary.registry.answered, asked: report.summary.registry.asked, findings: report.summary.total };

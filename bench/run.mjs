@@ -35,10 +35,24 @@ const rows = [
   ['node: read + JSON.parse of the lockfile', ['-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(LOCKFILE)}, 'utf8'))`]],
   [
     'lockfile-lint --type npm --validate-https --validate-package-names --validate-integrity',
-    [join(ROOT, 'node_modules/lockfile-lint/bin/lockfile-lint.js'), '--path', LOCKFILE, '--type', 'npm', '--validate-https', '--validate-package-names', '--validate-integrity', '--allowed-hosts', 'registry.example.test'],
+    [
+      join(ROOT, 'node_modules/lockfile-lint/bin/lockfile-lint.js'),
+      '--path',
+      LOCKFILE,
+      '--type',
+      'npm',
+      '--validate-https',
+      '--validate-package-names',
+      '--validate-integrity',
+      '--allowed-hosts',
+      'registry.example.test',
+    ],
   ],
   ['depwarden check --offline (text)', [join(ROOT, 'bin/depwarden.js'), 'check', PROJECT, '--offline', '--registry', 'https://registry.example.test/']],
-  ['depwarden check --offline --format sarif', [join(ROOT, 'bin/depwarden.js'), 'check', PROJECT, '--offline', '--registry', 'https://registry.example.test/', '--format', 'sarif']],
+  [
+    'depwarden check --offline --format sarif',
+    [join(ROOT, 'bin/depwarden.js'), 'check', PROJECT, '--offline', '--registry', 'https://registry.example.test/', '--format', 'sarif'],
+  ],
 ].map(([label, args]) => ({ label, ...measure(args) }));
 
 console.log(`depwarden bench: ${packages} packages (test/fixtures/popular-app), median of ${RUNS} runs, Node ${process.version}\n`);
@@ -60,10 +74,11 @@ const rate = (names) => {
   for (let pass = 0; pass < 3; pass++) for (const name of names) findNearMiss(name, index); // warm-up: JIT, caches
   let count = 0;
   const started = performance.now();
-  while (performance.now() - started < 2000) for (const name of names) {
-    findNearMiss(name, index);
-    count++;
-  }
+  while (performance.now() - started < 2000)
+    for (const name of names) {
+      findNearMiss(name, index);
+      count++;
+    }
   return Math.round(count / ((performance.now() - started) / 1000));
 };
 const ordinary = readFileSync(join(ROOT, 'test', 'fixtures', 'names', 'ordinary-names.tsv'), 'utf8')
@@ -90,14 +105,19 @@ if (popularity.targets < 20_000) throw new Error(`the name index holds ${popular
 const names = Array.from({ length: 20_000 }, (_, index) => popularity.targetName(Math.floor((index * popularity.targets) / 20_000)));
 const { benchWarm } = await import('./warm.mjs');
 const warm = await benchWarm({ runs: RUNS, names });
-console.log(`\nwarm caches: ${warm.packages} packages (bench/fixtures/webpack-babel-sass, a lockfile written by npm), real-sized packuments on a local verdaccio, median of ${RUNS} runs\n`);
+console.log(
+  `\nwarm caches: ${warm.packages} packages (bench/fixtures/webpack-babel-sass, a lockfile written by npm), real-sized packuments on a local verdaccio, median of ${RUNS} runs\n`,
+);
 const warmWidth = Math.max(...warm.rows.map((row) => row.label.length));
 for (const row of warm.rows) console.log(`${row.label.padEnd(warmWidth)}  ${row.ms.toFixed(0).padStart(5)} ms  ${row.mib.toFixed(0).padStart(4)} MiB`);
-const registryLine = (label, summary) => `${label} ${summary.answered}/${summary.asked} answered${summary.notCached ? `, ${summary.notCached} not in npm's cache` : ''}`;
+const registryLine = (label, summary) =>
+  `${label} ${summary.answered}/${summary.asked} answered${summary.notCached ? `, ${summary.notCached} not in npm's cache` : ''}`;
 console.log(
   `registry facts: ${registryLine('empty', warm.registry.empty)}; ${registryLine('cold', warm.registry.cold)}; ${registryLine('warm', warm.registry.warm)}; ${registryLine('50,000', warm.registry.full)}; filling 50,000 records took ${(warm.fillMs / 1000).toFixed(1)} s`,
 );
-console.log(`vet of 20,000 names: ${Math.round(warm.namesPerSecondEndToEnd).toLocaleString('en')} names/s end to end, ${Math.round(warm.namesPerSecond).toLocaleString('en')} names/s past process start`);
+console.log(
+  `vet of 20,000 names: ${Math.round(warm.namesPerSecondEndToEnd).toLocaleString('en')} names/s end to end, ${Math.round(warm.namesPerSecond).toLocaleString('en')} names/s past process start`,
+);
 
 const lint = rows[2].ms;
 const check = rows[3].ms;
@@ -107,7 +127,10 @@ const targets = [
   [`webpack-babel-sass, warm: depwarden check --offline <= lockfile-lint (${warm.warm.toFixed(0)} vs ${warm.lint.toFixed(0)} ms)`, warm.warm <= warm.lint],
   [`facts cache of 50,000 entries within 10% of a small one (${warm.full.toFixed(0)} vs ${warm.warm.toFixed(0)} ms)`, warm.full <= warm.warm * 1.1],
   [`vet of one name <= node -e 0 + 200 ms (${warm.vetOne.toFixed(0)} vs ${warm.nodeStart.toFixed(0)} ms)`, warm.vetOne <= warm.nodeStart + 200],
-  [`vet --from of 20,000 names >= 50,000 names/s end to end (${Math.round(warm.namesPerSecondEndToEnd).toLocaleString('en')})`, warm.namesPerSecondEndToEnd >= 50_000],
+  [
+    `vet --from of 20,000 names >= 50,000 names/s end to end (${Math.round(warm.namesPerSecondEndToEnd).toLocaleString('en')})`,
+    warm.namesPerSecondEndToEnd >= 50_000,
+  ],
 ];
 console.log('');
 for (const [label, met] of targets) console.log(`target: ${label}: ${met ? 'met' : 'MISSED'}`);

@@ -61,7 +61,10 @@ function packuments(url, lock, shapes) {
         ...(entry.bin ? { bin: entry.bin } : {}),
         ...(entry.hasInstallScript ? { scripts: { install: 'node-gyp rebuild' } } : {}),
         repository: { type: 'git', url: `git+https://git.example.test/${base}.git` },
-        dist: { tarball: `${url}${name}/-/${base}-${version}.tgz`, integrity: entry.integrity ?? `sha512-${Buffer.from(`${name}@${version}`).toString('base64')}` },
+        dist: {
+          tarball: `${url}${name}/-/${base}-${version}.tgz`,
+          integrity: entry.integrity ?? `sha512-${Buffer.from(`${name}@${version}`).toString('base64')}`,
+        },
       };
       // Real manifests carry file lists, maintainers, engines...: pad to the real median size.
       const padding = versionBytes - JSON.stringify(body).length;
@@ -112,7 +115,12 @@ export async function benchWarm({ runs, names }) {
     const project = join(work, 'project');
     cpSync(FIXTURE, project, { recursive: true });
     writeFileSync(join(project, 'package-lock.json'), lockText.replaceAll(PLACEHOLDER, registry.url));
-    const envWith = (cache) => ({ ...process.env, npm_config_userconfig: '/nonexistent/user', npm_config_globalconfig: '/nonexistent/global', npm_config_cache: join(work, cache) });
+    const envWith = (cache) => ({
+      ...process.env,
+      npm_config_userconfig: '/nonexistent/user',
+      npm_config_globalconfig: '/nonexistent/global',
+      npm_config_cache: join(work, cache),
+    });
     const check = (cache, ...more) => [BIN, 'check', project, '--registry', registry.url, '--format', 'json', ...more];
     const packages = Object.keys(lock.packages).length - 1;
     const rows = [];
@@ -122,7 +130,25 @@ export async function benchWarm({ runs, names }) {
     };
 
     row('node -e 0 (process start)', measure(['-e', '0'], envWith('none'), runs));
-    row('lockfile-lint --validate-https --validate-package-names --validate-integrity', measure([LINT, '--path', join(project, 'package-lock.json'), '--type', 'npm', '--validate-https', '--validate-package-names', '--validate-integrity', '--allowed-hosts', new URL(registry.url).host], envWith('none'), runs));
+    row(
+      'lockfile-lint --validate-https --validate-package-names --validate-integrity',
+      measure(
+        [
+          LINT,
+          '--path',
+          join(project, 'package-lock.json'),
+          '--type',
+          'npm',
+          '--validate-https',
+          '--validate-package-names',
+          '--validate-integrity',
+          '--allowed-hosts',
+          new URL(registry.url).host,
+        ],
+        envWith('none'),
+        runs,
+      ),
+    );
     const empty = row('depwarden check --offline, empty npm cache', measure(check('empty', '--offline'), envWith('empty'), runs));
     const cold = row('depwarden check (online), empty caches: the first run', measure(check('warm'), envWith('warm'), 0));
     const warm = row('depwarden check --offline, warm caches', measure(check('warm', '--offline'), envWith('warm'), runs));
@@ -131,10 +157,16 @@ export async function benchWarm({ runs, names }) {
     const fillMs = performance.now() - fillStarted;
     measure(check('full'), envWith('full'), 0);
     const full = row('depwarden check --offline, warm, facts cache of 50,000 entries', measure(check('full', '--offline'), envWith('full'), runs));
-    const vetOne = row('depwarden vet --offline webpack (warm npm cache, no facts cache use)', measure([BIN, 'vet', '--offline', '--registry', registry.url, 'webpack'], envWith('full'), runs));
+    const vetOne = row(
+      'depwarden vet --offline webpack (warm npm cache, no facts cache use)',
+      measure([BIN, 'vet', '--offline', '--registry', registry.url, 'webpack'], envWith('full'), runs),
+    );
     const list = join(work, 'names.txt');
     writeFileSync(list, `${names.join('\n')}\n`);
-    const vetMany = row(`depwarden vet --offline --from <${names.length.toLocaleString('en')} names> --format json`, measure([BIN, 'vet', '--offline', '--registry', registry.url, '--from', list, '--format', 'json'], envWith('full'), Math.min(runs, 3)));
+    const vetMany = row(
+      `depwarden vet --offline --from <${names.length.toLocaleString('en')} names> --format json`,
+      measure([BIN, 'vet', '--offline', '--registry', registry.url, '--from', list, '--format', 'json'], envWith('full'), Math.min(runs, 3)),
+    );
     const summary = (result) => JSON.parse(result.stdout).summary.registry;
     return {
       packages,

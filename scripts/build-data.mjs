@@ -41,13 +41,14 @@ try {
   const names = Object.keys(counts);
   console.log(`${names.length} names, download-counts@${version}`);
 
-  const popular = names
-    .filter((name) => counts[name] >= POPULAR_MIN)
-    .sort((a, b) => counts[b] - counts[a] || (a < b ? -1 : 1));
+  const popular = names.filter((name) => counts[name] >= POPULAR_MIN).sort((a, b) => counts[b] - counts[a] || (a < b ? -1 : 1));
   const targets = popular.filter((name) => counts[name] >= TARGET_MIN);
 
   mkdirSync(DATA, { recursive: true });
-  const popularity = encodePopularity(popular.map((name) => [name, counts[name]]), targets.length);
+  const popularity = encodePopularity(
+    popular.map((name) => [name, counts[name]]),
+    targets.length,
+  );
   writeFileSync(join(DATA, 'popularity.bin'), popularity);
   const table = encodeNearMissTable(targets);
   writeFileSync(join(DATA, 'near-miss.bin'), table);
@@ -86,7 +87,9 @@ try {
       `# name\tdownloads\n${ordinary.map((name) => `${name}\t${counts[name]}`).join('\n')}\n`,
   );
   const size = (bytes) => `${(bytes.length / 1024 / 1024).toFixed(2)} MiB`;
-  console.log(`popularity: ${popular.length} names, ${size(popularity)}; near-miss table: ${targets.length} targets, ${size(table)}; part table: ${size(parts)}; bloom: ${size(bloom)}, false positives ${(falsePositiveRate * 100).toFixed(2)}%; ${pairs.length} legitimate pairs`);
+  console.log(
+    `popularity: ${popular.length} names, ${size(popularity)}; near-miss table: ${targets.length} targets, ${size(table)}; part table: ${size(parts)}; bloom: ${size(bloom)}, false positives ${(falsePositiveRate * 100).toFixed(2)}%; ${pairs.length} legitimate pairs`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -99,9 +102,11 @@ function installDownloadCounts(work) {
 
 /** A fixed-seed sample of names below the established cut-off, for the noise figure of `npm run eval`. */
 function ordinarySample(counts) {
-  const pool = Object.keys(counts).filter((name) => counts[name] >= ORDINARY_MIN && counts[name] < TARGET_MIN).sort();
+  const pool = Object.keys(counts)
+    .filter((name) => counts[name] >= ORDINARY_MIN && counts[name] < TARGET_MIN)
+    .sort();
   let state = 7;
-  const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const chosen = new Set();
   while (chosen.size < ORDINARY_SAMPLE) chosen.add(pool[Math.floor(random() * pool.length)]);
   return [...chosen].sort();
@@ -110,7 +115,7 @@ function ordinarySample(counts) {
 /** Share of unregistered name-like strings that the filter wrongly calls registered. */
 function measureFalsePositives(filter, counts) {
   let state = 42;
-  const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789-';
   let tried = 0;
   let wrong = 0;

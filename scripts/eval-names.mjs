@@ -88,10 +88,11 @@ const perSecond = (names) => {
   for (let pass = 0; pass < 3; pass++) for (const name of names) findNearMiss(name, index); // warm-up: JIT, caches
   let lookups = 0;
   const started = performance.now();
-  while (performance.now() - started < 2000) for (const name of names) {
-    findNearMiss(name, index);
-    lookups++;
-  }
+  while (performance.now() - started < 2000)
+    for (const name of names) {
+      findNearMiss(name, index);
+      lookups++;
+    }
   return lookups / ((performance.now() - started) / 1000);
 };
 const swapped = readFileSync(join(NAMES, 'legit-pairs.tsv'), 'utf8')
@@ -109,19 +110,29 @@ const ordinarySpeed = perSecond(ordinary);
 const percent = (share) => `${(share * 100).toFixed(1)}%`;
 console.log(`depwarden name evaluation (data: ${index.meta.source}@${index.meta.sourceVersion}, counts of ${index.meta.countsDate})\n`);
 const share = (count, total) => `${percent(count / total)} (${count}/${total})`;
-console.log(`recall on real squats:        ${percent(recall)} (${squats.length - missed.length}/${squats.length}; imitated package named right: ${rightTarget})`);
-console.log(`  of popular packages:        ${share(caughtOfPopular.any, ofPopular.length)} of squats of packages with >= ${index.meta.targetMin.toLocaleString('en')} downloads/month`);
+console.log(
+  `recall on real squats:        ${percent(recall)} (${squats.length - missed.length}/${squats.length}; imitated package named right: ${rightTarget})`,
+);
+console.log(
+  `  of popular packages:        ${share(caughtOfPopular.any, ofPopular.length)} of squats of packages with >= ${index.meta.targetMin.toLocaleString('en')} downloads/month`,
+);
 console.log(`    at medium or high:        ${share(caughtOfPopular.medium, ofPopular.length)}`);
 console.log(`    at high (fails by default): ${share(caughtOfPopular.high, ofPopular.length)}`);
 console.log(`false alarms, legit pairs:    ${percent(falseAlarmRate)} (${alarms.length}/${pairs.length})`);
-console.log(`noise, ordinary packages:     any finding ${share(noise.any, ordinary.length)}, medium+ ${share(noise.medium, ordinary.length)}, high ${share(noise.high, ordinary.length)}`);
+console.log(
+  `noise, ordinary packages:     any finding ${share(noise.any, ordinary.length)}, medium+ ${share(noise.medium, ordinary.length)}, high ${share(noise.high, ordinary.length)}`,
+);
 console.log(`medium+ name findings, lockfile: ${nameFindings.length} (test/fixtures/popular-app, ${outcome.tree.nodes.size - 1} packages)`);
-console.log(`near-miss look-ups / second:  ${Math.round(lockfileSpeed).toLocaleString('en')} on a lockfile's names, ${Math.round(unknownSpeed).toLocaleString('en')} on misspelt names, ${Math.round(ordinarySpeed).toLocaleString('en')} on ordinary names`);
+console.log(
+  `near-miss look-ups / second:  ${Math.round(lockfileSpeed).toLocaleString('en')} on a lockfile's names, ${Math.round(unknownSpeed).toLocaleString('en')} on misspelt names, ${Math.round(ordinarySpeed).toLocaleString('en')} on ordinary names`,
+);
 console.log(`index load:                   ${loadMs.toFixed(1)} ms`);
 if (values.verbose || missed.length) console.log(`\nmissed: ${missed.join(', ') || 'none'}`);
 if (alarms.length) console.log(`false alarms: ${alarms.map(([a, b]) => `${a}~${b}`).join(', ')}`);
 for (const finding of nameFindings) console.log(`lockfile finding: ${finding.rule} ${finding.package.name}`);
 
 const ok = recall >= 0.9 && falseAlarmRate <= 0.01 && nameFindings.length === 0 && Math.min(lockfileSpeed, unknownSpeed) >= 200_000;
-console.log(`\ntargets (recall on the squats >= 90%, false alarms <= 1%, no medium+ finding, >= 200,000 look-ups/s on lockfile and misspelt names): ${ok ? 'met' : 'MISSED'}`);
+console.log(
+  `\ntargets (recall on the squats >= 90%, false alarms <= 1%, no medium+ finding, >= 200,000 look-ups/s on lockfile and misspelt names): ${ok ? 'met' : 'MISSED'}`,
+);
 process.exitCode = ok ? 0 : 1;

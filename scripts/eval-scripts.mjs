@@ -36,7 +36,11 @@ function judge(dir) {
   return { name: manifest.name, analysis, severity: judgeSignals(analysis.signals, trusted) ?? 'none', ms: performance.now() - started };
 }
 
-const folders = (dir) => readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory()).sort().map((name) => join(dir, name));
+const folders = (dir) =>
+  readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isDirectory())
+    .sort()
+    .map((name) => join(dir, name));
 const malicious = folders(join(ROOT, 'test', 'fixtures', 'malicious-scripts')).map(judge);
 const benign = folders(join(ROOT, 'test', 'fixtures', 'install-scripts')).map(judge);
 
@@ -53,12 +57,15 @@ const count = (results, severity) => results.filter((result) => result.severity 
 console.log(`  malicious   ${['critical', 'high', 'medium', 'low', 'none'].map((s) => `${count(malicious, s)} ${s}`).join(', ')}`);
 console.log(`  real        ${['critical', 'high', 'medium', 'low', 'none'].map((s) => `${count(benign, s)} ${s}`).join(', ')}`);
 const times = [...malicious, ...benign].map((result) => result.ms).sort((a, b) => a - b);
-console.log(`  time        median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, slowest ${times.at(-1).toFixed(0)} ms per package (first includes loading the parser)`);
+console.log(
+  `  time        median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, slowest ${times.at(-1).toFixed(0)} ms per package (first includes loading the parser)`,
+);
 for (const result of [...malicious.filter((r) => !HIGH.has(r.severity)), ...falseAlarms]) console.log(`  miss        ${result.name}: ${result.severity}`);
 if (values.verbose) {
   for (const result of [...malicious, ...benign]) {
     console.log(`  ${result.severity.padEnd(8)} ${result.name}`);
-    for (const signal of result.analysis.signals) console.log(`             ${signal.kind} ${signal.file}:${signal.line}${signal.host ? ` (${signal.host})` : ''}`);
+    for (const signal of result.analysis.signals)
+      console.log(`             ${signal.kind} ${signal.file}:${signal.line}${signal.host ? ` (${signal.host})` : ''}`);
   }
 }
 const failed = recall < 0.9 || falseAlarms.length > 0;

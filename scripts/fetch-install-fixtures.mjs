@@ -70,7 +70,11 @@ try {
     }
     const notices = readdirSync(dir).filter((file) => /^(?:licen[cs]e|notice|copying)(?:\.\w+)?$/i.test(file));
     for (const notice of notices) cpSync(join(dir, notice), join(out, notice));
-    if (notices.length === 0) writeFileSync(join(out, 'LICENSE'), `${manifest.name}@${manifest.version} is published under the ${manifest.license} licence (its tarball carries no licence file).\n`);
+    if (notices.length === 0)
+      writeFileSync(
+        join(out, 'LICENSE'),
+        `${manifest.name}@${manifest.version} is published under the ${manifest.license} licence (its tarball carries no licence file).\n`,
+      );
     console.log(`${spec}: ${analysis.files.length} files, ${notices.join(', ') || 'no licence file'}`);
   }
 } finally {

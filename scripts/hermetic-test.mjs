@@ -48,7 +48,9 @@ function testNames() {
 const defaultRegistry = spawnSync('npm', ['config', 'get', 'registry'], {
   encoding: 'utf8',
   env: { PATH: process.env.PATH, npm_config_userconfig: '/nonexistent/u', npm_config_globalconfig: '/nonexistent/g' },
-}).stdout.trim().replace(/\/?$/, '/');
+})
+  .stdout.trim()
+  .replace(/\/?$/, '/');
 
 const home = mkdtempSync(join(tmpdir(), 'depwarden-junk-home-'));
 const cache = join(home, '.npm', '_cacache');
@@ -58,10 +60,18 @@ const names = unrelated ? Array.from({ length: 200 }, (_, index) => `unrelated-p
 for (const registry of ['https://registry.example.test/', 'http://127.0.0.1:4873/', defaultRegistry]) {
   for (const [index, name] of names.entries()) {
     const url = `${registry}${name.replace('/', '%2f')}`;
-    const body = unrelated ? JSON.stringify({ name, versions: { '1.0.0': { name, version: '1.0.0' } }, 'dist-tags': { latest: '1.0.0' } }) : bodies(name)[index % 3];
+    const body = unrelated
+      ? JSON.stringify({ name, versions: { '1.0.0': { name, version: '1.0.0' } }, 'dist-tags': { latest: '1.0.0' } })
+      : bodies(name)[index % 3];
     await cacache.put(cache, `make-fetch-happen:request-cache:${url}`, body, {
       // The metadata npm-registry-fetch writes for a packument (the accept header must match for a hit).
-      metadata: { url, reqHeaders: { accept: 'application/json' }, resHeaders: { 'content-type': 'application/json', date: new Date().toUTCString() }, options: { compress: true }, time: Date.now() },
+      metadata: {
+        url,
+        reqHeaders: { accept: 'application/json' },
+        resHeaders: { 'content-type': 'application/json', date: new Date().toUTCString() },
+        options: { compress: true },
+        time: Date.now(),
+      },
     });
     written++;
   }

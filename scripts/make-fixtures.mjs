@@ -3,38 +3,20 @@
 // a local tarball server and a local git repository. Hosts are then rewritten to placeholders
 // (registry.example.test, attacker.example.test, git.example.test) so no fixture names a real host.
 // Usage: node scripts/make-fixtures.mjs
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startRegistry } from '../test/support/registry.mjs';
+import { writePackage, startTarballServer } from '../test/support/fixture-packages.mjs';
+import { startRegistry } from '../test/support/registry.mjs';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures');
 const work = mkdtempSync(join(tmpdir(), 'depwarden-fixtures-'));
 
-const writePackage = (dir, manifest, files = {}) => {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  for (const [name, text] of Object.entries({ 'index.js': `module.exports = ${JSON.stringify(manifest.name)};\n`, ...files })) {
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-};
-
 const registry = await startRegistry();
-// A separate process: npm runs synchronously below, which would block a server in this one.
-mkdirSync(join(work, 'served'));
-const tarballPort = await freePort();
-const tarballs = spawn(process.execPath, ['-e', `
-  const { createServer } = require('node:http');
-  const { readFileSync } = require('node:fs');
-  createServer((request, response) => {
-    try { response.end(readFileSync(require('node:path').join(${JSON.stringify(join(work, 'served'))}, request.url.slice(1)))); }
-    catch { response.statusCode = 404; response.end(); }
-  }).listen(${tarballPort}, '127.0.0.1');
-`], { stdio: 'ignore' });
-const tarballHost = `127.0.0.1:${tarballPort}`;
+const tarballs = await startTarballServer(join(work, 'served'));
+const tarballHost = tarballs.host;
 
 try {
   // The registry's packages.
@@ -52,7 +34,11 @@ try {
   const payload = writePackage(join(work, 'pkg', 'dw-payload'), { name: 'dw-payload', version: '1.0.0' });
   execFileSync('npm', ['pack', '--pack-destination', join(work, 'served')], { cwd: payload, stdio: 'ignore' });
   const gitRepo = writePackage(join(work, 'git', 'dw-gitdep'), { name: 'dw-gitdep', version: '0.1.0' });
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '.'], ['-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'init']]) {
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '.'],
+    ['-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'init'],
+  ]) {
     execFileSync('git', args, { cwd: gitRepo });
   }
 
@@ -117,7 +103,7 @@ try {
   }
   console.log(`fixtures written under ${FIXTURES}`);
 } finally {
-  tarballs.kill();
+  tarballs.stop();
   await registry.stop();
   rmSync(work, { recursive: true, force: true });
 }

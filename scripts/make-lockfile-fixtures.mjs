@@ -4,39 +4,29 @@
 // The managers are installed from the npm registry into a temporary folder (as measure-hook-order.mjs does);
 // hosts are then rewritten to placeholders so no fixture names a real host. Output: test/fixtures/lockfiles/<format>/.
 // Usage: node scripts/make-lockfile-fixtures.mjs
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startRegistry } from '../test/support/registry.mjs';
+import { writePackage, startTarballServer } from '../test/support/fixture-packages.mjs';
+import { startRegistry } from '../test/support/registry.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'lockfiles');
 const work = mkdtempSync(join(tmpdir(), 'depwarden-lockfile-fixtures-'));
 // DW_TOOLS: a folder where these managers are installed already.
 const tools = process.env.DW_TOOLS ?? join(work, 'tools');
-if (!process.env.DW_TOOLS) execFileSync('npm', ['install', '--prefix', tools, 'pnpm@9', 'pnpm8@npm:pnpm@8', 'pnpm7@npm:pnpm@7', 'yarn@1', '@yarnpkg/cli-dist@4', 'bun@1', '--no-audit', '--no-fund'], { stdio: 'ignore' });
+if (!process.env.DW_TOOLS)
+  execFileSync(
+    'npm',
+    ['install', '--prefix', tools, 'pnpm@9', 'pnpm8@npm:pnpm@8', 'pnpm7@npm:pnpm@7', 'yarn@1', '@yarnpkg/cli-dist@4', 'bun@1', '--no-audit', '--no-fund'],
+    { stdio: 'ignore' },
+  );
 const toolFile = (...parts) => join(tools, 'node_modules', ...parts);
 
-const writePackage = (dir, manifest) => {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeFileSync(join(dir, 'index.js'), `module.exports = ${JSON.stringify(manifest.name)};\n`);
-  return dir;
-};
-
 const registry = await startRegistry();
-mkdirSync(join(work, 'served'));
-const tarballPort = await freePort();
-const tarballs = spawn(process.execPath, ['-e', `
-  const { createServer } = require('node:http');
-  const { readFileSync } = require('node:fs');
-  createServer((request, response) => {
-    try { response.end(readFileSync(require('node:path').join(${JSON.stringify(join(work, 'served'))}, request.url.slice(1)))); }
-    catch { response.statusCode = 404; response.end(); }
-  }).listen(${tarballPort}, '127.0.0.1');
-`], { stdio: 'ignore' });
-const tarballHost = `127.0.0.1:${tarballPort}`;
+const tarballs = await startTarballServer(join(work, 'served'));
+const tarballHost = tarballs.host;
 
 try {
   const published = [
@@ -85,12 +75,48 @@ try {
   const managers = [
     // [folder, command, args, lockfile, extra files]
     ['npm', 'npm', ['install', '--package-lock-only', '--ignore-scripts'], 'package-lock.json', {}],
-    ['yarn-classic', process.execPath, [toolFile('yarn', 'bin', 'yarn.js'), 'install', '--ignore-scripts', '--no-progress', '--non-interactive'], 'yarn.lock', { '.yarnrc': `registry "${registry.url}"\n` }],
-    ['yarn-berry', process.execPath, [toolFile('@yarnpkg', 'cli-dist', 'bin', 'yarn.js'), 'install', '--mode=skip-build'], 'yarn.lock', { '.yarnrc.yml': berryRc, 'yarn.lock': '' }],
-    ['pnpm-v9', process.execPath, [toolFile('pnpm', 'bin', 'pnpm.cjs'), 'install', '--lockfile-only', '--ignore-scripts'], 'pnpm-lock.yaml', { 'pnpm-workspace.yaml': pnpmWorkspace }],
-    ['pnpm-v6', process.execPath, [toolFile('pnpm8', 'bin', 'pnpm.cjs'), 'install', '--lockfile-only', '--ignore-scripts'], 'pnpm-lock.yaml', { 'pnpm-workspace.yaml': pnpmWorkspace }],
-    ['pnpm-v5', process.execPath, [toolFile('pnpm7', 'bin', 'pnpm.cjs'), 'install', '--lockfile-only', '--ignore-scripts'], 'pnpm-lock.yaml', { 'pnpm-workspace.yaml': pnpmWorkspace }],
-    ['bun', toolFile('.bin', 'bun'), ['install', '--lockfile-only', '--ignore-scripts', '--save-text-lockfile'], 'bun.lock', { 'bunfig.toml': `[install]\nregistry = "${registry.url}"\n` }],
+    [
+      'yarn-classic',
+      process.execPath,
+      [toolFile('yarn', 'bin', 'yarn.js'), 'install', '--ignore-scripts', '--no-progress', '--non-interactive'],
+      'yarn.lock',
+      { '.yarnrc': `registry "${registry.url}"\n` },
+    ],
+    [
+      'yarn-berry',
+      process.execPath,
+      [toolFile('@yarnpkg', 'cli-dist', 'bin', 'yarn.js'), 'install', '--mode=skip-build'],
+      'yarn.lock',
+      { '.yarnrc.yml': berryRc, 'yarn.lock': '' },
+    ],
+    [
+      'pnpm-v9',
+      process.execPath,
+      [toolFile('pnpm', 'bin', 'pnpm.cjs'), 'install', '--lockfile-only', '--ignore-scripts'],
+      'pnpm-lock.yaml',
+      { 'pnpm-workspace.yaml': pnpmWorkspace },
+    ],
+    [
+      'pnpm-v6',
+      process.execPath,
+      [toolFile('pnpm8', 'bin', 'pnpm.cjs'), 'install', '--lockfile-only', '--ignore-scripts'],
+      'pnpm-lock.yaml',
+      { 'pnpm-workspace.yaml': pnpmWorkspace },
+    ],
+    [
+      'pnpm-v5',
+      process.execPath,
+      [toolFile('pnpm7', 'bin', 'pnpm.cjs'), 'install', '--lockfile-only', '--ignore-scripts'],
+      'pnpm-lock.yaml',
+      { 'pnpm-workspace.yaml': pnpmWorkspace },
+    ],
+    [
+      'bun',
+      toolFile('.bin', 'bun'),
+      ['install', '--lockfile-only', '--ignore-scripts', '--save-text-lockfile'],
+      'bun.lock',
+      { 'bunfig.toml': `[install]\nregistry = "${registry.url}"\n` },
+    ],
   ];
   for (const [folder, command, args, lockfile, files] of managers) {
     const dir = join(work, 'projects', folder);
@@ -110,7 +136,7 @@ try {
     console.log(`${folder}: ${lockfile}`);
   }
 } finally {
-  tarballs.kill();
+  tarballs.stop();
   await registry.stop();
   rmSync(work, { recursive: true, force: true });
 }

@@ -114,7 +114,8 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
     const osvData = options.osvData ?? (policy.advisories.osvData === undefined ? undefined : resolve(options.files.dir, policy.advisories.osvData));
     // DEPWARDEN_OSV_URL: for CI behind a firewall (an internal OSV mirror), or "off", said in the summary.
     const fromEnv = options.env.DEPWARDEN_OSV_URL || undefined;
-    if (fromEnv !== undefined && fromEnv !== 'off' && !/^https?:\/\/[^/]/i.test(fromEnv)) throw new InputError(`DEPWARDEN_OSV_URL must be an http(s) URL or "off"; found "${fromEnv}"`);
+    if (fromEnv !== undefined && fromEnv !== 'off' && !/^https?:\/\/[^/]/i.test(fromEnv))
+      throw new InputError(`DEPWARDEN_OSV_URL must be an http(s) URL or "off"; found "${fromEnv}"`);
     const osvUrl = options.osvUrl ?? fromEnv ?? policy.advisories.osvUrl ?? DEFAULT_OSV_URL;
     const source: AdvisorySource | undefined = osvData
       ? { kind: 'data', path: osvData }
@@ -156,7 +157,8 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
 }
 
 /** depwarden's folder beside npm's cache (as the facts cache's), or none when npm has no cache. */
-const depwardenDir = (npm: NpmSettings): string | undefined => (typeof npm.flat.cache === 'string' && npm.flat.cache ? join(dirname(npm.flat.cache), '_depwarden') : undefined);
+const depwardenDir = (npm: NpmSettings): string | undefined =>
+  typeof npm.flat.cache === 'string' && npm.flat.cache ? join(dirname(npm.flat.cache), '_depwarden') : undefined;
 
 /** Where `depwarden data update` keeps OSV's npm export. */
 export const savedDataDir = (npm: NpmSettings): string | undefined => {
@@ -191,8 +193,12 @@ async function askSigningKeys(
     const answer = await client.registryKeys(registry);
     keys.set(registry, answer);
     const packages = `${count} package${count === 1 ? '' : 's'}`;
-    if (answer.state === 'none') notes.push(`registry signatures: ${registry} publishes no signing keys (/-/npm/v1/keys), so the signatures of its ${packages} were not checked`);
-    else if (answer.state === 'unknown' && answer.offline) notes.push(`registry signatures: the signing keys of ${registry} are not in npm's cache; with --offline the signatures of its ${packages} were not checked`);
+    if (answer.state === 'none')
+      notes.push(`registry signatures: ${registry} publishes no signing keys (/-/npm/v1/keys), so the signatures of its ${packages} were not checked`);
+    else if (answer.state === 'unknown' && answer.offline)
+      notes.push(
+        `registry signatures: the signing keys of ${registry} are not in npm's cache; with --offline the signatures of its ${packages} were not checked`,
+      );
   }
   return keys;
 }

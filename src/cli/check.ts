@@ -46,6 +46,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   const outcome = await check({ ...analysisOptions(values, io, files), nodeModules });
   const { tree, lockfileText, notChecked } = outcome.project;
   // Several lockfiles: the one the package manager uses was checked; the others would not be installed from.
-  if (notChecked?.length) io.stderr.write(`depwarden: read ${tree.sourceFile}, the lockfile the package manager uses; also found, not checked: ${notChecked.join(', ')}\n`);
+  if (notChecked?.length)
+    io.stderr.write(`depwarden: read ${tree.sourceFile}, the lockfile the package manager uses; also found, not checked: ${notChecked.join(', ')}\n`);
   return writeReport(values, io, outcome, { file: tree.sourceFile, absolutePath: join(dir, tree.sourceFile), text: lockfileText });
 }

@@ -39,12 +39,17 @@ export async function runData(argv: readonly string[], io: CliIo): Promise<numbe
   }
   try {
     const update = await updateAdvisoryData({ dir: io.cwd, env: io.env, url });
-    const age = update.newest === undefined ? '' : `; the newest was modified ${update.newest} (${Math.max(0, Math.floor((Date.now() - Date.parse(update.newest)) / DAY))} days ago)`;
+    const age =
+      update.newest === undefined
+        ? ''
+        : `; the newest was modified ${update.newest} (${Math.max(0, Math.floor((Date.now() - Date.parse(update.newest)) / DAY))} days ago)`;
     io.stdout.write(`OSV npm malware data: ${update.count} malware reports saved to ${update.path}, downloaded now${age}\n`);
     return EXIT.clean;
   } catch (error) {
     if (error instanceof InputError) throw error;
     const { code, statusCode } = error as NodeJS.ErrnoException & { statusCode?: number };
-    throw new InputError(`the OSV export could not be downloaded (${statusCode ? `HTTP ${statusCode}` : (code ?? (error as Error).message)}); the saved data, if any, was kept`);
+    throw new InputError(
+      `the OSV export could not be downloaded (${statusCode ? `HTTP ${statusCode}` : (code ?? (error as Error).message)}); the saved data, if any, was kept`,
+    );
   }
 }

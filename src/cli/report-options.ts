@@ -133,7 +133,13 @@ export function writeReport(
     ...change,
   };
   const color = values['no-color'] ? false : (values.color ?? (Boolean(io.stdout.isTTY) && !io.env.NO_COLOR));
-  const renderers = { json: renderJson, sarif: renderSarif, markdown: renderMarkdown, github: renderGithub, text: (report: ReportInput) => renderText(report, { color }) };
+  const renderers = {
+    json: renderJson,
+    sarif: renderSarif,
+    markdown: renderMarkdown,
+    github: renderGithub,
+    text: (report: ReportInput) => renderText(report, { color }),
+  };
   io.stdout.write(renderers[format](input));
   if (analysis.failing.length > 0) return EXIT.findings;
   if (values.strict && analysis.result.unusedAllows.length > 0) return EXIT.findings;

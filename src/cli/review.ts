@@ -31,7 +31,8 @@ export async function runReview(argv: readonly string[], io: CliIo, stdin: () =>
     return EXIT.clean;
   }
   if (positionals.length > 0) throw new InputError('review takes no arguments; see depwarden review --help');
-  if (values.diff !== undefined && (values.base !== undefined || values.head !== undefined)) throw new InputError('--diff reads the change from a diff: it takes no --base or --head');
+  if (values.diff !== undefined && (values.base !== undefined || values.head !== undefined))
+    throw new InputError('--diff reads the change from a diff: it takes no --base or --head');
 
   let change: ChangeSource;
   let root = io.cwd;

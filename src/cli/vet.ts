@@ -29,7 +29,8 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
   const fromFile = values.from !== undefined && values.from !== '-' ? resolve(io.cwd, values.from) : undefined;
   const names: NameArgument[] =
     values.from === undefined ? positionals.map((text) => ({ text })) : linesOf(values.from === '-' ? stdin() : readRequired(diskFiles(io.cwd), values.from));
-  if (names.length === 0) throw new InputError(values.from === undefined ? 'vet needs at least one name; see depwarden vet --help' : `no names in ${values.from}`);
+  if (names.length === 0)
+    throw new InputError(values.from === undefined ? 'vet needs at least one name; see depwarden vet --help' : `no names in ${values.from}`);
   for (const { text, line } of names) {
     const refused = refusedArgument(text);
     if (refused === undefined) continue;

@@ -28,7 +28,15 @@ export interface Policy {
   readonly pendingReview: number;
 }
 
-export const DEFAULT_POLICY: Policy = { failOn: 'high', allowedHosts: [], rules: new Map(), allow: [], thresholds: DEFAULT_THRESHOLDS, advisories: { osvUrl: undefined, osvData: undefined }, pendingReview: 0 };
+export const DEFAULT_POLICY: Policy = {
+  failOn: 'high',
+  allowedHosts: [],
+  rules: new Map(),
+  allow: [],
+  thresholds: DEFAULT_THRESHOLDS,
+  advisories: { osvUrl: undefined, osvData: undefined },
+  pendingReview: 0,
+};
 
 const TOP_KEYS = ['$schema', 'failOn', 'allowedHosts', 'rules', 'allow', 'pendingReview', 'freshReleaseHours', 'newPackageDays', 'advisories'] as const;
 const ADVISORY_KEYS = ['osvUrl', 'osvData'] as const;
@@ -40,9 +48,7 @@ export function parsePolicy(raw: unknown, file: string, ruleIds: ReadonlySet<str
     throw new InputError(message, file);
   };
   const object = (value: unknown, where: string): Record<string, unknown> =>
-    typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : fail(`${where} must be an object`);
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : fail(`${where} must be an object`);
   const checkKeys = (value: Record<string, unknown>, known: readonly string[], where: string): void => {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
@@ -103,13 +109,16 @@ export function parsePolicy(raw: unknown, file: string, ruleIds: ReadonlySet<str
   const count = (key: 'freshReleaseHours' | 'newPackageDays'): number => {
     const value = config[key];
     if (value === undefined) return DEFAULT_THRESHOLDS[key];
-    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fail(`${key} must be a number of ${key === 'freshReleaseHours' ? 'hours' : 'days'} (0 or more)`);
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0
+      ? value
+      : fail(`${key} must be a number of ${key === 'freshReleaseHours' ? 'hours' : 'days'} (0 or more)`);
   };
   const thresholds = { freshReleaseHours: count('freshReleaseHours'), newPackageDays: count('newPackageDays') };
   const advisoryConfig = config.advisories === undefined ? {} : object(config.advisories, 'advisories');
   checkKeys(advisoryConfig, ADVISORY_KEYS, 'advisories');
   const osvUrl = advisoryConfig.osvUrl === undefined ? undefined : text(advisoryConfig.osvUrl, 'advisories.osvUrl');
-  if (osvUrl !== undefined && !/^https?:\/\//i.test(osvUrl)) fail(`advisories.osvUrl must be an http(s) URL such as "https://osv.example.test"; found "${escapeText(osvUrl)}"`);
+  if (osvUrl !== undefined && !/^https?:\/\//i.test(osvUrl))
+    fail(`advisories.osvUrl must be an http(s) URL such as "https://osv.example.test"; found "${escapeText(osvUrl)}"`);
   const osvData = advisoryConfig.osvData === undefined ? undefined : text(advisoryConfig.osvData, 'advisories.osvData');
   // Written by `depwarden init`: scripts listed for a person to review; they allow nothing until moved to `allow`.
   const pendingReview = config.pendingReview === undefined ? 0 : arrayOf(config.pendingReview, 'pendingReview', fail).length;

@@ -202,11 +202,7 @@ export type FindingCode = FindingDetail['code'];
 export type FetchSource = 'tarball' | 'git' | 'file' | 'directory' | 'link' | 'registry';
 
 /** How a git dependency is pinned: to a full commit, a semver range over tags, a named ref, or nothing. */
-export type GitPin =
-  | { kind: 'commit'; ref: string }
-  | { kind: 'semver'; ref: string }
-  | { kind: 'ref'; ref: string }
-  | { kind: 'none' };
+export type GitPin = { kind: 'commit'; ref: string } | { kind: 'semver'; ref: string } | { kind: 'ref'; ref: string } | { kind: 'none' };
 
 export interface PackageRef {
   /** The real package name. */

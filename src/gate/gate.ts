@@ -27,7 +27,10 @@ export interface GateVerdict {
 export async function gateInstall(specs: readonly string[], options: AnalyzeOptions): Promise<GateVerdict> {
   const policy = loadPolicy(options.files, RULE_IDS, options.config);
   if (specs.length > 0) {
-    const names = treeFromNames(specs.map((text) => ({ text })), { sourceFile: '(arguments)', projectDir: options.files.dir });
+    const names = treeFromNames(
+      specs.map((text) => ({ text })),
+      { sourceFile: '(arguments)', projectDir: options.files.dir },
+    );
     const asked = await analyze(names, policy, options);
     if (asked.failing.length > 0) return { analysis: asked, stage: 'names', policy };
   }

@@ -9,9 +9,7 @@ import type { RegistryKey, RegistrySignature } from './manifest.js';
  * steps are taken here, on them, and the outcome is a value. Pure: no I/O.
  */
 export type SignatureVerdict =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly missing: true }
-  | { readonly ok: false; readonly missing: false; readonly reason: string };
+  { readonly ok: true } | { readonly ok: false; readonly missing: true } | { readonly ok: false; readonly missing: false; readonly reason: string };
 
 /** What pacote assumes when the registry gives no publish time: before any key expiry in practice. */
 const MISSING_TIME_CUTOFF = Date.parse('2015-01-01T00:00:00.000Z');

@@ -22,10 +22,35 @@ export function bareUndelimited(name: string): string {
  * valid npm name, but they reach `vet` from pasted or generated text.
  */
 const CONFUSABLE: Readonly<Record<string, string>> = {
-  '0': 'o', '1': 'l', i: 'l', '|': 'l', '5': 's', '3': 'e', '4': 'a', '7': 't', '8': 'b', '9': 'g',
+  '0': 'o',
+  '1': 'l',
+  i: 'l',
+  '|': 'l',
+  '5': 's',
+  '3': 'e',
+  '4': 'a',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
   // Cyrillic and Greek letters that render like Latin ones.
-  'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'у': 'y', 'х': 'x', 'і': 'l', 'ј': 'j', 'ѕ': 's', 'ԁ': 'd',
-  'ο': 'o', 'α': 'a', 'ν': 'v', 'τ': 't', 'ι': 'l', 'κ': 'k', 'ρ': 'p',
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  у: 'y',
+  х: 'x',
+  і: 'l',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ο: 'o',
+  α: 'a',
+  ν: 'v',
+  τ: 't',
+  ι: 'l',
+  κ: 'k',
+  ρ: 'p',
 };
 
 const ASCII = /^\p{ASCII}*$/u;
@@ -61,7 +86,13 @@ export function skeletonHash(seed: number, name: string): number {
 }
 
 function unicodeSkeleton(name: string): string {
-  const text = name.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(DELIMITERS, '').replace(/rn/g, 'm').replace(/vv/g, 'w');
+  const text = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(DELIMITERS, '')
+    .replace(/rn/g, 'm')
+    .replace(/vv/g, 'w');
   let folded = '';
   for (const char of text) {
     const mapped = CONFUSABLE[char] ?? char;
@@ -151,8 +182,15 @@ export function deletions(name: string): string[] {
  * or `eslint-unused-imports`, names an attacker can register.
  */
 export const PLUGIN_PREFIXES = [
-  'eslint-plugin-', 'eslint-config-', 'babel-plugin-', 'babel-preset-', '@babel/plugin-', '@babel/preset-',
-  'rollup-plugin-', 'vite-plugin-', 'prettier-plugin-',
+  'eslint-plugin-',
+  'eslint-config-',
+  'babel-plugin-',
+  'babel-preset-',
+  '@babel/plugin-',
+  '@babel/preset-',
+  'rollup-plugin-',
+  'vite-plugin-',
+  'prettier-plugin-',
 ];
 const TOOL_PREFIXES = ['eslint-', 'babel-', 'rollup-', 'vite-', 'prettier-'];
 
@@ -175,8 +213,31 @@ export const pluginShortForms = (name: string): string[] => pluginShortFormStart
 // `web-browserify`).
 const PREFIXES = ['node-', 'node', 'js-', 'nodejs-', 'npm-', 'the-', 'real-', 'official-', 'get-', 'sync-', 'web-'];
 const SUFFIXES = [
-  '-js', '.js', 'js', '-node', 'node', '-cli', 'cli', '-utils', '-util', '-lib', '-api', '-sdk', '-npm', '-pkg', '-package',
-  '-plus', '-pro', '-dev', '-core', '-official', '-helper', '-help', '-update', 's', 'es',
+  '-js',
+  '.js',
+  'js',
+  '-node',
+  'node',
+  '-cli',
+  'cli',
+  '-utils',
+  '-util',
+  '-lib',
+  '-api',
+  '-sdk',
+  '-npm',
+  '-pkg',
+  '-package',
+  '-plus',
+  '-pro',
+  '-dev',
+  '-core',
+  '-official',
+  '-helper',
+  '-help',
+  '-update',
+  's',
+  'es',
 ];
 /** The affixes by their outer character: a name is compared only with those it can carry. */
 const groupBy = (affixes: string[], at: (affix: string) => number): Map<number, string[]> => {

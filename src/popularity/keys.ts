@@ -1,5 +1,20 @@
 import { FNV_OFFSET, continueHash, hash32 } from './hash.js';
-import { anagramHash, anagramKey, deletions, nameFacts, pluginRemainder, pluginShortFormStarts, pluginShortForms, skeleton, skeletonHash, sortedWords, strippedCuts, strippedForms, undelimited, type NameFacts } from './forms.js';
+import {
+  anagramHash,
+  anagramKey,
+  deletions,
+  nameFacts,
+  pluginRemainder,
+  pluginShortFormStarts,
+  pluginShortForms,
+  skeleton,
+  skeletonHash,
+  sortedWords,
+  strippedCuts,
+  strippedForms,
+  undelimited,
+  type NameFacts,
+} from './forms.js';
 
 /**
  * The look-up keys of the fast near-miss search. A popular name is indexed under itself, itself without
@@ -44,7 +59,12 @@ function baseKeys(name: string): string[] {
   return keys;
 }
 
-const [SKELETON_SEED, WORDS_SEED, ANAGRAM_SEED, PLUGIN_SEED] = [SKELETON_TAG, WORDS_TAG, ANAGRAM_TAG, PLUGIN_TAG].map(hash32) as [number, number, number, number];
+const [SKELETON_SEED, WORDS_SEED, ANAGRAM_SEED, PLUGIN_SEED] = [SKELETON_TAG, WORDS_TAG, ANAGRAM_TAG, PLUGIN_TAG].map(hash32) as [
+  number,
+  number,
+  number,
+  number,
+];
 let prefixBuffer = new Uint32Array(64);
 
 /**

@@ -84,7 +84,11 @@ function firstImitated(
     // Two edits in a six-letter name are worth a look, no more: `bubird` is a squat, `medici` is not.
     const short = family === 'edit-distance-2' && Math.min(facts.bareUndelimited.length, targetFacts.bareUndelimited.length) < SHORT_DISTANCE_2_LENGTH;
     const moved = (family === 'delimiter' || family === 'scope') && isScopeMove(name, target);
-    const severity = short ? 'low' : moved ? scopeMoveSeverity(name, severityOf(family, downloads, targetDownloads)) : severityOf(family, downloads, targetDownloads);
+    const severity = short
+      ? 'low'
+      : moved
+        ? scopeMoveSeverity(name, severityOf(family, downloads, targetDownloads))
+        : severityOf(family, downloads, targetDownloads);
     return { name, target, family, downloads, targetDownloads, severity, scopeMove: moved };
   }
   return undefined;
@@ -124,7 +128,9 @@ export function isScopeMove(name: string, target: string): boolean {
   const lower = plain.toLowerCase();
   // `@faker-js/faker` beside `faker`; `@redux-devtools/chart-monitor` beside `redux-devtools-chart-monitor`.
   return [scope, scope.replace(/[-.]?js$/, '')].some((stem) =>
-    bare === lower ? lower === stem : lower.startsWith(stem) && /^[-_.]/.test(lower.slice(stem.length)) && undelimited(lower.slice(stem.length)) === undelimited(bare),
+    bare === lower
+      ? lower === stem
+      : lower.startsWith(stem) && /^[-_.]/.test(lower.slice(stem.length)) && undelimited(lower.slice(stem.length)) === undelimited(bare),
   );
 }
 

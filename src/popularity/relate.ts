@@ -19,7 +19,12 @@ const scopeOf = (name: string): string => (name.startsWith('@') ? name.slice(0, 
  * The family by which `candidate` imitates `target`, or undefined when they are merely different names. The
  * search passes the facts of both names, which it has at hand.
  */
-export function relate(candidate: string, target: string, mine: NameFacts = nameFacts(candidate), theirs: NameFacts = nameFacts(target)): NearMissFamily | undefined {
+export function relate(
+  candidate: string,
+  target: string,
+  mine: NameFacts = nameFacts(candidate),
+  theirs: NameFacts = nameFacts(target),
+): NearMissFamily | undefined {
   if (candidate === target) return undefined;
   const candidateScope = scopeOf(candidate);
   const targetScope = scopeOf(target);

@@ -221,7 +221,10 @@ function enoughParts(length: number, withinTwo: number, withinThree: number): bo
  */
 export function encodePopularity(popular: readonly (readonly [name: string, downloads: number])[], targets: number): Uint8Array {
   const order = popular.map((_, rank) => rank).sort((a, b) => hash32(popular[a]![0]) - hash32(popular[b]![0]) || a - b);
-  const names = popular.slice(0, targets).map(([name]) => name).join('');
+  const names = popular
+    .slice(0, targets)
+    .map(([name]) => name)
+    .join('');
   const count = popular.length;
   const header = 16;
   const directory = header;
@@ -344,5 +347,5 @@ export class BloomFilter {
 function* bloomBits(name: string, bits: number, hashes: number): Generator<number> {
   const first = hash32(name);
   const second = hash32b(name) | 1;
-  for (let index = 0; index < hashes; index++) yield (first + Math.imul(index, second) >>> 0) % bits;
+  for (let index = 0; index < hashes; index++) yield ((first + Math.imul(index, second)) >>> 0) % bits;
 }

@@ -81,7 +81,8 @@ export async function gatherAdvisories(
     }
   }
   const byLocation = new Map<string, AdvisoryEntry>();
-  for (const [key, { locations }] of wanted) for (const location of locations) byLocation.set(location, byKey.get(key) ?? { ok: false, cause: 'OSV gave no answer for it' });
+  for (const [key, { locations }] of wanted)
+    for (const location of locations) byLocation.set(location, byKey.get(key) ?? { ok: false, cause: 'OSV gave no answer for it' });
   return { byLocation, source, note };
 }
 
@@ -122,7 +123,12 @@ function readSaved(dir: string | undefined): LoadedData | undefined {
   const byName = new Map<string, OsvAdvisory[]>();
   // depwarden's own file, written by updateSavedData; a record of another shape is skipped, not trusted.
   for (const advisory of saved.advisories) {
-    if (typeof advisory?.id !== 'string' || !Array.isArray(advisory.affected) || !advisory.affected.every((entry) => typeof entry?.name === 'string' && Array.isArray(entry.versions) && Array.isArray(entry.ranges))) continue;
+    if (
+      typeof advisory?.id !== 'string' ||
+      !Array.isArray(advisory.affected) ||
+      !advisory.affected.every((entry) => typeof entry?.name === 'string' && Array.isArray(entry.versions) && Array.isArray(entry.ranges))
+    )
+      continue;
     for (const name of new Set(advisory.affected.map((entry) => entry.name))) byName.set(name, [...(byName.get(name) ?? []), advisory]);
   }
   return {
@@ -152,7 +158,13 @@ export async function updateSavedData(
   const zip = join(options.dir, `download-${process.pid}-${randomBytes(4).toString('hex')}.zip`);
   try {
     const { default: npmFetch } = await import('npm-registry-fetch');
-    const response = await npmFetch(options.url, { ...client.fetchOptions, offline: false, registry: new URL(options.url).origin, cache: 'no-store', timeout: 0 } as never);
+    const response = await npmFetch(options.url, {
+      ...client.fetchOptions,
+      offline: false,
+      registry: new URL(options.url).origin,
+      cache: 'no-store',
+      timeout: 0,
+    } as never);
     await pipeline(response.body as NodeJS.ReadableStream, createWriteStream(zip));
     const index = await loadOsvData(zip);
     const advisories = [...new Set([...index.byName.values()].flat())];
@@ -229,17 +241,23 @@ async function postBatch(
 ): Promise<(string[] | 'cut')[] | string> {
   let answer: unknown;
   try {
-    answer = await json(url, { ...options, method: 'POST', body: { queries: batch.map(({ name, version }) => ({ package: { name, ecosystem: 'npm' }, version })) } } as never);
+    answer = await json(url, {
+      ...options,
+      method: 'POST',
+      body: { queries: batch.map(({ name, version }) => ({ package: { name, ecosystem: 'npm' }, version })) },
+    } as never);
   } catch (error) {
     const { code, statusCode } = error as NodeJS.ErrnoException & { statusCode?: number };
     if (statusCode) return `OSV answered HTTP ${statusCode}`;
     if (code === 'ECONNREFUSED') return 'OSV refused the connection';
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the OSV host could not be resolved';
-    if (code === 'EJSONPARSE' || (error as Error).name === 'SyntaxError' || /JSON/.test((error as Error).message)) return 'OSV sent an answer that is not valid JSON';
+    if (code === 'EJSONPARSE' || (error as Error).name === 'SyntaxError' || /JSON/.test((error as Error).message))
+      return 'OSV sent an answer that is not valid JSON';
     return `the OSV request failed (${code ?? (error as Error).message})`;
   }
   const results = typeof answer === 'object' && answer !== null ? (answer as { results?: unknown }).results : undefined;
-  if (!Array.isArray(results) || results.length !== batch.length) return `OSV's answer is incomplete (${Array.isArray(results) ? results.length : 'no'} results for ${batch.length} queries)`;
+  if (!Array.isArray(results) || results.length !== batch.length)
+    return `OSV's answer is incomplete (${Array.isArray(results) ? results.length : 'no'} results for ${batch.length} queries)`;
   const lists: (string[] | 'cut')[] = [];
   for (const result of results as unknown[]) {
     if (typeof result !== 'object' || result === null) return 'OSV sent a result that is not an object';
@@ -249,7 +267,9 @@ async function postBatch(
       continue;
     }
     if (vulns !== undefined && !Array.isArray(vulns)) return 'OSV sent a result whose vulns are not a list';
-    lists.push(((vulns as unknown[] | undefined) ?? []).flatMap((vuln) => (typeof (vuln as { id?: unknown })?.id === 'string' ? [(vuln as { id: string }).id] : [])));
+    lists.push(
+      ((vulns as unknown[] | undefined) ?? []).flatMap((vuln) => (typeof (vuln as { id?: unknown })?.id === 'string' ? [(vuln as { id: string }).id] : [])),
+    );
   }
   return lists;
 }

@@ -11,10 +11,7 @@ import { cachedResponse, type CachedResponse } from './npm-cache.js';
 export type { Packument, VersionManifest } from '../npm/manifest.js';
 
 /** What the registry says of one package name, or why it could not say. */
-export type PackumentResult =
-  | { readonly ok: true; readonly packument: Packument }
-  | { readonly ok: false; readonly notFound: boolean; readonly cause: string };
-
+export type PackumentResult = { readonly ok: true; readonly packument: Packument } | { readonly ok: false; readonly notFound: boolean; readonly cause: string };
 
 /** What a registry says of its signing keys (`/-/npm/v1/keys`). */
 export type KeysResult =
@@ -58,13 +55,15 @@ export class RegistryClient {
     let pending = this.memo.get(key);
     if (!pending) {
       const miss = this.certainMiss(name);
-      pending = miss ? Promise.resolve(miss) : this.limited(async () => {
-        if (version !== undefined && !this.options.offline) {
-          const cached = await this.fetchPackument(name, true);
-          if (cached.ok && cached.packument.versions?.[version]) return cached;
-        }
-        return this.fetchPackument(name, false);
-      });
+      pending = miss
+        ? Promise.resolve(miss)
+        : this.limited(async () => {
+            if (version !== undefined && !this.options.offline) {
+              const cached = await this.fetchPackument(name, true);
+              if (cached.ok && cached.packument.versions?.[version]) return cached;
+            }
+            return this.fetchPackument(name, false);
+          });
       this.memo.set(key, pending);
     }
     return pending;
@@ -191,7 +190,12 @@ export class RegistryClient {
     }
     try {
       const { default: npmFetch } = await import('npm-registry-fetch');
-      const answer = (await npmFetch.json('/-/npm/v1/keys', { ...this.fetchOptions, registry, preferOnline: false, headers: { accept: 'application/json' } })) as {
+      const answer = (await npmFetch.json('/-/npm/v1/keys', {
+        ...this.fetchOptions,
+        registry,
+        preferOnline: false,
+        headers: { accept: 'application/json' },
+      })) as {
         keys?: unknown;
       };
       if (typeof answer !== 'object' || answer === null || (answer.keys !== undefined && !Array.isArray(answer.keys))) {
@@ -205,7 +209,11 @@ export class RegistryClient {
     } catch (error) {
       const fault = describeFault(error as NodeJS.ErrnoException & { statusCode?: number });
       if (!fault.ok && fault.notFound) return { state: 'none' };
-      return { state: 'unknown', offline: offline && fault === NOT_CACHED, cause: `its signing keys could not be read: ${fault.ok ? 'unknown' : fault.cause.replace(/packument/g, 'answer')}` };
+      return {
+        state: 'unknown',
+        offline: offline && fault === NOT_CACHED,
+        cause: `its signing keys could not be read: ${fault.ok ? 'unknown' : fault.cause.replace(/packument/g, 'answer')}`,
+      };
     }
   }
 
@@ -286,7 +294,11 @@ function parsePackument(body: Buffer | undefined): Packument | undefined {
 const PLAIN_NAME = /^[A-Za-z0-9._~%@-]+$/;
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 
-const NOT_CACHED: Extract<PackumentResult, { ok: false }> = { ok: false, notFound: false, cause: 'not in npm’s cache, and --offline forbids asking the registry' };
+const NOT_CACHED: Extract<PackumentResult, { ok: false }> = {
+  ok: false,
+  notFound: false,
+  cause: 'not in npm’s cache, and --offline forbids asking the registry',
+};
 
 function describeFault(error: NodeJS.ErrnoException & { statusCode?: number; type?: string }): PackumentResult {
   const code = error.code ?? '';

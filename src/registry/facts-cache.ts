@@ -196,7 +196,9 @@ const isAnalysis = (value: unknown): value is ScriptAnalysis => {
     Array.isArray(analysis.files) &&
     Array.isArray(analysis.unread) &&
     Array.isArray(analysis.signals) &&
-    analysis.signals.every((signal) => typeof signal?.kind === 'string' && typeof signal.file === 'string' && typeof signal.line === 'number' && typeof signal.excerpt === 'string')
+    analysis.signals.every(
+      (signal) => typeof signal?.kind === 'string' && typeof signal.file === 'string' && typeof signal.line === 'number' && typeof signal.excerpt === 'string',
+    )
   );
 };
 

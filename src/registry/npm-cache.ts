@@ -14,9 +14,7 @@ import { join } from 'node:path';
  * layout cacache may use one day) is `unsure`, and the caller asks npm-registry-fetch as before.
  */
 export type CachedResponse =
-  | { readonly kind: 'hit'; readonly integrity: string; read(): Buffer | undefined }
-  | { readonly kind: 'miss' }
-  | { readonly kind: 'unsure' };
+  { readonly kind: 'hit'; readonly integrity: string; read(): Buffer | undefined } | { readonly kind: 'miss' } | { readonly kind: 'unsure' };
 
 /** The accept header depwarden's packument requests send (full packuments). */
 export const FULL_PACKUMENT_ACCEPT = 'application/json';

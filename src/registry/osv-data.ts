@@ -48,7 +48,12 @@ export async function loadOsvData(path: string): Promise<OsvIndex & { skipped: n
     }
     if (!isMalware(value, advisory)) return;
     count++;
-    if (advisory.modified !== undefined && !Number.isNaN(Date.parse(advisory.modified)) && (newest === undefined || Date.parse(advisory.modified) > Date.parse(newest))) newest = advisory.modified;
+    if (
+      advisory.modified !== undefined &&
+      !Number.isNaN(Date.parse(advisory.modified)) &&
+      (newest === undefined || Date.parse(advisory.modified) > Date.parse(newest))
+    )
+      newest = advisory.modified;
     for (const name of new Set(advisory.affected.map((entry) => entry.name))) {
       const list = byName.get(name) ?? [];
       list.push(advisory);

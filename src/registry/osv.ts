@@ -37,15 +37,16 @@ export function parseAdvisory(value: unknown): OsvAdvisory | undefined {
     const versions = Array.isArray(entry.versions) ? entry.versions.filter((v): v is string => typeof v === 'string') : [];
     const ranges = (Array.isArray(entry.ranges) ? entry.ranges : []).filter(isRecord).map((range) => ({
       type: typeof range.type === 'string' ? range.type : '',
-      events: (Array.isArray(range.events) ? range.events : []).filter(isRecord).map((event) =>
-        Object.fromEntries(Object.entries(event).filter((pair): pair is [string, string] => typeof pair[1] === 'string')),
-      ),
+      events: (Array.isArray(range.events) ? range.events : [])
+        .filter(isRecord)
+        .map((event) => Object.fromEntries(Object.entries(event).filter((pair): pair is [string, string] => typeof pair[1] === 'string'))),
     }));
     affected.push({ name, versions, ranges });
   }
   return {
     id: value.id,
-    summary: typeof value.summary === 'string' && value.summary.trim() ? value.summary : typeof value.details === 'string' ? firstLine(value.details) : undefined,
+    summary:
+      typeof value.summary === 'string' && value.summary.trim() ? value.summary : typeof value.details === 'string' ? firstLine(value.details) : undefined,
     withdrawn: value.withdrawn !== undefined && value.withdrawn !== null,
     modified: typeof value.modified === 'string' ? value.modified : undefined,
     affected,
@@ -98,6 +99,11 @@ function inRange(range: OsvAffected['ranges'][number], version: string): boolean
   return affected;
 }
 
-const firstLine = (text: string): string | undefined => text.split('\n').find((line) => line.trim())?.trim().slice(0, 200);
+const firstLine = (text: string): string | undefined =>
+  text
+    .split('\n')
+    .find((line) => line.trim())
+    ?.trim()
+    .slice(0, 200);
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -21,7 +21,9 @@ export function renderMarkdown(report: ReportInput): string {
     for (const finding of findings) {
       const at = input.changeLocation?.(finding);
       const where = at ? ` (${at.uri}:${at.line})` : '';
-      lines.push(`| ${finding.severity} | ${codeSpan(packageLabel(finding))} | ${finding.rule} | ${cell(texts.message(finding))}${cell(where)} | ${cell(texts.hint(finding))} |`);
+      lines.push(
+        `| ${finding.severity} | ${codeSpan(packageLabel(finding))} | ${finding.rule} | ${cell(texts.message(finding))}${cell(where)} | ${cell(texts.hint(finding))} |`,
+      );
     }
   }
   for (const notice of input.notices ?? []) lines.push('', `> ${cell(notice.file)} ${cell(notice.message)}`);

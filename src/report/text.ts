@@ -59,9 +59,6 @@ function summaryLine(input: ReportInput, allowed: number): string {
   const counts = SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
     .filter(([, count]) => count > 0)
     .map(([severity, count]) => `${count} ${severity}`);
-  const verdict =
-    input.failing.length > 0
-      ? `${input.failing.length} at or above ${input.failOn}: failing.`
-      : `none at or above ${input.failOn}.`;
+  const verdict = input.failing.length > 0 ? `${input.failing.length} at or above ${input.failOn}: failing.` : `none at or above ${input.failOn}.`;
   return `${findings.length} finding${findings.length === 1 ? '' : 's'} (${counts.join(', ')}${allowedText}); ${verdict}`;
 }

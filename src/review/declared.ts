@@ -48,9 +48,7 @@ function foldersUp(file: string): string[] {
 export function tsconfigPaths(text: string): string[] {
   try {
     const json = JSON.parse(
-      text
-        .replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (match, string: string | undefined) => string ?? '')
-        .replace(/,(\s*[}\]])/g, '$1'),
+      text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (match, string: string | undefined) => string ?? '').replace(/,(\s*[}\]])/g, '$1'),
     ) as { compilerOptions?: { paths?: Record<string, unknown> } };
     return Object.keys(json.compilerOptions?.paths ?? {});
   } catch {

@@ -16,7 +16,9 @@ export class GitRepo {
     try {
       return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
     } catch (error) {
-      const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0];
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '')
+        .trim()
+        .split('\n')[0];
       throw new InputError(`git ${args[0]} failed: ${stderr || (error as Error).message}`);
     }
   }
@@ -49,7 +51,12 @@ export class GitRepo {
     if (rev === undefined) return readWorkingTree(path);
     try {
       // `rev:./path` would be relative to the current folder; `rev:path` is relative to the root, as wanted.
-      return execFileSync('git', ['show', `${rev}:${path}`], { cwd: this.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 });
+      return execFileSync('git', ['show', `${rev}:${path}`], {
+        cwd: this.root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        maxBuffer: 256 * 1024 * 1024,
+      });
     } catch {
       return undefined;
     }

@@ -45,7 +45,9 @@ function importsOfLine(file: string, text: string): ImportSite[] {
   const parsed = parseImports(file, text);
   if (parsed.ok) return [...parsed.imports];
   const sites: ImportSite[] = [];
-  for (const match of text.matchAll(/\bfrom\s*['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)|\bimport\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/g)) {
+  for (const match of text.matchAll(
+    /\bfrom\s*['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)|\bimport\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/g,
+  )) {
     const specifier = match[1] ?? match[2] ?? match[3] ?? match[4]!;
     sites.push({ specifier, line: 1, typeOnly: /^\s*(?:import|export)\s+type\b/.test(text) });
   }

@@ -23,13 +23,20 @@ export function parseImports(path: string, source: string): ParsedImports {
   const plugins: ParserPlugin[] = TYPESCRIPT.test(path) ? ['typescript', ...(path.endsWith('x') ? (['jsx'] as const) : [])] : ['jsx'];
   let program: unknown;
   try {
-    program = babelParser().parse(source, { sourceType: 'unambiguous', plugins, errorRecovery: false, allowReturnOutsideFunction: true, allowImportExportEverywhere: true });
+    program = babelParser().parse(source, {
+      sourceType: 'unambiguous',
+      plugins,
+      errorRecovery: false,
+      allowReturnOutsideFunction: true,
+      allowImportExportEverywhere: true,
+    });
   } catch (error) {
     return { ok: false, error: (error as Error).message.split('\n')[0]! };
   }
   const imports: ImportSite[] = [];
   const add = (node: AstNode | undefined, line: number | undefined, typeOnly: boolean) => {
-    if (node?.type === 'StringLiteral' && typeof node.value === 'string') imports.push({ specifier: node.value, line: line ?? node.loc?.start.line ?? 1, typeOnly });
+    if (node?.type === 'StringLiteral' && typeof node.value === 'string')
+      imports.push({ specifier: node.value, line: line ?? node.loc?.start.line ?? 1, typeOnly });
   };
   walk(program as AstNode, (node) => {
     switch (node.type) {

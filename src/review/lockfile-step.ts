@@ -25,7 +25,10 @@ export async function lockfileStep(context: StepContext): Promise<LockfileResult
   const lockedDirs = new Set<string>();
   for (const lockfile of change.changed.filter((path) => LOCKFILE.test(path))) {
     if (change.hunksOnly(lockfile)) {
-      throw new InputError('the diff changes it, but neither end of it can be rebuilt (the working tree holds no copy that matches the diff): run review where the change is checked out, or with git', lockfile);
+      throw new InputError(
+        'the diff changes it, but neither end of it can be rebuilt (the working tree holds no copy that matches the diff): run review where the change is checked out, or with git',
+        lockfile,
+      );
     }
     const dir = folderOf(lockfile);
     const atHead = await analyzeAt(context, dir, 'head');

@@ -20,9 +20,13 @@ type Json = Readonly<Record<string, unknown>>;
 export function addedDependencies(base: Json | undefined, head: Json, headText: string): AddedDependency[] {
   const before = declared(base);
   const lines = new Map<string, number>();
-  scanJson(headText.split('\n').map((text, index) => ({ text, line: index + 1 })), 'document', (member) => {
-    if (member.depth === 2 && IS_FIELD.has(member.container ?? '') && !lines.has(member.key)) lines.set(member.key, member.keyLine);
-  });
+  scanJson(
+    headText.split('\n').map((text, index) => ({ text, line: index + 1 })),
+    'document',
+    (member) => {
+      if (member.depth === 2 && IS_FIELD.has(member.container ?? '') && !lines.has(member.key)) lines.set(member.key, member.keyLine);
+    },
+  );
   const added: AddedDependency[] = [];
   for (const [name, spec] of declared(head)) {
     if (before.get(name) !== spec) added.push({ name, spec, line: lines.get(name) });
@@ -62,13 +66,15 @@ export function addedDependencyLines(hunks: readonly Hunk[]): HunkDependencies {
     const mode = hunk.oldStart <= 1 && hunk.newStart <= 1 ? 'document' : 'inside';
     const oldSide = hunk.lines.filter((line) => line.kind !== '+').map((line) => ({ text: line.text, line: line.oldLine!, changed: line.kind === '-' }));
     scanJson(oldSide, mode, (member) => {
-      if (member.changed && member.value !== undefined && (member.container === undefined || IS_FIELD.has(member.container))) removed.add(pair(member.key, member.value));
+      if (member.changed && member.value !== undefined && (member.container === undefined || IS_FIELD.has(member.container)))
+        removed.add(pair(member.key, member.value));
     });
     const newSide = hunk.lines.filter((line) => line.kind !== '-').map((line) => ({ text: line.text, line: line.newLine!, changed: line.kind === '+' }));
     scanJson(newSide, mode, (member) => {
       if (!member.changed || member.value === undefined) return;
       if (member.container === undefined) undetermined.push({ line: member.keyLine, key: member.key, value: member.value });
-      else if (IS_FIELD.has(member.container) && (mode === 'inside' || member.depth === 2)) added.push({ name: member.key, spec: member.value, line: member.keyLine });
+      else if (IS_FIELD.has(member.container) && (mode === 'inside' || member.depth === 2))
+        added.push({ name: member.key, spec: member.value, line: member.keyLine });
     });
   }
   return {

@@ -15,7 +15,8 @@ export function manifestStep(context: StepContext, lockedDirs: ReadonlySet<strin
     if (lockedDirs.has(folderOf(manifest))) continue;
     for (const added of manifestAdditions(context, manifest)) {
       const refused = refusedName(added.name);
-      if (refused !== undefined) throw new InputError(`line ${added.line ?? 1}: the dependency "${added.name}" is not a package name npm would install (${refused})`, manifest);
+      if (refused !== undefined)
+        throw new InputError(`line ${added.line ?? 1}: the dependency "${added.name}" is not a package name npm would install (${refused})`, manifest);
       names.add(`${added.name}@${added.spec}`, { uri: manifest, line: added.line ?? 1 });
     }
   }

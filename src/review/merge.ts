@@ -20,7 +20,13 @@ export function addResults(a: StepResult, b: StepResult): StepResult {
   return { findings: [...a.findings, ...b.findings], registry: sumRegistry(a.registry, b.registry), allowed: a.allowed + b.allowed };
 }
 
-export function mergeResults(parts: readonly StepResult[], tree: DependencyTree, policy: Policy, options: AnalyzeOptions, notices: readonly Notice[]): ReviewResult {
+export function mergeResults(
+  parts: readonly StepResult[],
+  tree: DependencyTree,
+  policy: Policy,
+  options: AnalyzeOptions,
+  notices: readonly Notice[],
+): ReviewResult {
   const all = parts.reduce(addResults, emptyResult(options.offline));
   const unique = new Map<string, Finding>();
   const locations = new Map<string, ChangeLocation>();
@@ -47,5 +53,11 @@ export function mergeResults(parts: readonly StepResult[], tree: DependencyTree,
 
 function sumRegistry(a: RegistrySummary, b: RegistrySummary): RegistrySummary {
   const notes = [...new Set([...(a.notes ?? []), ...(b.notes ?? [])])];
-  return { asked: a.asked + b.asked, answered: a.answered + b.answered, notCached: a.notCached + b.notCached, offline: a.offline, ...(notes.length ? { notes } : {}) };
+  return {
+    asked: a.asked + b.asked,
+    answered: a.answered + b.answered,
+    notCached: a.notCached + b.notCached,
+    offline: a.offline,
+    ...(notes.length ? { notes } : {}),
+  };
 }

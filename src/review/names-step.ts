@@ -6,7 +6,11 @@ import { treeFromNames } from '../tree/names.js';
 import type { NameCollector, StepContext, StepResult } from './context.js';
 import { emptyResult } from './merge.js';
 
-export async function namesStep(context: StepContext, names: NameCollector, imports: ReadonlyMap<string, ImportEvidence>): Promise<StepResult & { tree: DependencyTree }> {
+export async function namesStep(
+  context: StepContext,
+  names: NameCollector,
+  imports: ReadonlyMap<string, ImportEvidence>,
+): Promise<StepResult & { tree: DependencyTree }> {
   const { options } = context;
   const tree = treeFromNames(names.names, { sourceFile: '(change)', projectDir: options.files.dir });
   if (names.names.length === 0) return { ...emptyResult(options.offline), tree };

@@ -14,7 +14,8 @@ export const freshRelease = defineRule({
   defaultSeverity: 'medium',
   messages: {
     'fresh-release': {
-      message: (detail) => `version ${detail.version} was published ${detail.hours} hours ago (${detail.published}), within the ${detail.limitHours}-hour cool-down`,
+      message: (detail) =>
+        `version ${detail.version} was published ${detail.hours} hours ago (${detail.published}), within the ${detail.limitHours}-hour cool-down`,
       hint: () => 'wait, or pin the previous version, until the release has been looked at',
     },
     'new-package': {

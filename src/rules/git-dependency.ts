@@ -31,7 +31,7 @@ export const gitDependency = defineRule({
   messages: {
     'git-dependency': {
       message: (detail) => `${declarer(detail.declaredBy)} declares it from git as "${detail.spec}"; ${pinText(detail.pin, detail.resolved)}`,
-      hint: (detail) => detail.pin.kind === 'commit' ? 'prefer a registry release' : 'pin the spec to a full commit hash, or use a registry release',
+      hint: (detail) => (detail.pin.kind === 'commit' ? 'prefer a registry release' : 'pin the spec to a full commit hash, or use a registry release'),
     },
   },
   check({ tree }) {

@@ -26,7 +26,9 @@ export const installScript = defineRule({
   messages: {
     'install-script': {
       message: (detail) => {
-        const scripts = detail.scripts.map(({ name, text }) => (text === undefined ? `an ${name} script (its text is unknown offline)` : `${name}: ${text}`)).join('; ');
+        const scripts = detail.scripts
+          .map(({ name, text }) => (text === undefined ? `an ${name} script (its text is unknown offline)` : `${name}: ${text}`))
+          .join('; ');
         const files = detail.files.map(({ path }) => path).join(', ');
         const kinds = SIGNAL_ORDER.filter((kind) => detail.signals.some((signal) => signal.kind === kind));
         const does = kinds.length ? `; it ${kinds.map((kind) => SIGNAL_TEXT[kind]).join(', ')}` : '';
@@ -49,11 +51,18 @@ export const installScript = defineRule({
       const evidence = evidenceOf(node, context);
       if (!evidence) continue;
       const { analysis } = evidence;
-      const filesFault = [evidence.filesFault, analysis?.unread.length ? `not read: ${analysis.unread.join(', ')}` : undefined].filter(Boolean).join('; ') || undefined;
+      const filesFault =
+        [evidence.filesFault, analysis?.unread.length ? `not read: ${analysis.unread.join(', ')}` : undefined].filter(Boolean).join('; ') || undefined;
       findings.push({
         node,
         severity: severityOf(node, evidence, trusted, context),
-        detail: { code: 'install-script', scripts: evidence.scripts, files: analysis?.files ?? [], signals: orderedSignals(analysis?.signals ?? []), filesFault },
+        detail: {
+          code: 'install-script',
+          scripts: evidence.scripts,
+          files: analysis?.files ?? [],
+          signals: orderedSignals(analysis?.signals ?? []),
+          filesFault,
+        },
       });
     }
     return findings;

@@ -14,7 +14,8 @@ export const invalidSpec = defineRule({
   defaultSeverity: 'high',
   messages: {
     'invalid-spec': {
-      message: (detail) => `${declarer(detail.declaredBy)} declares "${detail.name}": "${detail.spec}", a spec npm cannot parse, so what it fetches cannot be judged`,
+      message: (detail) =>
+        `${declarer(detail.declaredBy)} declares "${detail.name}": "${detail.spec}", a spec npm cannot parse, so what it fetches cannot be judged`,
       hint: () => 'fix the spec, or remove the package that declares it',
     },
   },

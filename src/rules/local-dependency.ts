@@ -14,9 +14,10 @@ export const localDependency = defineRule({
   defaultSeverity: 'medium',
   messages: {
     'local-dependency': {
-      message: (detail) => detail.outsideProject
-        ? `${declarer(detail.declaredBy)} declares a local path outside the project: "${detail.spec}"`
-        : `${declarer(detail.declaredBy)} declares a local path, "${detail.spec}", that points into whatever machine installs it`,
+      message: (detail) =>
+        detail.outsideProject
+          ? `${declarer(detail.declaredBy)} declares a local path outside the project: "${detail.spec}"`
+          : `${declarer(detail.declaredBy)} declares a local path, "${detail.spec}", that points into whatever machine installs it`,
       hint: () => 'vendor the package inside the project or publish it',
     },
   },
@@ -35,4 +36,3 @@ export const localDependency = defineRule({
     return findings;
   },
 });
-

@@ -12,7 +12,8 @@ export const manifestDynamicDependency = defineRule({
   defaultSeverity: 'critical',
   messages: {
     'manifest-dynamic-dependency': {
-      message: (detail) => `its published ${detail.version} manifest declares ${detail.dependencies.map(({ name, spec }) => `"${name}": "${spec}"`).join(', ')}, fetched from outside the registry at install`,
+      message: (detail) =>
+        `its published ${detail.version} manifest declares ${detail.dependencies.map(({ name, spec }) => `"${name}": "${spec}"`).join(', ')}, fetched from outside the registry at install`,
       hint: () => 'do not install it unless you have read what those URLs serve',
     },
   },
@@ -22,9 +23,9 @@ export const manifestDynamicDependency = defineRule({
       if (!entry.ok) continue;
       const { manifest, version } = entry.facts;
       const dependencies = manifestDependencies(manifest).flatMap(([name, spec]): { name: string; spec: string; kind: 'url' | 'git' }[] => {
-          const kind = classifySpec(name, spec).type;
-          return kind === 'remote' ? [{ name, spec, kind: 'url' }] : kind === 'git' ? [{ name, spec, kind: 'git' }] : [];
-        });
+        const kind = classifySpec(name, spec).type;
+        return kind === 'remote' ? [{ name, spec, kind: 'url' }] : kind === 'git' ? [{ name, spec, kind: 'git' }] : [];
+      });
       if (dependencies.length === 0) continue;
       findings.push({
         node: tree.nodes.get(location)!,

@@ -9,9 +9,10 @@ export const missingIntegrity = defineRule({
   defaultSeverity: 'high',
   messages: {
     'missing-integrity': {
-      message: (detail) => detail.unparsable !== undefined
-        ? `its integrity "${detail.unparsable}" does not parse, so nothing pins the content of ${detail.resolved ?? 'its tarball'}`
-        : `no integrity hash, so nothing pins the content of ${detail.resolved ?? 'its registry tarball'}`,
+      message: (detail) =>
+        detail.unparsable !== undefined
+          ? `its integrity "${detail.unparsable}" does not parse, so nothing pins the content of ${detail.resolved ?? 'its tarball'}`
+          : `no integrity hash, so nothing pins the content of ${detail.resolved ?? 'its registry tarball'}`,
       hint: () => 'regenerate the lockfile with a current npm (npm install) so it records sha512',
     },
   },

@@ -22,7 +22,10 @@ export const provenanceDropped = defineRule({
     for (const [location, entry] of facts?.byLocation ?? []) {
       if (!entry.ok || entry.facts.manifest.dist?.attestations || !entry.facts.provenanceBefore) continue;
       const { count, latest } = entry.facts.provenanceBefore;
-      findings.push({ node: tree.nodes.get(location)!, detail: { code: 'provenance-dropped', version: entry.facts.version, lastWithProvenance: latest, withProvenance: count } });
+      findings.push({
+        node: tree.nodes.get(location)!,
+        detail: { code: 'provenance-dropped', version: entry.facts.version, lastWithProvenance: latest, withProvenance: count },
+      });
     }
     return findings;
   },

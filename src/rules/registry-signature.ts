@@ -23,7 +23,7 @@ export const registrySignature = defineRule({
       message: (detail) => `version ${detail.version} carries no registry signature, though ${detail.registry} signs the versions it serves`,
       hint: () => 'check where the lockfile entry came from (a mirror, a tampered cache or packument); reinstall from the registry and compare',
     },
-    'unverified': {
+    unverified: {
       message: (detail) => `registry signature not checked: ${detail.cause}`,
       hint: () => 'run again when the registry answers, or run `npm audit signatures` after installing',
     },
@@ -50,7 +50,15 @@ export const registrySignature = defineRule({
       } else if (!verdict.ok) {
         findings.push({ node, detail: { code: 'signature-invalid', version, registry, reason: verdict.reason } });
       } else if (node.integrity !== undefined && integrity !== undefined && integrityConflicts(node.integrity, integrity)) {
-        findings.push({ node, detail: { code: 'signature-invalid', version, registry, reason: `the lockfile pins ${node.integrity}, not the integrity the registry signed (${integrity})` } });
+        findings.push({
+          node,
+          detail: {
+            code: 'signature-invalid',
+            version,
+            registry,
+            reason: `the lockfile pins ${node.integrity}, not the integrity the registry signed (${integrity})`,
+          },
+        });
       }
     }
     const causes = new Set(faults.map(([, cause]) => cause));

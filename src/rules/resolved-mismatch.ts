@@ -14,7 +14,8 @@ export const resolvedMismatch = defineRule({
   defaultSeverity: 'critical',
   messages: {
     'resolved-mismatch': {
-      message: (detail) => `the lockfile entry's tarball URL fetches ${detail.urlName}${detail.urlVersion ? `@${detail.urlVersion}` : ''} instead: ${detail.resolved}`,
+      message: (detail) =>
+        `the lockfile entry's tarball URL fetches ${detail.urlName}${detail.urlVersion ? `@${detail.urlVersion}` : ''} instead: ${detail.resolved}`,
       hint: () => 'do not install: restore the lockfile from a trusted revision and regenerate it',
     },
     'unparsable-resolved': {

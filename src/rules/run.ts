@@ -6,7 +6,6 @@ import type { PackageNode } from '../tree/model.js';
 import type { Rule, RuleContext } from './types.js';
 import { severityRank } from '../findings/model.js';
 
-
 /**
  * Runs every rule the policy leaves on, applies per-rule severities and the allowlist, removes duplicates
  * and sorts worst first. The one place where a rule's proposal becomes a reported finding.
@@ -43,9 +42,7 @@ export function runRules(rules: readonly Rule[], context: RuleContext, policy: P
   const order = new Map(rules.map((rule, index) => [rule.id, index]));
   findings.sort(
     (a, b) =>
-      severityRank(b.severity) - severityRank(a.severity) ||
-      order.get(a.rule)! - order.get(b.rule)! ||
-      a.package.location.localeCompare(b.package.location),
+      severityRank(b.severity) - severityRank(a.severity) || order.get(a.rule)! - order.get(b.rule)! || a.package.location.localeCompare(b.package.location),
   );
   return { findings, allowed, unusedAllows: policy.allow.filter((entry) => !used.has(entry)) };
 }

@@ -52,10 +52,12 @@ export const specResolutionMismatch = defineRule({
   defaultSeverity: 'critical',
   messages: {
     'spec-resolution-mismatch': {
-      message: (detail) => `${declarer(detail.declaredBy)} asks for "${detail.spec}" (${SPEC_KIND_TEXT[detail.specKind]}), but ${sourceText(detail.source, detail.resolved)}${detail.outsideProject ? ', outside the project' : ''}`,
-      hint: (detail) => detail.specKind === 'registry'
-        ? 'do not install: restore the lockfile from a trusted revision, or declare the source you really want in package.json'
-        : 'do not install: regenerate the lockfile (npm install) and check that it fetches what package.json declares',
+      message: (detail) =>
+        `${declarer(detail.declaredBy)} asks for "${detail.spec}" (${SPEC_KIND_TEXT[detail.specKind]}), but ${sourceText(detail.source, detail.resolved)}${detail.outsideProject ? ', outside the project' : ''}`,
+      hint: (detail) =>
+        detail.specKind === 'registry'
+          ? 'do not install: restore the lockfile from a trusted revision, or declare the source you really want in package.json'
+          : 'do not install: regenerate the lockfile (npm install) and check that it fetches what package.json declares',
     },
   },
   check({ tree }) {

@@ -11,7 +11,8 @@ export const undeclaredImport = defineRule({
   defaultSeverity: 'medium',
   messages: {
     'undeclared-import': {
-      message: (detail) => `${detail.file}:${detail.line} ${detail.typeOnly ? 'imports types from' : 'imports'} it, but no package.json that applies declares it`,
+      message: (detail) =>
+        `${detail.file}:${detail.line} ${detail.typeOnly ? 'imports types from' : 'imports'} it, but no package.json that applies declares it`,
       hint: () => 'add it to package.json if it is the package you meant; if the name was invented, remove the import',
     },
   },

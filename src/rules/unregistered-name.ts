@@ -16,9 +16,10 @@ export const unregisteredName = defineRule({
   defaultSeverity: 'high',
   messages: {
     'unregistered-name': {
-      message: (detail) => detail.source === 'registry'
-        ? `${declarer(detail.declaredBy)} depends on a name the registry does not have (404): anyone can register it (a hallucinated or removed name)`
-        : `${declarer(detail.declaredBy)} depends on a name the public registry did not know on ${detail.countsDate}: anyone can register it (a hallucinated or removed name), unless it is private or newer`,
+      message: (detail) =>
+        detail.source === 'registry'
+          ? `${declarer(detail.declaredBy)} depends on a name the registry does not have (404): anyone can register it (a hallucinated or removed name)`
+          : `${declarer(detail.declaredBy)} depends on a name the public registry did not know on ${detail.countsDate}: anyone can register it (a hallucinated or removed name), unless it is private or newer`,
       hint: () => 'check the spelling and where the name came from; give private packages a scope; allow it in the policy if it is yours',
     },
   },

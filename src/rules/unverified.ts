@@ -12,7 +12,7 @@ export const unverified = defineRule({
   description: 'The registry facts of a package could not be fetched, so its install scripts and manifest were not checked.',
   defaultSeverity: 'medium',
   messages: {
-    'unverified': {
+    unverified: {
       message: (detail) => `not checked against the registry: ${detail.cause}`,
       hint: () => 'run again when the registry answers, or review the package by hand',
     },

@@ -28,7 +28,9 @@ export const versionDrift = defineRule({
           detail.addedScripts.length ? `adds install scripts (${detail.addedScripts.join(', ')})` : '',
           detail.addedDynamic.length ? `adds URL/git dependencies (${detail.addedDynamic.join(', ')})` : '',
           detail.addedDependencies.length ? `adds dependencies (${detail.addedDependencies.join(', ')})` : '',
-          ...detail.suspectDependencies.map(({ name, concerns }) => `${name} ${listed(concerns.map((concern) => concernText(concern, detail.establishedMin)))}`),
+          ...detail.suspectDependencies.map(
+            ({ name, concerns }) => `${name} ${listed(concerns.map((concern) => concernText(concern, detail.establishedMin)))}`,
+          ),
           detail.addedBins.length ? `adds commands (${detail.addedBins.join(', ')})` : '',
           detail.droppedRepository ? 'drops its repository link' : '',
         ].filter(Boolean);

@@ -100,13 +100,24 @@ export function analyzeInstallScripts(
       enqueueRefs(result.commands, path, '', next.depth);
     }
   }
-  if (beyondLimits) unread.push(`${beyondLimits} more file${beyondLimits === 1 ? '' : 's'} beyond the analysis limits (depth ${LIMITS.depth}, ${LIMITS.files} files)`);
+  if (beyondLimits)
+    unread.push(`${beyondLimits} more file${beyondLimits === 1 ? '' : 's'} beyond the analysis limits (depth ${LIMITS.depth}, ${LIMITS.files} files)`);
   return { files, signals: signals.all, unread };
 }
 
 /** Node's resolution of a relative path inside the package: the file, with an extension, or a folder's index. */
 function resolveFile(path: string, read: (path: string) => PackageFile | undefined): [string, PackageFile] | 'data' | undefined {
-  for (const candidate of [path, `${path}.js`, `${path}.cjs`, `${path}.mjs`, `${path}.json`, `${path}.node`, `${path}/index.js`, `${path}/index.cjs`, `${path}/index.mjs`]) {
+  for (const candidate of [
+    path,
+    `${path}.js`,
+    `${path}.cjs`,
+    `${path}.mjs`,
+    `${path}.json`,
+    `${path}.node`,
+    `${path}/index.js`,
+    `${path}/index.cjs`,
+    `${path}/index.mjs`,
+  ]) {
     const file = read(candidate);
     if (!file) continue;
     // JSON and native addons are data to this analysis (a .node addon is judged by the build that made it).

@@ -27,22 +27,35 @@ const children = (node: Node, key: string): Node[] => (Array.isArray(node[key]) 
 function walk(node: Node, visit: (node: Node, parent: Node | undefined) => void, parent?: Node): void {
   visit(node, parent);
   for (const key of Object.keys(node)) {
-    if (key === 'loc' || key === 'start' || key === 'end' || key === 'extra' || key === 'leadingComments' || key === 'trailingComments' || key === 'innerComments') continue;
+    if (
+      key === 'loc' ||
+      key === 'start' ||
+      key === 'end' ||
+      key === 'extra' ||
+      key === 'leadingComments' ||
+      key === 'trailingComments' ||
+      key === 'innerComments'
+    )
+      continue;
     const value = node[key];
     if (Array.isArray(value)) {
       for (const item of value) if (isNode(item)) walk(item, visit, node);
-    }
-    else if (isNode(value)) walk(value, visit, node);
+    } else if (isNode(value)) walk(value, visit, node);
   }
 }
 
-const EXEC = /^(?:child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync|fork)|execa(?:\.\w+)?|execaSync|execaCommand(?:Sync)?|shelljs\.exec|cross-spawn(?:\.sync)?|Bun\.spawn(?:Sync)?|Bun\.\$|Deno\.run)$/;
-const EVAL = /^(?:eval|Function|vm\.(?:runInThisContext|runInNewContext|runInContext|Script|compileFunction|SourceTextModule)|module\._compile|Module\._compile|m\._compile)$/;
-const NETWORK = /^(?:https?\.(?:get|request)|http2\.connect|fetch|node-fetch|undici\.(?:request|fetch)|axios(?:\.\w+)?|got(?:\.\w+)?|needle(?:\.\w+)?|request(?:\.\w+)?|superagent(?:\.\w+)?|net\.(?:connect|createConnection|Socket)|tls\.connect|dgram\.createSocket|dns\.(?:lookup|resolve\w*|promises\.\w+)|dns\/promises\.\w+|WebSocket|ws|XMLHttpRequest|ping\.\w+)$/;
+const EXEC =
+  /^(?:child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync|fork)|execa(?:\.\w+)?|execaSync|execaCommand(?:Sync)?|shelljs\.exec|cross-spawn(?:\.sync)?|Bun\.spawn(?:Sync)?|Bun\.\$|Deno\.run)$/;
+const EVAL =
+  /^(?:eval|Function|vm\.(?:runInThisContext|runInNewContext|runInContext|Script|compileFunction|SourceTextModule)|module\._compile|Module\._compile|m\._compile)$/;
+const NETWORK =
+  /^(?:https?\.(?:get|request)|http2\.connect|fetch|node-fetch|undici\.(?:request|fetch)|axios(?:\.\w+)?|got(?:\.\w+)?|needle(?:\.\w+)?|request(?:\.\w+)?|superagent(?:\.\w+)?|net\.(?:connect|createConnection|Socket)|tls\.connect|dgram\.createSocket|dns\.(?:lookup|resolve\w*|promises\.\w+)|dns\/promises\.\w+|WebSocket|ws|XMLHttpRequest|ping\.\w+)$/;
 const DNS = /^(?:dns\.(?:lookup|resolve\w*|promises\.\w+)|dns\/promises\.\w+)$/;
 const SOCKET = /^(?:net\.(?:connect|createConnection|Socket)|tls\.connect)$/;
-const FS_READ = /^(?:fs|fs-extra|graceful-fs)\.(?:readFileSync|readFile|createReadStream|readdirSync|readdir|promises\.readFile|promises\.readdir|readJsonSync|readJson)$|^(?:fs\/promises)\.(?:readFile|readdir)$/;
-const FS_WRITE = /^(?:fs|fs-extra|graceful-fs)\.(?:writeFileSync|writeFile|appendFileSync|appendFile|copyFileSync|copyFile|renameSync|rename|symlinkSync|createWriteStream|mkdirSync|cpSync|outputFileSync|outputFile|copySync|moveSync|promises\.(?:writeFile|appendFile|copyFile|rename))$|^fs\/promises\.(?:writeFile|appendFile|copyFile|rename)$/;
+const FS_READ =
+  /^(?:fs|fs-extra|graceful-fs)\.(?:readFileSync|readFile|createReadStream|readdirSync|readdir|promises\.readFile|promises\.readdir|readJsonSync|readJson)$|^(?:fs\/promises)\.(?:readFile|readdir)$/;
+const FS_WRITE =
+  /^(?:fs|fs-extra|graceful-fs)\.(?:writeFileSync|writeFile|appendFileSync|appendFile|copyFileSync|copyFile|renameSync|rename|symlinkSync|createWriteStream|mkdirSync|cpSync|outputFileSync|outputFile|copySync|moveSync|promises\.(?:writeFile|appendFile|copyFile|rename))$|^fs\/promises\.(?:writeFile|appendFile|copyFile|rename)$/;
 const CHMOD = /^(?:fs|fs-extra|graceful-fs)\.(?:chmodSync|chmod|promises\.chmod)$|^fs\/promises\.chmod$/;
 const MACHINE = /^os\.(?:homedir|userInfo|hostname|networkInterfaces)$/;
 /** Markers in literal paths: the file's own folder, and the folder npm was started in (the project). */
@@ -232,10 +245,16 @@ class FileAnalysis {
         return String(node.value);
       case 'TemplateLiteral':
         return children(node, 'quasis')
-          .map((quasi, index) => ((quasi.value as { cooked?: string }).cooked ?? '') + (index < children(node, 'expressions').length ? this.literal(children(node, 'expressions')[index], depth + 1) ?? '\u0000' : ''))
+          .map(
+            (quasi, index) =>
+              ((quasi.value as { cooked?: string }).cooked ?? '') +
+              (index < children(node, 'expressions').length ? (this.literal(children(node, 'expressions')[index], depth + 1) ?? '\u0000') : ''),
+          )
           .join('');
       case 'BinaryExpression':
-        return node.operator === '+' ? (this.literal(child(node, 'left'), depth + 1) ?? '\u0000') + (this.literal(child(node, 'right'), depth + 1) ?? '\u0000') : undefined;
+        return node.operator === '+'
+          ? (this.literal(child(node, 'left'), depth + 1) ?? '\u0000') + (this.literal(child(node, 'right'), depth + 1) ?? '\u0000')
+          : undefined;
       case 'MemberExpression':
         return this.isProcessEnv(child(node, 'object')) && child(node, 'property')?.name === 'INIT_CWD' ? INIT_CWD : undefined;
       case 'Identifier': {
@@ -247,7 +266,10 @@ class FileAnalysis {
       case 'CallExpression': {
         // path.join('a', os.homedir(), '.npmrc') and friends: the literal parts, with holes.
         const name = this.qualified(child(node, 'callee'));
-        if (name && /^path\.(?:join|resolve|posix\.join|win32\.join)$/.test(name)) return children(node, 'arguments').map((arg) => this.literal(arg, depth + 1) ?? '\u0000').join('/');
+        if (name && /^path\.(?:join|resolve|posix\.join|win32\.join)$/.test(name))
+          return children(node, 'arguments')
+            .map((arg) => this.literal(arg, depth + 1) ?? '\u0000')
+            .join('/');
         return undefined;
       }
       default:
@@ -289,7 +311,11 @@ class FileAnalysis {
     if (!name) return [];
     if (MACHINE.test(name)) return ['machine'];
     if (FS_READ.test(name) && this.mentionsSecretPath(args)) return ['secret'];
-    if (/^(?:Buffer\.from|atob|String\.fromCharCode|String\.fromCodePoint|unescape|decodeURIComponent|crypto\.createDecipheriv|crypto\.createDecipher|zlib\.(?:inflateSync|gunzipSync|brotliDecompressSync|inflateRawSync))$/.test(name)) {
+    if (
+      /^(?:Buffer\.from|atob|String\.fromCharCode|String\.fromCodePoint|unescape|decodeURIComponent|crypto\.createDecipheriv|crypto\.createDecipher|zlib\.(?:inflateSync|gunzipSync|brotliDecompressSync|inflateRawSync))$/.test(
+        name,
+      )
+    ) {
       if (name === 'Buffer.from') {
         const encoding = this.literal(args[1]);
         return encoding !== undefined && /^(?:base64|base64url|hex)$/i.test(encoding) ? ['decoded'] : args[0]?.type === 'ArrayExpression' ? ['decoded'] : [];
@@ -298,7 +324,8 @@ class FileAnalysis {
       return ['decoded'];
     }
     if (/\.(?:toString)$/.test(name) && /^(?:base64|base64url|hex)$/i.test(this.literal(args[0]) ?? '')) return ['encoded'];
-    if (name === 'btoa' || /\.(?:update|final)$/.test(name) && this.taintOf(child(node, 'callee')).has('decoded')) return name === 'btoa' ? ['encoded'] : ['decoded'];
+    if (name === 'btoa' || (/\.(?:update|final)$/.test(name) && this.taintOf(child(node, 'callee')).has('decoded')))
+      return name === 'btoa' ? ['encoded'] : ['decoded'];
     if (NETWORK.test(name)) return ['netobj', 'remote'];
     return [];
   }
@@ -335,16 +362,29 @@ class FileAnalysis {
       // x.push(v), Object.assign(x, v), x.set(k, v): x holds v.
       if (callee?.type === 'MemberExpression' && /^(?:push|unshift|set|add|concat|append|write)$/.test(String(child(callee, 'property')?.name))) {
         const target = rootName(child(callee, 'object'));
-        if (target) this.taint(target, args.flatMap((arg) => [...this.taintOf(arg)]));
+        if (target)
+          this.taint(
+            target,
+            args.flatMap((arg) => [...this.taintOf(arg)]),
+          );
       }
       if (name === 'Object.assign' && args[0]) {
         const target = rootName(args[0]);
-        if (target) this.taint(target, args.slice(1).flatMap((arg) => [...this.taintOf(arg)]));
+        if (target)
+          this.taint(
+            target,
+            args.slice(1).flatMap((arg) => [...this.taintOf(arg)]),
+          );
       }
       const networkCall = name !== undefined && NETWORK.test(name);
-      const thenOfNetwork = callee?.type === 'MemberExpression' && /^(?:then|on|once|pipe)$/.test(String(child(callee, 'property')?.name)) && this.taintOf(child(callee, 'object')).has('remote');
+      const thenOfNetwork =
+        callee?.type === 'MemberExpression' &&
+        /^(?:then|on|once|pipe)$/.test(String(child(callee, 'property')?.name)) &&
+        this.taintOf(child(callee, 'object')).has('remote');
       if (networkCall || thenOfNetwork) {
-        for (const arg of args) if (/Function/.test(arg.type)) for (const param of children(arg, 'params')) for (const paramName of patternNames(param)) this.taint(paramName, ['remote']);
+        for (const arg of args)
+          if (/Function/.test(arg.type))
+            for (const param of children(arg, 'params')) for (const paramName of patternNames(param)) this.taint(paramName, ['remote']);
       }
     } else if (node.type === 'ForInStatement' && this.isProcessEnv(child(node, 'right'))) {
       for (const name of patternNames(child(node, 'left'))) this.taint(name, ['env']);
@@ -359,7 +399,8 @@ class FileAnalysis {
     if (node.type === 'MemberExpression' && this.isProcessEnv(child(node, 'object'))) {
       const property = child(node, 'property');
       const name = node.computed ? (property?.type === 'StringLiteral' ? (property.value as string) : undefined) : (property?.name as string | undefined);
-      if (name !== undefined && SECRET_ENV.test(name) && !/^(?:npm_|NODE_|ELECTRON_|SWC_|ESBUILD_|PUPPETEER_|CYPRESS_|SENTRY)/i.test(name)) this.add('reads-credentials', node);
+      if (name !== undefined && SECRET_ENV.test(name) && !/^(?:npm_|NODE_|ELECTRON_|SWC_|ESBUILD_|PUPPETEER_|CYPRESS_|SENTRY)/i.test(name))
+        this.add('reads-credentials', node);
     }
     if (node.type !== 'CallExpression' && node.type !== 'NewExpression') return;
     const callee = child(node, 'callee');
@@ -379,9 +420,11 @@ class FileAnalysis {
     else if (FS_READ.test(name) && this.mentionsSecretPath(args)) this.add('reads-credentials', node);
     else if (FS_WRITE.test(name)) this.inspectWrite(node, name, args);
     else if (CHMOD.test(name)) this.chmods++;
-    else if (/^(?:setTimeout|setInterval|setImmediate)$/.test(name) && args[0] && !/Function|Identifier|MemberExpression/.test(args[0].type)) this.inspectEval(node, name, args);
+    else if (/^(?:setTimeout|setInterval|setImmediate)$/.test(name) && args[0] && !/Function|Identifier|MemberExpression/.test(args[0].type))
+      this.inspectEval(node, name, args);
     else if ((name === 'String.fromCharCode' || name === 'String.fromCodePoint') && args.length >= 10) this.add('obfuscated', node);
-    else if (/^(?:JSON\.stringify|Object\.(?:keys|entries|values))$/.test(name) && args.some((arg) => this.isProcessEnv(arg))) this.add('reads-credentials', node);
+    else if (/^(?:JSON\.stringify|Object\.(?:keys|entries|values))$/.test(name) && args.some((arg) => this.isProcessEnv(arg)))
+      this.add('reads-credentials', node);
     else this.inspectMethodSink(node, callee, args);
   }
 
@@ -421,7 +464,7 @@ class FileAnalysis {
   private commandText(args: readonly Node[]): string | undefined {
     const first = args[0];
     if (!first) return undefined;
-    const program = /^process\.(?:execPath|argv)/.test(this.qualified(first) ?? '') ? 'node' : this.literal(first) ?? '\u0000';
+    const program = /^process\.(?:execPath|argv)/.test(this.qualified(first) ?? '') ? 'node' : (this.literal(first) ?? '\u0000');
     const list = args[1]?.type === 'ArrayExpression' ? children(args[1], 'elements').map((element) => shellQuote(this.literal(element) ?? '\u0000')) : [];
     const text = [program, ...list].join(' ');
     return text.replaceAll('\u0000', '').trim() === '' ? undefined : text;
@@ -483,7 +526,8 @@ class FileAnalysis {
     if (destination === undefined) return;
     if (/\.github[\\/]+workflows/.test(destination)) this.add('writes-workflow', node);
     else if (destination.startsWith(INIT_CWD) && /node_modules/.test(destination)) this.add('writes-other-package', node);
-    else if (destination.startsWith(DIRNAME) && joinPath(this.dir, destination.slice(1).replace(/^\/+/, '').replaceAll('\u0000', 'x')).startsWith('..')) this.add('writes-other-package', node);
+    else if (destination.startsWith(DIRNAME) && joinPath(this.dir, destination.slice(1).replace(/^\/+/, '').replaceAll('\u0000', 'x')).startsWith('..'))
+      this.add('writes-other-package', node);
     else if (/^\.\.[\\/]/.test(destination)) this.add('writes-other-package', node);
   }
 
@@ -497,7 +541,7 @@ class FileAnalysis {
     const raw = String((node.extra as { raw?: string } | undefined)?.raw ?? (node.value as { raw?: string }).raw ?? '');
     this.hexEscapes += (raw.match(/\\x[0-9a-f]{2}|\\u[0-9a-f]{4}/gi) ?? []).length;
     if (AI_BYPASS_FLAG.test(value)) this.add('ai-cli-bypass', node);
-    if (SECRET_SCANNER.test(value) && !/\s/.test(value.trim()) || /\btrufflehog\b/i.test(value)) this.add('secret-scanner', node);
+    if ((SECRET_SCANNER.test(value) && !/\s/.test(value.trim())) || /\btrufflehog\b/i.test(value)) this.add('secret-scanner', node);
     if (NATIVE_LOADER.test(value)) this.add('loads-native-library', node);
     if (CLOUD_METADATA.test(value)) this.add('reads-cloud-metadata', node);
     const host = hostOf(value);
@@ -511,7 +555,8 @@ class FileAnalysis {
     if (firstNetwork && this.writes > 0 && (this.chmods > 0 || this.nonLiteralExec)) {
       const literalHosts = [...new Set(this.hosts.map((entry) => entry.host).filter((host) => host !== undefined))];
       const hostsSeen = literalHosts.length ? literalHosts : [undefined];
-      for (const host of hostsSeen) this.signals.add('download-and-execute', this.file, firstNetwork.line + this.lineOffset, excerptAt(this.text, firstNetwork.line), host);
+      for (const host of hostsSeen)
+        this.signals.add('download-and-execute', this.file, firstNetwork.line + this.lineOffset, excerptAt(this.text, firstNetwork.line), host);
     }
     if (this.socketOpened && this.shellSpawned) this.add('reverse-shell', this.shellSpawned);
     if (this.obfuscatedNames >= 5 || this.hexEscapes >= 40) this.signals.add('obfuscated', this.file, 1 + this.lineOffset, excerptAt(this.text, 1));
@@ -524,7 +569,8 @@ function patternNames(node: Node | undefined): string[] {
   if (!node) return [];
   if (node.type === 'Identifier') return [node.name as string];
   if (node.type === 'VariableDeclaration') return children(node, 'declarations').flatMap((declaration) => patternNames(child(declaration, 'id')));
-  if (node.type === 'ObjectPattern') return children(node, 'properties').flatMap((property) => patternNames(child(property, 'value') ?? child(property, 'argument')));
+  if (node.type === 'ObjectPattern')
+    return children(node, 'properties').flatMap((property) => patternNames(child(property, 'value') ?? child(property, 'argument')));
   if (node.type === 'ArrayPattern') return children(node, 'elements').flatMap((element) => patternNames(element));
   if (node.type === 'AssignmentPattern') return patternNames(child(node, 'left'));
   if (node.type === 'RestElement') return patternNames(child(node, 'argument'));

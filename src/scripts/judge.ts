@@ -12,7 +12,8 @@ export function judgeSignals(signals: readonly ScriptSignal[], trusted: (host: s
   if (signals.length === 0) return undefined;
   const kinds = new Set<ScriptSignalKind>(signals.map((signal) => signal.kind));
   const untrusted = (signal: ScriptSignal) => signal.host === undefined || !trusted(signal.host);
-  const any = (kind: ScriptSignalKind, filter: (signal: ScriptSignal) => boolean = () => true) => signals.some((signal) => signal.kind === kind && filter(signal));
+  const any = (kind: ScriptSignalKind, filter: (signal: ScriptSignal) => boolean = () => true) =>
+    signals.some((signal) => signal.kind === kind && filter(signal));
   const untrustedNetwork = any('network', untrusted);
 
   if (

@@ -120,7 +120,7 @@ export function parseShell(text: string): ShellParse {
     } else if (char === '|') {
       endCommand();
       if (next === '&') index++;
-    } else if (char === ';' || char === '(' || char === ')' || char === '{' && word === undefined || char === '}' && word === undefined) {
+    } else if (char === ';' || char === '(' || char === ')' || (char === '{' && word === undefined) || (char === '}' && word === undefined)) {
       endPipeline();
     } else if (char === '&' && next !== '>' && text[index - 1] !== '>') {
       endPipeline();
@@ -154,7 +154,13 @@ const INLINE_FLAGS = new Set(['-e', '--eval', '-p', '--print', '-c']);
 /** The program and its arguments, without leading variable assignments and wrappers such as `sudo`. */
 export function programOf(words: readonly string[]): { program: string; args: readonly string[] } | undefined {
   let start = 0;
-  while (start < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[start]!) || WRAPPERS.has(words[start]!.toLowerCase()) || (start > 0 && WRAPPERS.has(words[start - 1]!.toLowerCase()) && words[start]!.startsWith('-')))) start++;
+  while (
+    start < words.length &&
+    (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[start]!) ||
+      WRAPPERS.has(words[start]!.toLowerCase()) ||
+      (start > 0 && WRAPPERS.has(words[start - 1]!.toLowerCase()) && words[start]!.startsWith('-')))
+  )
+    start++;
   // `env` alone is a program (it prints the environment), not a wrapper.
   if (start === words.length && start > 0 && !words[start - 1]!.startsWith('-') && !words[start - 1]!.includes('=')) start--;
   const first = words[start];
@@ -208,7 +214,11 @@ export function analyzeShell(text: string, file: string, signals: SignalSet, lin
       if (SECRET_SCANNER.test(program)) add('secret-scanner', command);
       if (NATIVE_LOADER.test(program)) add('loads-native-library', command);
       if (CLOUD_METADATA.test(joined)) add('reads-cloud-metadata', command);
-      if (/\/dev\/(?:tcp|udp)\//.test(joined) || (/^(?:nc|ncat|netcat)$/.test(program) && args.some((arg) => /^-[ec]$/.test(arg))) || (program === 'socat' && /\bexec:/i.test(joined))) {
+      if (
+        /\/dev\/(?:tcp|udp)\//.test(joined) ||
+        (/^(?:nc|ncat|netcat)$/.test(program) && args.some((arg) => /^-[ec]$/.test(arg))) ||
+        (program === 'socat' && /\bexec:/i.test(joined))
+      ) {
         add('reverse-shell', command);
       }
       const secretArgs = args.filter((arg) => SECRET_PATH.test(arg));
@@ -228,7 +238,11 @@ export function analyzeShell(text: string, file: string, signals: SignalSet, lin
         const host = urlHosts[0];
         add('network', command, host);
         if (host !== undefined && (RUNTIME_HOSTS.test(host) || RUNTIME_URL.test(joined))) add('downloads-runtime', command, host);
-        if (secretArgs.length || secretsInPipe || args.some((arg) => /^@-?$/.test(arg) || /^-(?:d|-data(?:-binary)?|T|-upload-file|F)$/.test(arg)) && secretsInPipe) {
+        if (
+          secretArgs.length ||
+          secretsInPipe ||
+          (args.some((arg) => /^@-?$/.test(arg) || /^-(?:d|-data(?:-binary)?|T|-upload-file|F)$/.test(arg)) && secretsInPipe)
+        ) {
           add('exfiltrates', command, host);
         }
         const output = outputOf(args);
@@ -241,7 +255,11 @@ export function analyzeShell(text: string, file: string, signals: SignalSet, lin
       }
       if (program === 'nslookup' || program === 'dig' || program === 'host') {
         network = true;
-        add('network', command, args.find((arg) => !arg.startsWith('-')));
+        add(
+          'network',
+          command,
+          args.find((arg) => !arg.startsWith('-')),
+        );
       }
       if (/^(?:base64|openssl|xxd|certutil)$/.test(program) && args.some((arg) => /^(?:-d|--decode|-D|-r|-decode|enc)$/.test(arg))) decodeInPipe = true;
 
@@ -253,13 +271,15 @@ export function analyzeShell(text: string, file: string, signals: SignalSet, lin
         add('decode-then-execute', command);
       }
       if (program === 'chmod' && args.some((arg) => /^(?:\+x|[0-7]*[157][0-7]{0,2}|u\+x|a\+x)$/.test(arg))) for (const arg of args) executable.add(arg);
-      if (downloaded.has(command.words[0]!) || (executable.has(command.words[0]!) && downloaded.size > 0)) add('download-and-execute', command, lastDownloadHost);
+      if (downloaded.has(command.words[0]!) || (executable.has(command.words[0]!) && downloaded.size > 0))
+        add('download-and-execute', command, lastDownloadHost);
 
       // What the command hands to an interpreter: a file to follow, code to read, or a script to recurse into.
       const isShell = /^(?:sh|bash|zsh|dash|cmd|cmd\.exe|powershell|powershell\.exe|pwsh)$/.test(program);
       if (isShell) {
         const inline = args.findIndex((arg) => /^(?:-c|\/c|-command|-c[a-z]*)$/i.test(arg));
-        if (inline !== -1 && args[inline + 1] !== undefined && depth < 4) refs.push(...analyzeShell(args[inline + 1]!, file, signals, at(command) - 1, depth + 1));
+        if (inline !== -1 && args[inline + 1] !== undefined && depth < 4)
+          refs.push(...analyzeShell(args[inline + 1]!, file, signals, at(command) - 1, depth + 1));
       }
       if (INTERPRETERS.has(program)) {
         const flagIndex = args.findIndex((arg) => INLINE_FLAGS.has(arg));
@@ -272,10 +292,16 @@ export function analyzeShell(text: string, file: string, signals: SignalSet, lin
       }
     }
   }
-  for (const substitution of parsed.substitutions) if (depth < 4) refs.push(...analyzeShell(substitution.text, file, signals, substitution.line - 1 + lineOffset, depth + 1));
+  for (const substitution of parsed.substitutions)
+    if (depth < 4) refs.push(...analyzeShell(substitution.text, file, signals, substitution.line - 1 + lineOffset, depth + 1));
   if (readsSecrets && network && !signals.has('exfiltrates')) {
     const first = parsed.pipelines.flat().find((command) => DOWNLOADERS.has(programOf(command.words)?.program ?? ''));
-    if (first) add('exfiltrates', first, first.words.map(hostOf).find((host) => host !== undefined));
+    if (first)
+      add(
+        'exfiltrates',
+        first,
+        first.words.map(hostOf).find((host) => host !== undefined),
+      );
   }
   return refs;
 }

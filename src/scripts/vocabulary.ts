@@ -9,10 +9,12 @@ export const SECRET_PATH =
   /(?:^|[\\/'"`\s~])\.(?:npmrc|yarnrc(?:\.yml)?|pypirc|netrc|git-credentials|ssh|aws|azure|kube|docker|gnupg|config[\\/](?:gh|gcloud|solana)|ethereum|electrum|bitcoin|solana|env(?:\.local|\.production)?)(?:$|[\\/'"`\s])|id_(?:rsa|dsa|ecdsa|ed25519)\b|\bcredentials(?:\.json)?\b|\bkeystore\b|\bwallet\.dat\b|Local Storage[\\/]leveldb|\bLogin Data\b|Exodus|MetaMask|nkbihfbeogaeaoehlefnkodbefgpgknn|[\\/]etc[\\/](?:passwd|shadow)\b/i;
 
 /** Environment variables that hold credentials. */
-export const SECRET_ENV = /(?:TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|API_KEY|ACCESS_KEY|AUTH|CREDENTIALS?)(?:_|$)|^(?:AWS|AZURE|GCP|GOOGLE_APPLICATION|NPM_CONFIG__AUTH|GH|GITHUB|GITLAB|CI_JOB)_/i;
+export const SECRET_ENV =
+  /(?:TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|API_KEY|ACCESS_KEY|AUTH|CREDENTIALS?)(?:_|$)|^(?:AWS|AZURE|GCP|GOOGLE_APPLICATION|NPM_CONFIG__AUTH|GH|GITHUB|GITLAB|CI_JOB)_/i;
 
 /** Flags that switch off an AI coding CLI's permission checks. */
-export const AI_BYPASS_FLAG = /--(?:dangerously-skip-permissions|yolo|trust-all-tools|dangerously-bypass-approvals-and-sandbox|allow-all-tools|approval-mode[= ]yolo)\b/;
+export const AI_BYPASS_FLAG =
+  /--(?:dangerously-skip-permissions|yolo|trust-all-tools|dangerously-bypass-approvals-and-sandbox|allow-all-tools|approval-mode[= ]yolo)\b/;
 
 /** AI coding CLIs, by command name. */
 export const AI_CLI = /^(?:claude|gemini|q|codex|amp|cursor-agent|qwen|copilot)$/;
@@ -24,7 +26,28 @@ export const SECRET_SCANNER = /\b(?:trufflehog|gitleaks|detect-secrets|noseypark
 export const NATIVE_LOADER = /\b(?:rundll32|regsvr32|mshta|cscript|wscript)(?:\.exe)?\b/i;
 
 /** Shell and interpreters that run what is piped into them. */
-export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'iex', 'invoke-expression', 'cmd', 'cmd.exe', 'powershell', 'powershell.exe', 'pwsh', 'python', 'python3', 'perl', 'ruby', 'node', 'bun', 'deno']);
+export const SHELLS = new Set([
+  'sh',
+  'bash',
+  'zsh',
+  'dash',
+  'ksh',
+  'fish',
+  'iex',
+  'invoke-expression',
+  'cmd',
+  'cmd.exe',
+  'powershell',
+  'powershell.exe',
+  'pwsh',
+  'python',
+  'python3',
+  'perl',
+  'ruby',
+  'node',
+  'bun',
+  'deno',
+]);
 
 /** Programs that fetch from the network. */
 export const DOWNLOADERS = new Set(['curl', 'wget', 'iwr', 'irm', 'invoke-webrequest', 'invoke-restmethod', 'fetch', 'aria2c', 'bitsadmin', 'certutil']);

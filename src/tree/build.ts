@@ -59,11 +59,7 @@ export function installNameOf(location: string): string {
  * Node's module resolution over locations: look in `<loc>/node_modules/<name>`, then in each ancestor
  * location that is a node, up to the root. A location outside the project ('../x') sees only its own folder.
  */
-export function resolveLocation(
-  nodes: ReadonlyMap<string, PackageNode>,
-  fromLocation: string,
-  name: string,
-): PackageNode | undefined {
+export function resolveLocation(nodes: ReadonlyMap<string, PackageNode>, fromLocation: string, name: string): PackageNode | undefined {
   const outside = fromLocation.startsWith('../');
   const parts = fromLocation === '' ? [] : fromLocation.split('/');
   for (let length = parts.length; length >= 0; length--) {
@@ -87,8 +83,7 @@ export function finishTree(
   nodes: Map<string, PackageNode>,
   linkTargets: ReadonlyMap<string, string>,
   source: TreeSource,
-  resolve: (from: PackageNode, name: string) => PackageNode | undefined = (from, name) =>
-    resolveLocation(nodes, from.location, name),
+  resolve: (from: PackageNode, name: string) => PackageNode | undefined = (from, name) => resolveLocation(nodes, from.location, name),
 ): DependencyTree {
   for (const [linkLocation, targetLocation] of linkTargets) {
     const link = nodes.get(linkLocation);

@@ -80,7 +80,11 @@ export function loadBunLockfile(text: string, source: TreeSource): DependencyTre
       optional: info.optional === true,
     });
     if (workspacePath !== undefined || linked !== undefined) linkTargets.set(location, resolved!);
-    for (const [field, type] of [['optionalDependencies', 'optional'], ['dependencies', 'prod'], ['peerDependencies', 'peer']] as const) {
+    for (const [field, type] of [
+      ['optionalDependencies', 'optional'],
+      ['dependencies', 'prod'],
+      ['peerDependencies', 'peer'],
+    ] as const) {
       for (const [dependency, spec] of shape.specMap(info[field], `${where}.${field}`)) addEdge(node, dependency, spec, type);
     }
     nodes.set(location, node);

@@ -40,11 +40,7 @@ export interface LockedImporter {
  * A key reached under two install names (an alias) is two nodes, as npm installs it. Edges are resolved by the
  * lockfile's own keys, not by node's folder lookup. `dev`/`optional`: reached only through dev/optional edges.
  */
-export function buildLockTree(
-  importers: readonly LockedImporter[],
-  packages: ReadonlyMap<string, LockedPackage>,
-  source: TreeSource,
-): DependencyTree {
+export function buildLockTree(importers: readonly LockedImporter[], packages: ReadonlyMap<string, LockedPackage>, source: TreeSource): DependencyTree {
   const nodes = new Map<string, PackageNode>();
   const linkTargets = new Map<string, string>();
   const resolvedTo = new Map<PackageNode, Map<string, PackageNode>>();

@@ -45,15 +45,7 @@ export interface PackageNode {
 
 /** `names`: a list of names to vet, declared by the root and resolved to nothing yet. */
 export type TreeFormat =
-  | 'npm-lockfile-v1'
-  | 'npm-lockfile-v2'
-  | 'npm-lockfile-v3'
-  | 'yarn-classic'
-  | 'yarn-berry'
-  | 'pnpm-lockfile'
-  | 'bun-lockfile'
-  | 'node-modules'
-  | 'names';
+  'npm-lockfile-v1' | 'npm-lockfile-v2' | 'npm-lockfile-v3' | 'yarn-classic' | 'yarn-berry' | 'pnpm-lockfile' | 'bun-lockfile' | 'node-modules' | 'names';
 
 export interface DependencyTree {
   readonly root: PackageNode;

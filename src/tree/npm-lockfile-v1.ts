@@ -15,9 +15,7 @@ export const MAX_V1_NESTING = 1000;
 export function validateLockfileV1(lockfile: JsonRecord, file: string): string[] {
   const shape: Shape = new Shape(file);
   const folders: string[] = [];
-  const work: { dependencies: unknown; where: string; depth: number }[] = [
-    { dependencies: lockfile.dependencies ?? {}, where: '"dependencies"', depth: 1 },
-  ];
+  const work: { dependencies: unknown; where: string; depth: number }[] = [{ dependencies: lockfile.dependencies ?? {}, where: '"dependencies"', depth: 1 }];
   for (let item = work.pop(); item; item = work.pop()) {
     const { dependencies, where, depth } = item;
     for (const [name, value] of Object.entries(shape.record(dependencies, where))) {

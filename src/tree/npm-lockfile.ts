@@ -7,11 +7,7 @@ import { workspaceMatcher } from './workspaces.js';
  * Loads the `packages` section of an npm lockfile v2/v3 (package-lock.json or npm-shrinkwrap.json).
  * It is a flat map of install locations, so one pass builds the tree: no arborist needed, and fast.
  */
-export function loadPackagesLockfile(
-  lockfile: JsonRecord,
-  rootManifest: JsonRecord,
-  source: TreeSource,
-): DependencyTree {
+export function loadPackagesLockfile(lockfile: JsonRecord, rootManifest: JsonRecord, source: TreeSource): DependencyTree {
   const shape: Shape = new Shape(source.sourceFile);
   const packages = shape.record(lockfile.packages, '"packages"');
   const entries = new Map<string, JsonRecord>();
@@ -73,13 +69,7 @@ export function loadPackagesLockfile(
 const whereIs = (location: string): string => `"packages"["${shown(location)}"]`;
 
 /** The edges a package declares, in npm's precedence: optional and prod before peer; dev only where npm reads it. */
-export function addDeclaredEdges(
-  shape: Shape,
-  node: PackageNode,
-  manifest: JsonRecord,
-  where: string,
-  withDev: boolean,
-): void {
+export function addDeclaredEdges(shape: Shape, node: PackageNode, manifest: JsonRecord, where: string, withDev: boolean): void {
   for (const [name, spec] of shape.specMap(manifest.optionalDependencies, `${where}.optionalDependencies`)) {
     addEdge(node, name, spec, 'optional');
   }

@@ -23,7 +23,9 @@ const MANAGER_LOCKFILES: Record<string, readonly OtherLockfile[]> = {
 
 /** The package manager package.json names (`packageManager`, else `devEngines.packageManager`), if any. */
 export function declaredManager(manifest: JsonRecord): string | undefined {
-  const field = manifest.packageManager ?? (isRecord(manifest.devEngines) && isRecord(manifest.devEngines.packageManager) ? manifest.devEngines.packageManager.name : undefined);
+  const field =
+    manifest.packageManager ??
+    (isRecord(manifest.devEngines) && isRecord(manifest.devEngines.packageManager) ? manifest.devEngines.packageManager.name : undefined);
   return typeof field === 'string' ? (/^(@?[^@+]+)/.exec(field)?.[1] ?? undefined) : undefined;
 }
 
@@ -39,7 +41,7 @@ export async function loadOtherLockfile(files: FileSource, sourceFile: OtherLock
   switch (sourceFile) {
     case 'bun.lockb':
       throw new InputError(
-        'is bun\'s binary lockfile, which depwarden cannot read: write the text one with `bun install --save-text-lockfile` (bun 1.2 and later write bun.lock by default), then delete bun.lockb',
+        "is bun's binary lockfile, which depwarden cannot read: write the text one with `bun install --save-text-lockfile` (bun 1.2 and later write bun.lock by default), then delete bun.lockb",
         sourceFile,
       );
     case 'bun.lock':

@@ -38,7 +38,11 @@ export function loadYarnBerry(text: string, source: TreeSource, manifestOf: (pat
     if (!locator) shape.fail(`${where} has no "resolution" of the form "name@reference"`);
     shape.packageName(locator.name, `${where}.resolution`);
     const dependencies: LockedDependency[] = [];
-    for (const [field, type] of [['optionalDependencies', 'optional'], ['dependencies', 'prod'], ['peerDependencies', 'peer']] as const) {
+    for (const [field, type] of [
+      ['optionalDependencies', 'optional'],
+      ['dependencies', 'prod'],
+      ['peerDependencies', 'peer'],
+    ] as const) {
       // Optional dependencies are listed under `dependencies` with `dependenciesMeta.<name>.optional`.
       const meta = shape.optionalRecord(entry.dependenciesMeta, `${where}.dependenciesMeta`) ?? {};
       for (const [name, range] of shape.specMap(entry[field], `${where}.${field}`)) {

@@ -54,7 +54,10 @@ export function loadYarnClassic(text: string, projects: readonly ProjectManifest
     if (resolved === undefined && /^file:/i.test(descriptor.range)) resolved = descriptor.range;
     if (resolved === undefined && /^link:/i.test(descriptor.range)) linkTo = descriptor.range.slice('link:'.length);
     const dependencies: LockedDependency[] = [];
-    for (const [field, type] of [['optionalDependencies', 'optional'], ['dependencies', 'prod']] as const) {
+    for (const [field, type] of [
+      ['optionalDependencies', 'optional'],
+      ['dependencies', 'prod'],
+    ] as const) {
       for (const [name, range] of shape.specMap(entry[field], `${where}.${field}`)) {
         dependencies.push({ name, spec: range, type, target: target(name, range) });
       }

@@ -73,7 +73,12 @@ describe('a registry range whose lockfile entry fetches something else is report
     symlinkSync(join(scratch, 'outside'), join(project, 'node_modules', 'dw-core'));
     const run = await runMain(checkArgs(project, ['--node-modules']), home.env);
     expect(run.status).toBe(1);
-    expect(findingsOf(run.stdout)).toContainEqual({ code: 'spec-resolution-mismatch', severity: 'critical', location: 'node_modules/dw-core', path: ['dw-core'] });
+    expect(findingsOf(run.stdout)).toContainEqual({
+      code: 'spec-resolution-mismatch',
+      severity: 'critical',
+      location: 'node_modules/dw-core',
+      path: ['dw-core'],
+    });
   });
 });
 
@@ -86,7 +91,10 @@ describe('bad input is exit 2 with one line naming the file and the key path, ne
     ['v1-null-entry', /^depwarden: package-lock\.json: "dependencies"\["dw-dev"\] must be an object, found null$/],
     ['v1-missing-link-target', /^depwarden: package-lock\.json: npm cannot load it: Missing target in lock file: "\.\.\/x"/],
     ['v1-lone-surrogate', /^depwarden: package-lock\.json: "dependencies" names a package "dw-dev\\u\{d800\}" that is not valid Unicode \(a lone surrogate\)$/],
-    ['v3-lone-surrogate', /^depwarden: package-lock\.json: "packages"\["node_modules\/dw-util"\]\.dependencies names a package "dw-core\\u\{dc00\}" that is not valid Unicode/],
+    [
+      'v3-lone-surrogate',
+      /^depwarden: package-lock\.json: "packages"\["node_modules\/dw-util"\]\.dependencies names a package "dw-core\\u\{dc00\}" that is not valid Unicode/,
+    ],
     ['nm-nonstring-spec', /^depwarden: node_modules\/dw-util\/package\.json: "dependencies"\["dw-core"\] must be a string, found a number$/],
   ])('%s', async (name, message) => {
     const run = await runMain(checkArgs(join(ADVERSARIAL, name), name.startsWith('nm-') ? ['--node-modules'] : []), home.env);
@@ -106,7 +114,9 @@ describe('bad input is exit 2 with one line naming the file and the key path, ne
     writeFileSync(join(project, 'package-lock.json'), lock);
     const run = await runMain(checkArgs(project), home.env);
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe('depwarden: package-lock.json: "dependencies"["dw-x"] nests "dependencies" more than 1000 levels deep, deeper than npm can install\n');
+    expect(run.stderr).toBe(
+      'depwarden: package-lock.json: "dependencies"["dw-x"] nests "dependencies" more than 1000 levels deep, deeper than npm can install\n',
+    );
   });
 
   it('a byte order mark is read as npm reads it: dropped', async () => {
@@ -177,7 +187,7 @@ describe('nothing hangs: FIFOs, devices, symlink loops and huge files end in sec
     expectExit2(loop, 'package-lock.json: is a symlink loop');
   });
 
-  it('lockfile v1: a linked folder whose package.json is a FIFO (npm\'s loader would read it)', () => {
+  it("lockfile v1: a linked folder whose package.json is a FIFO (npm's loader would read it)", () => {
     const dir = join(scratch, 'v1-link-fifo');
     cpSync(join(ADVERSARIAL, 'v1-registry-to-link'), dir, { recursive: true });
     writeFileSync(join(dir, 'package-lock.json'), readFileSync(join(dir, 'package-lock.json'), 'utf8').replace('file:../outside', 'file:outside'));

@@ -51,7 +51,12 @@ describe('depwarden check', () => {
     expect(report.source.file).toBe(file);
     const findings = report.findings.map((f: { rule: string; package: { location: string } }) => `${f.rule} ${f.package.location}`);
     expect(findings.sort()).toEqual(
-      ['url-dependency node_modules/dw-payload', 'near-miss-name node_modules/expresss', 'alias-dependency node_modules/dw-alias', ...(integrity ? [`${integrity} node_modules/dw-payload`] : [])].sort(),
+      [
+        'url-dependency node_modules/dw-payload',
+        'near-miss-name node_modules/expresss',
+        'alias-dependency node_modules/dw-alias',
+        ...(integrity ? [`${integrity} node_modules/dw-payload`] : []),
+      ].sort(),
     );
     const sarif = await depwarden(['check', fixture(`lockfiles/${folder}`), ...REG, '--format', 'sarif']);
     expect(JSON.parse(sarif.stdout).runs[0].results).toHaveLength(findings.length);
@@ -71,12 +76,11 @@ describe('depwarden check', () => {
     const sarif = await depwarden(['check', fixture('tampered-v3'), ...REG, '--format', 'sarif']);
     expect([json.status, sarif.status]).toEqual([1, 1]);
     const findings = JSON.parse(json.stdout).findings.map((f: { rule: string; package: { location: string } }) => `${f.rule} ${f.package.location}`);
-    expect(findings).toEqual([
-      'resolved-mismatch node_modules/dw-core',
-      'missing-integrity node_modules/dw-dev',
-      'weak-integrity node_modules/dw-util',
-    ]);
-    const results = JSON.parse(sarif.stdout).runs[0].results.map((r: { ruleId: string; locations: { logicalLocations: { fullyQualifiedName: string }[] }[] }) => `${r.ruleId} ${r.locations[0]!.logicalLocations[0]!.fullyQualifiedName}`);
+    expect(findings).toEqual(['resolved-mismatch node_modules/dw-core', 'missing-integrity node_modules/dw-dev', 'weak-integrity node_modules/dw-util']);
+    const results = JSON.parse(sarif.stdout).runs[0].results.map(
+      (r: { ruleId: string; locations: { logicalLocations: { fullyQualifiedName: string }[] }[] }) =>
+        `${r.ruleId} ${r.locations[0]!.logicalLocations[0]!.fullyQualifiedName}`,
+    );
     expect(results).toEqual(findings);
   });
 
@@ -160,7 +164,10 @@ describe('depwarden check', () => {
       [['check', '--format', 'xml'], 'depwarden: --format must be one of text, json, sarif, markdown, github; found "xml"\n'],
       [['check', '--fail-on', 'error'], 'depwarden: --fail-on must be one of critical, high, medium, low, info; found "error"\n'],
       [['chek'], 'depwarden: unknown command "chek"; did you mean "check"? Run \'depwarden --help\' for the list\n'],
-      [['check', fixture('npm-v3'), '--config', fixture('policies/bad-key.json')], `depwarden: ${fixture('policies/bad-key.json')}: rule is not a known key; did you mean "rules"?\n`],
+      [
+        ['check', fixture('npm-v3'), '--config', fixture('policies/bad-key.json')],
+        `depwarden: ${fixture('policies/bad-key.json')}: rule is not a known key; did you mean "rules"?\n`,
+      ],
       [['check', 'a', 'b'], 'depwarden: check takes one project folder; found 2\n'],
     ];
     for (const [args, stderr] of cases) {
@@ -173,7 +180,10 @@ describe('depwarden check', () => {
     expect(await depwarden([])).toMatchObject({ status: 2, stdout: expect.stringContaining('Commands:') });
     // The launcher itself, spawned: it prints and sets the process's exit code.
     expect(spawned(['--version'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
-    expect(spawned(['check', fixture('risky/app'), ...REG])).toMatchObject({ status: 1, stdout: expect.stringContaining('via: (root) > dw-middle > dw-phantom > dw-payload') });
+    expect(spawned(['check', fixture('risky/app'), ...REG])).toMatchObject({
+      status: 1,
+      stdout: expect.stringContaining('via: (root) > dw-middle > dw-phantom > dw-payload'),
+    });
   });
 
   it('never writes to the project', async () => {

@@ -41,13 +41,53 @@ function random(seed: number): () => number {
 }
 
 const JUNK_VALUES: readonly unknown[] = [
-  0, -1, 1.5, 1e308, true, false, null, [], {}, [1, 'a'], { a: null }, '', 'junk', '\u0000\u001b[31mred', '\ud800', 'npm:', 'npm:@',
-  '../x', '/abs', 'file:../x.tgz', 'git+ssh://git@host.example.test/x.git#0123456789abcdef0123456789abcdef01234567', 'owner/repo',
-  'https://evil.example.test/x.tgz', 'ftp://x/y', 'http://[bad', 'workspace:*', 'link:../x', 'sha1-AAAA', 'x'.repeat(5000),
+  0,
+  -1,
+  1.5,
+  1e308,
+  true,
+  false,
+  null,
+  [],
+  {},
+  [1, 'a'],
+  { a: null },
+  '',
+  'junk',
+  '\u0000\u001b[31mred',
+  '\ud800',
+  'npm:',
+  'npm:@',
+  '../x',
+  '/abs',
+  'file:../x.tgz',
+  'git+ssh://git@host.example.test/x.git#0123456789abcdef0123456789abcdef01234567',
+  'owner/repo',
+  'https://evil.example.test/x.tgz',
+  'ftp://x/y',
+  'http://[bad',
+  'workspace:*',
+  'link:../x',
+  'sha1-AAAA',
+  'x'.repeat(5000),
 ];
 const JUNK_KEYS: readonly string[] = [
-  '', '__proto__', 'constructor', 'node_modules/', 'node_modules/\ud800', 'node_modules/a/node_modules/', '../../etc', 'link',
-  'resolved', 'integrity', 'dependencies', 'requires', 'version', 'node_modules/@s', 'node_modules/.bin', 'node_modules/A B',
+  '',
+  '__proto__',
+  'constructor',
+  'node_modules/',
+  'node_modules/\ud800',
+  'node_modules/a/node_modules/',
+  '../../etc',
+  'link',
+  'resolved',
+  'integrity',
+  'dependencies',
+  'requires',
+  'version',
+  'node_modules/@s',
+  'node_modules/.bin',
+  'node_modules/A B',
 ];
 
 type Json = unknown;
@@ -173,11 +213,13 @@ describe(`fuzzing check over the committed fixtures (seed ${SEED})`, () => {
     home.remove();
     rmSync(scratch, { recursive: true, force: true });
   });
-  const projects = new Map(FIXTURE_DIRS.map((fixture) => {
-    const dir = join(scratch, fixture.dir.replaceAll('/', '-'));
-    cpSync(join(FIXTURES, fixture.dir), dir, { recursive: true });
-    return [fixture, dir] as const;
-  }));
+  const projects = new Map(
+    FIXTURE_DIRS.map((fixture) => {
+      const dir = join(scratch, fixture.dir.replaceAll('/', '-'));
+      cpSync(join(FIXTURES, fixture.dir), dir, { recursive: true });
+      return [fixture, dir] as const;
+    }),
+  );
   const args = (dir: string) => ['check', dir, '--format', 'json', '--offline', '--registry', REGISTRY];
 
   /** Writes the mutant into its project, runs, and puts the original file back. */

@@ -85,7 +85,9 @@ function packument(base: string, name: string) {
         integrity,
         tarball: `${base}/${name}/-/${name}-${version}.tgz`,
         ...(spec.signed === 'none' ? {} : { signatures: [{ keyid: KEYID, sig: signature }] }),
-        ...(spec.attestations ? { attestations: { url: `${base}/-/npm/v1/attestations/${name}@${version}`, provenance: { predicateType: 'https://slsa.dev/provenance/v1' } } } : {}),
+        ...(spec.attestations
+          ? { attestations: { url: `${base}/-/npm/v1/attestations/${name}@${version}`, provenance: { predicateType: 'https://slsa.dev/provenance/v1' } } }
+          : {}),
       },
     };
     time[version] = spec.published;
@@ -144,7 +146,9 @@ beforeAll(async () => {
     if (request.method === 'POST' && request.url === '/v1/querybatch') {
       const { queries } = JSON.parse(body) as { queries: { package: { name: string }; version: string }[] };
       const results = queries.map(({ package: { name }, version }) => ({
-        vulns: ADVISORIES.filter((advisory) => advisory.affected[0]!.package.name === name && (name !== 'dw-good' || version === '1.0.0')).map(({ id, modified }) => ({ id, modified })),
+        vulns: ADVISORIES.filter((advisory) => advisory.affected[0]!.package.name === name && (name !== 'dw-good' || version === '1.0.0')).map(
+          ({ id, modified }) => ({ id, modified }),
+        ),
       }));
       return json(response, 200, { results: mode.osv === 'truncated' ? results.slice(1) : results });
     }
@@ -222,13 +226,18 @@ describe('trust signals end to end', () => {
       'high provenance-dropped/provenance-dropped dw-prov-dropped',
       'high registry-signature/signature-missing dw-unsigned',
     ]);
-    const messages = report(output).findings.map((finding) => finding.message).join('\n');
+    const messages = report(output)
+      .findings.map((finding) => finding.message)
+      .join('\n');
     expect(messages).toContain('MAL-2026-0001 (Malicious code in dw-evil (npm))');
     expect(messages).toContain('latest: 1.0.1');
     expect(messages).not.toContain('MAL-2026-0002'); // withdrawn
     expect(output.status).toBe(1);
     // Only malware reports are looked up in detail: the GHSA vulnerability is out of scope.
-    expect(osvRequests.filter((request) => request.startsWith('GET /v1/vulns/')).sort()).toEqual(['GET /v1/vulns/MAL-2026-0001', 'GET /v1/vulns/MAL-2026-0002']);
+    expect(osvRequests.filter((request) => request.startsWith('GET /v1/vulns/')).sort()).toEqual([
+      'GET /v1/vulns/MAL-2026-0001',
+      'GET /v1/vulns/MAL-2026-0002',
+    ]);
   });
 
   it('reuses OSV answers from its cache on the next run', async () => {
@@ -263,7 +272,9 @@ describe('trust signals end to end', () => {
       expect(trustFindings(output).filter((line) => line.includes('known-malware'))).toHaveLength(1);
       // The registry's keys come from npm's cache, as the packuments do.
       expect(trustFindings(output)).toContain('critical registry-signature/signature-invalid dw-tampered');
-      expect(report(output).summary.registry.notes).toContain(`malware advisories: 2 from ${data}, newest of 2026-01-02 (${Math.floor((Date.now() - Date.parse('2026-01-02T00:00:00Z')) / 86_400_000)} days old)`);
+      expect(report(output).summary.registry.notes).toContain(
+        `malware advisories: 2 from ${data}, newest of 2026-01-02 (${Math.floor((Date.now() - Date.parse('2026-01-02T00:00:00Z')) / 86_400_000)} days old)`,
+      );
     }
     expect(osvRequests).toEqual([]);
   });

@@ -8,7 +8,9 @@ import { tempDir } from '../support/temp.js';
 import { BIN } from '../support/paths.js';
 
 const rulesOf = (stdout: string) =>
-  JSON.parse(stdout).findings.map((finding: { rule: string; package: { name: string }; severity: string }) => `${finding.severity} ${finding.rule} ${finding.package.name}`);
+  JSON.parse(stdout).findings.map(
+    (finding: { rule: string; package: { name: string }; severity: string }) => `${finding.severity} ${finding.rule} ${finding.package.name}`,
+  );
 
 // main() in-process; standard input is read by the launcher's process, so that case is spawned.
 describe('depwarden vet', () => {
@@ -22,10 +24,7 @@ describe('depwarden vet', () => {
   it('exit 1 for squats and hallucinated names, each explained', async () => {
     const run = await depwarden(['vet', 'expresss', 'lodash@^4', 'react-native-utils-helper-for-depwarden-tests', '--format', 'json']);
     expect(run.status).toBe(1);
-    expect(rulesOf(run.stdout)).toEqual([
-      'high near-miss-name expresss',
-      'high unregistered-name react-native-utils-helper-for-depwarden-tests',
-    ]);
+    expect(rulesOf(run.stdout)).toEqual(['high near-miss-name expresss', 'high unregistered-name react-native-utils-helper-for-depwarden-tests']);
     const text = (await depwarden(['vet', 'expresss'])).stdout;
     expect(text).toMatch(/looks like "express" \([\d.]+M downloads\/month\) with a letter repeated; this name has fewer than 10K downloads\/month/);
   });
@@ -46,7 +45,11 @@ describe('depwarden vet', () => {
     expect(result.ruleId).toBe('near-miss-name');
     expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'names.txt' }, region: { startLine: 4 } });
 
-    const fromStdin = spawnSync(process.execPath, [BIN, 'vet', '--from', '-', '--fail-on', 'medium'], { input: 'crossenv\n', encoding: 'utf8', env: ISOLATED_ENV });
+    const fromStdin = spawnSync(process.execPath, [BIN, 'vet', '--from', '-', '--fail-on', 'medium'], {
+      input: 'crossenv\n',
+      encoding: 'utf8',
+      env: ISOLATED_ENV,
+    });
     expect(fromStdin.status).toBe(1);
     expect(fromStdin.stdout).toContain('checked 1 package in (stdin)');
   });
@@ -68,9 +71,9 @@ describe('depwarden vet', () => {
   });
 
   it('exit 2 for usage errors', async () => {
-    expect((await depwarden(['vet']))).toMatchObject({ status: 2, stderr: 'depwarden: vet needs at least one name; see depwarden vet --help\n' });
-    expect((await depwarden(['vet', 'a', '--from', 'f']))).toMatchObject({ status: 2, stderr: 'depwarden: give names as arguments or with --from, not both\n' });
-    expect((await depwarden(['vet', '--from', 'missing.txt']))).toMatchObject({ status: 2, stderr: 'depwarden: missing.txt: cannot be read (ENOENT)\n' });
+    expect(await depwarden(['vet'])).toMatchObject({ status: 2, stderr: 'depwarden: vet needs at least one name; see depwarden vet --help\n' });
+    expect(await depwarden(['vet', 'a', '--from', 'f'])).toMatchObject({ status: 2, stderr: 'depwarden: give names as arguments or with --from, not both\n' });
+    expect(await depwarden(['vet', '--from', 'missing.txt'])).toMatchObject({ status: 2, stderr: 'depwarden: missing.txt: cannot be read (ENOENT)\n' });
   });
 });
 

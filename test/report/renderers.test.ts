@@ -77,7 +77,9 @@ async function hostileReport(name: string, url: string): Promise<ReportInput> {
   return {
     ...input,
     result: { ...input.result, findings },
-    failing: findings.filter((finding) => input.failing.some((failing) => failing.package.location === finding.package.location && failing.rule === finding.rule)),
+    failing: findings.filter((finding) =>
+      input.failing.some((failing) => failing.package.location === finding.package.location && failing.rule === finding.rule),
+    ),
     notices: [{ file: 'src/x.js', message: 'could not be parsed (see https://u:p4ss@host.example.test/?token=t0k)' }],
   };
 }

@@ -46,7 +46,12 @@ describe('install-script evidence in every format', () => {
 
   it('json: the signals with file, line and excerpt', async () => {
     const json = JSON.parse(renderJson(await withScriptFinding()));
-    expect(json.findings[0].details.signals).toContainEqual({ kind: 'decode-then-execute', file: 'setup.js', line: 3, excerpt: expect.stringContaining('exec(atob(x))') });
+    expect(json.findings[0].details.signals).toContainEqual({
+      kind: 'decode-then-execute',
+      file: 'setup.js',
+      line: 3,
+      excerpt: expect.stringContaining('exec(atob(x))'),
+    });
     expect(renderJson(await withScriptFinding())).not.toMatch(/[\u001b\u202e]/u);
   });
 
@@ -60,7 +65,15 @@ describe('install-script evidence in every format', () => {
       physicalLocation: { artifactLocation: { uri: 'node_modules/dw-core/setup.js' }, region: { startLine: 3 } },
       message: { text: expect.stringContaining('decodes data and runs it') },
     });
-    expect(result.relatedLocations.map((location: { physicalLocation: { region: { startLine: number } } }) => location.physicalLocation.region.startLine)).toEqual([3, 7]);
-    expect(result.properties.evidence).toContainEqual({ kind: 'network', file: 'setup.js', line: 7, excerpt: "https.get('https://c.example.test/')", host: 'c.example.test' });
+    expect(
+      result.relatedLocations.map((location: { physicalLocation: { region: { startLine: number } } }) => location.physicalLocation.region.startLine),
+    ).toEqual([3, 7]);
+    expect(result.properties.evidence).toContainEqual({
+      kind: 'network',
+      file: 'setup.js',
+      line: 7,
+      excerpt: "https.get('https://c.example.test/')",
+      host: 'c.example.test',
+    });
   });
 });

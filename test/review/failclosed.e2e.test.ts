@@ -89,27 +89,43 @@ describe('review --diff: what the diff adds is found, or the review stops', () =
   });
 
   it('a one-line package.json', () => {
-    const dir = repository({ 'package.json': '{"name":"app","dependencies":{"react":"^18"}}' }, { 'package.json': '{"name":"app","dependencies":{"react":"^18","lodahs":"^1"}}' });
+    const dir = repository(
+      { 'package.json': '{"name":"app","dependencies":{"react":"^18"}}' },
+      { 'package.json': '{"name":"app","dependencies":{"react":"^18","lodahs":"^1"}}' },
+    );
     const diff = git(dir, 'diff');
     expect(review(dir, ['--diff', '-', ...REG], diff)).toMatchObject({ status: 1, findings: ['near-miss-name lodahs package.json:1'] });
     // Without the file, the hunk starts at line 1 and shows the whole nesting.
-    expect(review(mkdtempSync(join(scratch, 'elsewhere-')), ['--diff', '-', ...REG], diff)).toMatchObject({ status: 1, findings: ['near-miss-name lodahs package.json:1'] });
+    expect(review(mkdtempSync(join(scratch, 'elsewhere-')), ['--diff', '-', ...REG], diff)).toMatchObject({
+      status: 1,
+      findings: ['near-miss-name lodahs package.json:1'],
+    });
   });
 
   it.each([
     { case: 'text that is no diff', input: 'garbage\n', stderr: 'depwarden: (stdin): is not a unified diff: it has no "--- a/file" and "+++ b/file" header\n' },
     { case: 'an empty diff', input: '', stderr: 'depwarden: (stdin): the diff is empty: nothing to review (did the command that produced it fail?)\n' },
-    { case: 'a cut-off hunk', input: '--- a/package.json\n+++ b/package.json\n@@ -1,3 +1,4 @@\n {\n+  "x": 1,\n', stderr: 'depwarden: (stdin): after line 5: the diff ends inside a hunk (2 old and 2 new lines missing)\n' },
+    {
+      case: 'a cut-off hunk',
+      input: '--- a/package.json\n+++ b/package.json\n@@ -1,3 +1,4 @@\n {\n+  "x": 1,\n',
+      stderr: 'depwarden: (stdin): after line 5: the diff ends inside a hunk (2 old and 2 new lines missing)\n',
+    },
   ])('exit 2 for $case', ({ input, stderr }) => {
     const dir = repository({ 'package.json': longManifest() });
     expect(review(dir, ['--diff', '-', ...REG], input)).toMatchObject({ status: 2, stderr });
   });
 
   it('paths git quotes (non-ASCII names) are read, in a diff and from git', () => {
-    const dir = repository({ 'package.json': longManifest(), 'src/caf\u00e9.js': "const a = require('./a');\n" }, { 'src/caf\u00e9.js': "const a = require('./a');\nconst x = require('lodahs');\n" });
+    const dir = repository(
+      { 'package.json': longManifest(), 'src/caf\u00e9.js': "const a = require('./a');\n" },
+      { 'src/caf\u00e9.js': "const a = require('./a');\nconst x = require('lodahs');\n" },
+    );
     const diff = git(dir, 'diff');
     expect(diff).toContain('"b/src/caf\\303\\251.js"');
-    expect(review(dir, ['--diff', '-', ...REG], diff).findings).toEqual(['near-miss-name lodahs src/caf\u00e9.js:2', 'undeclared-import lodahs src/caf\u00e9.js:2']);
+    expect(review(dir, ['--diff', '-', ...REG], diff).findings).toEqual([
+      'near-miss-name lodahs src/caf\u00e9.js:2',
+      'undeclared-import lodahs src/caf\u00e9.js:2',
+    ]);
     writeFileSync(join(dir, 'src', 'we"ird\u00e9.mjs'), "import x from 'expresss';\n");
     expect(review(dir, REG).findings).toEqual([
       'near-miss-name expresss src/we"ird\u00e9.mjs:1',
@@ -126,6 +142,10 @@ describe('review --diff: what the diff adds is found, or the review stops', () =
       { 'package-lock.json': readFileSync(join(FIXTURES, 'tampered-v3/package-lock.json'), 'utf8') },
     );
     const run = review(dir, ['--diff', '-', ...REG], git(dir, 'diff'));
-    expect(run.findings).toEqual(['resolved-mismatch dw-core package-lock.json:18', 'missing-integrity dw-dev package-lock.json:23', 'weak-integrity dw-util package-lock.json:28']);
+    expect(run.findings).toEqual([
+      'resolved-mismatch dw-core package-lock.json:18',
+      'missing-integrity dw-dev package-lock.json:23',
+      'weak-integrity dw-util package-lock.json:28',
+    ]);
   });
 });

@@ -56,15 +56,15 @@ describe('depwarden review (real git repositories)', () => {
   it('a URL dependency added to package.json', async () => {
     const dir = repository({ 'package.json': manifest({}) }, { 'package.json': manifest({ payload: 'http://attacker.example.test/payload.tgz' }) });
     const run = await depwarden(['review', ...REG, '--format', 'json'], { cwd: dir });
-    expect(findings(run.stdout)).toEqual([
-      'high url-dependency payload package.json:5',
-      'high insecure-protocol payload package.json:5',
-    ]);
+    expect(findings(run.stdout)).toEqual(['high url-dependency payload package.json:5', 'high insecure-protocol payload package.json:5']);
   });
 
   it('a change that only touches pre-existing risky dependencies introduces nothing', async () => {
     const risky = manifest({ payload: 'http://attacker.example.test/payload.tgz', lodahs: '^1.0.0' });
-    const dir = repository({ 'package.json': risky, 'README.md': 'hi\n' }, { 'package.json': risky.replace('"version": "1.0.0"', '"version": "1.1.0"'), 'README.md': 'hello\n' });
+    const dir = repository(
+      { 'package.json': risky, 'README.md': 'hi\n' },
+      { 'package.json': risky.replace('"version": "1.0.0"', '"version": "1.1.0"'), 'README.md': 'hello\n' },
+    );
     const run = await depwarden(['review', ...REG], { cwd: dir });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('No findings.');
@@ -83,7 +83,7 @@ describe('depwarden review (real git repositories)', () => {
           "import React from 'react';",
           "import { util } from '@app/util';",
           "import { theme } from '@mono/ui';",
-          "export const Button = (p: Props) => <button>{util(theme)}</button>;",
+          'export const Button = (p: Props) => <button>{util(theme)}</button>;',
           '',
         ].join('\n'),
       },
@@ -101,7 +101,10 @@ describe('depwarden review (real git repositories)', () => {
   });
 
   it('a lockfile change: only findings the new lockfile introduced', async () => {
-    const base = { 'package.json': `${JSON.stringify(JSON.parse(require_('npm-v3/package.json')), null, 2)}\n`, 'package-lock.json': require_('npm-v3/package-lock.json') };
+    const base = {
+      'package.json': `${JSON.stringify(JSON.parse(require_('npm-v3/package.json')), null, 2)}\n`,
+      'package-lock.json': require_('npm-v3/package-lock.json'),
+    };
     const dir = repository(base, { 'package-lock.json': require_('tampered-v3/package-lock.json') });
     const run = await depwarden(['review', ...REG, '--format', 'json'], { cwd: dir });
     expect(findings(run.stdout)).toEqual([
@@ -112,9 +115,17 @@ describe('depwarden review (real git repositories)', () => {
   });
 
   it('reads a unified diff from standard input (git diff | depwarden review --diff -)', async () => {
-    const dir = repository({ 'package.json': manifest({}), 'src/a.js': "const a = require('./a');\n" }, { 'src/a.js': "const a = require('./a');\nconst x = require('lodahs');\n" });
+    const dir = repository(
+      { 'package.json': manifest({}), 'src/a.js': "const a = require('./a');\n" },
+      { 'src/a.js': "const a = require('./a');\nconst x = require('lodahs');\n" },
+    );
     const diff = execFileSync('git', ['diff'], { cwd: dir, encoding: 'utf8' });
-    const run = spawnSync(process.execPath, [BIN, 'review', '--diff', '-', ...REG, '--format', 'github'], { cwd: dir, input: diff, encoding: 'utf8', env: ISOLATED_ENV });
+    const run = spawnSync(process.execPath, [BIN, 'review', '--diff', '-', ...REG, '--format', 'github'], {
+      cwd: dir,
+      input: diff,
+      encoding: 'utf8',
+      env: ISOLATED_ENV,
+    });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('::error file=src/a.js,line=2,title=depwarden near-miss-name%3A lodahs::looks like "lodash"');
   });
@@ -128,7 +139,15 @@ describe('depwarden review (real git repositories)', () => {
 
   it('the policy allowlist applies, and what it removed is counted', async () => {
     const dir = repository(
-      { 'package.json': manifest({}), '.depwardenrc.json': JSON.stringify({ allow: [{ package: 'lodahs', rule: 'near-miss-name', reason: 'our fork' }, { package: 'lodahs', rule: 'undeclared-import', reason: 'vendored' }] }) },
+      {
+        'package.json': manifest({}),
+        '.depwardenrc.json': JSON.stringify({
+          allow: [
+            { package: 'lodahs', rule: 'near-miss-name', reason: 'our fork' },
+            { package: 'lodahs', rule: 'undeclared-import', reason: 'vendored' },
+          ],
+        }),
+      },
       { 'src/a.js': "require('lodahs');\n" },
     );
     const run = await depwarden(['review', ...REG], { cwd: dir });
@@ -139,9 +158,15 @@ describe('depwarden review (real git repositories)', () => {
   it('outside a git repository, and for a bad revision, one clear error', async () => {
     const plain = tempDir('not-git');
     cpSync(join(FIXTURES, 'npm-v3'), plain, { recursive: true });
-    expect((await depwarden(['review', ...REG], { cwd: plain }))).toMatchObject({ status: 2, stderr: expect.stringMatching(/^depwarden: git rev-parse failed: fatal: not a git repository/) });
+    expect(await depwarden(['review', ...REG], { cwd: plain })).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^depwarden: git rev-parse failed: fatal: not a git repository/),
+    });
     const dir = repository({ 'package.json': manifest({}) });
-    expect((await depwarden(['review', '--base', 'no-such-rev', ...REG], { cwd: dir }))).toMatchObject({ status: 2, stderr: expect.stringMatching(/^depwarden: git rev-parse failed/) });
+    expect(await depwarden(['review', '--base', 'no-such-rev', ...REG], { cwd: dir })).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^depwarden: git rev-parse failed/),
+    });
   });
 });
 

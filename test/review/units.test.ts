@@ -15,7 +15,7 @@ describe('parseImports', () => {
       "const w = await import('dyn');",
       "import q = require('ts-require');",
       "type T = import('type-import').T;",
-      "require(computed);",
+      'require(computed);',
     ].join('\n');
     const parsed = parseImports('a.ts', source);
     expect(parsed.ok && parsed.imports.map((site) => `${site.line} ${site.specifier}${site.typeOnly ? ' (types)' : ''}`)).toEqual([
@@ -36,7 +36,14 @@ describe('parseImports', () => {
 
   it('maps specifiers to packages; built-ins, paths, URLs and # imports are none', () => {
     expect(['lodash/fp', '@s/p/x', 'node:fs', 'fs/promises', './a', '/abs', '#internal', 'https://x.example.test/m.js'].map(packageOfSpecifier)).toEqual([
-      'lodash', '@s/p', undefined, undefined, undefined, undefined, undefined, undefined,
+      'lodash',
+      '@s/p',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
     ]);
   });
 });
@@ -53,7 +60,20 @@ describe('package.json changes', () => {
 
   it('reads added dependency lines from a diff, only inside dependency blocks', () => {
     const [file] = parseUnifiedDiff(
-      ['--- a/package.json', '+++ b/package.json', '@@ -1,6 +1,8 @@', ' {', '   "name": "app",', '+  "main": "x.js",', '   "dependencies": {', '+    "lodahs": "^1.0.0",', '     "react": "^18"', '   }', ' }', ''].join('\n'),
+      [
+        '--- a/package.json',
+        '+++ b/package.json',
+        '@@ -1,6 +1,8 @@',
+        ' {',
+        '   "name": "app",',
+        '+  "main": "x.js",',
+        '   "dependencies": {',
+        '+    "lodahs": "^1.0.0",',
+        '     "react": "^18"',
+        '   }',
+        ' }',
+        '',
+      ].join('\n'),
     );
     expect(file!.path).toBe('package.json');
     expect(addedDependencyLines(file!.hunks)).toEqual({ added: [{ name: 'lodahs', spec: '^1.0.0', line: 5 }], undetermined: [] });
@@ -78,13 +98,27 @@ describe('dependencies from hunks alone (no copy of the file to rebuild it from)
     },
     {
       case: "git's default three lines of context: the block opened above the hunk",
-      hunks: hunk('@@ -8,6 +8,7 @@', '     "lodash": "^4.17.21",', '     "react": "^18.0.0",', '     "vue": "^3.0.0",', '+    "lodahs": "^1.0.0",', '     "zod": "^3.0.0"', '   }', ' }'),
+      hunks: hunk(
+        '@@ -8,6 +8,7 @@',
+        '     "lodash": "^4.17.21",',
+        '     "react": "^18.0.0",',
+        '     "vue": "^3.0.0",',
+        '+    "lodahs": "^1.0.0",',
+        '     "zod": "^3.0.0"',
+        '   }',
+        ' }',
+      ),
       added: [],
       undetermined: ['lodahs: ^1.0.0 @11'],
     },
     {
       case: 'a one-line package.json',
-      hunks: hunk('@@ -1 +1 @@', '-{"name":"a","dependencies":{"react":"^18"}}', '+{"name":"a","dependencies":{"react":"^18","lodahs":"1"}}', '\\ No newline at end of file'),
+      hunks: hunk(
+        '@@ -1 +1 @@',
+        '-{"name":"a","dependencies":{"react":"^18"}}',
+        '+{"name":"a","dependencies":{"react":"^18","lodahs":"1"}}',
+        '\\ No newline at end of file',
+      ),
       added: ['lodahs@1:1'],
       undetermined: [],
     },
@@ -123,12 +157,30 @@ describe('parseUnifiedDiff', () => {
   it('unquotes the paths git quotes (non-ASCII, quotes, tabs)', () => {
     expect(unquoteC('"src/caf\\303\\251.js"')).toBe('src/café.js');
     expect(unquoteC('"a\\"b\\tc"')).toBe('a"b\tc');
-    const [file] = parseUnifiedDiff(['diff --git "a/caf\\303\\251.js" "b/caf\\303\\251.js"', '--- "a/caf\\303\\251.js"', '+++ "b/caf\\303\\251.js"', '@@ -1 +1,2 @@', ' a', '+b', ''].join('\n'));
+    const [file] = parseUnifiedDiff(
+      ['diff --git "a/caf\\303\\251.js" "b/caf\\303\\251.js"', '--- "a/caf\\303\\251.js"', '+++ "b/caf\\303\\251.js"', '@@ -1 +1,2 @@', ' a', '+b', ''].join(
+        '\n',
+      ),
+    );
     expect(file).toMatchObject({ path: 'café.js', oldPath: 'café.js', status: 'modified', added: [{ line: 2, text: 'b' }] });
   });
 
   it('counts hunk lines: an added line that reads like a file header stays in its file', () => {
-    const files = parseUnifiedDiff(['--- a/notes.md', '+++ b/notes.md', '@@ -1 +1,3 @@', ' x', '+++ b/src/evil.js', '+-- a/src/evil.js', '--- a/src/b.js', '+++ b/src/b.js', '@@ -0,0 +1 @@', "+require('lodahs')", ''].join('\n'));
+    const files = parseUnifiedDiff(
+      [
+        '--- a/notes.md',
+        '+++ b/notes.md',
+        '@@ -1 +1,3 @@',
+        ' x',
+        '+++ b/src/evil.js',
+        '+-- a/src/evil.js',
+        '--- a/src/b.js',
+        '+++ b/src/b.js',
+        '@@ -0,0 +1 @@',
+        "+require('lodahs')",
+        '',
+      ].join('\n'),
+    );
     expect(files.map((file) => [file.path, file.status, file.added.map((line) => line.text)])).toEqual([
       ['notes.md', 'modified', ['++ b/src/evil.js', '-- a/src/evil.js']],
       ['src/b.js', 'modified', ["require('lodahs')"]],
@@ -137,7 +189,29 @@ describe('parseUnifiedDiff', () => {
 
   it('new and deleted files, a commit message before the diff and a signature after it', () => {
     const files = parseUnifiedDiff(
-      ['From 1234 Mon Sep 17 00:00:00 2001', 'Subject: [PATCH] x', '', '---', ' a.js | 1 +', '', 'diff --git a/a.js b/a.js', 'new file mode 100644', '--- /dev/null', '+++ b/a.js', '@@ -0,0 +1 @@', '+x', 'diff --git a/b.js b/b.js', 'deleted file mode 100644', '--- a/b.js', '+++ /dev/null', '@@ -1 +0,0 @@', '-y', '-- ', '2.43.0', ''].join('\n'),
+      [
+        'From 1234 Mon Sep 17 00:00:00 2001',
+        'Subject: [PATCH] x',
+        '',
+        '---',
+        ' a.js | 1 +',
+        '',
+        'diff --git a/a.js b/a.js',
+        'new file mode 100644',
+        '--- /dev/null',
+        '+++ b/a.js',
+        '@@ -0,0 +1 @@',
+        '+x',
+        'diff --git a/b.js b/b.js',
+        'deleted file mode 100644',
+        '--- a/b.js',
+        '+++ /dev/null',
+        '@@ -1 +0,0 @@',
+        '-y',
+        '-- ',
+        '2.43.0',
+        '',
+      ].join('\n'),
     );
     expect(files.map((file) => `${file.status} ${file.path}`)).toEqual(['added a.js', 'deleted b.js']);
   });

@@ -15,7 +15,18 @@ describe('insecure-protocol', () => {
         'node_modules/local': { version: '1.0.0', resolved: 'http://127.0.0.1:4873/local/-/local-1.0.0.tgz' },
         'node_modules/local6': { version: '1.0.0', resolved: 'http://[::1]:4873/local6/-/local6-1.0.0.tgz' },
       },
-      { dependencies: { reg: '^1', url: 'http://files.example.test/url.tgz', git: 'git://github.com/u/git.git', githttp: 'git+http://git.example.test/u/r.git', safe: '^1', ssh: 'u/ssh', local: '^1', local6: '^1' } },
+      {
+        dependencies: {
+          reg: '^1',
+          url: 'http://files.example.test/url.tgz',
+          git: 'git://github.com/u/git.git',
+          githttp: 'git+http://git.example.test/u/r.git',
+          safe: '^1',
+          ssh: 'u/ssh',
+          local: '^1',
+          local6: '^1',
+        },
+      },
     );
     expect(findingsOf(insecureProtocol, tree)).toEqual([
       { location: 'node_modules/git', code: 'insecure-protocol', severity: 'high' },

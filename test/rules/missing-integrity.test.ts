@@ -17,7 +17,18 @@ describe('missing-integrity', () => {
         'packages/ws': { name: 'ws', version: '1.0.0' },
         'node_modules/ws': { resolved: 'packages/ws', link: true },
       },
-      { dependencies: { reg: '^1', noresolved: '^1', url: 'https://files.example.test/url.tgz', file: 'file:vendor/file.tgz', garbled: '^1', ok: '^1', git: 'u/git' }, workspaces: ['packages/*'] },
+      {
+        dependencies: {
+          reg: '^1',
+          noresolved: '^1',
+          url: 'https://files.example.test/url.tgz',
+          file: 'file:vendor/file.tgz',
+          garbled: '^1',
+          ok: '^1',
+          git: 'u/git',
+        },
+        workspaces: ['packages/*'],
+      },
     );
     expect(findingsOf(missingIntegrity, tree)).toEqual(
       ['file', 'garbled', 'noresolved', 'reg', 'url'].map((name) => ({ location: `node_modules/${name}`, code: 'missing-integrity', severity: 'high' })),

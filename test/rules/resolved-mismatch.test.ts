@@ -17,7 +17,21 @@ describe('resolved-mismatch', () => {
       'node_modules/weird-scheme': { version: '1.0.0', resolved: 'ftp:/x' },
       'node_modules/url': { version: '3.0.0', resolved: 'https://files.example.test/some/other-name.tgz' },
     },
-    { dependencies: { ok: '^1', '@scope/ok': '2.0.0-beta.1', encoded: 'npm:@s/encoded@1', alias: 'npm:real@1', prefixed: '^1', 'swapped-name': '^1', 'swapped-version': '^1', 'odd-file': '^1', garbage: '^1', 'weird-scheme': '^1', url: 'https://files.example.test/some/other-name.tgz' } },
+    {
+      dependencies: {
+        ok: '^1',
+        '@scope/ok': '2.0.0-beta.1',
+        encoded: 'npm:@s/encoded@1',
+        alias: 'npm:real@1',
+        prefixed: '^1',
+        'swapped-name': '^1',
+        'swapped-version': '^1',
+        'odd-file': '^1',
+        garbage: '^1',
+        'weird-scheme': '^1',
+        url: 'https://files.example.test/some/other-name.tgz',
+      },
+    },
   );
 
   it('flags tarball URLs naming another package or version, and resolved values that do not parse', () => {
@@ -34,7 +48,12 @@ describe('resolved-mismatch', () => {
     const found = resolvedMismatch.check(contextOf(tree)).filter((f) => f.detail.code === 'resolved-mismatch');
     expect(found.map((f) => f.detail)).toEqual([
       { code: 'resolved-mismatch', resolved: 'https://registry.example.test/evil/-/evil-1.0.0.tgz', urlName: 'evil', urlVersion: '1.0.0' },
-      { code: 'resolved-mismatch', resolved: 'https://registry.example.test/swapped-version/-/swapped-version-0.0.1.tgz', urlName: 'swapped-version', urlVersion: '0.0.1' },
+      {
+        code: 'resolved-mismatch',
+        resolved: 'https://registry.example.test/swapped-version/-/swapped-version-0.0.1.tgz',
+        urlName: 'swapped-version',
+        urlVersion: '0.0.1',
+      },
       { code: 'resolved-mismatch', resolved: 'https://registry.example.test/odd-file/-/other-1.0.0.tgz', urlName: 'other-1.0.0', urlVersion: '' },
     ]);
   });

@@ -41,10 +41,7 @@ describe('runRules', () => {
       RULE_IDS,
     );
     const result = runRules(RULES, context, policy);
-    expect(result.findings.map((f) => `${f.severity} ${f.rule} ${f.package.name}`)).toEqual([
-      'critical url-dependency dw-payload',
-      'info git-dependency g',
-    ]);
+    expect(result.findings.map((f) => `${f.severity} ${f.rule} ${f.package.name}`)).toEqual(['critical url-dependency dw-payload', 'info git-dependency g']);
     expect(result.allowed).toBe(1);
     expect(result.unusedAllows.map((entry) => entry.where)).toEqual(['allow[1]', 'allow[2]']);
   });

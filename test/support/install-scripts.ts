@@ -7,7 +7,10 @@ import { ROOT } from './paths.js';
 export const MALICIOUS = join(ROOT, 'test', 'fixtures', 'malicious-scripts');
 export const REAL = join(ROOT, 'test', 'fixtures', 'install-scripts');
 
-export const caseNames = (dir: string): string[] => readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory()).sort();
+export const caseNames = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isDirectory())
+    .sort();
 
 /** Reads a fixture package folder as the tarball reader would: its install scripts and its files. */
 export function analyzeFolder(dir: string): { name: string; scripts: [string, string][]; analysis: ScriptAnalysis } {

@@ -17,9 +17,7 @@ export function normalizeTree(tree: DependencyTree) {
       optional: node.optional,
       inBundle: node.inBundle,
       hasInstallScript: node.hasInstallScript,
-      edges: [...node.edgesOut.values()]
-        .map((edge) => `${edge.type} ${edge.name}@${edge.spec} -> ${edge.to?.location ?? '(missing)'}`)
-        .sort(),
+      edges: [...node.edgesOut.values()].map((edge) => `${edge.type} ${edge.name}@${edge.spec} -> ${edge.to?.location ?? '(missing)'}`).sort(),
     }))
     .sort((a, b) => a.location.localeCompare(b.location));
 }

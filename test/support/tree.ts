@@ -55,14 +55,20 @@ export function withFacts(tree: DependencyTree, entries: Record<string, FactsEnt
 }
 
 /** One ok entry: a version manifest with optional history. */
-export function published(
-  version: string,
-  manifest: VersionManifest,
-  more: Partial<Omit<PackageFacts, 'version' | 'manifest'>> = {},
-): FactsEntry {
+export function published(version: string, manifest: VersionManifest, more: Partial<Omit<PackageFacts, 'version' | 'manifest'>> = {}): FactsEntry {
   return {
     ok: true,
-    facts: { version, manifest, previous: undefined, published: undefined, firstPublished: undefined, installAnalysis: undefined, filesFault: undefined, provenanceBefore: undefined, ...more },
+    facts: {
+      version,
+      manifest,
+      previous: undefined,
+      published: undefined,
+      firstPublished: undefined,
+      installAnalysis: undefined,
+      filesFault: undefined,
+      provenanceBefore: undefined,
+      ...more,
+    },
   };
 }
 

@@ -32,7 +32,7 @@ describe('editDistance', () => {
 
   it('agrees with the full-matrix reference on generated pairs, for every limit', () => {
     let seed = 7;
-    const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const random = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
     for (let round = 0; round < 3000; round++) {
       const a = Array.from({ length: random(12) }, () => 'abcde'[random(5)]).join('');
       const b = Array.from({ length: random(12) }, () => 'abcde'[random(5)]).join('');
@@ -43,7 +43,7 @@ describe('editDistance', () => {
 
   it('DistanceFrom measures the same distance bit-parallel, transpositions included', () => {
     let seed = 11;
-    const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const random = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
     for (let round = 0; round < 3000; round++) {
       const a = Array.from({ length: random(33) }, () => 'abcd'[random(4)]).join('');
       // Texts near the pattern (a few edits of it) as well as unrelated ones.

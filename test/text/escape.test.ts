@@ -18,7 +18,9 @@ describe('redactCredentials', () => {
 
 describe('neutraliseWorkflowCommands', () => {
   it('escapes a leading :: after blanks, and ##[ anywhere', () => {
-    expect(neutraliseWorkflowCommands('ok\n  ::add-mask::x\n::error::y\nsee ##[error]z\na::b\n')).toBe('ok\n  \\x3a:add-mask::x\n\\x3a:error::y\nsee #\\x23[error]z\na::b\n');
+    expect(neutraliseWorkflowCommands('ok\n  ::add-mask::x\n::error::y\nsee ##[error]z\na::b\n')).toBe(
+      'ok\n  \\x3a:add-mask::x\n\\x3a:error::y\nsee #\\x23[error]z\na::b\n',
+    );
   });
 
   it('JSON keeps ##[ inside strings as an escape that parses back', () => {

@@ -26,7 +26,10 @@ describe('bad input is one clear InputError naming the file', () => {
     ['packages-not-object', /^package-lock\.json: "packages" must be an object, found a string$/],
     ['wrong-type', /^package-lock\.json: "packages"\["node_modules\/a"\]\.version must be a string, found a number$/],
     ['bad-package-json', /^package\.json: is not valid JSON/],
-    ['no-lockfile', /^no lockfile in <dir> \(package-lock\.json, npm-shrinkwrap\.json, yarn\.lock, pnpm-lock\.yaml or bun\.lock\): run `npm install --package-lock-only`, or use --node-modules$/],
+    [
+      'no-lockfile',
+      /^no lockfile in <dir> \(package-lock\.json, npm-shrinkwrap\.json, yarn\.lock, pnpm-lock\.yaml or bun\.lock\): run `npm install --package-lock-only`, or use --node-modules$/,
+    ],
     ['yarn', /^yarn\.lock: has git merge-conflict markers/],
   ])('%s', async (name, expected) => {
     expect(await failure(name)).toMatch(expected);

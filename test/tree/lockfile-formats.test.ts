@@ -85,25 +85,57 @@ describe('lockfiles written by each package manager', () => {
     const tree = await load(folder);
     // npm, yarn berry and bun pin the tarball URL by sha512; yarn classic by the sha1 in the URL; pnpm records none.
     const payload = [...findingsOf(missingIntegrity, tree), ...findingsOf(weakIntegrity, tree)];
-    const expected = { 'yarn-classic': ['weak-integrity'], 'pnpm-v5': ['missing-integrity'], 'pnpm-v6': ['missing-integrity'], 'pnpm-v9': ['missing-integrity'] }[folder as string] ?? [];
+    const expected =
+      { 'yarn-classic': ['weak-integrity'], 'pnpm-v5': ['missing-integrity'], 'pnpm-v6': ['missing-integrity'], 'pnpm-v9': ['missing-integrity'] }[
+        folder as string
+      ] ?? [];
     expect(payload.map((finding) => `${finding.location} ${finding.code}`)).toEqual(expected.map((code) => `node_modules/dw-payload ${code}`));
   });
 
   it('a planted near-miss name is found in every format', async () => {
     for (const [folder] of FORMATS) {
-      expect(findingsOf(nearMissName, await load(folder)).map((finding) => finding.location), folder).toContain('node_modules/expresss');
+      expect(
+        findingsOf(nearMissName, await load(folder)).map((finding) => finding.location),
+        folder,
+      ).toContain('node_modules/expresss');
     }
   });
 });
 
 describe('a tampered resolution is reported as for npm', () => {
   const tampered: [string, string, (lockfile: string) => string][] = [
-    ['yarn-classic', 'yarn.lock', (lock) => lock.replace(/resolved "https:\/\/registry\.example\.test\/dw-util\/[^"]*"/, `resolved "git+ssh://git@git.example.test/evil/dw-util.git#${COMMIT}"`)],
-    ['yarn-berry', 'yarn.lock', (lock) => lock.replace('resolution: "dw-util@npm:1.0.0"', `resolution: "dw-util@https://git.example.test/evil/dw-util.git#commit=${COMMIT}"`)],
-    ['pnpm-v9', 'pnpm-lock.yaml', (lock) => lock.replace(/(dw-util@1\.0\.0:\n\s+resolution: )\{[^}]*\}/, `$1{type: git, repo: 'https://git.example.test/evil/dw-util.git', commit: ${COMMIT}}`)],
+    [
+      'yarn-classic',
+      'yarn.lock',
+      (lock) =>
+        lock.replace(/resolved "https:\/\/registry\.example\.test\/dw-util\/[^"]*"/, `resolved "git+ssh://git@git.example.test/evil/dw-util.git#${COMMIT}"`),
+    ],
+    [
+      'yarn-berry',
+      'yarn.lock',
+      (lock) => lock.replace('resolution: "dw-util@npm:1.0.0"', `resolution: "dw-util@https://git.example.test/evil/dw-util.git#commit=${COMMIT}"`),
+    ],
+    [
+      'pnpm-v9',
+      'pnpm-lock.yaml',
+      (lock) =>
+        lock.replace(/(dw-util@1\.0\.0:\n\s+resolution: )\{[^}]*\}/, `$1{type: git, repo: 'https://git.example.test/evil/dw-util.git', commit: ${COMMIT}}`),
+    ],
     ['pnpm-v6', 'pnpm-lock.yaml', (lock) => lock.replace(/(\/dw-util@1\.0\.0:\n\s+resolution: )\{[^}]*\}/, `$1{directory: ../evil, type: directory}`)],
-    ['pnpm-v5', 'pnpm-lock.yaml', (lock) => lock.replace(/(\/dw-util\/1\.0\.0:\n\s+resolution: )\{[^}]*\}/, `$1{type: git, repo: 'ssh://git@git.example.test/evil/dw-util.git', commit: ${COMMIT}}`)],
-    ['bun', 'bun.lock', (lock) => lock.replace(/"dw-util": \["dw-util@1\.0\.0", "[^"]*", /, `"dw-util": ["dw-util@github:evil/dw-util#${COMMIT.slice(0, 7)}", `)],
+    [
+      'pnpm-v5',
+      'pnpm-lock.yaml',
+      (lock) =>
+        lock.replace(
+          /(\/dw-util\/1\.0\.0:\n\s+resolution: )\{[^}]*\}/,
+          `$1{type: git, repo: 'ssh://git@git.example.test/evil/dw-util.git', commit: ${COMMIT}}`,
+        ),
+    ],
+    [
+      'bun',
+      'bun.lock',
+      (lock) => lock.replace(/"dw-util": \["dw-util@1\.0\.0", "[^"]*", /, `"dw-util": ["dw-util@github:evil/dw-util#${COMMIT.slice(0, 7)}", `),
+    ],
   ];
   it.each(tampered)('%s: a registry range resolved to git or a folder is spec-resolution-mismatch', async (folder, file, tamper) => {
     const original = text(folder, file);
@@ -117,12 +149,17 @@ describe('a tampered resolution is reported as for npm', () => {
 
   it('yarn berry: exec: is not readable as a source, a missing checksum is missing integrity, patch: keeps the package', async () => {
     const lock = text('yarn-berry', 'yarn.lock');
-    const exec = await load('yarn-berry', { 'yarn.lock': lock.replace('resolution: "dw-util@npm:1.0.0"', 'resolution: "dw-util@exec:./make-it.js::locator=lock-app%40workspace%3A."') });
+    const exec = await load('yarn-berry', {
+      'yarn.lock': lock.replace('resolution: "dw-util@npm:1.0.0"', 'resolution: "dw-util@exec:./make-it.js::locator=lock-app%40workspace%3A."'),
+    });
     expect(findingsOf(resolvedMismatch, exec)).toEqual([{ location: 'node_modules/dw-util', code: 'unparsable-resolved', severity: 'high' }]);
     const unpinned = await load('yarn-berry', { 'yarn.lock': lock.replace(/(resolution: "expresss@npm:1\.0\.0"\n)\s+checksum: .*\n/, '$1') });
     expect(findingsOf(missingIntegrity, unpinned)).toEqual([{ location: 'node_modules/expresss', code: 'missing-integrity', severity: 'high' }]);
     const patched = await load('yarn-berry', {
-      'yarn.lock': lock.replace('resolution: "dw-core@npm:2.0.0"', 'resolution: "dw-core@patch:dw-core@npm%3A2.0.0#./fix.patch::version=2.0.0&hash=abc&locator=lock-app%40workspace%3A."'),
+      'yarn.lock': lock.replace(
+        'resolution: "dw-core@npm:2.0.0"',
+        'resolution: "dw-core@patch:dw-core@npm%3A2.0.0#./fix.patch::version=2.0.0&hash=abc&locator=lock-app%40workspace%3A."',
+      ),
     });
     const core = patched.nodes.get('node_modules/dw-core')!;
     expect([core.name, core.version, sourceOf(patched, core).type]).toEqual(['dw-core', '2.0.0', 'registry']);
@@ -134,11 +171,14 @@ describe('pnpm lockfile features', () => {
     const lock = text('pnpm-v9', 'pnpm-lock.yaml')
       .replace('specifier: ^2.0.0', "specifier: 'catalog:'")
       .replace("lockfileVersion: '9.0'\n", "lockfileVersion: '9.0'\n\ncatalogs:\n  default:\n    dw-core:\n      specifier: ^2.0.0\n      version: 2.0.0\n");
-    const first = "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    packageManagerDependencies:\n      pnpm:\n        specifier: 10.0.0\n        version: 10.0.0\n\n---\n";
+    const first =
+      "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    packageManagerDependencies:\n      pnpm:\n        specifier: 10.0.0\n        version: 10.0.0\n\n---\n";
     const tree = await load('pnpm-v9', { 'pnpm-lock.yaml': first + lock });
     expect(tree.root.edgesOut.get('dw-core')!.spec).toBe('^2.0.0');
     expect(tree.root.edgesOut.get('dw-core')!.to!.version).toBe('2.0.0');
-    await expect(load('pnpm-v9', { 'pnpm-lock.yaml': lock.replace(/catalogs:[\s\S]*?version: 2\.0\.0\n/, '') })).rejects.toThrow(/"catalog:" for "dw-core", which "catalogs" does not define/);
+    await expect(load('pnpm-v9', { 'pnpm-lock.yaml': lock.replace(/catalogs:[\s\S]*?version: 2\.0\.0\n/, '') })).rejects.toThrow(
+      /"catalog:" for "dw-core", which "catalogs" does not define/,
+    );
   });
 });
 

@@ -72,7 +72,11 @@ describe('lockfile sync, judged as npm ci judges it', () => {
   it('judges URL and local folder dependencies by where the locked package comes from', async () => {
     const url = 'https://x.example.test/u-1.0.0.tgz';
     const files = project({
-      'package.json': { name: 'app', version: '1.0.0', dependencies: { u: url, moved: 'https://x.example.test/m-2.tgz', lib: 'file:lib', elsewhere: 'file:other' } },
+      'package.json': {
+        name: 'app',
+        version: '1.0.0',
+        dependencies: { u: url, moved: 'https://x.example.test/m-2.tgz', lib: 'file:lib', elsewhere: 'file:other' },
+      },
       'package-lock.json': lockfile(
         { dependencies: { u: url, moved: 'https://x.example.test/m-1.tgz', lib: 'file:lib', elsewhere: 'file:lib2' } },
         {
@@ -106,7 +110,9 @@ describe('lockfile sync, judged as npm ci judges it', () => {
     });
     const problems = await problemsOf(files);
     expect(problems).toEqual([{ manifest: 'packages/w/package.json', declarer: 'packages/w', name: 'a', spec: '^2.0.0', locked: '1.0.0' }]);
-    expect(syncMessage(problems![0]!)).toBe('is out of sync with packages/w/package.json: "a" wants "^2.0.0" but 1.0.0 is locked; run `npm install` to update it');
+    expect(syncMessage(problems![0]!)).toBe(
+      'is out of sync with packages/w/package.json: "a" wants "^2.0.0" but 1.0.0 is locked; run `npm install` to update it',
+    );
   });
 
   it.each([
