@@ -26,12 +26,12 @@ export const isFetchedPackage = (node: PackageNode): boolean =>
 
 /**
  * Whether a node's bytes should be pinned by an integrity hash: tarballs (registry, URL, file:) yes; git
- * checkouts, links and bundled packages have none by design. With no `resolved`, a lockfile entry is a
+ * checkouts, links and bundled packages have none by design; nor has a dependency not locked yet. With no `resolved`, a lockfile entry is a
  * registry tarball; an installed tree that does not record it is unknown, not missing; a name to vet has
  * resolved to nothing yet.
  */
 export function needsIntegrity(tree: DependencyTree, node: PackageNode): boolean {
-  if (!isFetchedPackage(node) || node.inBundle) return false;
+  if (!isFetchedPackage(node) || node.inBundle || node.declaredOnly) return false;
   if (node.resolved === undefined) return tree.format.startsWith('npm-lockfile');
   const kind = resolvedSource(node.name, node.resolved).type;
   return kind === 'tarball' || kind === 'file' || kind === 'registry' || kind === 'invalid';
