@@ -23,7 +23,7 @@ export const validateName = require('validate-npm-package-name') as typeof impor
 export const babelParser = (): typeof import('@babel/parser') => require('@babel/parser') as typeof import('@babel/parser');
 
 interface MapWorkspaces {
-  /** Workspace name -> absolute folder, globbing the disk. */
+  /** Workspace name -> folder, read from the disk as npm reads it (globs over package.json files). */
   (options: { cwd: string; pkg: object }): Promise<Map<string, string>>;
   /** Workspace name -> folder, matched against a lockfile's locations (no disk access). */
   virtual(options: { cwd: string; lockfile: { packages: Record<string, object> } }): Map<string, string>;

@@ -17,6 +17,13 @@ export interface PopularityMeta {
 }
 
 /**
+ * Registered names the source package leaves out (download-counts@2.20260301.0 has no `atob` or `btoa`, both
+ * real and widely used), found where the record contradicted a real lockfile (#19). Listed here, not in the
+ * generated files, so the next `npm run data` keeps them.
+ */
+const MISSING_FROM_RECORD: ReadonlySet<string> = new Set(['atob', 'btoa']);
+
+/**
  * Offline knowledge of npm names: monthly downloads of the popular ones, the near-miss key table over the
  * targets, and a record of every registered name.
  */
@@ -43,9 +50,12 @@ export class NameIndex {
     return rank === -1 ? undefined : this.popularity.downloadsAt(rank);
   }
 
-  /** False means certainly not registered when the data was taken; true may be wrong at bloom.falsePositiveRate. */
+  /**
+   * False means not in the record of registered names (or its known holes); true may be wrong at
+   * bloom.falsePositiveRate.
+   */
   isRegistered(name: string): boolean {
-    return this.registered.has(name);
+    return this.registered.has(name) || MISSING_FROM_RECORD.has(name);
   }
 
   /** The ranks of the popular names (near-miss targets) sharing a look-up key with `name`; rank 0 is the most downloaded. */

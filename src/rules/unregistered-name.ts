@@ -2,13 +2,18 @@ import { declarer } from '../findings/wording.js';
 import { declarerOf, isProjectNode } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
 import { registryFor, sameRegistry } from '../npm/registries.js';
+import { parseRegistryTarball, tryUrl } from '../npm/urls.js';
+import type { PackageNode } from '../tree/model.js';
 import { defineRule, type RuleFinding } from './types.js';
 
 /**
  * A direct dependency (or a `vet` name) that does not exist: a hallucinated name anyone can register, or a
  * package removed for malware. Online, the configured registry is the authority (its 404). Offline, the name
  * record speaks only for the public registry: names npm fetches elsewhere are that registry's business.
- * High for names not installed yet, medium for locked ones (they resolved somewhere once).
+ * The record never outweighs a proof of registration: an answer from the registry or npm's cache, or a lockfile
+ * entry fetched from the public registry's own tarball URL for that name and version and pinned by an
+ * integrity (the registry served that name when it was locked; a name removed for malware is replaced by a
+ * security placeholder, never freed). High for names not installed yet, medium for locked ones.
  */
 export const unregisteredName = defineRule({
   id: 'unregistered-name',
@@ -19,7 +24,7 @@ export const unregisteredName = defineRule({
       message: (detail) =>
         detail.source === 'registry'
           ? `${declarer(detail.declaredBy)} depends on a name the registry does not have (404): anyone can register it (a hallucinated or removed name)`
-          : `${declarer(detail.declaredBy)} depends on a name the public registry did not know on ${detail.countsDate}: anyone can register it (a hallucinated or removed name), unless it is private or newer`,
+          : `${declarer(detail.declaredBy)} depends on a name the public registry did not know on ${detail.countsDate}: anyone can register it (a hallucinated or removed name), unless it is private or newer (offline, so only depwarden's name record was asked; online, the registry answers)`,
       hint: () => 'check the spelling and where the name came from; give private packages a scope; allow it in the policy if it is yours',
     },
   },
@@ -34,7 +39,9 @@ export const unregisteredName = defineRule({
         const known = answer && (answer.ok || !answer.offline);
         const missing = known
           ? !answer.ok && answer.notFound
-          : sameRegistry(registryFor(kind.realName, registries), registries.publicRegistry) && !names.isRegistered(kind.realName);
+          : sameRegistry(registryFor(kind.realName, registries), registries.publicRegistry) &&
+            !names.isRegistered(kind.realName) &&
+            !lockedFromRegistry(edge.to, registries.publicRegistry);
         if (!missing) continue;
         findings.push({
           node: edge.to,
@@ -51,3 +58,13 @@ export const unregisteredName = defineRule({
     return findings;
   },
 });
+
+/** A locked entry whose bytes came from `registry`'s tarball URL for this very name and version, pinned by an integrity. */
+function lockedFromRegistry(node: PackageNode, registry: string): boolean {
+  if (node.version === undefined || node.integrity === undefined || node.resolved === undefined || node.declaredOnly) return false;
+  const url = tryUrl(node.resolved);
+  const base = tryUrl(registry);
+  if (!url || !base || url.host.toLowerCase() !== base.host.toLowerCase() || !url.pathname.startsWith(base.pathname.replace(/\/?$/, '/'))) return false;
+  const tarball = parseRegistryTarball(url);
+  return tarball?.name === node.name && tarball.version === node.version;
+}

@@ -15,6 +15,7 @@ export interface NodeInit {
   scripts?: Record<string, string> | undefined;
   hasInstallScript?: boolean;
   manifestProblem?: string | undefined;
+  declaredOnly?: boolean;
 }
 
 export function createNode(init: NodeInit): PackageNode {
@@ -36,6 +37,7 @@ export function createNode(init: NodeInit): PackageNode {
     scripts: init.scripts,
     hasInstallScript: init.hasInstallScript ?? false,
     manifestProblem: init.manifestProblem,
+    declaredOnly: init.declaredOnly ?? false,
     edgesOut: new Map(),
     edgesIn: [],
   };

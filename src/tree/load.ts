@@ -1,6 +1,9 @@
 import { loadWithArborist } from './arborist.js';
 import type { FileSource } from './files.js';
-import type { DependencyTree } from './model.js';
+import { relative, sep } from 'node:path';
+import { createNode } from './build.js';
+import type { DependencyTree, PackageNode, SyncProblem } from './model.js';
+import { addDeclaredEdges } from './npm-lockfile.js';
 import { loadPackagesLockfile } from './npm-lockfile.js';
 import { OTHER_LOCKFILES, declaredManager, loadOtherLockfile, lockfilesOf, type OtherLockfile } from './other-lockfiles.js';
 import { validateLockfileV1 } from './npm-lockfile-v1.js';
@@ -8,6 +11,7 @@ import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
 import { syncProblems } from './sync.js';
 import { InputError } from '../errors.js';
 import { parseJsonText } from '../json.js';
+import { mapWorkspaces, npa } from '../cjs.js';
 
 export interface LoadedProject {
   readonly tree: DependencyTree;
@@ -72,7 +76,9 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
     shape.fail(`has lockfileVersion ${JSON.stringify(version) ?? 'missing'}; depwarden reads versions 1, 2 and 3`);
   }
   // Out of sync is a finding (lockfile-out-of-sync), and the rest is still checked; `depwarden ci` refuses it.
-  return { tree: { ...tree, outOfSync: syncProblems(tree, workspaceManifests(files, tree, manifest)) }, lockfileText: text, notChecked };
+  const outOfSync = syncProblems(tree, workspaceManifests(files, tree, manifest));
+  outOfSync.push(...(await addUnlockedWorkspaces(files, tree, manifest)));
+  return { tree: { ...tree, outOfSync }, lockfileText: text, notChecked };
 }
 
 function workspaceManifests(files: FileSource, tree: DependencyTree, root: JsonRecord): Map<string, JsonRecord> {
@@ -83,6 +89,54 @@ function workspaceManifests(files: FileSource, tree: DependencyTree, root: JsonR
     if (manifest) manifests.set(node.location, manifest);
   }
   return manifests;
+}
+
+/**
+ * Workspaces package.json lists that the lockfile lacks: npm ci refuses the lockfile (its ideal tree gains the
+ * workspace), and npm install would resolve their dependencies anew. Each is added to the tree as a workspace
+ * whose dependencies are declared only (nothing locked), so their names and specs are still judged, as `vet`
+ * judges names. The folders are found as npm finds them (@npmcli/map-workspaces over the disk).
+ */
+async function addUnlockedWorkspaces(files: FileSource, tree: DependencyTree, manifest: JsonRecord): Promise<SyncProblem[]> {
+  if (manifest.workspaces === undefined) return [];
+  let folders: Map<string, string>;
+  try {
+    folders = await mapWorkspaces()({ cwd: files.dir, pkg: manifest });
+  } catch (error) {
+    throw new InputError(`"workspaces" cannot be read as npm reads it: ${(error as Error).message.split('\n')[0]}`, 'package.json');
+  }
+  const nodes = tree.nodes as Map<string, PackageNode>;
+  const problems: SyncProblem[] = [];
+  for (const [name, folder] of folders) {
+    const location = relative(files.dir, folder).replaceAll(sep, '/');
+    if (nodes.has(location) || nodes.has(`node_modules/${name}`)) continue;
+    const manifestFile = `${location}/package.json`;
+    const workspaceManifest = parseJsonFile(files, manifestFile) ?? {};
+    const shape: Shape = new Shape(manifestFile);
+    const version = shape.optionalString(workspaceManifest.version, '"version"');
+    const workspace = createNode({ location, installName: name, name, version, isWorkspace: true });
+    addDeclaredEdges(shape, workspace, workspaceManifest, manifestFile, true);
+    nodes.set(location, workspace);
+    for (const edge of workspace.edgesOut.values()) {
+      const at = `${location}/node_modules/${edge.name}`;
+      const declared = nodes.get(at) ?? createNode({ location: at, installName: edge.name, name: declaredName(edge.name, edge.spec), declaredOnly: true });
+      nodes.set(at, declared);
+      edge.to = declared;
+      declared.edgesIn.push(edge);
+    }
+    problems.push({ manifest: 'package.json', declarer: '', name, spec: `file:${location}`, locked: undefined });
+  }
+  return problems;
+}
+
+/** The real name an `npm:` alias installs, else the name itself. */
+function declaredName(name: string, spec: string): string {
+  try {
+    const parsed = npa.resolve(name, spec) as unknown as { type: string; subSpec?: { name: string | null } };
+    return parsed.type === 'alias' ? (parsed.subSpec?.name ?? name) : name;
+  } catch {
+    return name;
+  }
 }
 
 function parseJsonFile(files: FileSource, path: string): JsonRecord | undefined {

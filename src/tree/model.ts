@@ -37,6 +37,11 @@ export interface PackageNode {
   readonly scripts: Readonly<Record<string, string>> | undefined;
   /** An installed package whose package.json could not be read as one: why. Nothing else about it is known. */
   readonly manifestProblem: string | undefined;
+  /**
+   * Declared by a workspace the lockfile lacks, so not locked at all: npm would resolve it anew (version and
+   * resolved unknown). Its name and spec are still judged; there is no tarball yet to pin.
+   */
+  readonly declaredOnly: boolean;
   /** Lockfiles only record that some install script exists. */
   readonly hasInstallScript: boolean;
   readonly edgesOut: Map<string, Edge>;

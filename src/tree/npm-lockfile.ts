@@ -40,6 +40,7 @@ export function loadPackagesLockfile(lockfile: JsonRecord, rootManifest: JsonRec
   const workspaceLinks = new Set([...linkTargets].filter(([, target]) => workspaces.has(target)).map(([link]) => link));
 
   const nodes = new Map<string, PackageNode>();
+  const flaggedExtraneous = new Set<string>();
   for (const [location, entry] of entries) {
     const where = whereIs(location);
     const name = shape.optionalString(entry.name, `${where}.name`);
@@ -60,10 +61,40 @@ export function loadPackagesLockfile(lockfile: JsonRecord, rootManifest: JsonRec
     });
     addDeclaredEdges(shape, node, entry, where, location === '' || workspaces.has(location));
     nodes.set(location, node);
+    if (shape.optionalBoolean(entry.extraneous, `${where}.extraneous`)) flaggedExtraneous.add(location);
   }
   const root = nodes.get('')!;
   for (const [target, name] of workspaces) addEdge(root, name, `file:${target}`, 'workspace');
-  return finishTree(nodes, linkTargets, source);
+  return withoutExtraneous(finishTree(nodes, linkTargets, source), flaggedExtraneous);
+}
+
+/**
+ * npm never installs an `extraneous` entry: npm ci and npm install recompute the flag from the tree's edges
+ * (calcDepFlags) and prune what nothing reaches. The flag alone is the lockfile's word, which anyone can edit,
+ * so an entry is dropped only when it is flagged AND nothing of the project reaches it (through dependencies,
+ * links, or a linked folder's own node_modules, whose devDependencies npm may install). Unflagged entries that
+ * nothing reaches are still judged: stricter than npm, never looser.
+ */
+function withoutExtraneous(tree: DependencyTree, flagged: ReadonlySet<string>): DependencyTree {
+  if (flagged.size === 0) return tree;
+  const reached = new Set<PackageNode>();
+  const linkedFolders: string[] = [];
+  const work = [tree.root];
+  for (let node = work.pop(); node; node = work.pop()) {
+    if (reached.has(node)) continue;
+    reached.add(node);
+    if (node.target) work.push(node.target);
+    if (node.isLinkTarget && !node.isRoot) linkedFolders.push(`${node.location}/node_modules/`);
+    for (const edge of node.edgesOut.values()) if (edge.to) work.push(edge.to);
+  }
+  const nodes = tree.nodes as Map<string, PackageNode>;
+  for (const location of flagged) {
+    const node = nodes.get(location);
+    if (!node || reached.has(node) || linkedFolders.some((folder) => location.startsWith(folder))) continue;
+    nodes.delete(location);
+    for (const edge of node.edgesOut.values()) edge.to?.edgesIn.splice(edge.to.edgesIn.indexOf(edge), 1);
+  }
+  return tree;
 }
 
 const whereIs = (location: string): string => `"packages"["${shown(location)}"]`;

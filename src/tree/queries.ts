@@ -22,16 +22,25 @@ export function* resolvedEdges(tree: DependencyTree): Generator<{ edge: Edge; no
  * local folders symlinks point at (`file:../lib`, which local-dependency judges).
  */
 export const isFetchedPackage = (node: PackageNode): boolean =>
-  !isProjectNode(node) && !node.isLink && !node.isLinkTarget && node.location.includes('node_modules/');
+  !isProjectNode(node) && !node.isLink && (!node.isLinkTarget || isStoreFolder(node)) && node.location.includes('node_modules/');
+
+/**
+ * A folder a package manager installed into a store inside node_modules (pnpm's `node_modules/.pnpm/<id>/
+ * node_modules/<name>`, npm's install-strategy=linked `node_modules/.store/...`), which the top-level entries
+ * symlink to. npm loads such a tree as links to fetched packages: the folder is judged as a fetched package, and
+ * the link by what it points at. Installed trees only: in a lockfile, a link is what the lockfile says it is.
+ */
+export const isStoreFolder = (node: PackageNode): boolean =>
+  node.isLinkTarget && node.location.includes('node_modules/') && !node.location.startsWith('../') && !node.isWorkspace;
 
 /**
  * Whether a node's bytes should be pinned by an integrity hash: tarballs (registry, URL, file:) yes; git
- * checkouts, links and bundled packages have none by design. With no `resolved`, a lockfile entry is a
+ * checkouts, links and bundled packages have none by design; nor has a dependency not locked yet. With no `resolved`, a lockfile entry is a
  * registry tarball; an installed tree that does not record it is unknown, not missing; a name to vet has
  * resolved to nothing yet.
  */
 export function needsIntegrity(tree: DependencyTree, node: PackageNode): boolean {
-  if (!isFetchedPackage(node) || node.inBundle) return false;
+  if (!isFetchedPackage(node) || node.inBundle || node.declaredOnly) return false;
   if (node.resolved === undefined) return tree.format !== 'node-modules' && tree.format !== 'names';
   const kind = resolvedSource(node.name, node.resolved).type;
   return kind === 'tarball' || kind === 'file' || kind === 'registry' || kind === 'invalid';
@@ -45,6 +54,7 @@ export function needsIntegrity(tree: DependencyTree, node: PackageNode): boolean
 export type NodeSource = ResolvedSource | { readonly type: 'link'; readonly target: string } | { readonly type: 'unrecorded' };
 
 export function sourceOf(tree: DependencyTree, node: PackageNode): NodeSource {
+  if (node.isLink && tree.format === 'node-modules' && node.target && isStoreFolder(node.target)) return sourceOf(tree, node.target);
   if (node.isLink) return { type: 'link', target: node.target?.location ?? node.resolved ?? '' };
   if (node.resolved === undefined) return { type: tree.format === 'node-modules' ? 'unrecorded' : 'registry' };
   return resolvedSource(node.name, node.resolved);

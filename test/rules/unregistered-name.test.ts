@@ -39,4 +39,34 @@ describe('unregistered-name', () => {
     const scoped = { ...PUBLIC, scopes: new Map([['@corp', 'https://npm.corp.example.test/']]) };
     expect(findingsOf(unregisteredName, tree, scoped).map((finding) => finding.location)).not.toContain('node_modules/@corp/private-lib');
   });
+
+  it('a lockfile entry fetched from the public registry by its own tarball URL, with an integrity, proves the name was registered (#19)', () => {
+    const fromPublic = (name: string, version: string, extra: Record<string, unknown> = {}) => ({
+      ...registryEntry(name, version),
+      resolved: `${PUBLIC_REGISTRY}${name}/-/${name}-${version}.tgz`,
+      ...extra,
+    });
+    const proven = lockTree(
+      {
+        [`node_modules/${HALLUCINATED}`]: fromPublic(HALLUCINATED, '1.0.0'),
+        'node_modules/no-integrity-for-depwarden-tests': fromPublic('no-integrity-for-depwarden-tests', '1.0.0', { integrity: undefined }),
+        'node_modules/other-tarball-for-depwarden-tests': fromPublic('other-tarball-for-depwarden-tests', '1.0.0', {
+          resolved: `${PUBLIC_REGISTRY}lodash/-/lodash-4.17.21.tgz`,
+        }),
+      },
+      { dependencies: { [HALLUCINATED]: '^1', 'no-integrity-for-depwarden-tests': '^1', 'other-tarball-for-depwarden-tests': '^1' } },
+    );
+    expect(findingsOf(unregisteredName, proven, PUBLIC)).toEqual([
+      { location: 'node_modules/no-integrity-for-depwarden-tests', code: 'unregistered-name', severity: 'medium' },
+      { location: 'node_modules/other-tarball-for-depwarden-tests', code: 'unregistered-name', severity: 'medium' },
+    ]);
+  });
+
+  it("atob and btoa, which the name record's source leaves out, are registered (#19)", () => {
+    const record = lockTree(
+      { 'node_modules/atob': registryEntry('atob', '2.1.2'), 'node_modules/btoa': registryEntry('btoa', '1.2.1') },
+      { dependencies: { atob: '^2', btoa: '^1' } },
+    );
+    expect(findingsOf(unregisteredName, record, PUBLIC)).toEqual([]);
+  });
 });

@@ -123,4 +123,20 @@ describe('lockfile sync, judged as npm ci judges it', () => {
     const { tree } = await loadProject(diskFiles(join(FIXTURES, 'bad', name)), { nodeModules: false });
     expect(tree.outOfSync?.map(syncMessage)).toEqual([message]);
   });
+
+  it('an entry flagged extraneous is dropped only when nothing reaches it: npm recomputes the flag and installs what is reached (#19)', async () => {
+    const files = project({
+      'package.json': { name: 'app', version: '1.0.0', dependencies: { abbrev: '^1.1.0' } },
+      'package-lock.json': lockfile(
+        { dependencies: { abbrev: '^1.1.0' } },
+        {
+          'node_modules/abbrev': { ...registryEntry('abbrev', '1.1.1'), extraneous: true },
+          'node_modules/leftover': { ...registryEntry('leftover', '1.0.0'), extraneous: true },
+          'node_modules/stray': registryEntry('stray', '1.0.0'),
+        },
+      ),
+    });
+    const { tree } = await loadProject(files, { nodeModules: false });
+    expect([...tree.nodes.keys()].sort()).toEqual(['', 'node_modules/abbrev', 'node_modules/stray']);
+  });
 });

@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { depwarden } from '../support/cli.js';
+import { FIXTURES } from '../support/paths.js';
+import { tempDir } from '../support/temp.js';
+import { REGISTRY } from '../support/tree.js';
+
+/**
+ * The npm-agree corpus (test/fixtures/npm-agree, issue #19): for each case, what the real npm does with the same
+ * folder, and what depwarden says. npm's arborist test fixtures are not published (its tarball holds lib/ and
+ * bin/ only), so the cases are hand-made in the shapes of those fixtures.
+ */
+
+type NpmVerdict = 'in sync' | 'out of sync';
+
+interface NpmRun {
+  verdict: NpmVerdict;
+  /** What `npm ci --dry-run` would add, as it prints it ("add abbrev 1.1.1"). */
+  added: string[];
+  output: string;
+}
+
+/**
+ * `npm ci --dry-run --offline` on a copy, with its own empty cache and HOME. npm ci builds its ideal tree from the
+ * lockfile and refuses (EUSAGE) when it differs. Offline with nothing cached, a lockfile in sync needs no registry
+ * at all; when npm asks the registry for a packument (ENOTCACHED on `<registry>/<name>`), the lockfile did not
+ * cover package.json and npm went to resolve the rest: out of sync too (online it ends in the same EUSAGE).
+ */
+function npmCi(name: string): NpmRun {
+  const dir = join(tempDir('npm-agree'), name);
+  cpSync(join(FIXTURES, 'npm-agree', name), dir, { recursive: true, verbatimSymlinks: true });
+  const home = join(dir, '..', 'home');
+  mkdirSync(home);
+  writeFileSync(join(home, 'npmrc'), `registry=${REGISTRY}\n`);
+  const run = spawnSync('npm', ['ci', '--dry-run', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      HOME: home,
+      npm_config_userconfig: join(home, 'npmrc'),
+      npm_config_globalconfig: join(home, 'global-npmrc'),
+      npm_config_cache: join(home, 'cache'),
+      npm_config_update_notifier: 'false',
+    },
+  });
+  const output = `${run.stdout}\n${run.stderr}`;
+  const refused = /can only install packages when your package\.json and package-lock\.json/.test(output);
+  const resolvedAnew = new RegExp(`ENOTCACHED[\\s\\S]*request to ${REGISTRY.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}[^/\\s]+ failed`).test(output);
+  if (run.status !== 0 && !refused && !resolvedAnew) throw new Error(`npm ci failed before its sync decision:\n${output}`);
+  const added = [...run.stdout.matchAll(/^add (\S+ \S+)$/gm)].map((match) => match[1]!);
+  return { verdict: run.status === 0 ? 'in sync' : 'out of sync', added, output };
+}
+
+interface Finding {
+  ruleId: string;
+  severity: string;
+  location: string;
+}
+
+function check(name: string, extra: string[] = []): { status: number | null; findings: Finding[] } {
+  const run = depwarden(['check', join(FIXTURES, 'npm-agree', name), '--registry', REGISTRY, '--offline', '--format', 'json', ...extra]);
+  const report = JSON.parse(run.stdout) as { findings: { rule: string; severity: string; package: { location: string } }[] };
+  return {
+    status: run.status,
+    findings: report.findings.map((finding) => ({ ruleId: finding.rule, severity: finding.severity, location: finding.package.location })),
+  };
+}
+
+const syncVerdict = (findings: Finding[]): NpmVerdict => (findings.some((finding) => finding.ruleId === 'lockfile-out-of-sync') ? 'out of sync' : 'in sync');
+
+describe('depwarden agrees with npm ci on what npm installs', () => {
+  it.each(['range-recorded-narrower', 'removed-still-locked', 'extraneous-entry', 'sha1-integrity', 'git-ssh-registry-host', 'v1-bundled-deps'])(
+    '%s: npm ci calls it in sync, and so does depwarden',
+    (name) => {
+      const npm = npmCi(name);
+      expect(npm.verdict).toBe('in sync');
+      expect(syncVerdict(check(name).findings)).toBe(npm.verdict);
+    },
+  );
+
+  it('a workspace package.json lists but the lockfile lacks: both say out of sync, and its dependencies are still judged', () => {
+    const npm = npmCi('workspace-not-locked');
+    expect(npm.verdict).toBe('out of sync');
+    const { status, findings } = check('workspace-not-locked');
+    expect(syncVerdict(findings)).toBe('out of sync');
+    expect(status).toBe(1);
+    expect(findings).toContainEqual({ ruleId: 'url-dependency', severity: 'high', location: 'packages/app/node_modules/payload' });
+    expect(findings).toContainEqual(expect.objectContaining({ ruleId: 'near-miss-name', location: 'packages/app/node_modules/expres' }));
+    // Nothing is locked for them yet: no tarball to pin, so no missing-integrity.
+    expect(findings.filter((finding) => finding.ruleId === 'missing-integrity')).toEqual([]);
+  });
+
+  it('clean in-sync cases: exit 0 and no findings where npm installs only registry tarballs pinned by sha512', () => {
+    for (const name of ['range-recorded-narrower', 'removed-still-locked']) expect({ name, ...check(name) }).toEqual({ name, status: 0, findings: [] });
+  });
+
+  it('extraneous entries: npm ci prunes them (never adds them), and depwarden does not judge them', () => {
+    const npm = npmCi('extraneous-entry');
+    expect(npm.added).toEqual(['abbrev 1.1.1']);
+    expect(check('extraneous-entry')).toEqual({ status: 0, findings: [] });
+  });
+
+  it('bundled dependencies of a v1 lockfile: npm adds only the bundling package, and nothing wants integrity for the bundled ones', () => {
+    expect(npmCi('v1-bundled-deps').added).toEqual(['two-bundled-deps 1.0.0']);
+    expect(check('v1-bundled-deps')).toEqual({ status: 0, findings: [] });
+  });
+
+  it('git+ssh to the registry host: npm ci would install it; depwarden flags a registry range fetched over git', () => {
+    expect(npmCi('git-ssh-registry-host').added).toEqual(['abbrev 1.1.1']);
+    const { status, findings } = check('git-ssh-registry-host');
+    expect(status).toBe(1);
+    expect(findings).toContainEqual({ ruleId: 'spec-resolution-mismatch', severity: 'critical', location: 'node_modules/abbrev' });
+  });
+
+  it('sha1-only integrity: npm ci installs it; depwarden says medium weak-integrity (fails with --fail-on medium)', () => {
+    expect(npmCi('sha1-integrity').added).toEqual(['abbrev 1.1.1']);
+    const { status, findings } = check('sha1-integrity');
+    expect(findings).toEqual([{ ruleId: 'weak-integrity', severity: 'medium', location: 'node_modules/abbrev' }]);
+    expect(status).toBe(0);
+    expect(check('sha1-integrity', ['--fail-on', 'medium']).status).toBe(1);
+  });
+
+  it('a pnpm-layout node_modules (links into node_modules/.pnpm): npm ls loads it as valid; depwarden neither refuses nor flags it', () => {
+    const dir = join(tempDir('npm-agree'), 'pnpm-layout');
+    cpSync(join(FIXTURES, 'npm-agree', 'pnpm-layout'), dir, { recursive: true, verbatimSymlinks: true });
+    const home = join(dir, '..', 'home-ls');
+    mkdirSync(home);
+    const ls = spawnSync('npm', ['ls', '--offline', '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        npm_config_cache: join(home, 'cache'),
+        npm_config_userconfig: join(home, 'npmrc'),
+        npm_config_update_notifier: 'false',
+      },
+    });
+    expect(ls.status).toBe(0);
+    expect((JSON.parse(ls.stdout) as { dependencies: Record<string, { version: string }> }).dependencies.abbrev?.version).toBe('1.1.1');
+    expect(check('pnpm-layout', ['--node-modules'])).toEqual({ status: 0, findings: [] });
+  });
+});
