@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchWarm, lockfileLintArgs } from './warm.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PROJECT = join(ROOT, 'test', 'fixtures', 'popular-app');
@@ -33,21 +34,7 @@ const packages = Object.keys(JSON.parse(readFileSync(LOCKFILE, 'utf8')).packages
 const rows = [
   ['node -e 0 (process start)', ['-e', '0']],
   ['node: read + JSON.parse of the lockfile', ['-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(LOCKFILE)}, 'utf8'))`]],
-  [
-    'lockfile-lint --type npm --validate-https --validate-package-names --validate-integrity',
-    [
-      join(ROOT, 'node_modules/lockfile-lint/bin/lockfile-lint.js'),
-      '--path',
-      LOCKFILE,
-      '--type',
-      'npm',
-      '--validate-https',
-      '--validate-package-names',
-      '--validate-integrity',
-      '--allowed-hosts',
-      'registry.example.test',
-    ],
-  ],
+  ['lockfile-lint --type npm --validate-https --validate-package-names --validate-integrity', lockfileLintArgs(LOCKFILE, 'registry.example.test')],
   ['depwarden check --offline (text)', [join(ROOT, 'bin/depwarden.js'), 'check', PROJECT, '--offline', '--registry', 'https://registry.example.test/']],
   [
     'depwarden check --offline --format sarif',
@@ -103,7 +90,6 @@ const { PopularityTable } = await import('../dist/popularity/tables.js');
 const popularity = new PopularityTable(readFileSync(join(ROOT, 'data', 'popularity.bin')));
 if (popularity.targets < 20_000) throw new Error(`the name index holds ${popularity.targets} names, fewer than the 20,000 to vet`);
 const names = Array.from({ length: 20_000 }, (_, index) => popularity.targetName(Math.floor((index * popularity.targets) / 20_000)));
-const { benchWarm } = await import('./warm.mjs');
 const warm = await benchWarm({ runs: RUNS, names });
 console.log(
   `\nwarm caches: ${warm.packages} packages (bench/fixtures/webpack-babel-sass, a lockfile written by npm), real-sized packuments on a local verdaccio, median of ${RUNS} runs\n`,

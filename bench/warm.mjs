@@ -18,6 +18,20 @@ const BIN = join(ROOT, 'bin', 'depwarden.js');
 const LINT = join(ROOT, 'node_modules', 'lockfile-lint', 'bin', 'lockfile-lint.js');
 const PLACEHOLDER = 'https://registry.example.test/';
 
+/** The peer's arguments: lockfile-lint's https, name and integrity checks, with one allowed registry host. */
+export const lockfileLintArgs = (lockfile, host) => [
+  LINT,
+  '--path',
+  lockfile,
+  '--type',
+  'npm',
+  '--validate-https',
+  '--validate-package-names',
+  '--validate-integrity',
+  '--allowed-hosts',
+  host,
+];
+
 /** Median wall time (ms) and peak RSS (MiB) over `runs` runs after one warm-up run. */
 export function measure(args, env, runs) {
   const times = [];
@@ -132,22 +146,7 @@ export async function benchWarm({ runs, names }) {
     row('node -e 0 (process start)', measure(['-e', '0'], envWith('none'), runs));
     row(
       'lockfile-lint --validate-https --validate-package-names --validate-integrity',
-      measure(
-        [
-          LINT,
-          '--path',
-          join(project, 'package-lock.json'),
-          '--type',
-          'npm',
-          '--validate-https',
-          '--validate-package-names',
-          '--validate-integrity',
-          '--allowed-hosts',
-          new URL(registry.url).host,
-        ],
-        envWith('none'),
-        runs,
-      ),
+      measure(lockfileLintArgs(join(project, 'package-lock.json'), new URL(registry.url).host), envWith('none'), runs),
     );
     const empty = row('depwarden check --offline, empty npm cache', measure(check('empty', '--offline'), envWith('empty'), runs));
     const cold = row('depwarden check (online), empty caches: the first run', measure(check('warm'), envWith('warm'), 0));
