@@ -67,7 +67,7 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
     ? (manifest.depwarden as Record<string, unknown>)
     : rcText === undefined
       ? {}
-      : (JSON.parse(rcText) as Record<string, unknown>);
+      : (parseJsonText(rcText, RC_FILE) as Record<string, unknown>);
   const { policy, added } = withPendingReview(policySource, pending);
   if (inManifest) manifest = { ...manifest, depwarden: policy };
   else if (added > 0 || rcText === undefined) write(RC_FILE, formatLike(rcText, policy));
@@ -91,13 +91,14 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
   const scripts = withGateScripts(hasLockfile ? manifest : self.manifest, scriptsRun);
   manifest = scripts.manifest;
   if ((self.added && !hasLockfile) || scripts.added.length > 0 || (inManifest && added > 0)) write('package.json', formatLike(manifestText, manifest));
+  let npmStatus = 0;
   const addSelf = ['install', '--save-dev', '--save-exact', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', `depwarden@${TOOL.version}`];
   if (!self.added) lines.push('package.json: depwarden already declared');
   else if (!hasLockfile) lines.push(`package.json: added devDependencies depwarden@${TOOL.version}; install it with \`npm install --ignore-scripts\``);
   else {
-    const status = await spawnNpm(io, { stdoutToStderr: true })([...addSelf, ...(values.offline ? ['--offline'] : [])], io.cwd);
+    npmStatus = await spawnNpm(io, { stdoutToStderr: true })([...addSelf, ...(values.offline ? ['--offline'] : [])], io.cwd);
     lines.push(
-      status === 0
+      npmStatus === 0
         ? `package.json, lockfile: added devDependencies depwarden@${TOOL.version} (npm ${addSelf.join(' ')})`
         : `package.json: depwarden NOT added: npm failed; run \`npm ${addSelf.join(' ')}\` yourself`,
     );
@@ -105,5 +106,6 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
   lines.push(scripts.added.length ? `package.json: added scripts ${scripts.added.join(', ')}` : 'package.json: scripts unchanged');
 
   io.stdout.write(`${lines.map((line) => `depwarden init: ${line}`).join('\n')}\n\nIn CI:\n\n${CI_SNIPPET}`);
-  return EXIT.clean;
+  // Everything else init wrote stays; the exit code tells a script that one step is left to the user.
+  return npmStatus === 0 ? EXIT.clean : EXIT.npm;
 }

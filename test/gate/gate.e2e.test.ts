@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
 import { depwardenAsync } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
-import { BIN } from '../support/paths.js';
+import { BIN, ROOT } from '../support/paths.js';
 import { startRegistry } from '../support/registry.mjs';
+
+const TOOL_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 interface Registry {
   url: string;
@@ -68,6 +70,8 @@ beforeAll(async () => {
   publish({ name: 'dw-mid2', version: '1.0.0', dependencies: { 'dw-urlholder': '^1.0.0' } });
   publish({ name: 'dw-mid1', version: '1.0.0', dependencies: { 'dw-mid2': '^1.0.0' } });
   publish({ name: 'lodahs', version: '1.0.0' });
+  // init adds depwarden itself at this version from the registry: a stand-in of that name is enough for npm.
+  publish({ name: 'depwarden', version: TOOL_VERSION });
 });
 
 afterAll(async () => {
@@ -168,6 +172,11 @@ describe('depwarden init and the preinstall hook', () => {
     expect(first.stdout).toContain('depwarden init: .depwardenrc.json: 2 install script(s) listed under "pendingReview"');
     expect(first.stdout).toContain('depwarden init: .npmrc: added ignore-scripts=true');
     expect(first.stdout).toContain('depwarden init: package.json: added scripts deps:install, deps:ci, deps:check');
+    expect(first.stdout).toContain(`depwarden init: package.json, lockfile: added devDependencies depwarden@${TOOL_VERSION}`);
+    expect(JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')).packages['node_modules/depwarden']).toMatchObject({
+      version: TOOL_VERSION,
+      dev: true,
+    });
     expect(first.stdout).toContain('uses: github/codeql-action/upload-sarif@v3');
     const policy = JSON.parse(readFileSync(join(dir, '.depwardenrc.json'), 'utf8'));
     expect(policy.pendingReview.map((entry: { package: string; script: string }) => `${entry.package}: ${entry.script}`)).toEqual([
@@ -190,6 +199,27 @@ describe('depwarden init and the preinstall hook', () => {
     expect(second.stdout).toContain('.npmrc: unchanged (ignore-scripts=true is already set)');
     expect(second.stdout).toContain('package.json: scripts unchanged');
     expect(snapshot(dir)).toEqual(files);
+  });
+
+  it('init exits 4 when npm cannot add depwarden, keeping everything else it wrote and saying what to run', async () => {
+    const dir = project('init-offline', { dependencies: { 'dw-plain': '^1.0.0' } });
+    for (const file of ['package-lock.json']) cpSync(join(work, 'good', file), join(dir, file));
+    const lockBefore = readFileSync(join(dir, 'package-lock.json'), 'utf8');
+    // An empty npm cache and --offline: npm cannot fetch depwarden's packument, so its step fails.
+    const run = await depwardenAsync(['init', '--offline'], { cwd: dir, env: { ...npmEnv(), npm_config_cache: join(work, 'empty-cache') } });
+    expect(run.status).toBe(4);
+    expect(run.stdout).toContain(`depwarden init: package.json: depwarden NOT added: npm failed; run \`npm install --save-dev --save-exact`);
+    expect(readFileSync(join(dir, '.npmrc'), 'utf8')).toBe('ignore-scripts=true\n');
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts).toMatchObject({ 'deps:install': 'depwarden install' });
+    expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toBe(lockBefore);
+  });
+
+  it('init refuses a malformed policy file with a one-line error', async () => {
+    const dir = project('init-bad-rc', {}, { '.depwardenrc.json': '{ "allow": [' });
+    const run = await depwarden(['init'], dir);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('.depwardenrc.json');
   });
 
   it('as a root preinstall hook under npm it checks, and says that npm runs it too late to stop scripts', async () => {
