@@ -77,6 +77,7 @@ export function buildLockTree(importers: readonly LockedImporter[], packages: Re
 
   const placed = new Map<string, PackageNode>();
   const placedKeys = new Set<string>();
+  const entryKeys = new Map<string, string>();
   let spare = 0;
   const place = (from: PackageNode, key: string, installName: string): PackageNode => {
     const id = `${key}\u0000${installName}`;
@@ -101,6 +102,7 @@ export function buildLockTree(importers: readonly LockedImporter[], packages: Re
     });
     if (locked.linkTo !== undefined) linkTargets.set(location, locked.linkTo);
     nodes.set(location, node);
+    entryKeys.set(location, key);
     placed.set(id, node);
     placedKeys.add(key);
     queue.push({ node, dependencies: locked.dependencies });
@@ -131,7 +133,7 @@ export function buildLockTree(importers: readonly LockedImporter[], packages: Re
     if (!placedKeys.has(key)) place(root, key, locked.name);
   }
   drain();
-  return finishTree(nodes, linkTargets, source, (from, name) => resolvedTo.get(from)?.get(name));
+  return { ...finishTree(nodes, linkTargets, source, (from, name) => resolvedTo.get(from)?.get(name)), entryKeys };
 }
 
 function resolvedMap(maps: Map<PackageNode, Map<string, PackageNode>>, node: PackageNode): Map<string, PackageNode> {
