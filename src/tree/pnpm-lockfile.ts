@@ -52,13 +52,23 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
   /** The spec an edge shows: pnpm records the resolved version, an alias as `npm:name@version`. */
   const specOf = (name: string, reference: string, target: LockedDependency['target']): string => {
     if (!target || !('package' in target) || reference.startsWith('link:')) return reference;
-    const parsed = parseKey(target.package, major);
-    const meta = metaOf(target.package);
-    const realName = (typeof meta.name === 'string' ? meta.name : undefined) ?? parsed.name;
-    const fetched = resolutionOf(meta, `"packages"["${shown(target.package)}"]`);
-    if (fetched.resolved !== undefined && !/^https?:/.test(fetched.resolved)) return fetched.resolved;
-    if (/^https?:/.test(reference) || reference.startsWith('@')) return fetched.resolved ?? reference;
-    return realName !== name ? `npm:${realName}@${parsed.version}` : parsed.version;
+    const { realName, version, resolved } = lockedOf(target.package);
+    if (resolved !== undefined && !/^https?:/.test(resolved)) return resolved;
+    if (/^https?:/.test(reference) || reference.startsWith('@')) return resolved ?? reference;
+    return realName !== name ? `npm:${realName}@${version}` : version;
+  };
+  // What a package key locks, worked out once per key: every edge to it asks again.
+  const locked = new Map<string, { realName: string; version: string; resolved: string | undefined }>();
+  const lockedOf = (key: string) => {
+    let known = locked.get(key);
+    if (!known) {
+      const parsed = parseKey(key, major);
+      const meta = metaOf(key);
+      const realName = (typeof meta.name === 'string' ? meta.name : undefined) ?? parsed.name;
+      known = { realName, version: parsed.version, resolved: resolutionOf(meta, `"packages"["${shown(key)}"]`).resolved };
+      locked.set(key, known);
+    }
+    return known;
   };
   const metaOf = (key: string): JsonRecord => {
     const bare = major === 9 ? key.replace(/\(.*$/, '') : key;
