@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Load time of each lockfile format depwarden reads, for one ~2,000-package tree: the committed popular-app npm
 // lockfile, rewritten as yarn classic, yarn berry, pnpm 9.0 and bun lockfiles (same packages and edges) in a temp
-// folder. Each figure is the median of 9 in-process loads (parse + tree build), after a warm-up.
+// folder. Loads (read + parse + tree build) run in interleaved rounds, so a busy machine slows every format alike;
+// each figure is the median (and the least) of 25 rounds after 3 warm-up ones, in CPU time (this process's, not the wall clock,
+// which other work on a shared machine inflates), per package, and as a ratio to npm's per package.
 // Usage: npm run build && node bench/lockfile-formats.mjs
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +95,8 @@ const pnpm = [
 ];
 const exact = { name: 'app', version: '1.0.0', dependencies: Object.fromEntries(rootDeps.map(([name, version, real]) => [name, range(name, version, real)])) };
 const bunLock = { lockfileVersion: 1, workspaces: { '': { name: 'app', dependencies: exact.dependencies } }, packages: bun };
+// bun writes a trailing comma after the last member of every multi-line object and array.
+const bunText = JSON.stringify(bunLock, null, 2).replace(/([^,{[\s])\n(\s*[}\]])/g, '$1,\n$2');
 
 const work = mkdtempSync(join(tmpdir(), 'depwarden-bench-lockfiles-'));
 const formats = [
@@ -105,24 +109,38 @@ const formats = [
   ],
   ['yarn berry', 'yarn.lock', berry.join('\n'), exact],
   ['pnpm 9.0', 'pnpm-lock.yaml', pnpm.join('\n'), exact],
-  ['bun.lock', 'bun.lock', JSON.stringify(bunLock, null, 2), exact],
+  ['bun.lock', 'bun.lock', bunText, exact],
 ];
 try {
-  for (const [label, file, text, pkg] of formats) {
+  const projects = formats.map(([label, file, text, pkg]) => {
     const dir = mkdtempSync(join(work, 'p-'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
     writeFileSync(join(dir, file), text);
-    const times = [];
-    let count = 0;
-    for (let run = 0; run <= 9; run++) {
-      const started = process.hrtime.bigint();
-      const loaded = await loadProject(diskFiles(dir), { nodeModules: false });
-      if (run > 0) times.push(Number(process.hrtime.bigint() - started) / 1e6);
-      count = loaded.tree.nodes.size;
+    return { label, dir, size: text.length, cpu: [], wall: [], count: 0 };
+  });
+  for (let round = 0; round < 28; round++) {
+    for (const project of projects) {
+      const [cpuStart, wallStart] = [process.cpuUsage(), process.hrtime.bigint()];
+      const loaded = await loadProject(diskFiles(project.dir), { nodeModules: false });
+      const cpu = process.cpuUsage(cpuStart);
+      if (round < 3) continue;
+      project.cpu.push((cpu.user + cpu.system) / 1000);
+      project.wall.push(Number(process.hrtime.bigint() - wallStart) / 1e6);
+      project.count = loaded.tree.nodes.size;
     }
-    times.sort((a, b) => a - b);
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const perPackage = (project) => (median(project.cpu) * 1000) / project.count;
+  const leastPerPackage = (project) => (Math.min(...project.cpu) * 1000) / project.count;
+  const [npm, npmLeast] = [perPackage(projects[0]), leastPerPackage(projects[0])];
+  console.log('format             size   nodes   cpu ms  wall ms  us/package  x npm  (least: cpu ms  x npm)');
+  for (const project of projects) {
     console.log(
-      `${label.padEnd(16)} ${String(Math.round(text.length / 1024)).padStart(5)} KiB  ${String(count).padStart(5)} nodes  ${times[4].toFixed(1).padStart(7)} ms`,
+      `${project.label.padEnd(16)} ${String(Math.round(project.size / 1024)).padStart(5)} KiB ${String(project.count).padStart(5)} ${median(project.cpu).toFixed(1).padStart(8)} ${median(project.wall).toFixed(1).padStart(8)} ${perPackage(project).toFixed(1).padStart(11)} ${(perPackage(project) / npm).toFixed(2).padStart(6)}  ${Math.min(
+        ...project.cpu,
+      )
+        .toFixed(1)
+        .padStart(14)} ${(leastPerPackage(project) / npmLeast).toFixed(2).padStart(6)}`,
     );
   }
 } finally {

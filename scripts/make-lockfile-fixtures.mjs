@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // Writes the lockfiles of yarn classic, yarn berry, pnpm (lockfile 5.4, 6.0, 9.0) and bun for one project, with
-// the real package managers against a local verdaccio and a local tarball server, plus npm's for comparison.
+// the real package managers against a local verdaccio, a local tarball server and a local git repository served by
+// `git daemon` (git://, which every manager fetches), plus npm's for comparison. Each manager first locks the project
+// without the near-miss and the tarball URL (`<format>/before/`), then adds them to that lockfile, as a pull request
+// would: `depwarden review` is tested on that change.
 // The managers are installed from the npm registry into a temporary folder (as measure-hook-order.mjs does);
 // hosts are then rewritten to placeholders so no fixture names a real host. Output: test/fixtures/lockfiles/<format>/.
 // Usage: node scripts/make-lockfile-fixtures.mjs
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writePackage, startTarballServer } from '../test/support/fixture-packages.mjs';
-import { startRegistry } from '../test/support/registry.mjs';
+import { freePort, startRegistry } from '../test/support/registry.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'lockfiles');
 const work = mkdtempSync(join(tmpdir(), 'depwarden-lockfile-fixtures-'));
@@ -27,6 +30,7 @@ const toolFile = (...parts) => join(tools, 'node_modules', ...parts);
 const registry = await startRegistry();
 const tarballs = await startTarballServer(join(work, 'served'));
 const tarballHost = tarballs.host;
+const git = await startGitDaemon(join(work, 'git'));
 
 try {
   const published = [
@@ -54,6 +58,7 @@ try {
       'dw-payload': `http://${tarballHost}/dw-payload-1.0.0.tgz`,
       expresss: '^1.0.0',
       '@dw/scoped': '^1.0.0',
+      'dw-gitdep': `git://${git.host}/dw-gitdep.git`,
     },
     devDependencies: { 'dw-dev': '^1.0.0' },
   };
@@ -70,7 +75,7 @@ try {
     BUN_INSTALL_CACHE_DIR: join(work, 'bun-cache'),
     CI: '',
   };
-  const berryRc = `npmRegistryServer: "${registry.url}"\nunsafeHttpWhitelist: ["127.0.0.1"]\nnodeLinker: node-modules\nenableGlobalCache: false\nenableTelemetry: false\nnpmMinimalAgeGate: 0\nenableScripts: false\n`;
+  const berryRc = `npmRegistryServer: "${registry.url}"\nunsafeHttpWhitelist: ["127.0.0.1"]\nnodeLinker: node-modules\nenableGlobalCache: false\nenableTelemetry: false\nnpmMinimalAgeGate: 0\nenableScripts: false\napprovedGitRepositories: ["**"]\n`;
   const pnpmWorkspace = 'packages:\n  - "packages/*"\n';
   const managers = [
     // [folder, command, args, lockfile, extra files]
@@ -118,24 +123,33 @@ try {
       { 'bunfig.toml': `[install]\nregistry = "${registry.url}"\n` },
     ],
   ];
+  // The change `review` is tested on: the near-miss and the tarball URL are what it adds.
+  const before = Object.fromEntries(Object.entries(project.dependencies).filter(([name]) => name !== 'expresss' && name !== 'dw-payload'));
   for (const [folder, command, args, lockfile, files] of managers) {
     const dir = join(work, 'projects', folder);
-    writePackage(dir, project);
+    const install = (manifest) => {
+      writePackage(dir, manifest);
+      const result = spawnSync(command, args, { cwd: dir, env, encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`${folder}: ${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+    };
     writePackage(join(dir, 'packages', 'ws-a'), workspace);
     writeFileSync(join(dir, '.npmrc'), `registry=${registry.url}\n`);
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-    const result = spawnSync(command, args, { cwd: dir, env, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${folder}: ${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
     const target = join(OUT, folder);
     rmSync(target, { recursive: true, force: true });
     mkdirSync(join(target, 'packages', 'ws-a'), { recursive: true });
+    mkdirSync(join(target, 'before'), { recursive: true });
+    install({ ...project, dependencies: before });
+    for (const file of ['package.json', lockfile]) cpSync(join(dir, file), join(target, 'before', file));
+    install(project);
     for (const file of ['package.json', 'packages/ws-a/package.json', lockfile, ...Object.keys(files).filter((file) => file.endsWith('.yaml'))]) {
       cpSync(join(dir, file), join(target, file));
     }
-    rewriteHosts(target, [lockfile, 'package.json']);
+    rewriteHosts(target, [lockfile, 'package.json', `before/${lockfile}`, 'before/package.json']);
     console.log(`${folder}: ${lockfile}`);
   }
 } finally {
+  git.stop();
   tarballs.stop();
   await registry.stop();
   rmSync(work, { recursive: true, force: true });
@@ -149,8 +163,38 @@ function rewriteHosts(dir, files) {
       .replaceAll(registry.url.replace('http://', '').replace(/\/$/, ''), 'registry.example.test')
       .replaceAll(`http://${tarballHost}/`, 'https://attacker.example.test/')
       .replaceAll(tarballHost, 'attacker.example.test')
+      .replaceAll(git.host, 'git.example.test')
       // pnpm 7 and 8 key a tarball by host and port: `@127.0.0.1+43473/x.tgz`.
-      .replaceAll(tarballHost.replace(':', '+'), 'attacker.example.test');
+      .replaceAll(tarballHost.replace(':', '+'), 'attacker.example.test')
+      .replaceAll(git.host.replace(':', '+'), 'git.example.test');
     writeFileSync(path, text);
   }
+}
+
+/** A bare git repository of package `dw-gitdep` (one commit with fixed dates, so its hash is stable), served over git://. */
+async function startGitDaemon(dir) {
+  const source = writePackage(join(dir, 'src'), { name: 'dw-gitdep', version: '1.0.0' });
+  const dated = { ...process.env, GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' };
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '-A'],
+    ['-c', 'user.name=dw', '-c', 'user.email=dw@example.test', 'commit', '-qm', 'dw-gitdep 1.0.0'],
+  ]) {
+    execFileSync('git', args, { cwd: source, env: dated });
+  }
+  execFileSync('git', ['clone', '-q', '--bare', source, join(dir, 'served', 'dw-gitdep.git')]);
+  const port = await freePort();
+  const daemon = spawn(
+    'git',
+    ['daemon', '--reuseaddr', '--export-all', `--base-path=${join(dir, 'served')}`, `--port=${port}`, '--listen=127.0.0.1', join(dir, 'served')],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const host = `127.0.0.1:${port}`;
+  for (let tries = 0; spawnSync('git', ['ls-remote', `git://${host}/dw-gitdep.git`], { stdio: 'ignore' }).status !== 0; tries++) {
+    if (tries === 50) throw new Error('git daemon did not start');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { host, stop: () => daemon.kill() };
 }

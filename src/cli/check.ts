@@ -5,6 +5,7 @@ import { EXIT, type CliIo } from './io.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './report-options.js';
 import { check } from '../analysis/analyze.js';
 import { InputError } from '../errors.js';
+import { entryLines } from '../report/entry-lines.js';
 import { LATE_HOOK_WARNING, hookContext } from '../gate/hook.js';
 import { diskFiles } from '../tree/files.js';
 
@@ -48,5 +49,6 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   // Several lockfiles: the one the package manager uses was checked; the others would not be installed from.
   if (notChecked?.length)
     io.stderr.write(`depwarden: read ${tree.sourceFile}, the lockfile the package manager uses; also found, not checked: ${notChecked.join(', ')}\n`);
-  return writeReport(values, io, outcome, { file: tree.sourceFile, absolutePath: join(dir, tree.sourceFile), text: lockfileText });
+  const lines = lockfileText === undefined ? undefined : entryLines(tree, lockfileText);
+  return writeReport(values, io, outcome, { file: tree.sourceFile, absolutePath: join(dir, tree.sourceFile), text: lockfileText, lines });
 }

@@ -1,6 +1,6 @@
 import { findingTexts } from './messages.js';
 import type { ReportInput } from './types.js';
-import { SEVERITIES, type Severity } from '../findings/model.js';
+import { SEVERITIES, type Finding, type Severity } from '../findings/model.js';
 import { redactReport } from './redact.js';
 import { escapeJsonText } from '../text/escape.js';
 
@@ -28,7 +28,7 @@ export function renderJson(report: ReportInput): string {
           ...(finding.package.alias === undefined ? {} : { alias: finding.package.alias }),
         },
         path: finding.path,
-        ...(input.changeLocation?.(finding) ? { at: input.changeLocation(finding) } : {}),
+        ...atOf(input, finding),
         details,
       };
     }),
@@ -44,4 +44,12 @@ export function renderJson(report: ReportInput): string {
     },
   };
   return `${escapeJsonText(JSON.stringify(json, null, 2))}\n`;
+}
+
+/** Where the finding points: its place in the change (review), else its package's entry in the lockfile when known. */
+function atOf(input: ReportInput, finding: Finding): { at?: { uri: string; line: number } } {
+  const inChange = input.changeLocation?.(finding);
+  if (inChange) return { at: inChange };
+  const line = input.source.lines?.get(finding.package.location);
+  return line === undefined ? {} : { at: { uri: input.source.uri, line } };
 }

@@ -1,9 +1,9 @@
-import { objectKeyLines, pointerToken } from './json-lines.js';
+import { npmKeyPath } from './entry-lines.js';
+import { objectKeyLines } from './json-lines.js';
 import { findingTexts, packageLabel } from './messages.js';
 import type { ReportInput } from './types.js';
 import type { EvidenceLine, Finding } from '../findings/model.js';
 import type { Severity } from '../findings/model.js';
-import type { TreeFormat } from '../tree/model.js';
 import { redactReport } from './redact.js';
 import { escapeJsonText } from '../text/escape.js';
 
@@ -21,7 +21,11 @@ const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.
 export function renderSarif(report: ReportInput): string {
   const texts = findingTexts(report.rules);
   const input = redactReport(report);
-  const keyLines = input.source.text === undefined ? new Map<string, number>() : objectKeyLines(input.source.text);
+  // Without the lines of each entry (check gives them for every format), an npm lockfile's are found here.
+  const keyLines =
+    input.source.lines !== undefined || input.source.text === undefined || !input.source.format.startsWith('npm-lockfile')
+      ? new Map<string, number>()
+      : objectKeyLines(input.source.text);
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -73,7 +77,7 @@ function location(input: ReportInput, finding: Finding, keyLines: ReadonlyMap<st
     };
   }
   const uri = input.source.format === 'node-modules' && nodeLocation ? `${nodeLocation}/package.json` : input.source.uri;
-  const startLine = input.source.lines?.get(nodeLocation) ?? keyLines.get(keyPath(input.source.format, nodeLocation)) ?? 1;
+  const startLine = input.source.lines?.get(nodeLocation) ?? keyLines.get(npmKeyPath(input.source.format === 'npm-lockfile-v1', nodeLocation)) ?? 1;
   return {
     physicalLocation: { artifactLocation: { uri }, region: { startLine } },
     logicalLocations: [{ fullyQualifiedName: nodeLocation || '(root)', kind: 'package' }],
@@ -94,11 +98,4 @@ function relatedLocations(finding: Finding, evidence: readonly EvidenceLine[]) {
       message: { text },
     })),
   };
-}
-
-/** Where a tree location's entry sits in the lockfile JSON, as the key path objectKeyLines records. */
-function keyPath(format: TreeFormat, nodeLocation: string): string {
-  if (format !== 'npm-lockfile-v1') return `packages/${pointerToken(nodeLocation)}`;
-  const names = nodeLocation.split(/(?:^|\/)node_modules\//).filter(Boolean);
-  return names.map((name) => `dependencies/${pointerToken(name)}`).join('/');
 }

@@ -17,7 +17,7 @@ export interface ReportInput {
     readonly packages: number;
     /** The lockfile's text, for line numbers; absent for node_modules. */
     readonly text: string | undefined;
-    /** Line numbers by tree location when there is no lockfile text (names read from a file). */
+    /** Line numbers by tree location: where each package's entry starts in the lockfile, or its name in a names file. */
     readonly lines?: ReadonlyMap<string, number> | undefined;
   };
   readonly tool: { readonly name: string; readonly version: string; readonly homepage: string };

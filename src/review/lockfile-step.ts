@@ -1,18 +1,21 @@
 /**
- * Review step: lockfiles the change touched, analysed at both ends; only findings the head has and the base
- * did not are kept, located at the package's entry in the new lockfile.
+ * Review step: lockfiles the change touched (npm's, yarn's classic and berry, pnpm's, bun's), each read at both ends
+ * with its format's reader and analysed; only what the change introduced is kept (lock-diff.ts), located at the
+ * package's entry in the new lockfile. A lockfile whose head cannot be read is a notice and its package.json
+ * additions are judged as names; a base that cannot be read locked nothing, so every finding at head is new.
  */
 import { posix } from 'node:path';
 import { analyze, type Analysis } from '../analysis/analyze.js';
 import { InputError, isInputError } from '../errors.js';
-import { objectKeyLines, pointerToken } from '../report/json-lines.js';
+import { entryLines } from '../report/entry-lines.js';
 import type { FileSource } from '../tree/files.js';
 import { loadProject } from '../tree/load.js';
 import type { Side } from './change.js';
-import { findingKey, folderOf, type StepContext, type StepResult } from './context.js';
+import { folderOf, type StepContext, type StepResult } from './context.js';
+import { introducedFindings } from './lock-diff.js';
 import { addResults, emptyResult } from './merge.js';
 
-const LOCKFILE = /(^|\/)(package-lock|npm-shrinkwrap)\.json$/;
+const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?)$/;
 
 export interface LockfileResult extends StepResult {
   /** Folders whose lockfile was checked: their package.json additions are covered by it. */
@@ -23,37 +26,40 @@ export async function lockfileStep(context: StepContext): Promise<LockfileResult
   const { change } = context;
   let result: StepResult = emptyResult(context.options.offline);
   const lockedDirs = new Set<string>();
-  for (const lockfile of change.changed.filter((path) => LOCKFILE.test(path))) {
+  for (const lockfile of change.changed.filter((path) => LOCKFILE.test(path) && !path.includes('node_modules/'))) {
     if (change.hunksOnly(lockfile)) {
       throw new InputError(
         'the diff changes it, but neither end of it can be rebuilt (the working tree holds no copy that matches the diff): run review where the change is checked out, or with git',
         lockfile,
       );
     }
-    const dir = folderOf(lockfile);
-    const atHead = await analyzeAt(context, dir, 'head');
+    const atHead = await analyzeAt(context, lockfile, 'head');
     if (!atHead) continue;
-    lockedDirs.add(dir);
-    const atBase = await analyzeAt(context, dir, 'base');
-    const before = new Set(atBase?.result.findings.map(findingKey));
-    const lines = objectKeyLines(change.read(lockfile, 'head') ?? '');
-    const findings = atHead.result.findings
-      .filter((finding) => !before.has(findingKey(finding)))
-      .map((finding) => ({ finding, location: { uri: lockfile, line: lines.get(`packages/${pointerToken(finding.package.location)}`) ?? 1 } }));
-    result = addResults(result, { findings, registry: atHead.registry, allowed: atHead.result.allowed });
+    lockedDirs.add(folderOf(lockfile));
+    const atBase = await analyzeAt(context, lockfile, 'base');
+    const lines = entryLines(atHead.analysis.tree, atHead.text);
+    const findings = introducedFindings(atBase?.analysis, atHead.analysis).map((finding) => ({
+      finding,
+      location: { uri: lockfile, line: lines.get(finding.package.location) ?? 1 },
+    }));
+    result = addResults(result, { findings, registry: atHead.analysis.registry, allowed: atHead.analysis.result.allowed });
   }
   return { ...result, lockedDirs };
 }
 
-async function analyzeAt(context: StepContext, dir: string, side: Side): Promise<Analysis | undefined> {
+/** One end of a changed lockfile, read as that lockfile (not whichever the folder's package manager would pick). */
+async function analyzeAt(context: StepContext, lockfile: string, side: Side): Promise<{ analysis: Analysis; text: string } | undefined> {
   const { change, options } = context;
+  const dir = folderOf(lockfile);
+  const text = change.read(lockfile, side);
+  if (text === undefined) return undefined; // added (no base) or deleted (no head) by the change
   const files: FileSource = { dir: posix.join(options.files.dir, dir), readText: (path) => change.read(posix.join(dir, path), side) };
   try {
-    const project = await loadProject(files, { nodeModules: false });
-    return await analyze(project.tree, context.policy, options);
+    const project = await loadProject(files, { nodeModules: false, lockfile: posix.basename(lockfile) });
+    return { analysis: await analyze(project.tree, context.policy, options), text };
   } catch (error) {
     if (!isInputError(error)) throw error;
-    if (side === 'head') context.notices.push({ file: posix.join(dir, 'package-lock.json'), message: `not checked as a lockfile: ${error.message}` });
+    if (side === 'head') context.notices.push({ file: lockfile, message: `not checked as a lockfile: ${error.message}` });
     return undefined;
   }
 }

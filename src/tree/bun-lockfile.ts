@@ -26,6 +26,7 @@ export function loadBunLockfile(text: string, source: TreeSource): DependencyTre
   const nodes = new Map<string, PackageNode>();
   const linkTargets = new Map<string, string>();
   const workspaceByName = new Map<string, string>();
+  const entryKeys = new Map<string, string>();
 
   for (const [path, value] of Object.entries(workspaces)) {
     const where = `"workspaces"["${shown(path)}"]`;
@@ -67,7 +68,8 @@ export function loadBunLockfile(text: string, source: TreeSource): DependencyTre
     if (registry) resolved = tarball === '' ? undefined : tarball;
     else if (workspacePath !== undefined) resolved = workspacePath;
     else if (linked !== undefined) resolved = linked;
-    else resolved = reference;
+    // bun writes a git:// repository as `git+git://`, which npm's spec parser does not take for git.
+    else resolved = reference.replace(/^git\+git:\/\//, 'git://');
     const node = createNode({
       location,
       installName: names.at(-1)!,
@@ -88,10 +90,11 @@ export function loadBunLockfile(text: string, source: TreeSource): DependencyTre
       for (const [dependency, spec] of shape.specMap(info[field], `${where}.${field}`)) addEdge(node, dependency, spec, type);
     }
     nodes.set(location, node);
+    entryKeys.set(location, key);
   }
   const root = nodes.get('')!;
   for (const [name, path] of workspaceByName) addEdge(root, name, `file:${path}`, 'workspace');
-  return finishTree(nodes, linkTargets, source);
+  return { ...finishTree(nodes, linkTargets, source), entryKeys };
 }
 
 function parseJsonc(text: string, shape: Shape): JsonRecord {

@@ -25,7 +25,8 @@ export interface LoadedProject {
 const NPM_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 
-export async function loadProject(files: FileSource, options: { nodeModules: boolean }): Promise<LoadedProject> {
+/** `lockfile`: read that one (review reads the lockfile a change touched), not the one the manager would pick. */
+export async function loadProject(files: FileSource, options: { nodeModules: boolean; lockfile?: string }): Promise<LoadedProject> {
   const manifest = parseJsonFile(files, 'package.json');
   if (!manifest) throw new InputError(`no package.json in ${files.dir}`);
   // arborist reads the root's dependencies itself (v1, node_modules) and crashes on a spec that is not a string.
@@ -46,7 +47,7 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
   // first other that exists. The others found are named, so the user knows which one was not checked.
   const manager = declaredManager(manifest);
   const order = [...new Set([...lockfilesOf(manager), ...NPM_LOCKFILES, ...OTHER_LOCKFILES])];
-  const present = order.filter((name) => files.readText(name) !== undefined);
+  const present = options.lockfile !== undefined ? [options.lockfile] : order.filter((name) => files.readText(name) !== undefined);
   const sourceFile = present[0];
   if (sourceFile === undefined) {
     throw new InputError(
@@ -55,7 +56,8 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
   }
   // npm-shrinkwrap.json wins over package-lock.json without comment, as in npm.
   const notChecked = present.slice(1).filter((name) => !(sourceFile === 'npm-shrinkwrap.json' && name === 'package-lock.json'));
-  const text = files.readText(sourceFile)!;
+  const text = files.readText(sourceFile);
+  if (text === undefined) throw new InputError(`no ${sourceFile} in ${files.dir}`);
   if (!(NPM_LOCKFILES as readonly string[]).includes(sourceFile)) {
     const tree = await loadOtherLockfile(files, sourceFile as OtherLockfile, text, manifest);
     return { tree, lockfileText: text, notChecked };

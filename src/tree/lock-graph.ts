@@ -75,13 +75,15 @@ export function buildLockTree(importers: readonly LockedImporter[], packages: Re
     resolvedMap(resolvedTo, root).set(importer.name, link);
   }
 
-  const placed = new Map<string, PackageNode>();
-  const placedKeys = new Set<string>();
+  // By package key, then install name: the node each pair was placed at (nested maps: no joined key to build per edge).
+  const placed = new Map<string, Map<string, PackageNode>>();
+  const entryKeys = new Map<string, string>();
   let spare = 0;
   const place = (from: PackageNode, key: string, installName: string): PackageNode => {
-    const id = `${key}\u0000${installName}`;
-    const known = placed.get(id);
+    let underKey = placed.get(key);
+    const known = underKey?.get(installName);
     if (known) return known;
+    if (!underKey) placed.set(key, (underKey = new Map()));
     const locked = packages.get(key)!;
     let location = `node_modules/${installName}`;
     if (nodes.has(location)) location = `${from.location === '' ? '' : `${from.location}/`}node_modules/${installName}`;
@@ -101,8 +103,8 @@ export function buildLockTree(importers: readonly LockedImporter[], packages: Re
     });
     if (locked.linkTo !== undefined) linkTargets.set(location, locked.linkTo);
     nodes.set(location, node);
-    placed.set(id, node);
-    placedKeys.add(key);
+    entryKeys.set(location, key);
+    underKey.set(installName, node);
     queue.push({ node, dependencies: locked.dependencies });
     return node;
   };
@@ -116,22 +118,23 @@ export function buildLockTree(importers: readonly LockedImporter[], packages: Re
     for (; index < queue.length; index++) layOut(queue[index]!);
   };
   const layOut = ({ node, dependencies }: { node: PackageNode; dependencies: readonly LockedDependency[] }): void => {
+    const resolved = resolvedMap(resolvedTo, node);
     for (const dependency of dependencies) {
       addEdge(node, dependency.name, dependency.spec, dependency.type);
       const target = dependency.target;
       let to: PackageNode | undefined;
       if (target && 'package' in target && packages.has(target.package)) to = place(node, target.package, dependency.name);
       else if (target && 'importer' in target) to = workspaceLinks.get(target.importer) ?? byImporter.get(target.importer);
-      if (to) resolvedMap(resolvedTo, node).set(dependency.name, to);
+      if (to) resolved.set(dependency.name, to);
     }
   };
   drain();
   // Packages nothing reaches (left over in the lockfile) are still in the tree: they would be installed.
   for (const [key, locked] of packages) {
-    if (!placedKeys.has(key)) place(root, key, locked.name);
+    if (!placed.has(key)) place(root, key, locked.name);
   }
   drain();
-  return finishTree(nodes, linkTargets, source, (from, name) => resolvedTo.get(from)?.get(name));
+  return { ...finishTree(nodes, linkTargets, source, (from, name) => resolvedTo.get(from)?.get(name)), entryKeys };
 }
 
 function resolvedMap(maps: Map<PackageNode, Map<string, PackageNode>>, node: PackageNode): Map<string, PackageNode> {

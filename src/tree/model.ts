@@ -63,6 +63,11 @@ export interface DependencyTree {
   readonly projectDir: string;
   /** Lockfiles only: what package.json declares and the lockfile does not satisfy (what `npm ci` refuses). */
   readonly outOfSync?: readonly SyncProblem[];
+  /**
+   * yarn, pnpm and bun lockfiles, which key their entries otherwise than by these locations: the key of each node's
+   * entry (`dw-core@^1.0.0`, `dw-core@1.0.0`, `ws-a/dw-core`), so reports can point at its line.
+   */
+  readonly entryKeys?: ReadonlyMap<string, string>;
 }
 
 /** A dependency a project package.json declares that the lockfile does not satisfy (src/tree/sync.ts). */

@@ -52,13 +52,29 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
   /** The spec an edge shows: pnpm records the resolved version, an alias as `npm:name@version`. */
   const specOf = (name: string, reference: string, target: LockedDependency['target']): string => {
     if (!target || !('package' in target) || reference.startsWith('link:')) return reference;
-    const parsed = parseKey(target.package, major);
-    const meta = metaOf(target.package);
-    const realName = (typeof meta.name === 'string' ? meta.name : undefined) ?? parsed.name;
-    const fetched = resolutionOf(meta, `"packages"["${shown(target.package)}"]`);
-    if (fetched.resolved !== undefined && !/^https?:/.test(fetched.resolved)) return fetched.resolved;
-    if (/^https?:/.test(reference) || reference.startsWith('@')) return fetched.resolved ?? reference;
-    return realName !== name ? `npm:${realName}@${parsed.version}` : parsed.version;
+    const { realName, version, resolved } = lockedOf(target.package);
+    if (resolved !== undefined && !/^https?:/.test(resolved)) return resolved;
+    if (/^https?:/.test(reference) || reference.startsWith('@')) return resolved ?? reference;
+    return realName !== name ? `npm:${realName}@${version}` : version;
+  };
+  // What a package key locks, worked out once per key: every edge to it asks again.
+  interface Locked {
+    readonly realName: string;
+    readonly version: string;
+    readonly resolved?: string | undefined;
+    readonly integrity?: string | undefined;
+  }
+  const locked = new Map<string, Locked>();
+  const lockedOf = (key: string): Locked => {
+    let known = locked.get(key);
+    if (!known) {
+      const parsed = parseKey(key, major);
+      const meta = metaOf(key);
+      const realName = (typeof meta.name === 'string' ? meta.name : undefined) ?? parsed.name;
+      known = { realName, version: parsed.version, ...resolutionOf(meta, `"packages"["${shown(key)}"]`) };
+      locked.set(key, known);
+    }
+    return known;
   };
   const metaOf = (key: string): JsonRecord => {
     const bare = major === 9 ? key.replace(/\(.*$/, '') : key;
@@ -85,17 +101,20 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
   const dependenciesOf = (record: JsonRecord, where: string, fromPath: string, specifiers?: JsonRecord): LockedDependency[] => {
     const dependencies: LockedDependency[] = [];
     for (const [field, type] of FIELDS) {
-      for (const [name, value] of Object.entries(shape.optionalRecord(record[field], `${where}.${field}`) ?? {})) {
-        shape.packageName(name, `${where}.${field}`);
-        const at = `${where}.${field}["${shown(name)}"]`;
+      const fieldWhere = `${where}.${field}`;
+      for (const [name, value] of Object.entries(shape.optionalRecord(record[field], fieldWhere) ?? {})) {
+        shape.packageName(name, fieldWhere);
+        // Named only in errors: built when one is raised, not for each of the thousands of edges that pass.
+        const at = (): string => `${fieldWhere}["${shown(name)}"]`;
         let reference: string;
         let specifier: string | undefined;
         if (typeof value === 'object' && value !== null) {
-          const entry = shape.record(value, at);
-          reference = requireString(shape, entry.version, `${at}.version`);
-          specifier = shape.optionalString(entry.specifier, `${at}.specifier`);
+          const entry = shape.record(value, at());
+          reference = requireString(shape, entry.version, `${at()}.version`);
+          specifier = shape.optionalString(entry.specifier, `${at()}.specifier`);
         } else {
-          reference = requireString(shape, value, at);
+          if (typeof value !== 'string') shape.fail(`${at()} must be a string, found ${describe(value)}`);
+          reference = value;
           specifier = specifiers === undefined ? undefined : shape.optionalString(specifiers[name], `${where}.specifiers["${shown(name)}"]`);
         }
         const target = targetOf(name, reference, fromPath);
@@ -127,7 +146,7 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
     const parsed = parseKey(key, major);
     const name = shape.optionalString(meta.name, `${where}.name`) ?? parsed.name;
     shape.packageName(name, where);
-    const fetched = resolutionOf(meta, `"packages"["${shown(key)}"]`);
+    const fetched = lockedOf(key);
     packages.set(key, {
       name,
       version: shape.optionalString(meta.version, `${where}.version`) ?? parsed.version,

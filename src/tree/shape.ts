@@ -10,6 +10,9 @@ export function isRecord(value: unknown): value is JsonRecord {
 }
 
 export class Shape {
+  /** Names already found valid: a lockfile names each package many times, and validating one is the costly part. */
+  private readonly validNames = new Set<string>();
+
   constructor(readonly file: string) {}
 
   fail(message: string): never {
@@ -51,6 +54,7 @@ export class Shape {
 
   /** Names that npm itself could never have installed are tampering or corruption, not data. */
   packageName(name: string, where: string): string {
+    if (this.validNames.has(name)) return name;
     // validate-npm-package-name runs encodeURIComponent, which throws on a lone surrogate.
     if (LONE_SURROGATE.test(name)) this.fail(`${where} names a package "${shown(name)}" that is not valid Unicode (a lone surrogate)`);
     const verdict = validateName(name);
@@ -58,14 +62,18 @@ export class Shape {
       const reason = verdict.errors?.[0] ?? 'invalid';
       this.fail(`${where} names a package "${shown(name)}" that npm would refuse (${reason})`);
     }
+    this.validNames.add(name);
     return name;
   }
 }
 
 const LONE_SURROGATE = /\p{Cs}/u;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** Text from a file as error messages show it: control characters escaped, lone surrogates as `\u{d800}`. */
 export function shown(text: string): string {
+  // Printable ASCII needs no escape; readers name every key they check this way, so the common case is kept quick.
+  if (PRINTABLE_ASCII.test(text)) return text;
   return escapeText(text).replace(/\p{Cs}/gu, (char) => `\\u{${char.charCodeAt(0).toString(16)}}`);
 }
 

@@ -3,6 +3,8 @@ import { buildLockTree, MANIFEST_FIELDS, splitDescriptor, sriFromHex, type Locke
 import type { DependencyTree, EdgeType } from './model.js';
 import { Shape, shown, type JsonRecord } from './shape.js';
 import { yarnLockfile, yarnParsers } from '../cjs.js';
+import { parseYarnBerryFast } from './yarn-berry-fast.js';
+import { parseYarnClassicFast } from './yarn-classic-fast.js';
 
 /** A project folder and its package.json: yarn classic's lockfile does not say which package asked for what. */
 export interface ProjectManifest {
@@ -80,8 +82,13 @@ export function loadYarnClassic(text: string, projects: readonly ProjectManifest
   return buildLockTree(importers, packages, source);
 }
 
-/** yarn classic's parser; a lockfile with merge-conflict markers is refused, as yarn would rewrite it first. */
+/**
+ * yarn classic's parser; a lockfile with merge-conflict markers is refused, as yarn would rewrite it first. The text
+ * yarn writes is read by a fast path giving the same objects (yarn-classic-fast.ts); the rest by yarn's parser.
+ */
 function parseClassic(text: string, shape: Shape): JsonRecord {
+  const fast = parseYarnClassicFast(text);
+  if (fast) return fast;
   let result: { type: string; object: unknown };
   try {
     result = yarnLockfile().parse(text);
@@ -92,8 +99,10 @@ function parseClassic(text: string, shape: Shape): JsonRecord {
   return shape.record(result.object ?? {}, 'the lockfile');
 }
 
-/** yarn berry's parser, with its errors (and non-object results) as input errors. */
+/** yarn berry's parser, with its errors (and non-object results) as input errors; what yarn writes, by a fast path. */
 export function parseLockText(text: string, shape: Shape): JsonRecord {
+  const fast = parseYarnBerryFast(text);
+  if (fast) return fast;
   let parsed: unknown;
   try {
     parsed = yarnParsers().parseSyml(text);

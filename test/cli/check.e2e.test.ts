@@ -55,6 +55,9 @@ describe('depwarden check', () => {
         'url-dependency node_modules/dw-payload',
         'near-miss-name node_modules/expresss',
         'alias-dependency node_modules/dw-alias',
+        // A git:// repository, locked by every manager at its commit.
+        'git-dependency node_modules/dw-gitdep',
+        'insecure-protocol node_modules/dw-gitdep',
         ...(integrity ? [`${integrity} node_modules/dw-payload`] : []),
       ].sort(),
     );

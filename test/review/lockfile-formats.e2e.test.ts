@@ -1,0 +1,180 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { depwardenInProcess as depwarden } from '../support/cli.js';
+import { FIXTURES } from '../support/paths.js';
+import { tempDir } from '../support/temp.js';
+
+// Each fixture folder holds one project locked by the real package manager twice: `before/` without the near-miss
+// `expresss` and the tarball URL `dw-payload`, then the manager's own update of that lockfile adding both.
+const LOCKFILES = join(FIXTURES, 'lockfiles');
+const REG = ['--registry', 'https://registry.example.test/', '--offline', '--format', 'json'];
+const GIT_ENV = { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+const FORMATS = [
+  ['npm', 'package-lock.json'],
+  ['yarn-classic', 'yarn.lock'],
+  ['yarn-berry', 'yarn.lock'],
+  ['pnpm-v5', 'pnpm-lock.yaml'],
+  ['pnpm-v6', 'pnpm-lock.yaml'],
+  ['pnpm-v9', 'pnpm-lock.yaml'],
+  ['bun', 'bun.lock'],
+] as const;
+type Folder = (typeof FORMATS)[number][0];
+
+/** What each lockfile says of dw-payload's integrity: yarn classic pins it by sha1, pnpm by nothing. */
+const PAYLOAD_INTEGRITY: Partial<Record<Folder, string>> = {
+  'yarn-classic': 'weak-integrity',
+  'pnpm-v5': 'missing-integrity',
+  'pnpm-v6': 'missing-integrity',
+  'pnpm-v9': 'missing-integrity',
+};
+
+const fixture = (folder: string, file: string): string => readFileSync(join(LOCKFILES, folder, file), 'utf8');
+const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8', env: GIT_ENV });
+
+/** A repository whose commit is the project `before`, with the manager's update written to the working tree. */
+function changedRepository(folder: string, lockfile: string, overrides: { base?: Record<string, string>; head?: Record<string, string> } = {}): string {
+  const dir = tempDir(`review-${folder}`);
+  const write = (files: Record<string, string>) => {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+  };
+  const shared = { 'packages/ws-a/package.json': fixture(folder, 'packages/ws-a/package.json') };
+  if (existsSync(join(LOCKFILES, folder, 'pnpm-workspace.yaml'))) Object.assign(shared, { 'pnpm-workspace.yaml': fixture(folder, 'pnpm-workspace.yaml') });
+  git(dir, 'init', '-q', '-b', 'main');
+  write({ ...shared, 'package.json': fixture(folder, 'before/package.json'), [lockfile]: fixture(folder, `before/${lockfile}`), ...overrides.base });
+  git(dir, 'add', '-A');
+  git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'before');
+  write({ 'package.json': fixture(folder, 'package.json'), [lockfile]: fixture(folder, lockfile), ...overrides.head });
+  return dir;
+}
+
+interface JsonFinding {
+  rule: string;
+  package: { name: string; location: string; version: string | null };
+  at?: { uri: string; line: number };
+}
+const findingsOf = (stdout: string): JsonFinding[] => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
+const shown = (findings: JsonFinding[]) => findings.map((finding) => `${finding.rule} ${finding.package.name} ${finding.at?.uri}:${finding.at?.line}`).sort();
+
+/**
+ * The line where a package's entry starts in a lockfile, found by each format's look (not by depwarden's code): npm's
+ * `"node_modules/x": {`, yarn's unindented descriptor line, pnpm's two-space key under `packages:`, bun's
+ * `"x": [` under `"packages"`.
+ */
+function entryLine(folder: Folder, text: string, finding: JsonFinding): number {
+  const { name, location, version } = finding.package;
+  const installName = location.replace(/^.*node_modules\//, '');
+  const lines = text.split('\n');
+  let section = '';
+  for (const [index, line] of lines.entries()) {
+    if (/^\S/.test(line)) section = line;
+    if (/^ {2}"\w/.test(line)) section = line;
+    const found =
+      folder === 'npm'
+        ? line === `    "${location}": {`
+        : folder.startsWith('yarn')
+          ? /^[^\s#].*:$/.test(line) && new RegExp(`(^|[", ])${installName}@`).test(line)
+          : folder.startsWith('pnpm')
+            ? section === 'packages:' && /^ {2}\S/.test(line) && line.includes(name) && (line.includes(`${version}`) || !/\d+\.\d+\.\d+:?$/.test(line))
+            : section.startsWith('  "packages"') && line.startsWith(`    "${installName}": [`);
+    if (found) return index + 1;
+  }
+  throw new Error(`${folder}: no entry for ${location} in the lockfile`);
+}
+
+describe('review of a lockfile change, in every format written by its real package manager', () => {
+  it.each(FORMATS)('%s (%s): only the near-miss and the tarball URL the change added, each at its entry', async (folder, lockfile) => {
+    const dir = changedRepository(folder, lockfile);
+    const expected = (text: string) => {
+      const at = (name: string, location: string) => entryLine(folder, text, { rule: '', package: { name, location, version: '1.0.0' } });
+      return [
+        `near-miss-name expresss ${lockfile}:${at('expresss', 'node_modules/expresss')}`,
+        `url-dependency dw-payload ${lockfile}:${at('dw-payload', 'node_modules/dw-payload')}`,
+        ...(PAYLOAD_INTEGRITY[folder] ? [`${PAYLOAD_INTEGRITY[folder]} dw-payload ${lockfile}:${at('dw-payload', 'node_modules/dw-payload')}`] : []),
+      ].sort();
+    };
+    const head = fixture(folder, lockfile);
+
+    const fromGit = await depwarden(['review', ...REG], { cwd: dir });
+    expect([fromGit.status, fromGit.stderr]).toEqual([1, '']);
+    expect(shown(findingsOf(fromGit.stdout))).toEqual(expected(head));
+
+    // The same change as a diff: its other end rebuilt from the working tree's copy.
+    const diffFile = join(tempDir('diff'), 'change.diff');
+    writeFileSync(diffFile, git(dir, 'diff'));
+    const fromDiff = await depwarden(['review', '--diff', diffFile, ...REG], { cwd: dir });
+    expect([fromDiff.status, fromDiff.stderr]).toEqual([1, '']);
+    expect(shown(findingsOf(fromDiff.stdout))).toEqual(expected(head));
+
+    // Undone (the working tree back at `before`, the change committed): removing them introduces nothing.
+    git(dir, 'add', '-A');
+    git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'after');
+    writeFileSync(join(dir, lockfile), fixture(folder, `before/${lockfile}`));
+    writeFileSync(join(dir, 'package.json'), fixture(folder, 'before/package.json'));
+    const undone = await depwarden(['review', '--base', 'HEAD', ...REG], { cwd: dir });
+    expect([undone.status, findingsOf(undone.stdout)]).toEqual([0, []]);
+  });
+
+  it.each(FORMATS)('%s (%s): a base it cannot read locked nothing, so every finding at head is reported', async (folder, lockfile) => {
+    const dir = changedRepository(folder, lockfile, { base: { [lockfile]: '{{{ not a lockfile\n' } });
+    const run = await depwarden(['review', ...REG], { cwd: dir });
+    expect(run.status).toBe(1);
+    // What the project had before the change (the alias, the git dependency) is reported too.
+    expect(shown(findingsOf(run.stdout)).map((finding) => finding.split(' ').slice(0, 2).join(' '))).toEqual(
+      expect.arrayContaining(['alias-dependency dw-core', 'git-dependency dw-gitdep', 'near-miss-name expresss', 'url-dependency dw-payload']),
+    );
+  });
+
+  it.each(FORMATS)('%s (%s): a head it cannot read is a notice, and what package.json adds is judged by name', async (folder, lockfile) => {
+    const dir = changedRepository(folder, lockfile, { head: { [lockfile]: '{{{ not a lockfile\n' } });
+    const run = await depwarden(['review', ...REG], { cwd: dir });
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { summary: { notices: { file: string; message: string }[] } };
+    expect(report.summary.notices).toEqual([{ file: lockfile, message: expect.stringMatching(/^not checked as a lockfile: /) }]);
+    expect(shown(findingsOf(run.stdout))).toEqual(expect.arrayContaining([expect.stringMatching(/^near-miss-name expresss package\.json:\d+$/)]));
+  });
+
+  it('a tampered resolution under an unchanged version is new even though the base had the same finding key', async () => {
+    const lockfile = 'yarn.lock';
+    const tamper = (text: string, host: string) =>
+      text.replace(/resolved "https:\/\/registry\.example\.test\/dw-dev\/[^"]*"/, `resolved "https://${host}/dw-dev.tgz"`);
+    const base = tamper(fixture('yarn-classic', 'before/yarn.lock'), 'one.example.test');
+    const head = tamper(fixture('yarn-classic', 'before/yarn.lock'), 'two.example.test');
+    expect(base).not.toBe(head);
+    const dir = changedRepository('yarn-classic', lockfile, {
+      base: { [lockfile]: base },
+      head: { [lockfile]: head, 'package.json': fixture('yarn-classic', 'before/package.json') },
+    });
+    const run = await depwarden(['review', ...REG], { cwd: dir });
+    expect(run.status).toBe(1);
+    expect(findingsOf(run.stdout).map((finding) => `${finding.rule} ${finding.package.name}`)).toEqual(['foreign-registry dw-dev']);
+  });
+});
+
+describe('SARIF and JSON point at the entry of each package in the lockfile of every format', () => {
+  it.each(FORMATS)('%s (%s)', async (folder, lockfile) => {
+    const dir = join(LOCKFILES, folder);
+    const text = fixture(folder, lockfile);
+    const json = await depwarden(['check', dir, ...REG]);
+    const sarif = await depwarden(['check', dir, ...REG.slice(0, -1), 'sarif']);
+    const findings = findingsOf(json.stdout);
+    const results = (
+      JSON.parse(sarif.stdout) as {
+        runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+      }
+    ).runs[0]!.results;
+    expect(new Set(findings.map((finding) => finding.package.location))).toEqual(
+      new Set(['node_modules/dw-alias', 'node_modules/dw-gitdep', 'node_modules/dw-payload', 'node_modules/expresss']),
+    );
+    expect(results).toHaveLength(findings.length);
+    findings.forEach((finding, index) => {
+      const line = entryLine(folder, text, finding);
+      expect(finding.at, `${finding.rule} ${finding.package.location}`).toEqual({ uri: expect.stringMatching(new RegExp(`${lockfile}$`)), line });
+      expect(results[index]!.locations[0]!.physicalLocation.region.startLine, `${finding.rule} ${finding.package.location}`).toBe(line);
+    });
+  });
+});
