@@ -39,6 +39,8 @@ interface LaunchNode {
   package: { bin?: unknown; name?: string };
 }
 
+const EXEC_ROOT_NAME = 'depwarden-exec';
+
 /** The checked tree as npm can install it again, exactly: `npm ci` of this package.json and lockfile. */
 export interface ExecLockfile {
   /** The root's package.json: the specs asked for, as arborist saved them. */
@@ -80,8 +82,13 @@ export async function buildExecTree(
         bin: binsOf(node.package as { bin?: unknown; name?: string }),
       };
     });
-    // Arborist's own lockfile writer (what `npm install` saves), so `npm ci` reads back the very same tree.
-    const lockfile = { manifest: `${JSON.stringify(ideal.package, null, 2)}\n`, lockfile: ideal.meta.toString() };
+    // Arborist's own lockfile writer (what `npm install` saves), so `npm ci` reads back the very same tree. The
+    // root is named after the random temporary folder: a fixed name makes the same tree the same text.
+    const written = JSON.parse(ideal.meta.toString()) as Record<string, unknown>;
+    const lockfile = {
+      manifest: `${JSON.stringify({ name: EXEC_ROOT_NAME, ...ideal.package }, null, 2)}\n`,
+      lockfile: `${JSON.stringify({ ...written, name: EXEC_ROOT_NAME }, null, 2)}\n`,
+    };
     return { tree, launches, lockfile };
   } finally {
     rmSync(folder, { recursive: true, force: true });
