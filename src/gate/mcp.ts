@@ -141,7 +141,7 @@ export interface McpFix {
  * fixes and the new text of each file that changed (by absolute path); writing them is the caller's.
  */
 export function pinServers(
-  results: readonly ServerResult[],
+  results: readonly (Pick<ServerResult, 'config' | 'entry' | 'status'> & { readonly verdict?: Pick<ExecVerdict, 'launches'> | undefined })[],
   syntax: RunnerSyntax,
   readText: (path: string) => string,
 ): { fixes: McpFix[]; texts: Map<string, string> } {
