@@ -172,8 +172,9 @@ describe('depwarden exec runs exactly the tree it checked (real npm, local verda
     // npm exec keys its npx cache by the specs asked for, and would run the folder holding 1.0.0 again.
     const second = await run(home, ['exec', 'dw-reuse'], home, { DEP_NAME: 'dw-reuse-dep' });
     expect({ status: second.status, stdout: second.stdout }).toEqual({ status: 7, stdout: 'dep 1.0.1 args \n' });
-    const third = await run(home, ['exec', 'dw-reuse'], home, { DEP_NAME: 'dw-reuse-dep' });
-    expect(third.stdout).toBe('dep 1.0.1 args \n');
+    // npx's -c form: the shell line finds the tree's executables first on PATH.
+    const third = await run(home, ['npx', '-y', '-p', 'dw-reuse', '-c', 'dw-reuse from-call'], home, { DEP_NAME: 'dw-reuse-dep' });
+    expect({ status: third.status, stdout: third.stdout }).toEqual({ status: 7, stdout: 'dep 1.0.1 args from-call\n' });
     const folders = readdirSync(join(home, 'npm-cache', '_depwarden-exec'));
     expect(folders).toHaveLength(2);
     expect(folders.every((name) => /^[0-9a-f]{32}$/.test(name))).toBe(true);
@@ -229,7 +230,7 @@ describe("depwarden mcp reads Claude Code's ~/.claude.json", () => {
     expect(found.stderr).toContain(`depwarden: MCP configs found: ${join(home, '.claude.json')}\n`);
     const verdicts = [...found.stdout.matchAll(/^\S*\.claude\.json {2}(\S+) .*\n {2}([^:]+):/gm)].map((match) => `${match[1]}: ${match[2]}`);
     expect(verdicts).toEqual(['mcpServers.pinned: ok', 'projects["/work/app"].mcpServers.files: unpinned']);
-    expect(found.stdout).toContain('(.claude.json: projects["/work/app"].mcpServers.files)'.replace('.claude.json', join(home, '.claude.json')));
+    expect(found.stdout).toContain(`(${join(home, '.claude.json')}: projects["/work/app"].mcpServers.files)`);
     expect(found.status).toBe(0);
 
     const fixed = await run(home, ['mcp', '--fix'], join(home, 'cwd'));
