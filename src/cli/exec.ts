@@ -1,10 +1,13 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import { EXIT, type CliIo } from './io.js';
 import { npmSwitches } from './npm-argv.js';
 import { REPORT_HELP, analysisOptions, writeReport, type ReportValues } from './report-options.js';
 import { InputError } from '../errors.js';
-import { binToRun, execScripts, gateExec, pinnedSpec, type ExecVerdict } from '../gate/exec.js';
+import { spawnNpm } from './install.js';
+import { execCommand, execScripts, gateExec, installChecked, pinnedSpec, type ExecCommand, type ExecVerdict } from '../gate/exec.js';
+import { execFolderStore } from '../registry/exec-folders.js';
 import { npxSyntax, parseRunnerArgs, type Launch } from '../npm/launch.js';
 import { escapeName, escapeText } from '../text/escape.js';
 import { diskFiles } from '../tree/files.js';
@@ -12,9 +15,11 @@ import { diskFiles } from '../tree/files.js';
 const RUN_TEXT = `Resolves the package and its whole tree as \`npm exec\` would (arborist's ideal tree, your npm
 configuration), without installing or running anything, and checks it with every rule, registry
 facts included. On findings at or above the failing severity it stops with exit 1 and nothing runs.
-Otherwise it runs exactly the versions it checked (\`npm exec --yes --package=<name>@<version>\`),
-with install scripts blocked unless the policy allows every package that has them; the command's
-stdin, stdout and stderr are its own, and its exit code is depwarden's. A tag or range
+Otherwise it installs exactly the tree it checked, from that tree's lockfile (\`npm ci
+--ignore-scripts\`, nothing resolved again), into a private folder under npm's cache
+(_depwarden-exec, reused while the tree is the same), runs the install scripts the policy allows
+({ "rule": "install-script" } entries), and runs the command from there. The command's stdin,
+stdout and stderr are its own, and its exit code is depwarden's. A tag or range
 (\`some-mcp@latest\`) is named with the version it resolved to. The report goes to stderr.`;
 
 export const EXEC_HELP = `Usage: depwarden exec [depwarden options] <package-spec> [-- <args>...]
@@ -111,38 +116,56 @@ async function gateAndRun(launch: Launch, values: ReportValues, io: CliIo): Prom
   for (const node of scripts.blocked) {
     io.stderr.write(`depwarden: blocked the install scripts of ${escapeName(`${node.name}@${node.version ?? '?'}`)}: the policy does not allow them\n`);
   }
-  // What depwarden checked against is what npm fetches from.
-  const npmOptions = [...(values.registry ? [`--registry=${values.registry}`] : []), ...(values.offline ? ['--offline'] : [])];
-  const args = [
-    'exec',
-    '--yes',
-    ...npmOptions,
-    ...(scripts.run ? [] : ['--ignore-scripts']),
-    ...verdict.launches.map((resolved) => `--package=${pinnedSpec(resolved)}`),
-  ];
-  if (launch.call !== undefined) args.push('--call', launch.call);
-  else {
-    const first = verdict.launches[0]!;
-    const command = launch.command ?? binToRun(first);
-    if (command === undefined) {
-      throw new InputError(
-        `${first.name}@${first.version ?? '?'} has ${Object.keys(first.bin).length === 0 ? 'no executable' : 'several executables and none named after it'}: name the one to run with -p <package> <command>`,
-      );
-    }
-    args.push('--', command, ...launch.commandArgs);
+  const command = execCommand(launch, verdict.launches);
+  if (verdict.lockfile === undefined || verdict.installRoot === undefined) throw new Error('a tree that passed has its lockfile');
+  const installed = await installChecked({
+    lockfile: verdict.lockfile,
+    allowed: scripts.allowed,
+    // What depwarden checked against is what npm fetches from.
+    npmOptions: [...(values.registry ? [`--registry=${values.registry}`] : []), ...(values.offline ? ['--offline'] : [])],
+    folders: execFolderStore(verdict.installRoot),
+    // npm's own output goes to stderr and it never reads stdin: both belong to the command (an MCP server's JSON-RPC).
+    npm: spawnNpm(io, { stdoutToStderr: true }),
+  });
+  if ('failed' in installed) {
+    io.stderr.write('depwarden: npm could not install the checked tree; nothing was run\n');
+    return installed.failed;
   }
-  return runCommand(args, io);
+  return runCommand(command, installed.folder, io);
 }
 
-/** The real `npm exec`, with the user's terminal; its exit code is the command's (npm passes it on). */
-function runCommand(args: readonly string[], io: CliIo): Promise<number> {
+/**
+ * The command, from the installed tree, as `npm exec` runs it: the tree's executables first on PATH, the user's
+ * terminal, the working folder and environment; its exit code is depwarden's (128 + n when a signal ended it).
+ * SIGINT, SIGTERM and SIGHUP sent to depwarden go on to it, as npm passes them on.
+ */
+function runCommand(command: ExecCommand, folder: string, io: CliIo): Promise<number> {
+  const bins = join(folder, 'node_modules', '.bin');
+  const env = { ...io.env, PATH: [bins, io.env.PATH].filter(Boolean).join(delimiter) };
+  const windows = process.platform === 'win32';
+  let child: ChildProcess;
+  if (command.kind === 'call') child = spawn(command.line, { cwd: io.cwd, env, stdio: 'inherit', shell: true });
+  else {
+    // Exactly the tree's executable when it has one of that name; else, as npm does, whatever PATH finds.
+    const own = join(bins, windows ? `${command.name}.cmd` : command.name);
+    child = spawn(existsSync(own) ? own : command.name, [...command.args], { cwd: io.cwd, env, stdio: 'inherit', shell: windows });
+  }
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of forwarded) process.on(signal, forward);
   return new Promise((done) => {
-    const child = spawn('npm', args, { cwd: io.cwd, env: io.env, stdio: 'inherit' });
+    let ended = false;
+    const end = (code: number) => {
+      if (ended) return;
+      ended = true;
+      for (const name of forwarded) process.off(name, forward);
+      done(code);
+    };
     child.on('error', (error) => {
-      io.stderr.write(`depwarden: could not run npm: ${escapeText(error.message)}\n`);
-      done(EXIT.npm);
+      io.stderr.write(`depwarden: could not run ${escapeText(command.kind === 'call' ? command.line : command.name)}: ${escapeText(error.message)}\n`);
+      end(EXIT.npm);
     });
-    child.on('close', (status, signal) => done(status ?? (signal ? 128 + signalNumber(signal) : EXIT.npm)));
+    child.on('close', (status, signal) => end(status ?? (signal ? 128 + signalNumber(signal) : EXIT.npm)));
   });
 }
 

@@ -1,16 +1,16 @@
 import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, type CliIo } from './io.js';
 import { npmSwitches } from './npm-argv.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport, type ReportValues } from './report-options.js';
-import { InputError, isInputError } from '../errors.js';
-import { gateExec, pinnedSpec, type ExecVerdict } from '../gate/exec.js';
-import { readMcpConfig, replaceServerArg, type McpServerEntry } from '../gate/mcp-config.js';
-import { isPinnedSpec, npxSyntax, serverLaunch } from '../npm/launch.js';
-import { npa } from '../cjs.js';
+import { InputError } from '../errors.js';
+import { pinnedSpec } from '../gate/exec.js';
+import { readMcpConfig, serverName } from '../gate/mcp-config.js';
+import { judgeServer, mcpConfigCandidates, pinServers, type McpDisk, type McpFix, type ServerResult, type ServerStatus } from '../gate/mcp.js';
+import { npxSyntax } from '../npm/launch.js';
 import { escapeName, escapeText } from '../text/escape.js';
-import { diskFiles } from '../tree/files.js';
+import { diskFiles, readRegularFile } from '../tree/files.js';
 
 export const MCP_HELP = `Usage: depwarden mcp [config files] [--fix] [depwarden options]
 
@@ -20,39 +20,15 @@ exec, pnpm dlx, yarn dlx, bunx or node_modules/.bin: each package and its whole 
 (\`some-mcp@latest\`, no version) is an unpinned-exec finding: every start fetches whatever is newest.
 
 Without files it reads, in the current folder: .mcp.json, .cursor/mcp.json, .vscode/mcp.json;
-in your home folder (HOME): Claude Desktop's claude_desktop_config.json (macOS, Linux, %APPDATA%
-on Windows), ~/.cursor/mcp.json, ~/.codeium/windsurf/mcp_config.json; and says which it found.
+in your home folder (HOME): Claude Code's ~/.claude.json (its mcpServers and every project's
+projects[<folder>].mcpServers), Claude Desktop's claude_desktop_config.json (macOS, Linux,
+%APPDATA% on Windows), ~/.cursor/mcp.json, ~/.codeium/windsurf/mcp_config.json; and says which
+it found.
 
 Options:
   --fix                        pin each unpinned server to the version it checked, in place
                                (formatting and comments kept); never a server it refused
 ${REPORT_HELP.replace(/^ {2}--format.*\n(?: {30}.*\n)*/m, '  --format <format>            text (default) or json\n')}`;
-
-/** The config files of the common MCP clients: in the project, then in the user's folders. */
-export function mcpConfigCandidates(cwd: string, env: NodeJS.ProcessEnv): string[] {
-  const home = env.HOME ?? env.USERPROFILE;
-  const project = ['.mcp.json', join('.cursor', 'mcp.json'), join('.vscode', 'mcp.json')].map((file) => join(cwd, file));
-  const user = home
-    ? [
-        join(home, 'Library', 'Application Support', 'Claude', 'claude_desktop_config.json'),
-        join(home, '.config', 'Claude', 'claude_desktop_config.json'),
-        join(home, '.cursor', 'mcp.json'),
-        join(home, '.codeium', 'windsurf', 'mcp_config.json'),
-      ]
-    : [];
-  const appData = env.APPDATA ? [join(env.APPDATA, 'Claude', 'claude_desktop_config.json')] : [];
-  return [...new Set([...project, ...user, ...appData])];
-}
-
-type ServerStatus = 'refused' | 'unpinned' | 'ok' | 'not checked' | 'cannot judge';
-
-interface ServerResult {
-  readonly file: string;
-  readonly entry: McpServerEntry;
-  readonly status: ServerStatus;
-  readonly note: string;
-  readonly verdict?: ExecVerdict;
-}
 
 export async function runMcp(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -81,126 +57,28 @@ export async function runMcp(argv: readonly string[], io: CliIo): Promise<number
   const options = analysisOptions(values as ReportValues, { ...io, stdout: io.stderr }, diskFiles(io.cwd));
   const syntax = npxSyntax(npmSwitches());
   const results: ServerResult[] = [];
-  for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    const entries = readMcpConfig(text, shown(file));
-    for (const entry of entries) results.push(await judgeServer(shown(file), file, entry, syntax, options));
+  for (const path of files) {
+    const config = { path, shown: shown(path) };
+    const entries = readMcpConfig(readFileSync(path, 'utf8'), config.shown);
+    for (const entry of entries) results.push(await judgeServer(config, entry, syntax, options, DISK));
   }
 
-  const fixes = values.fix ? pinServers(results, io) : [];
+  let fixes: McpFix[] = [];
+  if (values.fix) {
+    const pinned = pinServers(results, syntax, (path) => readFileSync(path, 'utf8'));
+    for (const [path, text] of pinned.texts) writeFileSync(path, text);
+    fixes = pinned.fixes;
+  }
   return report(results, fixes, values as ReportValues, format, io);
 }
 
-async function judgeServer(
-  shownFile: string,
-  file: string,
-  entry: McpServerEntry,
-  syntax: ReturnType<typeof npxSyntax>,
-  options: Parameters<typeof gateExec>[1],
-): Promise<ServerResult> {
-  const base = { file: shownFile, entry };
-  if (entry.command === undefined) return { ...base, status: 'not checked', note: `remote server (${entry.url}): nothing is installed or run locally` };
-  const started = serverLaunch(entry.command, entry.args, syntax);
-  if (started.kind === 'other') return { ...base, status: 'not checked', note: `runs ${entry.command}: not an npm package launch` };
-  let specs: string[];
-  if (started.kind === 'installed-bin') {
-    const installed = installedPackageOf(started.binPath, dirname(file));
-    if (typeof installed !== 'object') return { ...base, status: 'cannot judge', note: installed };
-    specs = [`${installed.name}@${installed.version}`];
-  } else {
-    specs = started.launch.packages.map((entry) => entry.spec);
-    if (specs.length === 0) return { ...base, status: 'cannot judge', note: `${started.launch.runner} names no package` };
-  }
-  try {
-    const verdict = await gateExec(specs, options, `${shownFile}: ${entry.serversKey}.${entry.name}`);
-    const resolved =
-      verdict.launches.map((launch) => (pinnedSpec(launch) === launch.spec ? launch.spec : `${launch.spec} -> ${pinnedSpec(launch)}`)).join(', ') ||
-      specs.join(', ');
-    if (verdict.analysis.failing.length > 0) {
-      return {
-        ...base,
-        verdict,
-        status: 'refused',
-        note: `${verdict.analysis.failing.length} finding(s) at or above ${verdict.analysis.failOn}${resolved ? ` in ${resolved}` : ''}`,
-      };
-    }
-    const unpinned = verdict.analysis.result.findings.some((finding) => finding.rule === 'unpinned-exec');
-    return { ...base, verdict, status: unpinned ? 'unpinned' : 'ok', note: resolved };
-  } catch (error) {
-    if (!isInputError(error)) throw error;
-    return { ...base, status: 'cannot judge', note: error.message };
-  }
-}
-
-/** The package behind `node_modules/.bin/<bin>`: the link's target, up to the folder with its package.json. */
-function installedPackageOf(binPath: string, configDir: string): { name: string; version: string } | string {
-  const candidates = isAbsolute(binPath) ? [binPath] : [resolve(configDir, binPath), resolve(dirname(configDir), binPath)];
-  const found = candidates.find((path) => existsSync(path));
-  if (found === undefined) return `${binPath} is not installed here`;
-  let folder = dirname(realpathSync(found));
-  while (folder !== dirname(folder)) {
-    const manifest = join(folder, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown; version?: unknown };
-        if (typeof name === 'string' && typeof version === 'string') return { name, version };
-      } catch {
-        // not readable: say so below
-      }
-      return `the package behind ${binPath} has no readable name and version`;
-    }
-    folder = dirname(folder);
-  }
-  return `no package.json found for ${binPath}`;
-}
-
-interface Fix {
-  readonly file: string;
-  readonly server: string;
-  readonly from: string;
-  readonly to: string;
-}
-
-/** `--fix`: each unpinned registry spec of a server that passed becomes the exact version checked, in its file. */
-function pinServers(results: readonly ServerResult[], io: CliIo): Fix[] {
-  const fixes: Fix[] = [];
-  const texts = new Map<string, string>();
-  for (const result of results) {
-    if (result.status !== 'unpinned' || result.verdict === undefined || result.entry.command === undefined) continue;
-    const started = serverLaunch(result.entry.command, result.entry.args, npxSyntax(npmSwitches()));
-    if (started.kind !== 'runner') continue;
-    const path = resolve(io.cwd, result.file);
-    let text = texts.get(path) ?? readFileSync(path, 'utf8');
-    started.launch.packages.forEach((entry, index) => {
-      const resolved = result.verdict!.launches[index];
-      if (resolved === undefined || isPinnedSpec(entry.spec) || !resolved.fromRegistry || !resolved.version) return;
-      const pinned = pinnedAs(entry.spec, resolved.version);
-      text = replaceServerArg(text, result.entry, entry.argIndex, `${entry.prefix}${pinned}`);
-      fixes.push({ file: result.file, server: `${result.entry.serversKey}.${result.entry.name}`, from: entry.spec, to: pinned });
-    });
-    texts.set(path, text);
-  }
-  for (const [path, text] of texts) if (text !== readFileSync(path, 'utf8')) writeFileSync(path, text);
-  return fixes;
-}
-
-/** The spec as written, with its tag or range replaced by the version: `x@latest` -> `x@1.2.3`, `a@npm:b` -> `a@npm:b@1.2.3`. */
-function pinnedAs(spec: string, version: string): string {
-  const parsed = npa(spec);
-  if (parsed.type === 'alias') {
-    const sub = (parsed as { subSpec?: { name?: string | null } }).subSpec;
-    return `${parsed.name}@npm:${sub?.name ?? ''}@${version}`;
-  }
-  return `${parsed.name}@${version}`;
-}
-
-function report(results: readonly ServerResult[], fixes: readonly Fix[], values: ReportValues, format: string, io: CliIo): number {
+function report(results: readonly ServerResult[], fixes: readonly McpFix[], values: ReportValues, format: string, io: CliIo): number {
   const refused = results.some((result) => result.status === 'refused');
   const unjudged = results.some((result) => result.status === 'cannot judge');
   if (format === 'json') {
     const servers = results.map((result) => ({
-      file: result.file,
-      server: `${result.entry.serversKey}.${result.entry.name}`,
+      file: result.config.shown,
+      server: serverName(result.entry),
       command: [result.entry.command ?? result.entry.url, ...result.entry.args],
       status: result.status,
       note: result.note,
@@ -212,7 +90,7 @@ function report(results: readonly ServerResult[], fixes: readonly Fix[], values:
     for (const result of results) {
       const command = [result.entry.command ?? result.entry.url ?? '', ...result.entry.args].join(' ');
       io.stdout.write(
-        `${escapeText(result.file)}  ${escapeText(`${result.entry.serversKey}.${result.entry.name}`)}  ${escapeText(command)}\n  ${result.status}: ${escapeText(result.note)}\n`,
+        `${escapeText(result.config.shown)}  ${escapeText(serverName(result.entry))}  ${escapeText(command)}\n  ${result.status}: ${escapeText(result.note)}\n`,
       );
       if (result.verdict && result.verdict.analysis.result.findings.length > 0) {
         const text = captured((sink) => writeReport(values, sink(io), result.verdict!.analysis, source(io)));
@@ -244,6 +122,12 @@ function captured(write: (sink: (io: CliIo) => CliIo) => void): string {
   write((io) => ({ ...io, stdout: stream }));
   return text;
 }
+
+const DISK: McpDisk = {
+  exists: existsSync,
+  realpath: realpathSync,
+  readText: (path) => readRegularFile(path, path),
+};
 
 function isFile(path: string): boolean {
   try {

@@ -1,13 +1,18 @@
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { analyze, type Analysis, type AnalyzeOptions } from '../analysis/analyze.js';
 import { loadPolicy } from '../config/load.js';
 import type { Policy } from '../config/policy.js';
 import { InputError } from '../errors.js';
-import { buildExecTree, type ResolvedLaunch } from '../registry/ideal-tree.js';
+import type { ExecFolderStore } from '../registry/exec-folders.js';
+import { buildExecTree, type ExecLockfile, type ResolvedLaunch } from '../registry/ideal-tree.js';
 import { loadNpmSettings } from '../registry/npm-config.js';
 import { RULE_IDS } from '../rules/index.js';
 import { allows } from '../rules/run.js';
 import type { LaunchEvidence } from '../rules/types.js';
+import type { Launch } from '../npm/launch.js';
 import { installScriptsOf } from '../npm/scripts.js';
+import type { NpmRunner } from './install.js';
 import type { DependencyTree, PackageNode } from '../tree/model.js';
 import { isFetchedPackage } from '../tree/queries.js';
 import { treeFromNames } from '../tree/names.js';
@@ -19,6 +24,10 @@ export interface ExecVerdict {
   readonly policy: Policy;
   /** Each package asked for, as npm resolved it (empty when refused at the names stage). */
   readonly launches: readonly ResolvedLaunch[];
+  /** The checked tree as a lockfile, to install exactly it (stage 'tree' only). */
+  readonly lockfile?: ExecLockfile;
+  /** Where checked trees are installed to run: beside npm's own npx cache (`<npm cache>/_depwarden-exec`). */
+  readonly installRoot?: string;
 }
 
 /**
@@ -36,7 +45,7 @@ export async function gateExec(specs: readonly string[], options: AnalyzeOptions
   if (asked.failing.length > 0) return { analysis: asked, stage: 'names', policy, launches: [] };
 
   const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);
-  let built: { tree: DependencyTree; launches: ResolvedLaunch[] };
+  let built: { tree: DependencyTree; launches: ResolvedLaunch[]; lockfile: ExecLockfile };
   try {
     built = await buildExecTree(specs, { ...npm.flat, registry: npm.registry, offline: options.offline || npm.flat.offline });
   } catch (error) {
@@ -46,22 +55,23 @@ export async function gateExec(specs: readonly string[], options: AnalyzeOptions
   const launches =
     where === undefined ? undefined : new Map<string, LaunchEvidence>(built.launches.map((launch) => [launch.location, { spec: launch.spec, where }]));
   const analysis = await analyze(built.tree, policy, { ...options, launches });
-  return { analysis, stage: 'tree', policy, launches: built.launches };
+  // npm's flat `cache` option is its content cache, `<cache>/_cacache`; the npx cache `_npx` sits beside it.
+  const installRoot = join(dirname(String(npm.flat.cache)), '_depwarden-exec');
+  return { analysis, stage: 'tree', policy, launches: built.launches, lockfile: built.lockfile, installRoot };
 }
 
 /**
- * `npm exec` runs the install scripts of everything it fetches, or (with --ignore-scripts) none: there is no
- * per-package choice. So scripts run only when the policy allows every package of the tree that has them.
+ * The packages of the checked tree with install scripts, split by whether the policy allows them to run. The ideal
+ * tree knows scripts from the registry's `hasInstallScript` (its manifests carry no `scripts`), so both are read.
  */
-export function execScripts(tree: DependencyTree, policy: Policy): { run: boolean; blocked: PackageNode[] } {
+export function execScripts(tree: DependencyTree, policy: Policy): { allowed: PackageNode[]; blocked: PackageNode[] } {
+  const allowed: PackageNode[] = [];
   const blocked: PackageNode[] = [];
-  let any = false;
   for (const node of tree.nodes.values()) {
     if (!isFetchedPackage(node) || (!node.hasInstallScript && installScriptsOf(node.scripts).length === 0)) continue;
-    any = true;
-    if (!policy.allow.some((entry) => allows(entry, 'install-script', node))) blocked.push(node);
+    (policy.allow.some((entry) => allows(entry, 'install-script', node)) ? allowed : blocked).push(node);
   }
-  return { run: any && blocked.length === 0, blocked };
+  return { allowed, blocked };
 }
 
 /**
@@ -79,4 +89,76 @@ export function binToRun(launch: ResolvedLaunch): string | undefined {
 export function pinnedSpec(launch: ResolvedLaunch): string {
   if (launch.fromRegistry && launch.version) return `${launch.name}@${launch.version}`;
   return launch.resolved ?? launch.spec;
+}
+
+/** What runs once the tree is installed: an executable of the checked tree with the user's arguments, or `-c`'s shell line. */
+export type ExecCommand =
+  | { readonly kind: 'bin'; readonly name: string; readonly args: readonly string[] }
+  /** `-c "<line>"`: npm exec runs the line alone, the arguments after it are not passed. */
+  | { readonly kind: 'call'; readonly line: string };
+
+/** The command `npm exec` would run for this launch, read the way libnpmexec reads it; an input error when it cannot tell. */
+export function execCommand(launch: Launch, resolved: readonly ResolvedLaunch[]): ExecCommand {
+  if (launch.call !== undefined) return { kind: 'call', line: launch.call };
+  const first = resolved[0]!;
+  const name = launch.command ?? binToRun(first);
+  if (name === undefined) {
+    throw new InputError(
+      `${first.name}@${first.version ?? '?'} has ${Object.keys(first.bin).length === 0 ? 'no executable' : 'several executables and none named after it'}: name the one to run with -p <package> <command>`,
+    );
+  }
+  return { kind: 'bin', name, args: launch.commandArgs };
+}
+
+/**
+ * Folders that hold installed trees, by key: the disk, passed in (src/registry/exec-folders.ts). `find` gives the
+ * finished folder of a key, `create` a new private one with files in it, `keep` makes a finished folder the one of
+ * its key (or returns another run's that finished first), `discard` removes one.
+ */
+export type ExecFolders = ExecFolderStore;
+
+export interface ExecInstall {
+  readonly lockfile: ExecLockfile;
+  /** Packages whose install scripts the policy allows (run after the install), from execScripts. */
+  readonly allowed: readonly PackageNode[];
+  /** npm options that must apply to the install as to the check (`--registry`, `--offline`). */
+  readonly npmOptions: readonly string[];
+  readonly folders: ExecFolders;
+  readonly npm: NpmRunner;
+}
+
+/**
+ * Installs exactly the checked tree, once: `npm ci --ignore-scripts` of its lockfile (every `resolved` and
+ * `integrity` that was judged, nothing resolved again) in a private folder, then the install scripts the policy
+ * allows (`npm rebuild`, as the install gate runs them). The folder is kept under a hash of the lockfile and the
+ * allowed scripts, so the next start of the same tree reuses it and a changed tree never does (npx's cache is keyed
+ * by the specs asked for, and reuses a folder whose dependencies may no longer be the ones resolved).
+ * Returns the folder, or npm's exit code when a step failed.
+ */
+export async function installChecked(plan: ExecInstall): Promise<{ folder: string; reused: boolean } | { failed: number }> {
+  const allowedSpecs = [...new Set(plan.allowed.map((node) => `${node.name}@${node.version}`))].sort();
+  const key = createHash('sha256')
+    .update(plan.lockfile.manifest)
+    .update('\0')
+    .update(plan.lockfile.lockfile)
+    .update('\0')
+    .update(allowedSpecs.join('\n'))
+    .digest('hex');
+  const short = key.slice(0, 32);
+  const found = plan.folders.find(short);
+  if (found !== undefined) return { folder: found, reused: true };
+  const folder = plan.folders.create({ 'package.json': plan.lockfile.manifest, 'package-lock.json': plan.lockfile.lockfile });
+  try {
+    // --package-lock: a user config of package-lock=false must not make npm ci refuse or ignore the lockfile.
+    const installed = await plan.npm(['ci', '--ignore-scripts', '--package-lock=true', '--no-audit', '--no-fund', ...plan.npmOptions], folder);
+    if (installed !== 0) return { failed: installed };
+    if (allowedSpecs.length > 0) {
+      const rebuilt = await plan.npm(['rebuild', ...allowedSpecs, '--ignore-scripts=false', ...plan.npmOptions], folder);
+      if (rebuilt !== 0) return { failed: rebuilt };
+    }
+    const kept = plan.folders.keep(short, folder);
+    return { folder: kept, reused: false };
+  } finally {
+    plan.folders.discard(folder);
+  }
 }

@@ -39,20 +39,31 @@ interface LaunchNode {
   package: { bin?: unknown; name?: string };
 }
 
+const EXEC_ROOT_NAME = 'depwarden-exec';
+
+/** The checked tree as npm can install it again, exactly: `npm ci` of this package.json and lockfile. */
+export interface ExecLockfile {
+  /** The root's package.json: the specs asked for, as arborist saved them. */
+  readonly manifest: string;
+  /** package-lock.json of the ideal tree: every `resolved` and `integrity` that was checked. */
+  readonly lockfile: string;
+}
+
 /**
  * The tree `npm exec --package=<spec>…` installs into its npx cache: arborist's ideal tree of an empty project with
  * the specs added, as libnpmexec builds it (the user's npm configuration), in a temporary folder removed afterwards.
- * Nothing is installed, nothing runs.
+ * Nothing is installed, nothing runs. The tree comes back with its lockfile, so that what runs is what was checked.
  */
 export async function buildExecTree(
   specs: readonly string[],
   npmOptions: Record<string, unknown>,
-): Promise<{ tree: DependencyTree; launches: ResolvedLaunch[] }> {
+): Promise<{ tree: DependencyTree; launches: ResolvedLaunch[]; lockfile: ExecLockfile }> {
   const folder = mkdtempSync(join(tmpdir(), 'depwarden-exec-'));
   try {
     const arborist = await newArborist({ ...npmOptions, path: folder, global: false, workspacesEnabled: false });
     const ideal = (await arborist.buildIdealTree({ add: [...specs] })) as unknown as Parameters<typeof fromArborist>[0] & {
       edgesOut: Map<string, { to: LaunchNode | null }>;
+      meta: { toString(): string };
     };
     const tree = fromArborist(ideal, { format: 'npm-lockfile-v3', sourceFile: '(npm exec)', projectDir: folder }, false);
     const launches = specs.map((spec): ResolvedLaunch => {
@@ -71,7 +82,14 @@ export async function buildExecTree(
         bin: binsOf(node.package as { bin?: unknown; name?: string }),
       };
     });
-    return { tree, launches };
+    // Arborist's own lockfile writer (what `npm install` saves), so `npm ci` reads back the very same tree. The
+    // root is named after the random temporary folder: a fixed name makes the same tree the same text.
+    const written = JSON.parse(ideal.meta.toString()) as Record<string, unknown>;
+    const lockfile = {
+      manifest: `${JSON.stringify({ name: EXEC_ROOT_NAME, ...ideal.package }, null, 2)}\n`,
+      lockfile: `${JSON.stringify({ ...written, name: EXEC_ROOT_NAME }, null, 2)}\n`,
+    };
+    return { tree, launches, lockfile };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

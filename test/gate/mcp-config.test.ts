@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readMcpConfig, replaceServerArg } from '../../src/gate/mcp-config.js';
+import { readMcpConfig, replaceServerArg, serverName } from '../../src/gate/mcp-config.js';
 
 describe('MCP config files', () => {
   const vscode = `{
@@ -31,5 +31,17 @@ describe('MCP config files', () => {
 
   it('replaces one argument in place: every other byte stays', () => {
     expect(replaceServerArg(vscode, { serversKey: 'servers', name: 'gh' }, 1, 'some-mcp@1.2.3')).toBe(vscode.replace('"some-mcp@latest"', '"some-mcp@1.2.3"'));
+  });
+
+  it("reads Claude Code's ~/.claude.json: user-wide servers and each project's, and pins inside a project", () => {
+    const claude = `{
+  "mcpServers": { "a": { "type": "stdio", "command": "npx", "args": ["-y", "a@latest"] } },
+  "projects": { "/work/app": { "allowedTools": [], "mcpServers": { "b": { "command": "npx", "args": ["b"] } } }, "/work/x": {} }
+}`;
+    const entries = readMcpConfig(claude, '.claude.json');
+    expect(entries.map(serverName)).toEqual(['mcpServers.a', 'projects["/work/app"].mcpServers.b']);
+    expect(replaceServerArg(claude, entries[1]!, 0, 'b@1.0.0')).toBe(claude.replace('["b"]', '["b@1.0.0"]'));
+    expect(() => readMcpConfig('{"projects":{"/p":[]}}', 'f')).toThrow('projects["/p"] must be an object');
+    expect(() => readMcpConfig('{"projects":{"/p":{"mcpServers":{"s":{"command":1}}}}}', 'f')).toThrow('projects["/p"].mcpServers.s.command must be a string');
   });
 });
