@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
 import { depwardenAsync, type CliRun } from '../support/cli.js';
+import { provenanceStatement, startMockSigstore, type MockSigstore } from '../support/sigstore.js';
 
 /**
  * The registry's trust signals and OSV's malware reports, end to end: a stand-in registry that signs what it
@@ -17,7 +18,8 @@ const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime
 const KEYID = 'SHA256:depwarden-test-key';
 
 interface Version {
-  attestations?: boolean;
+  /** Provenance: built from the package's own repository, signed for other bytes, or built from another repository. */
+  attestations?: 'good' | 'tampered' | 'elsewhere' | 'forged';
   signed?: 'good' | 'tampered' | 'none';
   published: string;
 }
@@ -26,14 +28,18 @@ const PACKAGES: Record<string, Record<string, Version>> = {
   'dw-tampered': { '1.0.0': { signed: 'tampered', published: '2025-01-01T00:00:00.000Z' } },
   'dw-unsigned': { '1.0.0': { signed: 'none', published: '2025-01-01T00:00:00.000Z' } },
   'dw-prov-kept': {
-    '1.0.0': { attestations: true, published: '2025-01-01T00:00:00.000Z' },
-    '1.1.0': { attestations: true, published: '2025-02-01T00:00:00.000Z' },
+    '1.0.0': { attestations: 'good', published: '2025-01-01T00:00:00.000Z' },
+    '1.1.0': { attestations: 'good', published: '2025-02-01T00:00:00.000Z' },
   },
   'dw-prov-dropped': {
-    '1.0.0': { attestations: true, published: '2025-01-01T00:00:00.000Z' },
-    '1.0.1': { attestations: true, published: '2025-01-15T00:00:00.000Z' },
+    '1.0.0': { attestations: 'good', published: '2025-01-01T00:00:00.000Z' },
+    '1.0.1': { attestations: 'good', published: '2025-01-15T00:00:00.000Z' },
     '1.1.0': { published: '2025-02-01T00:00:00.000Z' },
   },
+  'dw-prov-tampered': { '1.0.0': { attestations: 'tampered', published: '2025-01-01T00:00:00.000Z' } },
+  'dw-prov-elsewhere': { '1.0.0': { attestations: 'elsewhere', published: '2025-01-01T00:00:00.000Z' } },
+  /** Signed by a Sigstore that the trusted root does not name. */
+  'dw-prov-forged': { '1.0.0': { attestations: 'forged', published: '2025-01-01T00:00:00.000Z' } },
   'dw-evil': { '2.0.0': { published: '2025-01-01T00:00:00.000Z' } },
 };
 const INSTALLED: Record<string, string> = {
@@ -43,7 +49,16 @@ const INSTALLED: Record<string, string> = {
   'dw-prov-kept': '1.1.0',
   'dw-prov-dropped': '1.1.0',
   'dw-evil': '2.0.0',
+  'dw-prov-tampered': '1.0.0',
+  'dw-prov-elsewhere': '1.0.0',
+  'dw-prov-forged': '1.0.0',
 };
+
+/** The repository each package's package.json names (as npm writes it: git+https, .git). */
+const repositoryOf = (name: string): string => `git+https://github.com/dw/${name}.git`;
+/** Sigstore bundles of the versions with provenance, made at start by the mock Sigstore. */
+const bundles = new Map<string, unknown>();
+let sigstore: MockSigstore;
 
 const tarballOf = (name: string, version: string): Buffer => Buffer.from(`stand-in tarball of ${name}@${version}`);
 const integrityOf = (name: string, version: string): string => `sha512-${createHash('sha512').update(tarballOf(name, version)).digest('base64')}`;
@@ -81,6 +96,7 @@ function packument(base: string, name: string) {
     versions[version] = {
       name,
       version,
+      repository: { type: 'git', url: repositoryOf(name) },
       dist: {
         integrity,
         tarball: `${base}/${name}/-/${name}-${version}.tgz`,
@@ -120,8 +136,29 @@ const osvRequests: string[] = [];
 let zipBytes: Buffer;
 
 beforeAll(async () => {
+  sigstore = await startMockSigstore();
+  const otherSigstore = await startMockSigstore();
+  for (const [name, versions] of Object.entries(PACKAGES)) {
+    for (const [version, { attestations }] of Object.entries(versions)) {
+      if (!attestations) continue;
+      const signedVersion = attestations === 'tampered' ? '9.9.9' : version;
+      const sha512 = Buffer.from(integrityOf(name, signedVersion).slice('sha512-'.length), 'base64').toString('hex');
+      const repository = attestations === 'elsewhere' ? `attacker/${name}` : `dw/${name}`;
+      const signer = attestations === 'forged' ? otherSigstore : sigstore;
+      bundles.set(`${name}@${version}`, await signer.provenance(provenanceStatement(`pkg:npm/${name}@${version}`, sha512, repository), repository));
+    }
+  }
+  await otherSigstore.close();
+  writeFileSync(join(work, 'trusted_root.json'), JSON.stringify(sigstore.trustedRoot));
   registry = await serve((request, _body, response) => {
     const path = decodeURIComponent(new URL(request.url!, 'http://x').pathname);
+    const attested = /^\/-\/npm\/v1\/attestations\/(.+)$/.exec(path);
+    if (attested) {
+      const bundle = bundles.get(attested[1]!);
+      return bundle
+        ? json(response, 200, { attestations: [{ predicateType: 'https://slsa.dev/provenance/v1', bundle }] })
+        : json(response, 404, { error: 'not found' });
+    }
     if (path === '/-/npm/v1/keys') {
       if (!mode.keys) return json(response, 404, { error: 'not found' });
       const key = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
@@ -188,6 +225,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([registry, osv].map(({ server }) => new Promise((resolve) => server.close(resolve))));
+  await sigstore.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -197,7 +235,15 @@ function run(args: string[], cache = 'cache', env: Record<string, string> = {}):
   mkdirSync(home, { recursive: true });
   return depwardenAsync(args, {
     cwd: work,
-    env: { HOME: home, npm_config_offline: 'false', npm_config_cache: join(work, cache), DEPWARDEN_OSV_URL: '', ...env },
+    env: {
+      HOME: home,
+      npm_config_offline: 'false',
+      npm_config_cache: join(work, cache),
+      DEPWARDEN_OSV_URL: '',
+      // The mock Sigstore's trusted root, in place of the one Sigstore's TUF repository publishes.
+      DEPWARDEN_SIGSTORE_TRUSTED_ROOT: join(work, 'trusted_root.json'),
+      ...env,
+    },
   });
 }
 
@@ -217,13 +263,16 @@ const check = (extra: string[], cache?: string, env?: Record<string, string>) =>
   run(['check', join(work, 'project'), '--registry', `${registry.url}/`, '--format', 'json', ...extra], cache, env);
 
 describe('trust signals end to end', () => {
-  it('check of one lockfile: known malware from the OSV API, invalid and missing signatures, dropped provenance', async () => {
+  it('check of one lockfile: known malware from the OSV API, invalid and missing signatures, dropped, invalid and foreign provenance', async () => {
     const output = await check(['--osv-url', osv.url]);
     expect(output.stderr).toBe('');
     expect(trustFindings(output)).toEqual([
       'critical known-malware/known-malware dw-evil',
+      'critical provenance-dropped/provenance-invalid dw-prov-forged',
+      'critical provenance-dropped/provenance-invalid dw-prov-tampered',
       'critical registry-signature/signature-invalid dw-tampered',
       'high provenance-dropped/provenance-dropped dw-prov-dropped',
+      'high provenance-dropped/provenance-repository-mismatch dw-prov-elsewhere',
       'high registry-signature/signature-missing dw-unsigned',
     ]);
     const messages = report(output)
@@ -231,6 +280,16 @@ describe('trust signals end to end', () => {
       .join('\n');
     expect(messages).toContain('MAL-2026-0001 (Malicious code in dw-evil (npm))');
     expect(messages).toContain('latest: 1.0.1');
+    // dw-prov-kept's provenance verified (mock Sigstore) and names its own repository: no finding.
+    expect(report(output).summary.registry.notes?.join('\n') ?? '').not.toContain('attestations');
+    expect(messages).toMatch(/the provenance of version 1\.0\.0 is not valid: the provenance attestation does not verify: .+/);
+    const tampered = `sha512 ${Buffer.from(integrityOf('dw-prov-tampered', '9.9.9').slice(7), 'base64').toString('hex')}`;
+    expect(messages).toContain(
+      `the provenance of version 1.0.0 is not valid: the provenance attestation does not match: it was signed for a tarball of ${tampered}`,
+    );
+    expect(messages).toContain(
+      `version 1.0.0 was built from https://github.com/attacker/dw-prov-elsewhere, not from the repository it names (${repositoryOf('dw-prov-elsewhere')})`,
+    );
     expect(messages).not.toContain('MAL-2026-0002'); // withdrawn
     expect(output.status).toBe(1);
     // Only malware reports are looked up in detail: the GHSA vulnerability is out of scope.
@@ -258,7 +317,7 @@ describe('trust signals end to end', () => {
       const truncated = await check(['--osv-url', osv.url], 'cache-truncated');
       const faults = report(truncated).findings.filter((finding) => finding.rule === 'known-malware');
       expect(faults.map((finding) => finding.code)).toEqual(['unverified']);
-      expect(faults[0]!.message).toContain("OSV's answer is incomplete (5 results for 6 queries)");
+      expect(faults[0]!.message).toContain("OSV's answer is incomplete (8 results for 9 queries)");
     } finally {
       mode.osv = 'ok';
     }
@@ -272,11 +331,31 @@ describe('trust signals end to end', () => {
       expect(trustFindings(output).filter((line) => line.includes('known-malware'))).toHaveLength(1);
       // The registry's keys come from npm's cache, as the packuments do.
       expect(trustFindings(output)).toContain('critical registry-signature/signature-invalid dw-tampered');
+      // Attestations too come from npm's cache, verified against the trusted root given.
+      expect(trustFindings(output).filter((line) => line.includes('provenance-'))).toEqual([
+        'critical provenance-dropped/provenance-invalid dw-prov-forged',
+        'critical provenance-dropped/provenance-invalid dw-prov-tampered',
+        'high provenance-dropped/provenance-dropped dw-prov-dropped',
+        'high provenance-dropped/provenance-repository-mismatch dw-prov-elsewhere',
+      ]);
       expect(report(output).summary.registry.notes).toContain(
         `malware advisories: 2 from ${data}, newest of 2026-01-02 (${Math.floor((Date.now() - Date.parse('2026-01-02T00:00:00Z')) / 86_400_000)} days old)`,
       );
     }
     expect(osvRequests).toEqual([]);
+  });
+
+  it('--offline without a Sigstore trusted root in npm’s TUF cache: provenance unverified (said once), a wrong subject still invalid', async () => {
+    const output = await check(['--offline', '--osv-data', join(work, 'npm-all.zip')], 'cache', { DEPWARDEN_SIGSTORE_TRUSTED_ROOT: '' });
+    const provenance = report(output).findings.filter((finding) => finding.rule === 'provenance-dropped' && finding.code !== 'provenance-dropped');
+    // A statement about other bytes needs no trusted root to be found wrong.
+    expect(provenance.map((finding) => [finding.code, finding.severity, finding.package.name])).toEqual([
+      ['provenance-invalid', 'critical', 'dw-prov-tampered'],
+      ['unverified', 'medium', 'app'],
+    ]);
+    expect(provenance[1]!.message).toBe(
+      "provenance not verified: no Sigstore trusted root in npm's TUF cache, and --offline forbids fetching one (run `npm audit signatures` once online, or set DEPWARDEN_SIGSTORE_TRUSTED_ROOT) (3 packages)",
+    );
   });
 
   it('data update saves the export; --offline then reads it and says how old it is', async () => {
@@ -297,7 +376,7 @@ describe('trust signals end to end', () => {
       const output = await check(['--osv-url', osv.url], 'cache-nokeys');
       expect(trustFindings(output).filter((line) => line.includes('registry-signature'))).toEqual([]);
       expect(report(output).summary.registry.notes).toContain(
-        `registry signatures: ${registry.url}/ publishes no signing keys (/-/npm/v1/keys), so the signatures of its 6 packages were not checked`,
+        `registry signatures: ${registry.url}/ publishes no signing keys (/-/npm/v1/keys), so the signatures of its 9 packages were not checked`,
       );
     } finally {
       mode.keys = true;

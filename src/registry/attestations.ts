@@ -1,0 +1,211 @@
+import { createPublicKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import type { TrustMaterial } from '@sigstore/verify';
+import type { RegistryKey } from '../npm/manifest.js';
+import { derUtf8, isProvenance, npmPurl, readStatement, SOURCE_REPOSITORY_OID, subjectMismatch } from '../npm/provenance.js';
+import type { RegistryClient } from './client.js';
+import type { RegistryFacts } from './facts.js';
+import type { DependencyTree } from '../tree/model.js';
+
+/** What the attestations of one version came to. */
+export type AttestationEntry =
+  /** Every attestation verified; `sourceRepository` is the repository the provenance was built from, when it says. */
+  | { readonly state: 'verified'; readonly sourceRepository: string | undefined }
+  /** An attestation that does not verify, or that speaks of other bytes or another package. */
+  | { readonly state: 'invalid'; readonly reason: string }
+  /** Not judged: a fault, or no Sigstore trusted root to judge with. */
+  | { readonly state: 'unverified'; readonly cause: string };
+
+export interface AttestationFacts {
+  readonly byLocation: ReadonlyMap<string, AttestationEntry>;
+  /** Said once in the summary (a registry that serves no attestations). */
+  readonly notes: readonly string[];
+}
+
+export interface AttestationOptions {
+  readonly offline: boolean;
+  /** A Sigstore trusted_root.json to verify with instead of the one Sigstore's TUF repository publishes. */
+  readonly trustedRootPath: string | undefined;
+  /** npm's TUF cache (`<cache>/_tuf`), which npm's own verification (`npm audit signatures`) fills. */
+  readonly tufCache: string | undefined;
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Verifies the attestations of every version that has them (`dist.attestations`), as pacote's
+ * `verifyAttestations` (behind `npm audit signatures`) does: the attestations are read from the registry npm uses
+ * (`/-/npm/v1/attestations/name@version`), each statement must name this version's purl and tarball sha512, a
+ * publish attestation's key must be one the registry publishes (and not expired when logged), and sigstore checks
+ * every bundle against Sigstore's trusted root: the certificate chain, the transparency-log entry, the signature.
+ */
+export async function gatherAttestations(
+  tree: DependencyTree,
+  facts: RegistryFacts,
+  client: RegistryClient,
+  options: AttestationOptions,
+): Promise<AttestationFacts> {
+  const byKey = new Map<string, Promise<AttestationEntry | 'absent'>>();
+  const wanted: [string, string, Promise<AttestationEntry | 'absent'>][] = [];
+  const trust = new TrustSource(options);
+  for (const [location, entry] of facts.byLocation) {
+    if (!entry.ok) continue;
+    const { manifest, version } = entry.facts;
+    const attestations = manifest.dist?.attestations;
+    if (!attestations) continue;
+    const name = tree.nodes.get(location)!.name;
+    const registry = client.registryFor(name);
+    const key = `${registry} ${name}@${version}`;
+    let pending = byKey.get(key);
+    if (!pending) {
+      const url = typeof (attestations as { url?: unknown }).url === 'string' ? (attestations as { url: string }).url : undefined;
+      pending = verifyVersion({ name, version, integrity: manifest.dist?.integrity, url, registry }, client, trust);
+      byKey.set(key, pending);
+    }
+    wanted.push([location, registry, pending]);
+  }
+  const byLocation = new Map<string, AttestationEntry>();
+  const absent = new Map<string, number>();
+  for (const [location, registry, pending] of wanted) {
+    const entry = await pending;
+    if (entry === 'absent') absent.set(registry, (absent.get(registry) ?? 0) + 1);
+    else byLocation.set(location, entry);
+  }
+  const notes = [...absent].map(
+    ([registry, count]) =>
+      `provenance: ${registry} serves no attestations (/-/npm/v1/attestations), though the packuments of ${count} package${count === 1 ? '' : 's'} announce them; their provenance was not verified`,
+  );
+  return { byLocation, notes };
+}
+
+interface VersionToVerify {
+  readonly name: string;
+  readonly version: string;
+  readonly integrity: string | undefined;
+  readonly url: string | undefined;
+  readonly registry: string;
+}
+
+async function verifyVersion(target: VersionToVerify, client: RegistryClient, trust: TrustSource): Promise<AttestationEntry | 'absent'> {
+  const answer = await fetchAttestations(target, client);
+  if (answer === 'absent' || typeof answer === 'string') return answer === 'absent' ? answer : { state: 'unverified', cause: answer };
+  const purl = npmPurl(target.name, target.version);
+  let sourceRepository: string | undefined;
+  for (const { predicateType, bundle } of answer) {
+    const statement = readStatement(bundle);
+    if (typeof statement === 'string') return { state: 'invalid', reason: statement };
+    const mismatch = subjectMismatch(statement, purl, target.integrity);
+    if (mismatch) return { state: 'invalid', reason: `the ${kindOf(predicateType)} does not match: ${mismatch}` };
+    let keys: readonly RegistryKey[] = [];
+    if (statement.keyid) {
+      const known = await client.registryKeys(target.registry);
+      if (known.state === 'unknown') return { state: 'unverified', cause: `the ${kindOf(predicateType)} is signed with a registry key, and ${known.cause}` };
+      keys = known.state === 'keys' ? known.keys : [];
+      const key = keys.find((candidate) => candidate.keyid === statement.keyid);
+      if (!key) return { state: 'invalid', reason: `the ${kindOf(predicateType)} is signed with key ${statement.keyid}, which the registry does not publish` };
+      const logged = loggedAt(bundle);
+      if (key.expires && !(logged !== undefined && logged < Date.parse(key.expires)))
+        return { state: 'invalid', reason: `the ${kindOf(predicateType)} is signed with key ${statement.keyid}, which expired ${key.expires}` };
+    }
+    const material = await trust.material(keys);
+    if (typeof material === 'string') return { state: 'unverified', cause: material };
+    let identityRepository: string | undefined;
+    try {
+      const { bundleFromJSON } = require('@sigstore/bundle') as typeof import('@sigstore/bundle');
+      const { Verifier, toSignedEntity } = require('@sigstore/verify') as typeof import('@sigstore/verify');
+      const signer = new Verifier(material).verify(toSignedEntity(bundleFromJSON(bundle)));
+      const extension = signer.identity?.oids?.find((pair) => pair.oid?.id.join('.') === SOURCE_REPOSITORY_OID);
+      identityRepository = extension ? derUtf8(extension.value) : undefined;
+    } catch (error) {
+      return { state: 'invalid', reason: `the ${kindOf(predicateType)} does not verify: ${(error as Error).message}` };
+    }
+    // The certificate's repository is the CI identity that signed; the predicate is what the build wrote.
+    if (isProvenance(predicateType)) sourceRepository = identityRepository ?? statement.predicateRepository;
+  }
+  return { state: 'verified', sourceRepository };
+}
+
+const kindOf = (predicateType: string): string => (isProvenance(predicateType) ? 'provenance attestation' : 'publish attestation');
+
+/** When the transparency log recorded the bundle (pacote judges a publish key's expiry by it). */
+function loggedAt(bundle: unknown): number | undefined {
+  const entries = (bundle as { verificationMaterial?: { tlogEntries?: { integratedTime?: unknown }[] } })?.verificationMaterial?.tlogEntries;
+  const time = Number(entries?.[0]?.integratedTime);
+  return Number.isFinite(time) && time > 0 ? time * 1000 : undefined;
+}
+
+/** The attestations the registry serves for a version; 'absent' on 404; a sentence on a fault. */
+async function fetchAttestations(target: VersionToVerify, client: RegistryClient): Promise<{ predicateType: string; bundle: unknown }[] | 'absent' | string> {
+  // Always from the registry npm uses, whatever host the packument names (as pacote does).
+  let path = `/-/npm/v1/attestations/${target.name.replace('/', '%2f')}@${target.version}`;
+  if (target.url !== undefined && URL.canParse(target.url)) path = new URL(target.url).pathname;
+  let answer: unknown;
+  try {
+    const { default: npmFetch } = await import('npm-registry-fetch');
+    answer = await client.limited(() =>
+      npmFetch.json(new URL(path.replace(/^\/+/, ''), target.registry.replace(/\/?$/, '/')).href, {
+        ...client.fetchOptions,
+        registry: target.registry,
+        // A published version's attestations never change: npm's cache answers a warm run.
+        preferOffline: true,
+        headers: { accept: 'application/json' },
+      } as never),
+    );
+  } catch (error) {
+    const { code, statusCode } = error as NodeJS.ErrnoException & { statusCode?: number };
+    if (code === 'E404' || statusCode === 404) return 'absent';
+    if (code === 'ENOTCACHED') return 'its attestations are not in npm’s cache, and --offline forbids asking the registry';
+    return `its attestations could not be read: ${statusCode ? `HTTP ${statusCode}` : (code ?? (error as Error).message)}`;
+  }
+  const list = (answer as { attestations?: unknown })?.attestations;
+  if (!Array.isArray(list) || list.length === 0) return 'the registry answered with no attestation list';
+  return list.map((item: { predicateType?: unknown; bundle?: unknown }) => ({
+    predicateType: typeof item?.predicateType === 'string' ? item.predicateType : '',
+    bundle: item?.bundle,
+  }));
+}
+
+/**
+ * Sigstore's trusted root, read once a run: a trusted_root.json the user names (behind a firewall, or a private
+ * Sigstore), else Sigstore's TUF repository through npm's TUF cache, as npm reads it; --offline reads only what
+ * that cache holds (written by a TUF client after it verified it), never the network.
+ */
+class TrustSource {
+  private root: Promise<TrustedRoot | string> | undefined;
+
+  constructor(private readonly options: AttestationOptions) {}
+
+  async material(keys: readonly RegistryKey[]): Promise<TrustMaterial | string> {
+    this.root ??= this.load();
+    const root = await this.root;
+    if (typeof root === 'string') return root;
+    const { toTrustMaterial } = require('@sigstore/verify') as typeof import('@sigstore/verify');
+    return toTrustMaterial(root, (hint) => {
+      const key = keys.find((candidate) => candidate.keyid === hint);
+      if (!key) throw new Error(`key not found: ${hint}`);
+      return { publicKey: createPublicKey({ key: Buffer.from(key.key, 'base64'), format: 'der', type: 'spki' }), validFor: () => true };
+    });
+  }
+
+  private async load(): Promise<TrustedRoot | string> {
+    const { TrustedRoot } = require('@sigstore/protobuf-specs') as typeof import('@sigstore/protobuf-specs');
+    const { trustedRootPath, tufCache, offline } = this.options;
+    try {
+      if (trustedRootPath !== undefined) return TrustedRoot.fromJSON(JSON.parse(readFileSync(trustedRootPath, 'utf8')));
+      const { getTrustedRoot, DEFAULT_MIRROR_URL } = require('@sigstore/tuf') as typeof import('@sigstore/tuf');
+      if (offline) {
+        // The folder @sigstore/tuf keeps Sigstore's public-good repository in, inside the cache.
+        const cached = tufCache && join(tufCache, encodeURIComponent(new URL(DEFAULT_MIRROR_URL).host), 'targets', 'trusted_root.json');
+        if (!cached || !existsSync(cached) || !existsSync(join(cached, '..', '..', 'timestamp.json')))
+          return "no Sigstore trusted root in npm's TUF cache, and --offline forbids fetching one (run `npm audit signatures` once online, or set DEPWARDEN_SIGSTORE_TRUSTED_ROOT)";
+        return TrustedRoot.fromJSON(JSON.parse(readFileSync(cached, 'utf8')));
+      }
+      return await getTrustedRoot({ ...(tufCache ? { cachePath: tufCache } : {}), retry: 1, timeout: 10_000 });
+    } catch (error) {
+      return `Sigstore's trusted root could not be read (${(error as Error).message})`;
+    }
+  }
+}
