@@ -135,7 +135,7 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
         ? { kind: 'saved', dir: savedDataDir(npm) }
         : osvUrl === 'off'
           ? undefined
-          : { kind: 'api', url: osvUrl };
+          : { kind: 'api', url: osvUrl, configured: options.osvUrl !== undefined || fromEnv !== undefined || policy.advisories.osvUrl !== undefined };
     if (source) {
       advisories = await gatherAdvisories(tree, facts, client, { source, cacheDir: osvCacheDir(npm), defaultRegistry: npm.registry, now });
       if (advisories.note) notes.push(advisories.note);

@@ -193,19 +193,29 @@ class TrustSource {
   private async load(): Promise<TrustedRoot | string> {
     const { TrustedRoot } = require('@sigstore/protobuf-specs') as typeof import('@sigstore/protobuf-specs');
     const { trustedRootPath, tufCache, offline } = this.options;
-    try {
-      if (trustedRootPath !== undefined) return TrustedRoot.fromJSON(JSON.parse(readFileSync(trustedRootPath, 'utf8')));
-      const { getTrustedRoot, DEFAULT_MIRROR_URL } = require('@sigstore/tuf') as typeof import('@sigstore/tuf');
-      if (offline) {
-        // The folder @sigstore/tuf keeps Sigstore's public-good repository in, inside the cache.
-        const cached = tufCache && join(tufCache, encodeURIComponent(new URL(DEFAULT_MIRROR_URL).host), 'targets', 'trusted_root.json');
-        if (!cached || !existsSync(cached) || !existsSync(join(cached, '..', '..', 'timestamp.json')))
-          return "no Sigstore trusted root in npm's TUF cache, and --offline forbids fetching one (run `npm audit signatures` once online, or set DEPWARDEN_SIGSTORE_TRUSTED_ROOT)";
-        return TrustedRoot.fromJSON(JSON.parse(readFileSync(cached, 'utf8')));
+    if (trustedRootPath !== undefined) {
+      try {
+        return TrustedRoot.fromJSON(JSON.parse(readFileSync(trustedRootPath, 'utf8')));
+      } catch (error) {
+        return `the Sigstore trusted root ${trustedRootPath} (DEPWARDEN_SIGSTORE_TRUSTED_ROOT) could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
       }
-      return await getTrustedRoot({ ...(tufCache ? { cachePath: tufCache } : {}), retry: 1, timeout: 10_000 });
-    } catch (error) {
-      return `Sigstore's trusted root could not be read (${(error as Error).message})`;
+    }
+    const { getTrustedRoot, DEFAULT_MIRROR_URL } = require('@sigstore/tuf') as typeof import('@sigstore/tuf');
+    let fault = '--offline forbids fetching one';
+    if (!offline) {
+      try {
+        return await getTrustedRoot({ ...(tufCache ? { cachePath: tufCache } : {}), retry: 1, timeout: 10_000 });
+      } catch (error) {
+        fault = `Sigstore's TUF repository did not give one (${(error as Error).message})`;
+      }
+    }
+    // What the cache holds, written by a TUF client after it verified it: offline, or when the repository is unreachable.
+    const cached = tufCache && join(tufCache, encodeURIComponent(new URL(DEFAULT_MIRROR_URL).host), 'targets', 'trusted_root.json');
+    try {
+      if (!cached || !existsSync(join(cached, '..', '..', 'timestamp.json'))) throw new Error('not cached');
+      return TrustedRoot.fromJSON(JSON.parse(readFileSync(cached, 'utf8')));
+    } catch {
+      return `no Sigstore trusted root in npm's TUF cache, and ${fault} (run \`npm audit signatures\` once where Sigstore is reachable, or set DEPWARDEN_SIGSTORE_TRUSTED_ROOT)`;
     }
   }
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
+import { DEFAULT_MIRROR_URL } from '@sigstore/tuf';
 import { depwardenAsync, type CliRun } from '../support/cli.js';
 import { provenanceStatement, startMockSigstore, type MockSigstore } from '../support/sigstore.js';
 
@@ -133,6 +134,7 @@ let osv: { server: Server; url: string };
 /** How the stand-in registry and OSV behave for the next run. */
 const mode = { keys: true, osv: 'ok' as 'ok' | 'down' | 'truncated' };
 const osvRequests: string[] = [];
+const pagedQueries: string[] = [];
 let zipBytes: Buffer;
 
 beforeAll(async () => {
@@ -181,12 +183,15 @@ beforeAll(async () => {
     }
     if (mode.osv === 'down') return json(response, 500, { error: 'down' });
     if (request.method === 'POST' && request.url === '/v1/querybatch') {
-      const { queries } = JSON.parse(body) as { queries: { package: { name: string }; version: string }[] };
-      const results = queries.map(({ package: { name }, version }) => ({
-        vulns: ADVISORIES.filter((advisory) => advisory.affected[0]!.package.name === name && (name !== 'dw-good' || version === '1.0.0')).map(
-          ({ id, modified }) => ({ id, modified }),
-        ),
-      }));
+      const { queries } = JSON.parse(body) as { queries: { package: { name: string }; version: string; page_token?: string }[] };
+      // One vuln a page, as OSV pages long answers: the rest behind next_page_token.
+      const results = queries.map(({ package: { name }, version, page_token: token }) => {
+        const vulns = ADVISORIES.filter((advisory) => advisory.affected[0]!.package.name === name && (name !== 'dw-good' || version === '1.0.0'));
+        const page = Number(token ?? 0);
+        if (token !== undefined) pagedQueries.push(`${name} page ${page}`);
+        const rest = page + 1 < vulns.length ? { next_page_token: String(page + 1) } : {};
+        return { vulns: vulns.slice(page, page + 1).map(({ id, modified }) => ({ id, modified })), ...rest };
+      });
       return json(response, 200, { results: mode.osv === 'truncated' ? results.slice(1) : results });
     }
     const vuln = /^\/v1\/vulns\/(.+)$/.exec(request.url!);
@@ -292,6 +297,8 @@ describe('trust signals end to end', () => {
     );
     expect(messages).not.toContain('MAL-2026-0002'); // withdrawn
     expect(output.status).toBe(1);
+    // dw-good's answer has two pages (MAL-2026-0002 withdrawn, then the GHSA): the second was asked for.
+    expect(pagedQueries).toEqual(['dw-good page 1']);
     // Only malware reports are looked up in detail: the GHSA vulnerability is out of scope.
     expect(osvRequests.filter((request) => request.startsWith('GET /v1/vulns/')).sort()).toEqual([
       'GET /v1/vulns/MAL-2026-0001',
@@ -306,12 +313,12 @@ describe('trust signals end to end', () => {
     expect(osvRequests).toEqual([]);
   });
 
-  it('OSV down or cut short: unverified, never a silent pass', async () => {
+  it('OSV named by the user down or cut short: unverified and high (the check fails), never a silent pass', async () => {
     mode.osv = 'down';
     try {
       const down = await check(['--osv-url', osv.url], 'cache-down');
       const unverified = report(down).findings.filter((finding) => finding.rule === 'known-malware');
-      expect(unverified.map((finding) => [finding.code, finding.severity, finding.package.name])).toEqual([['unverified', 'medium', 'app']]);
+      expect(unverified.map((finding) => [finding.code, finding.severity, finding.package.name])).toEqual([['unverified', 'high', 'app']]);
       expect(unverified[0]!.message).toContain('OSV answered HTTP 500');
       mode.osv = 'truncated';
       const truncated = await check(['--osv-url', osv.url], 'cache-truncated');
@@ -354,8 +361,20 @@ describe('trust signals end to end', () => {
       ['unverified', 'medium', 'app'],
     ]);
     expect(provenance[1]!.message).toBe(
-      "provenance not verified: no Sigstore trusted root in npm's TUF cache, and --offline forbids fetching one (run `npm audit signatures` once online, or set DEPWARDEN_SIGSTORE_TRUSTED_ROOT) (3 packages)",
+      "provenance not verified: no Sigstore trusted root in npm's TUF cache, and --offline forbids fetching one (run `npm audit signatures` once where Sigstore is reachable, or set DEPWARDEN_SIGSTORE_TRUSTED_ROOT) (3 packages)",
     );
+    // A trusted root in npm's TUF cache, as a TUF client leaves it (the target beside its metadata), is used as it is.
+    const tuf = join(work, 'cache', '_tuf', encodeURIComponent(new URL(DEFAULT_MIRROR_URL).host));
+    mkdirSync(join(tuf, 'targets'), { recursive: true });
+    writeFileSync(join(tuf, 'timestamp.json'), '{}');
+    writeFileSync(join(tuf, 'targets', 'trusted_root.json'), JSON.stringify(sigstore.trustedRoot));
+    const cached = await check(['--offline', '--osv-data', join(work, 'npm-all.zip')], 'cache', { DEPWARDEN_SIGSTORE_TRUSTED_ROOT: '' });
+    expect(trustFindings(cached).filter((line) => line.includes('provenance-'))).toEqual([
+      'critical provenance-dropped/provenance-invalid dw-prov-forged',
+      'critical provenance-dropped/provenance-invalid dw-prov-tampered',
+      'high provenance-dropped/provenance-dropped dw-prov-dropped',
+      'high provenance-dropped/provenance-repository-mismatch dw-prov-elsewhere',
+    ]);
   });
 
   it('data update saves the export; --offline then reads it and says how old it is', async () => {
