@@ -103,7 +103,10 @@ async function verifyVersion(target: VersionToVerify, client: RegistryClient, tr
     if (statement.keyid) {
       const known = await client.registryKeys(target.registry);
       if (known.state === 'unknown') return { state: 'unverified', cause: `the ${kindOf(predicateType)} is signed with a registry key, and ${known.cause}` };
-      keys = known.state === 'keys' ? known.keys : [];
+      // A registry (a mirror) that publishes no keys: its publish attestations cannot be checked, as its signatures
+      // cannot (said once in the summary by registry-signature); the provenance still is.
+      if (known.state === 'none') continue;
+      keys = known.keys;
       const key = keys.find((candidate) => candidate.keyid === statement.keyid);
       if (!key) return { state: 'invalid', reason: `the ${kindOf(predicateType)} is signed with key ${statement.keyid}, which the registry does not publish` };
       const logged = loggedAt(bundle);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
 import { DEFAULT_MIRROR_URL } from '@sigstore/tuf';
 import { depwardenAsync, type CliRun } from '../support/cli.js';
-import { provenanceStatement, startMockSigstore, type MockSigstore } from '../support/sigstore.js';
+import { provenanceStatement, publishStatement, startMockSigstore, type MockSigstore } from '../support/sigstore.js';
 
 /**
  * The registry's trust signals and OSV's malware reports, end to end: a stand-in registry that signs what it
@@ -20,7 +20,7 @@ const KEYID = 'SHA256:depwarden-test-key';
 
 interface Version {
   /** Provenance: built from the package's own repository, signed for other bytes, or built from another repository. */
-  attestations?: 'good' | 'tampered' | 'elsewhere' | 'forged';
+  attestations?: 'good' | 'tampered' | 'elsewhere' | 'forged' | 'badkey';
   signed?: 'good' | 'tampered' | 'none';
   published: string;
 }
@@ -41,6 +41,8 @@ const PACKAGES: Record<string, Record<string, Version>> = {
   'dw-prov-elsewhere': { '1.0.0': { attestations: 'elsewhere', published: '2025-01-01T00:00:00.000Z' } },
   /** Signed by a Sigstore that the trusted root does not name. */
   'dw-prov-forged': { '1.0.0': { attestations: 'forged', published: '2025-01-01T00:00:00.000Z' } },
+  /** A good provenance, and a publish attestation that names the registry's key but was signed with another. */
+  'dw-prov-badkey': { '1.0.0': { attestations: 'badkey', published: '2025-01-01T00:00:00.000Z' } },
   'dw-evil': { '2.0.0': { published: '2025-01-01T00:00:00.000Z' } },
 };
 const INSTALLED: Record<string, string> = {
@@ -53,12 +55,13 @@ const INSTALLED: Record<string, string> = {
   'dw-prov-tampered': '1.0.0',
   'dw-prov-elsewhere': '1.0.0',
   'dw-prov-forged': '1.0.0',
+  'dw-prov-badkey': '1.0.0',
 };
 
 /** The repository each package's package.json names (as npm writes it: git+https, .git). */
 const repositoryOf = (name: string): string => `git+https://github.com/dw/${name}.git`;
 /** Sigstore bundles of the versions with provenance, made at start by the mock Sigstore. */
-const bundles = new Map<string, unknown>();
+const bundles = new Map<string, { predicateType: string; bundle: unknown }[]>();
 let sigstore: MockSigstore;
 
 const tarballOf = (name: string, version: string): Buffer => Buffer.from(`stand-in tarball of ${name}@${version}`);
@@ -132,7 +135,7 @@ const json = (response: ServerResponse, status: number, value: unknown): void =>
 let registry: { server: Server; url: string };
 let osv: { server: Server; url: string };
 /** How the stand-in registry and OSV behave for the next run. */
-const mode = { keys: true, osv: 'ok' as 'ok' | 'down' | 'truncated' };
+const mode = { keys: true, attestations: true, osv: 'ok' as 'ok' | 'down' | 'truncated' };
 const osvRequests: string[] = [];
 const pagedQueries: string[] = [];
 let zipBytes: Buffer;
@@ -147,7 +150,15 @@ beforeAll(async () => {
       const sha512 = Buffer.from(integrityOf(name, signedVersion).slice('sha512-'.length), 'base64').toString('hex');
       const repository = attestations === 'elsewhere' ? `attacker/${name}` : `dw/${name}`;
       const signer = attestations === 'forged' ? otherSigstore : sigstore;
-      bundles.set(`${name}@${version}`, await signer.provenance(provenanceStatement(`pkg:npm/${name}@${version}`, sha512, repository), repository));
+      const purl = `pkg:npm/${name}@${version}`;
+      const provenance = await signer.provenance(provenanceStatement(purl, sha512, repository), repository);
+      // npm publishes a publish attestation beside the provenance, signed with the registry's key.
+      const publishKey = attestations === 'badkey' ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey : privateKey;
+      const publish = await sigstore.publishAttestation(publishStatement(purl, sha512), publishKey, KEYID);
+      bundles.set(`${name}@${version}`, [
+        { predicateType: 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1', bundle: publish },
+        { predicateType: 'https://slsa.dev/provenance/v1', bundle: provenance },
+      ]);
     }
   }
   await otherSigstore.close();
@@ -155,11 +166,10 @@ beforeAll(async () => {
   registry = await serve((request, _body, response) => {
     const path = decodeURIComponent(new URL(request.url!, 'http://x').pathname);
     const attested = /^\/-\/npm\/v1\/attestations\/(.+)$/.exec(path);
+    if (attested && !mode.attestations) return json(response, 404, { error: 'not found' });
     if (attested) {
-      const bundle = bundles.get(attested[1]!);
-      return bundle
-        ? json(response, 200, { attestations: [{ predicateType: 'https://slsa.dev/provenance/v1', bundle }] })
-        : json(response, 404, { error: 'not found' });
+      const attestations = bundles.get(attested[1]!);
+      return attestations ? json(response, 200, { attestations }) : json(response, 404, { error: 'not found' });
     }
     if (path === '/-/npm/v1/keys') {
       if (!mode.keys) return json(response, 404, { error: 'not found' });
@@ -273,6 +283,7 @@ describe('trust signals end to end', () => {
     expect(output.stderr).toBe('');
     expect(trustFindings(output)).toEqual([
       'critical known-malware/known-malware dw-evil',
+      'critical provenance-dropped/provenance-invalid dw-prov-badkey',
       'critical provenance-dropped/provenance-invalid dw-prov-forged',
       'critical provenance-dropped/provenance-invalid dw-prov-tampered',
       'critical registry-signature/signature-invalid dw-tampered',
@@ -288,9 +299,10 @@ describe('trust signals end to end', () => {
     // dw-prov-kept's provenance verified (mock Sigstore) and names its own repository: no finding.
     expect(report(output).summary.registry.notes?.join('\n') ?? '').not.toContain('attestations');
     expect(messages).toMatch(/the provenance of version 1\.0\.0 is not valid: the provenance attestation does not verify: .+/);
+    expect(messages).toMatch(/the provenance of version 1\.0\.0 is not valid: the publish attestation does not verify: .+/);
     const tampered = `sha512 ${Buffer.from(integrityOf('dw-prov-tampered', '9.9.9').slice(7), 'base64').toString('hex')}`;
     expect(messages).toContain(
-      `the provenance of version 1.0.0 is not valid: the provenance attestation does not match: it was signed for a tarball of ${tampered}`,
+      `the provenance of version 1.0.0 is not valid: the publish attestation does not match: it was signed for a tarball of ${tampered}`,
     );
     expect(messages).toContain(
       `version 1.0.0 was built from https://github.com/attacker/dw-prov-elsewhere, not from the repository it names (${repositoryOf('dw-prov-elsewhere')})`,
@@ -324,7 +336,7 @@ describe('trust signals end to end', () => {
       const truncated = await check(['--osv-url', osv.url], 'cache-truncated');
       const faults = report(truncated).findings.filter((finding) => finding.rule === 'known-malware');
       expect(faults.map((finding) => finding.code)).toEqual(['unverified']);
-      expect(faults[0]!.message).toContain("OSV's answer is incomplete (8 results for 9 queries)");
+      expect(faults[0]!.message).toContain("OSV's answer is incomplete (9 results for 10 queries)");
     } finally {
       mode.osv = 'ok';
     }
@@ -340,6 +352,7 @@ describe('trust signals end to end', () => {
       expect(trustFindings(output)).toContain('critical registry-signature/signature-invalid dw-tampered');
       // Attestations too come from npm's cache, verified against the trusted root given.
       expect(trustFindings(output).filter((line) => line.includes('provenance-'))).toEqual([
+        'critical provenance-dropped/provenance-invalid dw-prov-badkey',
         'critical provenance-dropped/provenance-invalid dw-prov-forged',
         'critical provenance-dropped/provenance-invalid dw-prov-tampered',
         'high provenance-dropped/provenance-dropped dw-prov-dropped',
@@ -361,7 +374,7 @@ describe('trust signals end to end', () => {
       ['unverified', 'medium', 'app'],
     ]);
     expect(provenance[1]!.message).toBe(
-      "provenance not verified: no Sigstore trusted root in npm's TUF cache, and --offline forbids fetching one (run `npm audit signatures` once where Sigstore is reachable, or set DEPWARDEN_SIGSTORE_TRUSTED_ROOT) (3 packages)",
+      "provenance not verified: no Sigstore trusted root in npm's TUF cache, and --offline forbids fetching one (run `npm audit signatures` once where Sigstore is reachable, or set DEPWARDEN_SIGSTORE_TRUSTED_ROOT) (4 packages)",
     );
     // A trusted root in npm's TUF cache, as a TUF client leaves it (the target beside its metadata), is used as it is.
     const tuf = join(work, 'cache', '_tuf', encodeURIComponent(new URL(DEFAULT_MIRROR_URL).host));
@@ -370,6 +383,7 @@ describe('trust signals end to end', () => {
     writeFileSync(join(tuf, 'targets', 'trusted_root.json'), JSON.stringify(sigstore.trustedRoot));
     const cached = await check(['--offline', '--osv-data', join(work, 'npm-all.zip')], 'cache', { DEPWARDEN_SIGSTORE_TRUSTED_ROOT: '' });
     expect(trustFindings(cached).filter((line) => line.includes('provenance-'))).toEqual([
+      'critical provenance-dropped/provenance-invalid dw-prov-badkey',
       'critical provenance-dropped/provenance-invalid dw-prov-forged',
       'critical provenance-dropped/provenance-invalid dw-prov-tampered',
       'high provenance-dropped/provenance-dropped dw-prov-dropped',
@@ -395,10 +409,30 @@ describe('trust signals end to end', () => {
       const output = await check(['--osv-url', osv.url], 'cache-nokeys');
       expect(trustFindings(output).filter((line) => line.includes('registry-signature'))).toEqual([]);
       expect(report(output).summary.registry.notes).toContain(
-        `registry signatures: ${registry.url}/ publishes no signing keys (/-/npm/v1/keys), so the signatures of its 9 packages were not checked`,
+        `registry signatures: ${registry.url}/ publishes no signing keys (/-/npm/v1/keys), so the signatures of its 10 packages were not checked`,
       );
+      // Publish attestations (signed with a registry key) cannot be checked either; provenance still is.
+      expect(trustFindings(output).filter((line) => line.includes('provenance-'))).toEqual([
+        'critical provenance-dropped/provenance-invalid dw-prov-forged',
+        'critical provenance-dropped/provenance-invalid dw-prov-tampered',
+        'high provenance-dropped/provenance-dropped dw-prov-dropped',
+        'high provenance-dropped/provenance-repository-mismatch dw-prov-elsewhere',
+      ]);
     } finally {
       mode.keys = true;
+    }
+  });
+
+  it('a registry that serves no attestations though its packuments announce them: said once in the summary', async () => {
+    mode.attestations = false;
+    try {
+      const output = await check(['--osv-url', osv.url], 'cache-noattestations');
+      expect(trustFindings(output).filter((line) => line.includes('provenance-'))).toEqual(['high provenance-dropped/provenance-dropped dw-prov-dropped']);
+      expect(report(output).summary.registry.notes).toContain(
+        `provenance: ${registry.url}/ serves no attestations (/-/npm/v1/attestations), though the packuments of 5 packages announce them; their provenance was not verified`,
+      );
+    } finally {
+      mode.attestations = true;
     }
   });
 });

@@ -1,8 +1,10 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, rekorHandler } from '@sigstore/mock';
 import { HashAlgorithm, PublicKeyDetails, TrustedRoot } from '@sigstore/protobuf-specs';
+import { bundleToJSON } from '@sigstore/bundle';
+import { DSSEBundleBuilder, RekorWitness, type Signer } from '@sigstore/sign';
 import { attest } from 'sigstore';
 
 /**
@@ -13,6 +15,8 @@ import { attest } from 'sigstore';
 export interface MockSigstore {
   /** A bundle as npm's provenance is (DSSE, in-toto statement, keyless), signed by a CI identity of `repository` (`owner/name`). */
   provenance(statement: object, repository: string): Promise<unknown>;
+  /** A bundle as npm's publish attestation is: signed with a registry key (`keyid` as /-/npm/v1/keys lists it), logged in Rekor. */
+  publishAttestation(statement: object, privateKey: KeyObject, keyid: string): Promise<unknown>;
   /** The trusted root naming this CA and these logs, as Sigstore's TUF repository publishes one. */
   readonly trustedRoot: unknown;
   close(): Promise<void>;
@@ -94,7 +98,27 @@ export async function startMockSigstore(): Promise<MockSigstore> {
         legacyCompatibility: true,
       });
     },
+    async publishAttestation(statement, privateKey, keyid) {
+      const signer: Signer = {
+        sign: async (data) => ({
+          signature: sign('sha256', data, privateKey),
+          key: { $case: 'publicKey', publicKey: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString(), hint: keyid },
+        }),
+      };
+      const builder = new DSSEBundleBuilder({ signer, witnesses: [new RekorWitness({ rekorBaseURL: url, entryType: 'intoto' })] });
+      return bundleToJSON(await builder.create({ data: Buffer.from(JSON.stringify(statement)), type: 'application/vnd.in-toto+json' }));
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** An in-toto statement as npm's publish attestation writes it. */
+export function publishStatement(purl: string, sha512: string): object {
+  return {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: purl, digest: { sha512 } }],
+    predicateType: 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1',
+    predicate: { name: purl.replace(/^pkg:npm\/|@[^@]*$/g, ''), version: purl.replace(/^.*@/, ''), registry: 'https://registry.example.test' },
   };
 }
 
