@@ -118,6 +118,7 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
       offline,
       trustedRootPath: trustedRoot === undefined ? undefined : resolve(options.files.dir, trustedRoot),
       tufCache: typeof npm.flat.tufCache === 'string' ? npm.flat.tufCache : undefined,
+      cacheDir: provenanceCacheDir(npm),
     });
     notes.push(...attestations.notes);
   }
@@ -177,6 +178,11 @@ const depwardenDir = (npm: NpmSettings): string | undefined =>
 export const savedDataDir = (npm: NpmSettings): string | undefined => {
   const dir = depwardenDir(npm);
   return dir && join(dir, 'osv-data');
+};
+
+const provenanceCacheDir = (npm: NpmSettings): string | undefined => {
+  const dir = depwardenDir(npm);
+  return dir && join(dir, 'provenance-v1');
 };
 
 const osvCacheDir = (npm: NpmSettings): string | undefined => {

@@ -1,7 +1,7 @@
-import { createPublicKey } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import type { TrustMaterial } from '@sigstore/verify';
 import type { RegistryKey } from '../npm/manifest.js';
@@ -31,6 +31,8 @@ export interface AttestationOptions {
   readonly trustedRootPath: string | undefined;
   /** npm's TUF cache (`<cache>/_tuf`), which npm's own verification (`npm audit signatures`) fills. */
   readonly tufCache: string | undefined;
+  /** Where verified verdicts are kept (beside npm's cache); none: every run verifies again. */
+  readonly cacheDir?: string | undefined;
 }
 
 const require = createRequire(import.meta.url);
@@ -51,6 +53,7 @@ export async function gatherAttestations(
   const byKey = new Map<string, Promise<AttestationEntry | 'absent'>>();
   const wanted: [string, string, Promise<AttestationEntry | 'absent'>][] = [];
   const trust = new TrustSource(options);
+  const verdicts = new VerdictCache(options.cacheDir, options.trustedRootPath ?? 'tuf');
   for (const [location, entry] of facts.byLocation) {
     if (!entry.ok) continue;
     const { manifest, version } = entry.facts;
@@ -62,7 +65,15 @@ export async function gatherAttestations(
     let pending = byKey.get(key);
     if (!pending) {
       const url = typeof (attestations as { url?: unknown }).url === 'string' ? (attestations as { url: string }).url : undefined;
-      pending = verifyVersion({ name, version, integrity: manifest.dist?.integrity, url, registry }, client, trust);
+      const integrity = manifest.dist?.integrity;
+      const cacheKey = `${key} ${integrity ?? ''}`;
+      const cached = verdicts.get(cacheKey);
+      pending = cached
+        ? Promise.resolve(cached)
+        : verifyVersion({ name, version, integrity, url, registry }, client, trust).then((verdict) => {
+            if (verdict !== 'absent' && verdict.state === 'verified') verdicts.set(cacheKey, verdict);
+            return verdict;
+          });
       byKey.set(key, pending);
     }
     wanted.push([location, registry, pending]);
@@ -220,5 +231,63 @@ class TrustSource {
     } catch {
       return `no Sigstore trusted root in npm's TUF cache, and ${fault} (run \`npm audit signatures\` once where Sigstore is reachable, or set DEPWARDEN_SIGSTORE_TRUSTED_ROOT)`;
     }
+  }
+}
+
+/** Verified verdicts kept per shard up to this many (256 shards): a warm check never loads sigstore for them. */
+const VERDICTS_PER_SHARD = 196;
+
+/**
+ * Verified attestations, kept beside npm's cache as the facts cache keeps facts (one small file per key, named by
+ * its hash, shards trimmed oldest first): a published version's attestations and its tarball's integrity never
+ * change, so a version verified once against a trust source stays verified, and a warm check neither loads sigstore
+ * (about a second on a busy machine) nor refreshes the trusted root for it. Invalid and unverified verdicts are
+ * never kept: they are judged again each run (a stale trusted root must not pin a false alarm).
+ */
+class VerdictCache {
+  constructor(
+    private readonly dir: string | undefined,
+    private readonly trustSource: string,
+  ) {}
+
+  get(key: string): Extract<AttestationEntry, { state: 'verified' }> | undefined {
+    if (!this.dir) return undefined;
+    try {
+      const record = JSON.parse(readFileSync(this.pathOf(key), 'utf8')) as { key?: unknown; sourceRepository?: unknown };
+      if (record.key !== this.fullKey(key)) return undefined;
+      return { state: 'verified', sourceRepository: typeof record.sourceRepository === 'string' ? record.sourceRepository : undefined };
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(key: string, verdict: Extract<AttestationEntry, { state: 'verified' }>): void {
+    if (!this.dir) return;
+    const path = this.pathOf(key);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      writeFileSync(temporary, JSON.stringify({ key: this.fullKey(key), sourceRepository: verdict.sourceRepository }));
+      renameSync(temporary, path);
+      const names = readdirSync(dirname(path));
+      if (names.length <= VERDICTS_PER_SHARD) return;
+      const aged = names.map((name) => ({
+        path: join(dirname(path), name),
+        time: statSync(join(dirname(path), name), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+      }));
+      aged.sort((a, b) => a.time - b.time);
+      for (const old of aged.slice(0, aged.length - VERDICTS_PER_SHARD)) rmSync(old.path, { force: true });
+    } catch {
+      // A read-only cache costs time, not correctness.
+    }
+  }
+
+  private fullKey(key: string): string {
+    return `${this.trustSource} ${key}`;
+  }
+
+  private pathOf(key: string): string {
+    const hash = createHash('sha256').update(this.fullKey(key)).digest('hex');
+    return join(this.dir!, hash.slice(0, 2), `${hash.slice(2)}.json`);
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -323,6 +323,28 @@ describe('trust signals end to end', () => {
     const output = await check(['--osv-url', osv.url]);
     expect(trustFindings(output)).toContain('critical known-malware/known-malware dw-evil');
     expect(osvRequests).toEqual([]);
+  });
+
+  it('keeps verified provenance: a warm run judges it without sigstore, even with its trusted root gone', async () => {
+    const rootFile = join(work, 'trusted_root.json');
+    const root = readFileSync(rootFile);
+    writeFileSync(rootFile, 'not a trusted root');
+    try {
+      const output = await check(['--osv-url', osv.url]);
+      // dw-prov-kept and dw-prov-elsewhere verified in the first run: judged from the cache (the repository kept too);
+      // what did not verify is judged again, and now cannot be, but for the statement about other bytes.
+      expect(trustFindings(output).filter((line) => line.includes('provenance-'))).toEqual([
+        'critical provenance-dropped/provenance-invalid dw-prov-tampered',
+        'high provenance-dropped/provenance-dropped dw-prov-dropped',
+        'high provenance-dropped/provenance-repository-mismatch dw-prov-elsewhere',
+        'medium provenance-dropped/unverified app',
+      ]);
+      expect(report(output).findings.find((finding) => finding.code === 'unverified' && finding.rule === 'provenance-dropped')!.message).toMatch(
+        /^provenance not verified: the Sigstore trusted root .*trusted_root\.json \(DEPWARDEN_SIGSTORE_TRUSTED_ROOT\) could not be read \(.+\) \(2 packages\)$/,
+      );
+    } finally {
+      writeFileSync(rootFile, root);
+    }
   });
 
   it('OSV named by the user down or cut short: unverified and high (the check fails), never a silent pass', async () => {
