@@ -153,14 +153,18 @@ function loggedAt(bundle: unknown): number | undefined {
 
 /** The attestations the registry serves for a version; 'absent' on 404; a sentence on a fault. */
 async function fetchAttestations(target: VersionToVerify, client: RegistryClient): Promise<{ predicateType: string; bundle: unknown }[] | 'absent' | string> {
-  // Always from the registry npm uses, whatever host the packument names (as pacote does).
-  let path = `/-/npm/v1/attestations/${target.name.replace('/', '%2f')}@${target.version}`;
-  if (target.url !== undefined && URL.canParse(target.url)) path = new URL(target.url).pathname;
+  // Always from the registry npm uses, whatever host the packument names: the URL's path on that registry, as pacote
+  // resolves it; without a URL, the endpoint under the registry's own path.
+  const registry = target.registry.replace(/\/?$/, '/');
+  const url =
+    target.url !== undefined && URL.canParse(target.url)
+      ? new URL(new URL(target.url).pathname, registry).href
+      : new URL(`-/npm/v1/attestations/${target.name.replace('/', '%2f')}@${target.version}`, registry).href;
   let answer: unknown;
   try {
     const { default: npmFetch } = await import('npm-registry-fetch');
     answer = await client.limited(() =>
-      npmFetch.json(new URL(path.replace(/^\/+/, ''), target.registry.replace(/\/?$/, '/')).href, {
+      npmFetch.json(url, {
         ...client.fetchOptions,
         registry: target.registry,
         // A published version's attestations never change: npm's cache answers a warm run.
