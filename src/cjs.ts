@@ -39,3 +39,9 @@ export const yarnLockfile = (): { parse(text: string): { type: 'success' | 'merg
 export const jsYaml = (): typeof import('js-yaml') => require('js-yaml') as typeof import('js-yaml');
 /** JSON with comments (`.vscode/mcp.json`, bun.lock): parsed, and edited in place keeping its formatting. */
 export const jsoncParser = (): typeof import('jsonc-parser') => require('jsonc-parser') as typeof import('jsonc-parser');
+
+interface HostedGitInfo {
+  fromUrl(url: string): { domain: string; user: string; project: string } | undefined;
+}
+/** npm's reader of hosted git URLs (provenance's repository against package.json's): loaded on first use. */
+export const hostedGitInfo: HostedGitInfo = { fromUrl: (url) => (require('hosted-git-info') as HostedGitInfo).fromUrl(url) ?? undefined };

@@ -5,6 +5,7 @@ import { loadNameIndex } from '../popularity/load.js';
 import { DEFAULT_CLIENT, RegistryClient } from '../registry/client.js';
 import { gatherFacts, type RegistryFacts } from '../registry/facts.js';
 import { gatherAdvisories, type AdvisoryFacts, type AdvisorySource } from '../registry/advisories.js';
+import { gatherAttestations, type AttestationFacts } from '../registry/attestations.js';
 import type { KeysResult } from '../registry/client.js';
 import { DEFAULT_OSV_URL } from '../registry/osv.js';
 import { registryFor } from '../npm/registries.js';
@@ -109,6 +110,18 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
   const notes: string[] = [];
   const ruleOn = (id: string): boolean => policy.rules.get(id) !== 'off';
   const signingKeys = ruleOn('registry-signature') ? await askSigningKeys(tree, facts, client, npm, notes) : undefined;
+  let attestations: AttestationFacts | undefined;
+  if (ruleOn('provenance-dropped')) {
+    // DEPWARDEN_SIGSTORE_TRUSTED_ROOT: a Sigstore trusted_root.json, for machines that cannot reach Sigstore's TUF repository.
+    const trustedRoot = options.env.DEPWARDEN_SIGSTORE_TRUSTED_ROOT || undefined;
+    attestations = await gatherAttestations(tree, facts, client, {
+      offline,
+      trustedRootPath: trustedRoot === undefined ? undefined : resolve(options.files.dir, trustedRoot),
+      tufCache: typeof npm.flat.tufCache === 'string' ? npm.flat.tufCache : undefined,
+      cacheDir: provenanceCacheDir(npm),
+    });
+    notes.push(...attestations.notes);
+  }
   let advisories: AdvisoryFacts | undefined;
   if (ruleOn('known-malware')) {
     const osvData = options.osvData ?? (policy.advisories.osvData === undefined ? undefined : resolve(options.files.dir, policy.advisories.osvData));
@@ -123,7 +136,7 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
         ? { kind: 'saved', dir: savedDataDir(npm) }
         : osvUrl === 'off'
           ? undefined
-          : { kind: 'api', url: osvUrl };
+          : { kind: 'api', url: osvUrl, configured: options.osvUrl !== undefined || fromEnv !== undefined || policy.advisories.osvUrl !== undefined };
     if (source) {
       advisories = await gatherAdvisories(tree, facts, client, { source, cacheDir: osvCacheDir(npm), defaultRegistry: npm.registry, now });
       if (advisories.note) notes.push(advisories.note);
@@ -137,6 +150,7 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
     names: loadNameIndex(),
     facts,
     advisories,
+    attestations,
     signingKeys,
     now,
     thresholds: policy.thresholds,
@@ -164,6 +178,11 @@ const depwardenDir = (npm: NpmSettings): string | undefined =>
 export const savedDataDir = (npm: NpmSettings): string | undefined => {
   const dir = depwardenDir(npm);
   return dir && join(dir, 'osv-data');
+};
+
+const provenanceCacheDir = (npm: NpmSettings): string | undefined => {
+  const dir = depwardenDir(npm);
+  return dir && join(dir, 'provenance-v1');
 };
 
 const osvCacheDir = (npm: NpmSettings): string | undefined => {

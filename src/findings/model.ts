@@ -178,6 +178,10 @@ export type FindingDetail =
   | { code: 'signature-invalid'; version: string; registry: string; reason: string }
   | { code: 'signature-missing'; version: string; registry: string }
   | { code: 'provenance-dropped'; version: string; lastWithProvenance: string; withProvenance: number }
+  /** A provenance or publish attestation that does not verify (sigstore), or that is about other bytes. */
+  | { code: 'provenance-invalid'; version: string; reason: string }
+  /** Verified provenance built from another repository than the package's `repository` field names. */
+  | { code: 'provenance-repository-mismatch'; version: string; built: string; declared: string | undefined }
   | {
       code: 'version-drift';
       version: string;

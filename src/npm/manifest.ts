@@ -22,7 +22,7 @@ export interface VersionManifest {
     readonly integrity?: string;
     /** The registry's ECDSA signatures over `name@version:integrity`. */
     readonly signatures?: readonly RegistrySignature[];
-    /** Provenance and publish attestations (npm >= 9.5 with --provenance); depwarden reads only their presence. */
+    /** Provenance and publish attestations (npm >= 9.5 with --provenance): `{ url, provenance }`, verified by src/registry/attestations.ts. */
     readonly attestations?: unknown;
   };
 }

@@ -20,16 +20,23 @@ export interface AdvisoryFacts {
   readonly source: string;
   /** Said once in the summary: where the advisories came from and how old they are, or why none were read. */
   readonly note: string | undefined;
+  /**
+   * Whether the user named this source (--osv-url, DEPWARDEN_OSV_URL, policy advisories.osvUrl, --osv-data): its
+   * faults then fail the check at the default failOn; the public default's are a notice and a medium finding.
+   */
+  readonly configured: boolean;
 }
 
 /** Where malware advisories come from in this run. */
 export type AdvisorySource =
-  | { readonly kind: 'api'; readonly url: string }
+  | { readonly kind: 'api'; readonly url: string; readonly configured: boolean }
   | { readonly kind: 'data'; readonly path: string }
   /** `--offline` with no --osv-data: the export `depwarden data update` saved, if any. */
   | { readonly kind: 'saved'; readonly dir: string | undefined };
 
 const BATCH = 1_000;
+/** Pages of one query followed before it is `unverified` (a package with more malware reports than this is no package). */
+const MAX_PAGES = 20;
 /** 256 shards of answers, 50,000 in all. */
 const PER_SHARD = 196;
 /** How long an API answer is reused: malware reports arrive by the hour, so not longer. */
@@ -61,15 +68,21 @@ export async function gatherAdvisories(
   const byKey = new Map<string, AdvisoryEntry>();
   let source: string;
   let note: string | undefined;
+  const configured = options.source.kind !== 'api' || options.source.configured;
   if (options.source.kind === 'api') {
     source = options.source.url;
     await askApi(options.source.url, [...wanted.values()], client, options.cacheDir, options.now, byKey);
+    const faults = [...byKey.values()].filter((entry): entry is Extract<AdvisoryEntry, { ok: false }> => !entry.ok);
+    // The public default cannot be reached from many offline machines: say so in one line, with what to set.
+    if (!configured && faults.length > 0)
+      note = `malware advisories: the public OSV API did not answer for ${faults.length} package${faults.length === 1 ? '' : 's'} (${faults[0]!.cause}); behind a firewall set --osv-url to a mirror, or check with --osv-data`;
   } else {
     const loaded = options.source.kind === 'data' ? await loadIndex(options.source.path) : readSaved(options.source.dir);
     if (!loaded) {
       return {
         byLocation: new Map(),
         source: 'none',
+        configured,
         note: 'malware advisories: not checked (--offline, and no OSV data: run `depwarden data update` while online, or give --osv-data)',
       };
     }
@@ -83,7 +96,7 @@ export async function gatherAdvisories(
   const byLocation = new Map<string, AdvisoryEntry>();
   for (const [key, { locations }] of wanted)
     for (const location of locations) byLocation.set(location, byKey.get(key) ?? { ok: false, cause: 'OSV gave no answer for it' });
-  return { byLocation, source, note };
+  return { byLocation, source, note, configured };
 }
 
 interface LoadedData {
@@ -217,12 +230,30 @@ async function askApi(
       for (const { name, version } of batch) byKey.set(`${name}@${version}`, { ok: false, cause: answer });
       continue;
     }
+    // A query whose answer has more pages is asked again with its page token until the last page.
+    const ids = answer.map(({ ids }) => [...ids]);
+    let cut = answer.flatMap(({ next }, index) => (next === undefined ? [] : [{ index, token: next }]));
+    const faults = new Map<number, string>();
+    for (let page = 1; cut.length > 0; page++) {
+      if (page > MAX_PAGES) {
+        for (const { index } of cut) faults.set(index, `OSV's answer has more than ${MAX_PAGES} pages`);
+        break;
+      }
+      const queries = cut.map(({ index, token }) => ({ ...batch[index]!, pageToken: token }));
+      const more = await client.limited(() => postBatch(npmFetch.json, `${base}/v1/querybatch`, queries, fetchOptions));
+      if (typeof more === 'string') {
+        for (const { index } of cut) faults.set(index, `${more} (on a further page)`);
+        break;
+      }
+      more.forEach(({ ids: found }, at) => ids[cut[at]!.index]!.push(...found));
+      cut = more.flatMap(({ next }, at) => (next === undefined ? [] : [{ index: cut[at]!.index, token: next }]));
+    }
     await Promise.all(
       batch.map(async ({ name, version }, index) => {
         const key = `${name}@${version}`;
-        const result = answer[index]!;
-        if (result === 'cut') return byKey.set(key, { ok: false, cause: 'OSV cut its answer short (more pages than one)' });
-        const found = await Promise.all(result.filter(isMalwareId).map(async (id) => ({ id, advisory: await detail(id) })));
+        const fault = faults.get(index);
+        if (fault !== undefined) return byKey.set(key, { ok: false, cause: fault });
+        const found = await Promise.all([...new Set(ids[index]!)].filter(isMalwareId).map(async (id) => ({ id, advisory: await detail(id) })));
         const advisories = found.filter(({ advisory }) => !advisory?.withdrawn).map(({ id, advisory }) => ({ id, summary: advisory?.summary }));
         const entry: AdvisoryEntry = { ok: true, advisories };
         byKey.set(key, entry);
@@ -232,19 +263,25 @@ async function askApi(
   }
 }
 
-/** One querybatch request: the ids listed per query ('cut' when OSV has more pages), or the fault as a sentence. */
+/** One querybatch request: the ids listed per query and the token of its next page, if any; or the fault as a sentence. */
 async function postBatch(
   json: (url: string, options: never) => Promise<unknown>,
   url: string,
-  batch: readonly { name: string; version: string }[],
+  batch: readonly { name: string; version: string; pageToken?: string }[],
   options: Record<string, unknown>,
-): Promise<(string[] | 'cut')[] | string> {
+): Promise<{ ids: string[]; next: string | undefined }[] | string> {
   let answer: unknown;
   try {
     answer = await json(url, {
       ...options,
       method: 'POST',
-      body: { queries: batch.map(({ name, version }) => ({ package: { name, ecosystem: 'npm' }, version })) },
+      body: {
+        queries: batch.map(({ name, version, pageToken }) => ({
+          package: { name, ecosystem: 'npm' },
+          version,
+          ...(pageToken === undefined ? {} : { page_token: pageToken }),
+        })),
+      },
     } as never);
   } catch (error) {
     const { code, statusCode } = error as NodeJS.ErrnoException & { statusCode?: number };
@@ -258,18 +295,18 @@ async function postBatch(
   const results = typeof answer === 'object' && answer !== null ? (answer as { results?: unknown }).results : undefined;
   if (!Array.isArray(results) || results.length !== batch.length)
     return `OSV's answer is incomplete (${Array.isArray(results) ? results.length : 'no'} results for ${batch.length} queries)`;
-  const lists: (string[] | 'cut')[] = [];
+  const lists: { ids: string[]; next: string | undefined }[] = [];
   for (const result of results as unknown[]) {
     if (typeof result !== 'object' || result === null) return 'OSV sent a result that is not an object';
     const { vulns, next_page_token: next } = result as { vulns?: unknown; next_page_token?: unknown };
-    if (next) {
-      lists.push('cut');
-      continue;
-    }
     if (vulns !== undefined && !Array.isArray(vulns)) return 'OSV sent a result whose vulns are not a list';
-    lists.push(
-      ((vulns as unknown[] | undefined) ?? []).flatMap((vuln) => (typeof (vuln as { id?: unknown })?.id === 'string' ? [(vuln as { id: string }).id] : [])),
-    );
+    if (next !== undefined && next !== '' && typeof next !== 'string') return 'OSV sent a next_page_token that is not a string';
+    lists.push({
+      ids: ((vulns as unknown[] | undefined) ?? []).flatMap((vuln) =>
+        typeof (vuln as { id?: unknown })?.id === 'string' ? [(vuln as { id: string }).id] : [],
+      ),
+      next: typeof next === 'string' && next !== '' ? next : undefined,
+    });
   }
   return lists;
 }

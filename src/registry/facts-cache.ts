@@ -132,7 +132,8 @@ export class FactsCache {
 }
 
 // 4: dist.signatures, dist.attestations and provenanceBefore joined the record; a v3 record would lack them.
-const FORMAT = 4;
+// 5: dist.attestations keeps its URL and `repository` its URL (was `true`), for provenance verification.
+const FORMAT = 5;
 const SHARDS = 256;
 export const MAX_ENTRIES = 50_000;
 

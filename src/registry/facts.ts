@@ -201,13 +201,14 @@ export function slimManifest(manifest: VersionManifest): VersionManifest {
     ...specsOf('dependencies', manifest.dependencies),
     ...specsOf('optionalDependencies', manifest.optionalDependencies),
     ...(typeof bin === 'string' ? { bin } : bin && typeof bin === 'object' ? { bin: Object.fromEntries(Object.keys(bin).map((key) => [key, ''])) } : {}),
-    ...(manifest.repository ? { repository: true } : {}),
+    // The repository's URL, which verified provenance is compared with (true when it names none).
+    ...(manifest.repository ? { repository: repositoryUrl(manifest.repository) ?? true } : {}),
     ...(manifest.gypfile === true ? { gypfile: true } : {}),
     ...slimDist(manifest.dist),
   };
 }
 
-/** The tarball's integrity, the registry's signatures over it, and whether there are attestations. */
+/** The tarball's integrity, the registry's signatures over it, and where its attestations are. */
 function slimDist(dist: VersionManifest['dist']): Partial<VersionManifest> {
   if (!dist || typeof dist !== 'object') return {};
   const signatures = Array.isArray(dist.signatures)
@@ -216,9 +217,21 @@ function slimDist(dist: VersionManifest['dist']): Partial<VersionManifest> {
   const slim = {
     ...(typeof dist.integrity === 'string' ? { integrity: dist.integrity } : {}),
     ...(signatures?.length ? { signatures } : {}),
-    ...(dist.attestations && typeof dist.attestations === 'object' ? { attestations: true } : {}),
+    ...(dist.attestations && typeof dist.attestations === 'object' ? { attestations: attestationsOf(dist.attestations) } : {}),
   };
   return Object.keys(slim).length ? { dist: slim } : {};
+}
+
+/** Where the registry serves the attestations (src/registry/attestations.ts verifies them). */
+function attestationsOf(attestations: object): { url?: string } {
+  const { url } = attestations as { url?: unknown };
+  return typeof url === 'string' ? { url } : {};
+}
+
+function repositoryUrl(repository: unknown): string | undefined {
+  if (typeof repository === 'string') return repository;
+  const { url } = repository as { url?: unknown };
+  return typeof url === 'string' ? url : undefined;
 }
 
 function specsOf(field: 'dependencies' | 'optionalDependencies', specs: VersionManifest['dependencies']): Partial<VersionManifest> {

@@ -5,6 +5,7 @@ import type { RegistrySettings } from '../npm/registries.js';
 import type { NameIndex } from '../popularity/index.js';
 import type { RegistryFacts } from '../registry/facts.js';
 import type { AdvisoryFacts } from '../registry/advisories.js';
+import type { AttestationFacts } from '../registry/attestations.js';
 import type { KeysResult } from '../registry/client.js';
 import type { PackageNode } from '../tree/model.js';
 
@@ -17,6 +18,8 @@ export interface RuleContext {
   readonly facts?: RegistryFacts | undefined;
   /** What OSV's malware reports say of each package, by tree location; undefined when they were not read. */
   readonly advisories?: AdvisoryFacts | undefined;
+  /** What the attestations of each package with provenance came to, by tree location; undefined when not verified. */
+  readonly attestations?: AttestationFacts | undefined;
   /** The signing keys of each registry the tree's packages come from (by registry URL); undefined when not asked. */
   readonly signingKeys?: ReadonlyMap<string, KeysResult> | undefined;
   /** The time findings are judged at (publish ages). */
