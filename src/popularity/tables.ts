@@ -309,8 +309,13 @@ export class PopularityTable {
     return this.counts[rank]!;
   }
 
-  /** Kept once decoded: the same string object hashes once in every Map it is looked up in. */
+  /**
+   * Kept once decoded: the same string object hashes once in every Map it is looked up in. Only the first
+   * `targets` ranks have their names stored; any other rank is an error (its offsets would be undefined, and
+   * slice(undefined, undefined) the whole blob of names).
+   */
   targetName(rank: number): string {
+    if (!(rank >= 0 && rank < this.targets && Number.isInteger(rank))) throw new RangeError(`rank ${rank} has no stored name (0 to ${this.targets - 1})`);
     return (this.decoded[rank] ??= this.names.slice(this.offsets[rank]!, this.offsets[rank + 1]!));
   }
 }
