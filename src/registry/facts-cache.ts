@@ -132,7 +132,9 @@ export class FactsCache {
 }
 
 // 4: dist.signatures, dist.attestations and provenanceBefore joined the record; a v3 record would lack them.
-const FORMAT = 4;
+// 5: the previous release of a 0.0.0 prerelease is the one published before it (facts.ts previousRelease); a v4
+// record may compare it with a snapshot build published later.
+const FORMAT = 5;
 const SHARDS = 256;
 export const MAX_ENTRIES = 50_000;
 
