@@ -32,6 +32,19 @@ describe('CacheIndexBuckets', () => {
     expect(buckets.has(near)).toBe(false);
   });
 
+  it('in a large cache (crowded top-level folders) answers the same', () => {
+    const held = Array.from({ length: 50 }, (_, index) => `held-${index}`);
+    const index = indexWith(held);
+    // The first look-up past the thousandth decides: its top-level folder is crowded, as in a cache of 100,000 entries.
+    const top = hashOf('probe').slice(0, 2);
+    for (let second = 0; second < 100; second++) mkdirSync(join(index, top, second.toString(16).padStart(2, '0')), { recursive: true });
+    const buckets = new CacheIndexBuckets(index);
+    for (let look = 0; look < 1000; look++) buckets.has(hashOf(`warm-up-${look}`));
+    expect(buckets.has(hashOf('probe'))).toBe(false);
+    expect(held.every((key) => buckets.has(hashOf(key)))).toBe(true);
+    expect(Array.from({ length: 500 }, (_, look) => buckets.has(hashOf(`absent-${look}`))).some(Boolean)).toBe(false);
+  });
+
   it('an index folder that is missing or empty holds nothing', () => {
     const buckets = new CacheIndexBuckets(join(tempDir('cache-index'), 'no-such-index'));
     expect(Array.from({ length: 1500 }, (_, index) => buckets.has(hashOf(`name-${index}`))).some(Boolean)).toBe(false);
