@@ -342,8 +342,14 @@ export class BloomFilter {
     this.hashes = view.getUint32(8, true);
   }
 
+  /** The positions of bloomBits, inline: a generator per name costs a long list to vet its garbage collection. */
   has(name: string): boolean {
-    for (const bit of bloomBits(name, this.bits, this.hashes)) if ((this.bytes[12 + (bit >>> 3)]! & (1 << (bit & 7))) === 0) return false;
+    const first = hash32(name);
+    const second = hash32b(name) | 1;
+    for (let index = 0; index < this.hashes; index++) {
+      const bit = ((first + Math.imul(index, second)) >>> 0) % this.bits;
+      if ((this.bytes[12 + (bit >>> 3)]! & (1 << (bit & 7))) === 0) return false;
+    }
     return true;
   }
 }
