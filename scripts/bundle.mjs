@@ -10,5 +10,6 @@ const bundle = await rolldown({
   platform: 'node',
   external: (id) => !id.startsWith('.') && !id.startsWith('/'),
 });
-await bundle.write({ file: 'dist/cli/depwarden.js', format: 'esm' });
+// One file whatever comes: a relative `import('./x.js')` added later is inlined rather than split into a chunk.
+await bundle.write({ file: 'dist/cli/depwarden.js', format: 'esm', codeSplitting: false });
 await bundle.close();
