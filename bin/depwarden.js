@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Tiny launcher: the CLI lives in the build output; only this file ends the process.
+// Tiny launcher: the CLI lives in the build output (one bundled module, see scripts/bundle.mjs); only this file
+// ends the process.
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/cli/depwarden.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('depwarden: dist/ is missing: run npm run build\n');
   process.exit(2);

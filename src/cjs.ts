@@ -6,7 +6,24 @@ import { createRequire } from 'node:module';
  */
 const require = createRequire(import.meta.url);
 
-export const semver = require('semver') as typeof import('semver');
+type Semver = typeof import('semver');
+/** One of semver's own function modules, loaded on first call. */
+function semverFunction<K extends keyof Semver>(path: string): Semver[K] {
+  let loaded: ((...args: unknown[]) => unknown) | undefined;
+  return ((...args: unknown[]) => (loaded ??= require(`semver/${path}`) as (...args: unknown[]) => unknown)(...args)) as Semver[K];
+}
+/**
+ * The semver functions depwarden calls, each from its own module: `require('semver')` loads all 47 of the
+ * package's files (~20 ms of start-up), and a plain `vet` or lockfile check needs none or a few of them.
+ */
+export const semver = {
+  compare: semverFunction<'compare'>('functions/compare'),
+  parse: semverFunction<'parse'>('functions/parse'),
+  satisfies: semverFunction<'satisfies'>('functions/satisfies'),
+  valid: semverFunction<'valid'>('functions/valid'),
+  maxSatisfying: semverFunction<'maxSatisfying'>('ranges/max-satisfying'),
+  validRange: semverFunction<'validRange'>('ranges/valid'),
+};
 type Npa = typeof import('npm-package-arg');
 let npaModule: Npa | undefined;
 const loadNpa = (): Npa => (npaModule ??= require('npm-package-arg') as Npa);

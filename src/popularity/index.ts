@@ -23,6 +23,14 @@ export interface PopularityMeta {
  */
 const MISSING_FROM_RECORD: ReadonlySet<string> = new Set(['atob', 'btoa']);
 
+/** The tables behind a NameIndex, each built on first call and then kept (load.ts reads them from data/). */
+export interface NameTables {
+  popularity(): PopularityTable;
+  nearMiss(): NearMissTable;
+  parts(): PartTable;
+  registered(): BloomFilter;
+}
+
 /**
  * Offline knowledge of npm names: monthly downloads of the popular ones, the near-miss key table over the
  * targets, and a record of every registered name.
@@ -30,18 +38,20 @@ const MISSING_FROM_RECORD: ReadonlySet<string> = new Set(['atob', 'btoa']);
 export class NameIndex {
   private readonly factsByRank: NameFacts[] = [];
   /** The targets' letter sets and bare lengths, for the part search's filter; 0 until first needed. */
-  private readonly letters: Uint32Array;
-  private readonly lengths: Uint8Array;
+  private letters = new Uint32Array(0);
+  private lengths = new Uint8Array(0);
 
+  /**
+   * Each table is read on first use: a warm lockfile check never asks the 4 MB record of registered names
+   * (the registry's facts answer for every package), and a one-name `vet` reads only what its look-ups need.
+   */
   constructor(
-    private readonly popularity: PopularityTable,
-    private readonly table: NearMissTable,
-    private readonly parts: PartTable,
-    private readonly registered: BloomFilter,
+    private readonly tables: NameTables,
     readonly meta: PopularityMeta,
-  ) {
-    this.letters = new Uint32Array(popularity.targets);
-    this.lengths = new Uint8Array(popularity.targets);
+  ) {}
+
+  private get popularity(): PopularityTable {
+    return this.tables.popularity();
   }
 
   /** Monthly downloads, when the name is popular enough to be listed (at least meta.popularMin). */
@@ -55,12 +65,12 @@ export class NameIndex {
    * bloom.falsePositiveRate.
    */
   isRegistered(name: string): boolean {
-    return this.registered.has(name) || MISSING_FROM_RECORD.has(name);
+    return this.tables.registered().has(name) || MISSING_FROM_RECORD.has(name);
   }
 
   /** The ranks of the popular names (near-miss targets) sharing a look-up key with `name`; rank 0 is the most downloaded. */
   lookalikeRanks(name: string, facts?: NameFacts): number[] {
-    return this.table.candidatesFor(name, facts);
+    return this.tables.nearMiss().candidatesFor(name, facts);
   }
 
   /**
@@ -69,7 +79,11 @@ export class NameIndex {
    * of the names that merely share a part before anything costlier.
    */
   distantRanks(name: string, facts: NameFacts = nameFacts(name)): number[] {
-    const ranks = this.parts.candidatesFor(name, facts);
+    const ranks = this.tables.parts().candidatesFor(name, facts);
+    if (this.letters.length === 0) {
+      this.letters = new Uint32Array(this.popularity.targets);
+      this.lengths = new Uint8Array(this.popularity.targets);
+    }
     const { letters, lengths } = this;
     let kept = 0;
     for (const rank of ranks) {

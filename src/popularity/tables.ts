@@ -309,8 +309,13 @@ export class PopularityTable {
     return this.counts[rank]!;
   }
 
-  /** Kept once decoded: the same string object hashes once in every Map it is looked up in. */
+  /**
+   * Kept once decoded: the same string object hashes once in every Map it is looked up in. Only the first
+   * `targets` ranks have their names stored; any other rank is an error (its offsets would be undefined, and
+   * slice(undefined, undefined) the whole blob of names).
+   */
   targetName(rank: number): string {
+    if (!(rank >= 0 && rank < this.targets && Number.isInteger(rank))) throw new RangeError(`rank ${rank} has no stored name (0 to ${this.targets - 1})`);
     return (this.decoded[rank] ??= this.names.slice(this.offsets[rank]!, this.offsets[rank + 1]!));
   }
 }
@@ -337,8 +342,14 @@ export class BloomFilter {
     this.hashes = view.getUint32(8, true);
   }
 
+  /** The positions of bloomBits, inline: a generator per name costs a long list to vet its garbage collection. */
   has(name: string): boolean {
-    for (const bit of bloomBits(name, this.bits, this.hashes)) if ((this.bytes[12 + (bit >>> 3)]! & (1 << (bit & 7))) === 0) return false;
+    const first = hash32(name);
+    const second = hash32b(name) | 1;
+    for (let index = 0; index < this.hashes; index++) {
+      const bit = ((first + Math.imul(index, second)) >>> 0) % this.bits;
+      if ((this.bytes[12 + (bit >>> 3)]! & (1 << (bit & 7))) === 0) return false;
+    }
     return true;
   }
 }

@@ -53,23 +53,13 @@ export async function gatherAdvisories(
   client: RegistryClient,
   options: { source: AdvisorySource; cacheDir: string | undefined; defaultRegistry: string; now: Date },
 ): Promise<AdvisoryFacts> {
-  const wanted = new Map<string, { name: string; version: string; locations: string[] }>();
-  for (const node of tree.nodes.values()) {
-    const name = registryName(tree, node);
-    if (name === undefined || client.registryFor(name) !== options.defaultRegistry) continue;
-    const entry = facts.byLocation.get(node.location);
-    const version = node.version ?? (entry?.ok ? entry.facts.version : undefined);
-    if (version === undefined) continue;
-    const key = `${name}@${version}`;
-    const item = wanted.get(key) ?? { name, version, locations: [] };
-    item.locations.push(node.location);
-    wanted.set(key, item);
-  }
   const byKey = new Map<string, AdvisoryEntry>();
+  let wanted: Map<string, Wanted>;
   let source: string;
   let note: string | undefined;
   const configured = options.source.kind !== 'api' || options.source.configured;
   if (options.source.kind === 'api') {
+    wanted = wantedOf(tree, facts, client, options.defaultRegistry);
     source = options.source.url;
     await askApi(options.source.url, [...wanted.values()], client, options.cacheDir, options.now, byKey);
     const faults = [...byKey.values()].filter((entry): entry is Extract<AdvisoryEntry, { ok: false }> => !entry.ok);
@@ -86,6 +76,8 @@ export async function gatherAdvisories(
         note: 'malware advisories: not checked (--offline, and no OSV data: run `depwarden data update` while online, or give --osv-data)',
       };
     }
+    // Only now: the usual offline run has no data, and then no use for the packages' list.
+    wanted = wantedOf(tree, facts, client, options.defaultRegistry);
     source = loaded.label;
     note = loaded.note(options.now);
     for (const [key, { name, version }] of wanted) {
@@ -97,6 +89,29 @@ export async function gatherAdvisories(
   for (const [key, { locations }] of wanted)
     for (const location of locations) byLocation.set(location, byKey.get(key) ?? { ok: false, cause: 'OSV gave no answer for it' });
   return { byLocation, source, note, configured };
+}
+
+interface Wanted {
+  name: string;
+  version: string;
+  locations: string[];
+}
+
+/** The default registry's packages of the tree, by `name@version`, with the locations of each. */
+function wantedOf(tree: DependencyTree, facts: RegistryFacts, client: RegistryClient, defaultRegistry: string): Map<string, Wanted> {
+  const wanted = new Map<string, Wanted>();
+  for (const node of tree.nodes.values()) {
+    const name = registryName(tree, node);
+    if (name === undefined || client.registryFor(name) !== defaultRegistry) continue;
+    const entry = facts.byLocation.get(node.location);
+    const version = node.version ?? (entry?.ok ? entry.facts.version : undefined);
+    if (version === undefined) continue;
+    const key = `${name}@${version}`;
+    const item = wanted.get(key) ?? { name, version, locations: [] };
+    item.locations.push(node.location);
+    wanted.set(key, item);
+  }
+  return wanted;
 }
 
 interface LoadedData {

@@ -6,6 +6,7 @@ import type { NpmSettings } from './npm-config.js';
 import type { Packument, RegistryKey } from '../npm/manifest.js';
 import { registryFor } from '../npm/registries.js';
 import { Queue } from './queue.js';
+import { CacheIndexBuckets } from './cache-index.js';
 import { cachedResponse, type CachedResponse } from './npm-cache.js';
 
 export type { Packument, VersionManifest } from '../npm/manifest.js';
@@ -101,10 +102,9 @@ export class RegistryClient {
     return this.urlInNpmCache(index, this.packumentUrl(name));
   }
 
-  /** Whether cacache's index has an entry for this URL, as make-fetch-happen keys it (one stat). */
-  private urlInNpmCache(index: string, url: string): boolean {
-    const hash = createHash('sha256').update(`make-fetch-happen:request-cache:${url}`).digest('hex');
-    return existsSync(join(index, hash.slice(0, 2), hash.slice(2, 4), hash.slice(4)));
+  /** Whether cacache's index has an entry for this URL, as make-fetch-happen keys it (one stat, see CacheIndexBuckets). */
+  private urlInNpmCache(index: CacheIndexBuckets, url: string): boolean {
+    return index.has(createHash('sha256').update(`make-fetch-happen:request-cache:${url}`).digest('hex'));
   }
 
   /** The packument URL as make-fetch-happen writes it into its cache key. */
@@ -145,16 +145,16 @@ export class RegistryClient {
   private readonly canonicalBases = new Map<string, boolean>();
 
   /** cacache's index folder in npm's cache, when there is one (an empty cache has none: every look-up misses). */
-  private npmCacheIndex(): string | undefined {
+  private npmCacheIndex(): CacheIndexBuckets | undefined {
     if (this.cacheIndex === null) {
       const cache = this.options.npm.flat.cache;
       const index = typeof cache === 'string' ? join(cache, 'index-v5') : undefined;
-      this.cacheIndex = index !== undefined && existsSync(index) ? index : undefined;
+      this.cacheIndex = index !== undefined && existsSync(index) ? new CacheIndexBuckets(index) : undefined;
     }
     return this.cacheIndex;
   }
 
-  private cacheIndex: string | undefined | null = null;
+  private cacheIndex: CacheIndexBuckets | undefined | null = null;
 
   /** Whether npm's cache holds the content of this integrity (a tarball): one stat of cacache's content path. */
   tarballInNpmCache(integrity: string): boolean {

@@ -133,7 +133,9 @@ export class FactsCache {
 
 // 4: dist.signatures, dist.attestations and provenanceBefore joined the record; a v3 record would lack them.
 // 5: dist.attestations keeps its URL and `repository` its URL (was `true`), for provenance verification.
-const FORMAT = 5;
+// 6: the previous release of a 0.0.0 prerelease is the one published before it (facts.ts previousRelease); a v5
+// record may compare it with a snapshot build published later.
+const FORMAT = 6;
 const SHARDS = 256;
 export const MAX_ENTRIES = 50_000;
 

@@ -147,7 +147,7 @@ async function factsFor(node: PackageNode, packument: Packument, client: Registr
     return { ok: false, notFound: false, offline: false, cause: `the registry does not list version ${version ?? 'matching the spec'}` };
   }
   const sorted = versions.sort(semver.compare);
-  const before = sorted[sorted.indexOf(version) - 1];
+  const before = previousRelease(packument, version, sorted);
   const times = versions.map((v) => dateOf(packument.time?.[v])).filter((date): date is Date => date !== undefined);
   const { analysis, fault } = await analyzeScripts(node.name, version, manifest, client);
   return {
@@ -164,6 +164,33 @@ async function factsFor(node: PackageNode, packument: Packument, client: Registr
     },
   };
 }
+
+/**
+ * The release `version` is compared with: the one before it in semver order. Prereleases of 0.0.0
+ * (`0.0.0-experimental-<hash>-<date>`, `0.0.0-canary-…`, the snapshot builds of React, Next and others) carry
+ * no order in their versions (a commit hash sorts at random), so between two of them the one published last
+ * before this one is the previous release when the registry gives both times. Publish times are not used
+ * otherwise: registries and mirrors give times that run against version order (backports, republished
+ * histories), and semver order is what a version range upgrades along.
+ */
+export function previousRelease(packument: Packument, version: string, sorted: readonly string[]): string | undefined {
+  const bySemver = sorted[sorted.indexOf(version) - 1];
+  const own = isZeroPrerelease(version) ? dateOf(packument.time?.[version])?.getTime() : undefined;
+  if (own === undefined) return bySemver;
+  let latest: { version: string; time: number } | undefined;
+  for (const candidate of sorted) {
+    if (candidate === version || !isZeroPrerelease(candidate)) continue;
+    const time = dateOf(packument.time?.[candidate])?.getTime();
+    if (time !== undefined && time < own && (!latest || time > latest.time)) latest = { version: candidate, time };
+  }
+  if (latest) return latest.version;
+  // No 0.0.0 prerelease was published before this one: the semver neighbour was published later (then it is
+  // no previous release), or its time is unknown (then it is the only candidate left).
+  const neighbourTime = bySemver === undefined ? undefined : dateOf(packument.time?.[bySemver]);
+  return neighbourTime === undefined ? bySemver : undefined;
+}
+
+const isZeroPrerelease = (version: string): boolean => version.startsWith('0.0.0-');
 
 /**
  * Earlier versions with provenance: published before this one when the registry gives both times (a backport

@@ -59,6 +59,9 @@ const TARBALL_FILE = /[.](?:tgz|tar.gz|tar)$/i;
 const PLAIN_NAME = /^(?:@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/;
 const RESERVED_NAMES = new Set(['node_modules', 'favicon.ico']);
 
+/** A name npm-package-arg accepts as it is (see PLAIN_NAME); false only means "ask npm-package-arg". */
+export const isPlainName = (name: string): boolean => PLAIN_NAME.test(name) && !RESERVED_NAMES.has(name);
+
 /**
  * Whether `npm install <text>` would read the text as a path, URL or git spec rather than a name, as
  * npm-package-arg decides. A leading `@` is always a scope: npm would look for a folder named `@scope/`, but
@@ -91,7 +94,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a
 export function refusedName(name: string): string | undefined {
   if (name === '') return 'the name is empty';
   // Nearly every name: no need for the validator's dozen checks (a test holds this to its answers).
-  if (PLAIN_NAME.test(name) && !RESERVED_NAMES.has(name)) return undefined;
+  if (isPlainName(name)) return undefined;
   if (CONTROL.test(name)) return 'it contains control characters';
   const verdict = validateName(name);
   if (verdict.validForOldPackages) return undefined;

@@ -2,6 +2,7 @@ import { relative, resolve } from 'node:path';
 import { npa, semver } from '../cjs.js';
 import { createNode, resolveLocation } from './build.js';
 import type { DependencyTree, PackageNode, SyncProblem } from './model.js';
+import { isPlainName } from './names.js';
 import { addDeclaredEdges } from './npm-lockfile.js';
 import { Shape, type JsonRecord } from './shape.js';
 import { escapeText } from '../text/escape.js';
@@ -63,7 +64,27 @@ interface Parsed {
   readonly subSpec?: Parsed;
 }
 
-const parse = (name: string, spec: string, where: string): Parsed => npa.resolve(name, spec, where) as unknown as Parsed;
+const parse = (name: string, spec: string, where: string): Parsed => plainRegistrySpec(name, spec) ?? (npa.resolve(name, spec, where) as unknown as Parsed);
+
+/**
+ * A plain name with a semver version or range (nearly every dependency a package.json declares), read as
+ * npm-package-arg's fromRegistry reads it, without loading npm-package-arg (with hosted-git-info and all of
+ * semver it costs a warm check tens of milliseconds). Undefined for anything else, which npa then parses: a
+ * spec npa could read as a path (a leading `.`, a tarball file name), git, a URL, an alias or a tag. A test
+ * holds this to npa's own answers.
+ */
+export function plainRegistrySpec(name: string, spec: string): Parsed | undefined {
+  if (!isPlainName(name) || !PLAIN_RANGE.test(spec) || spec.trimStart().startsWith('.') || TARBALL_FILE.test(spec)) return undefined;
+  const fetchSpec = spec.trim();
+  if (semver.valid(fetchSpec, true)) return { type: 'version', name, fetchSpec };
+  if (semver.validRange(fetchSpec, true)) return { type: 'range', name, fetchSpec };
+  return undefined;
+}
+
+// Characters of semver ranges only: no ':' (URL, git, alias, file:), '/' or '\\' (paths, git shorthands), '#' or '@'.
+const PLAIN_RANGE = /^[\w.+\-\s|<>=^~*]+$/;
+// npm-package-arg's own `isFileType`.
+const TARBALL_FILE = /[.](?:tgz|tar.gz|tar)$/i;
 const parseUrl = (text: string): Parsed => npa(text) as unknown as Parsed;
 
 const lockedLabel = (found: PackageNode, locked: PackageNode): string =>

@@ -57,6 +57,22 @@ describe('binary tables', () => {
     expect([table.targetName(0), table.targetName(1)]).toEqual(['react', 'lodash']);
   });
 
+  it('a rank without a stored name is an error, never the blob of all names', () => {
+    const table = new PopularityTable(
+      encodePopularity(
+        [
+          ['react', 900],
+          ['lodash', 800],
+          ['tiny-lib', 20],
+        ],
+        2,
+      ),
+    );
+    // Rank 2 is listed (downloads) but not a target; 3 is past the table; neither has a name to give.
+    for (const rank of [2, 3, -1, 0.5, Number.NaN]) expect(() => table.targetName(rank), String(rank)).toThrow(RangeError);
+    expect(table.targetName(1)).toBe('lodash');
+  });
+
   it('the Bloom filter never says "absent" for a name it holds', () => {
     const names = Array.from({ length: 5000 }, (_, index) => `package-${index}`);
     const filter = new BloomFilter(encodeBloom(names, 80_000, 6));

@@ -1,8 +1,9 @@
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diskFiles, type FileSource } from '../../src/tree/files.js';
 import { loadProject } from '../../src/tree/load.js';
-import { syncMessage } from '../../src/tree/sync.js';
+import { plainRegistrySpec, syncMessage } from '../../src/tree/sync.js';
 import { FIXTURES } from '../support/paths.js';
 import { registryEntry } from '../support/tree.js';
 
@@ -138,5 +139,43 @@ describe('lockfile sync, judged as npm ci judges it', () => {
     });
     const { tree } = await loadProject(files, { nodeModules: false });
     expect([...tree.nodes.keys()].sort()).toEqual(['', 'node_modules/abbrev', 'node_modules/stray']);
+  });
+});
+
+describe('plainRegistrySpec: plain specs read without npm-package-arg, as it reads them', () => {
+  const require = createRequire(import.meta.url);
+  const npa = require('npm-package-arg') as typeof import('npm-package-arg');
+  const names = ['abbrev', '@scope/pkg', 'a.b-c_d~e', 'Upper', 'node_modules', '.hidden', '_under', 'two words', '@scope/'];
+  const specs = [
+    ...['^1.2.3', '~1.2', '1.x', '>=1 <2', '1.2.3', ' 1.2.3 ', 'v1.2.3', '=1.2.3', '*', 'x', '1.0.0 - 2.0.0', '^1 || ^2', '1.2.3-beta.1', '>1.2.3-rc.1+build'],
+    ...[
+      'latest',
+      'next',
+      '.5',
+      '.1.2',
+      '1.tgz',
+      '1.2.tar',
+      'file:x',
+      'npm:a@1',
+      'github:x/y',
+      'x/y',
+      'foo bar',
+      '1.2.3#x',
+      '~/x',
+      'https://x.example.test/a.tgz',
+    ],
+  ];
+  it('agrees with npa wherever it answers', () => {
+    const answered = names.flatMap((name) => specs.map((spec) => [name, spec, plainRegistrySpec(name, spec)] as const)).filter(([, , ours]) => ours);
+    expect(answered).toHaveLength(3 * 14);
+    for (const [name, spec, ours] of answered) {
+      const theirs = npa.resolve(name, spec, '/project');
+      expect(ours, `${name}@${spec}`).toEqual({ type: theirs.type, name: theirs.name, fetchSpec: theirs.fetchSpec });
+    }
+  });
+
+  it('answers the plain ranges and versions, and leaves the rest to npa', () => {
+    expect(specs.filter((spec) => plainRegistrySpec('abbrev', spec) !== undefined)).toEqual(specs.slice(0, 14));
+    expect(names.filter((name) => plainRegistrySpec(name, '^1') !== undefined)).toEqual(['abbrev', '@scope/pkg', 'a.b-c_d~e']);
   });
 });
