@@ -11,14 +11,22 @@ export type SpecKind =
   | { readonly type: 'local'; readonly path: string }
   | { readonly type: 'invalid' };
 
-// Most specs in a real tree are plain semver ranges; answering those without npa keeps a 2,000-package check fast.
-const PLAIN_RANGE = /^(?:[~^<>=v\d*xX .|-]|\d)[\w.+\-\s|<>=^~*]*$|^$|^latest$/;
+// Most specs in a real tree are one simple semver range (`^1.2.3`, `~1.2`, `1.x`); answering those without npa keeps
+// a 2,000-package check fast. The pattern admits only what semver reads as a valid range, so npa would say the same
+// (test/npm/specs.test.ts compares them); anything else (`.5` is a folder to npa, `^` an invalid tag) goes to npa.
+const NUMBER = '(?:0|[1-9]\\d*)';
+const PRERELEASE_ID = '(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)';
+const TAIL = `(?:-${PRERELEASE_ID}(?:\\.${PRERELEASE_ID})*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?`;
+const WILD = '[xX*]';
+const PLAIN_RANGE = new RegExp(
+  `^(?:[~^]|>=?|<=?|=)?v?${NUMBER}(?:\\.(?:${NUMBER}(?:\\.(?:${NUMBER}${TAIL}|${WILD}))?|${WILD}(?:\\.${WILD})?))?$|^\\*$|^$|^latest$`,
+);
 const FULL_COMMIT = /^[0-9a-f]{40}$/i;
 
 const cache = new Map<string, SpecKind>();
 
 export function classifySpec(name: string, spec: string): SpecKind {
-  if (PLAIN_RANGE.test(spec) && !spec.includes('/')) return { type: 'registry', realName: name };
+  if (PLAIN_RANGE.test(spec)) return { type: 'registry', realName: name };
   const key = `${name}\u0000${spec}`;
   let kind = cache.get(key);
   if (!kind) {

@@ -1,0 +1,64 @@
+import npa from 'npm-package-arg';
+import { describe, expect, it } from 'vitest';
+import { classifySpec } from '../../src/npm/specs.js';
+
+/** What npm-package-arg says a spec fetches, in classifySpec's terms (its fallbacks for `link:` and lone URLs aside). */
+function npaKind(spec: string): string {
+  let type: string;
+  try {
+    type = npa.resolve('a', spec, '/').type;
+  } catch {
+    return 'not registry';
+  }
+  if (type === 'range' || type === 'version' || type === 'tag' || type === 'alias') return 'registry';
+  if (type === 'file' || type === 'directory') return 'local';
+  return type;
+}
+
+/** A seeded generator: the same strings on every run, so a failure names its input. */
+function* specs(count: number): Generator<string> {
+  const alphabet = '0123456789.xX*^~<>=v-+| abZ/:';
+  let seed = 20_261_201;
+  const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  for (let index = 0; index < count; index++) {
+    let spec = '';
+    const length = 1 + Math.floor(next() * 8);
+    for (let char = 0; char < length; char++) spec += alphabet[Math.floor(next() * alphabet.length)];
+    yield spec;
+  }
+}
+
+describe('classifySpec', () => {
+  it.each([
+    ['^1.2.3', 'registry'],
+    ['~1.2', 'registry'],
+    ['1.x', 'registry'],
+    ['>=1.0.0 <2', 'registry'],
+    ['', 'registry'],
+    ['latest', 'registry'],
+    // npa reads these as folders: a fast path that took every leading `.` for a range would judge a local folder as a registry fetch
+    ['.5', 'local'],
+    ['.x', 'local'],
+    ['./evil', 'local'],
+    ['..', 'local'],
+  ])('reads %j as npm does (%s)', (spec, kind) => {
+    expect(classifySpec('a', spec).type).toBe(kind);
+    expect(npaKind(spec)).toBe(kind);
+  });
+
+  it.each(['^', '|', '<', '^1abc'])('reads %j, which npm refuses, as not a registry fetch', (spec) => {
+    expect(npaKind(spec)).toBe('not registry');
+    expect(classifySpec('a', spec).type).not.toBe('registry');
+  });
+
+  it('agrees with npm-package-arg on 20,000 seeded range-like strings', () => {
+    const disagreements: string[] = [];
+    for (const spec of specs(20_000)) {
+      const expected = npaKind(spec);
+      const actual = classifySpec('a', spec).type;
+      const agrees = expected === 'not registry' ? actual !== 'registry' : expected === actual || (expected === 'remote' && actual === 'remote');
+      if (!agrees && !['git', 'remote'].includes(expected)) disagreements.push(`${JSON.stringify(spec)}: npa ${expected}, depwarden ${actual}`);
+    }
+    expect(disagreements).toEqual([]);
+  });
+});
