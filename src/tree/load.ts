@@ -5,7 +5,8 @@ import { createNode } from './build.js';
 import type { DependencyTree, PackageNode, SyncProblem } from './model.js';
 import { addDeclaredEdges } from './npm-lockfile.js';
 import { loadPackagesLockfile } from './npm-lockfile.js';
-import { OTHER_LOCKFILES, declaredManager, loadOtherLockfile, lockfilesOf, type OtherLockfile } from './other-lockfiles.js';
+import { OTHER_LOCKFILES, declaredManager, loadOtherLockfile, lockfilesOf, workspacesManifest, type OtherLockfile } from './other-lockfiles.js';
+import { lockSyncProblems } from './lock-sync.js';
 import { validateLockfileV1 } from './npm-lockfile-v1.js';
 import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
 import { syncProblems } from './sync.js';
@@ -60,7 +61,10 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
   if (text === undefined) throw new InputError(`no ${sourceFile} in ${files.dir}`);
   if (!(NPM_LOCKFILES as readonly string[]).includes(sourceFile)) {
     const tree = await loadOtherLockfile(files, sourceFile as OtherLockfile, text, manifest);
-    return { tree, lockfileText: text, notChecked };
+    // What the manager's frozen-lockfile mode refuses is a finding too (lockfile-out-of-sync), as for npm.
+    const outOfSync = lockSyncProblems(tree, workspaceManifests(files, tree, manifest));
+    outOfSync.push(...(await addUnlockedWorkspaces(files, tree, workspacesManifest(files, sourceFile as OtherLockfile, manifest))));
+    return { tree: { ...tree, outOfSync }, lockfileText: text, notChecked };
   }
   const lockfile = parseJson(text, sourceFile);
   const shape: Shape = new Shape(sourceFile);
@@ -86,7 +90,8 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
 function workspaceManifests(files: FileSource, tree: DependencyTree, root: JsonRecord): Map<string, JsonRecord> {
   const manifests = new Map<string, JsonRecord>([['', root]]);
   for (const node of tree.nodes.values()) {
-    if (!node.isWorkspace) continue;
+    // yarn, pnpm and bun trees link each workspace into node_modules: the folder has the package.json.
+    if (!node.isWorkspace || (node.isLink && !tree.format.startsWith('npm-'))) continue;
     const manifest = parseJsonFile(files, `${node.location}/package.json`);
     if (manifest) manifests.set(node.location, manifest);
   }

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { mapWorkspaces } from '../cjs.js';
+import { jsYaml, mapWorkspaces } from '../cjs.js';
 import { InputError } from '../errors.js';
 import { parseJsonText } from '../json.js';
 import { loadBunLockfile } from './bun-lockfile.js';
@@ -53,6 +53,26 @@ export async function loadOtherLockfile(files: FileSource, sourceFile: OtherLock
       if (/^__metadata:/m.test(text)) return loadYarnBerry(text, { ...source, format: 'yarn-berry' }, manifestAt);
       return loadYarnClassic(text, await projectManifests(files, manifest), { ...source, format: 'yarn-classic' });
   }
+}
+
+/**
+ * The root's package.json with the workspace globs the lockfile's manager reads: pnpm's are the `packages` of
+ * pnpm-workspace.yaml (it ignores package.json's `workspaces`); the others read package.json's.
+ */
+export function workspacesManifest(files: FileSource, sourceFile: OtherLockfile, manifest: JsonRecord): JsonRecord {
+  if (sourceFile !== 'pnpm-lock.yaml') return manifest;
+  const text = files.readText('pnpm-workspace.yaml');
+  if (text === undefined) return { ...manifest, workspaces: undefined };
+  let parsed: unknown;
+  try {
+    parsed = jsYaml().load(text);
+  } catch (error) {
+    throw new InputError(`is not YAML pnpm can read: ${String((error as Error).message ?? error).split('\n')[0]}`, 'pnpm-workspace.yaml');
+  }
+  const packages = isRecord(parsed) ? parsed.packages : undefined;
+  if (packages !== undefined && (!Array.isArray(packages) || packages.some((glob) => typeof glob !== 'string')))
+    throw new InputError('"packages" must be a list of folder globs', 'pnpm-workspace.yaml');
+  return { ...manifest, workspaces: packages };
 }
 
 /** The root and its workspaces' package.json files, found as npm (and yarn) find them: by the `workspaces` globs. */

@@ -1,6 +1,6 @@
 import type { TreeSource } from './build.js';
 import { buildLockTree, splitDescriptor, sriFromHex, type LockedDependency, type LockedImporter, type LockedPackage } from './lock-graph.js';
-import type { DependencyTree, EdgeType } from './model.js';
+import type { DependencyTree, EdgeType, RecordedDeclarations } from './model.js';
 import { Shape, isRecord, shown, type JsonRecord } from './shape.js';
 import { parseLockText } from './yarn-classic.js';
 
@@ -27,6 +27,7 @@ export function loadYarnBerry(text: string, source: TreeSource, manifestOf: (pat
   const importerOf = new Map<string, string>();
   const packages = new Map<string, LockedPackage>();
   const importers: LockedImporter[] = [];
+  const recorded = new Map<string, RecordedDeclarations>();
   const pending: { key: string; dependencies: LockedDependency[] }[] = [];
 
   for (const [key, value] of Object.entries(parsed)) {
@@ -55,6 +56,12 @@ export function loadYarnBerry(text: string, source: TreeSource, manifestOf: (pat
     if (workspacePath !== undefined) {
       const path = workspacePath === '.' ? '' : workspacePath.replace(/^\.\//, '');
       importerOf.set(key, path);
+      recorded.set(path, {
+        fields: {
+          dependencies: Object.fromEntries(shape.specMap(entry.dependencies, `${where}.dependencies`)),
+          peerDependencies: Object.fromEntries(shape.specMap(entry.peerDependencies, `${where}.peerDependencies`)),
+        },
+      });
       // A workspace's entry merges its devDependencies into `dependencies`: its package.json tells them apart.
       const manifest = manifestOf(path);
       const devOnly = (name: string): boolean =>
@@ -91,7 +98,7 @@ export function loadYarnBerry(text: string, source: TreeSource, manifestOf: (pat
     });
   }
   if (!importers.some((importer) => importer.path === '')) shape.fail('has no entry for the project itself ("name@workspace:.")');
-  return buildLockTree(importers, packages, source);
+  return { ...buildLockTree(importers, packages, source), recorded };
 }
 
 /**
