@@ -27,7 +27,7 @@ const NPM_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 
 /** `lockfile`: read that one (review reads the lockfile a change touched), not the one the manager would pick. */
-export async function loadProject(files: FileSource, options: { nodeModules: boolean; lockfile?: string }): Promise<LoadedProject> {
+export async function loadProject(files: FileSource, options: { nodeModules: boolean; lockfile?: string | undefined }): Promise<LoadedProject> {
   const manifest = parseJsonFile(files, 'package.json');
   if (!manifest) throw new InputError(`no package.json in ${files.dir}`);
   // arborist reads the root's dependencies itself (v1, node_modules) and crashes on a spec that is not a string.
@@ -48,6 +48,9 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
   // first other that exists. The others found are named, so the user knows which one was not checked.
   const manager = declaredManager(manifest);
   const order = [...new Set([...lockfilesOf(manager), ...NPM_LOCKFILES, ...OTHER_LOCKFILES])];
+  if (options.lockfile !== undefined && !order.includes(options.lockfile))
+    throw new InputError(`--lockfile must name one of the project's lockfiles (${order.join(', ')}); found "${shown(options.lockfile)}"`);
+  // `lockfile`: that one alone, as asked.
   const present = options.lockfile !== undefined ? [options.lockfile] : order.filter((name) => files.readText(name) !== undefined);
   const sourceFile = present[0];
   if (sourceFile === undefined) {
