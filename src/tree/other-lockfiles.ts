@@ -50,9 +50,33 @@ export async function loadOtherLockfile(files: FileSource, sourceFile: OtherLock
       return loadPnpmLockfile(text, { ...source, format: 'pnpm-lockfile' }, manifestAt);
     case 'yarn.lock':
       // berry's lockfile starts with its `__metadata`; classic's with `# yarn lockfile v1`.
-      if (/^__metadata:/m.test(text)) return loadYarnBerry(text, { ...source, format: 'yarn-berry' }, manifestAt);
+      if (/^__metadata:/m.test(text)) return loadYarnBerry(text, { ...source, format: 'yarn-berry' }, manifestAt, berryRegistries(files));
       return loadYarnClassic(text, await projectManifests(files, manifest), { ...source, format: 'yarn-classic' });
   }
+}
+
+/**
+ * The registry yarn berry fetches a package from, as the project's `.yarnrc.yml` says (`npmScopes.<scope>` first, then
+ * `npmRegistryServer`). Not seen: the user's ~/.yarnrc.yml, YARN_* environment variables and `${VAR}` values, which
+ * leave the host unknown (as without a .yarnrc.yml): such entries are judged as from the configured registry.
+ */
+function berryRegistries(files: FileSource): (name: string) => string | undefined {
+  const text = files.readText('.yarnrc.yml');
+  if (text === undefined) return () => undefined;
+  let parsed: unknown;
+  try {
+    parsed = jsYaml().load(text);
+  } catch (error) {
+    throw new InputError(`is not YAML yarn can read: ${String((error as Error).message ?? error).split('\n')[0]}`, '.yarnrc.yml');
+  }
+  const config = isRecord(parsed) ? parsed : {};
+  const server = (value: unknown): string | undefined => (typeof value === 'string' && !value.includes('${') ? value : undefined);
+  const scopes = isRecord(config.npmScopes) ? config.npmScopes : {};
+  return (name) => {
+    const scope = name.startsWith('@') ? name.slice(1, name.indexOf('/')) : undefined;
+    const scoped = scope !== undefined && isRecord(scopes[scope]) ? (scopes[scope] as JsonRecord) : undefined;
+    return scoped?.npmRegistryServer !== undefined ? server(scoped.npmRegistryServer) : server(config.npmRegistryServer);
+  };
 }
 
 /**
