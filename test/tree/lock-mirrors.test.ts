@@ -67,7 +67,7 @@ describe('registry mirrors in yarn berry and pnpm lockfiles, judged as npm resol
 
   it('pnpm: a registry entry with resolution.tarball (a registry other than the default) is judged by that host', async () => {
     const lock = text('pnpm-v9', 'pnpm-lock.yaml').replace(
-      /(  dw-util@1\.0\.0:\n    resolution: \{integrity: [^}]*)\}/,
+      /( {2}dw-util@1\.0\.0:\n {4}resolution: \{integrity: [^}]*)\}/,
       `$1, tarball: ${MIRROR}dw-util/-/dw-util-1.0.0.tgz}`,
     );
     expect(lock).not.toBe(text('pnpm-v9', 'pnpm-lock.yaml'));
