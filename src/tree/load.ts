@@ -18,7 +18,7 @@ export interface LoadedProject {
   readonly tree: DependencyTree;
   /** The lockfile's text, for reports that point at lines in it. */
   readonly lockfileText: string | undefined;
-  /** Other lockfiles the project has, which the package manager does not use and this load did not read. */
+  /** Other lockfiles the project has, which this load did not read (`check` reads each in turn); none with `lockfile`. */
   readonly notChecked?: readonly string[];
 }
 
