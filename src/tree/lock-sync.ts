@@ -103,7 +103,8 @@ function pnpmDifferences(manifest: JsonRecord, recorded: RecordedDeclarations): 
     Record<string, string>,
     Record<string, string>,
   ];
-  const declared = { ...(recorded.peersInstalled ? peer : {}), ...dev, ...prod, ...optional };
+  const all = { ...(recorded.peersInstalled ? peer : {}), ...dev, ...prod, ...optional };
+  const declared = recorded.linksExcluded ? Object.fromEntries(Object.entries(all).filter(([, spec]) => !spec.startsWith('link:'))) : all;
   const fields = recorded.fields;
   const specifiers = { ...fields.devDependencies, ...fields.dependencies, ...fields.optionalDependencies };
   const differences = compare(declared, specifiers);

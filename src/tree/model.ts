@@ -80,6 +80,8 @@ export interface RecordedDeclarations {
   readonly fields: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** pnpm's `autoInstallPeers`: peer dependencies are installed, so recorded as dependencies. */
   readonly peersInstalled?: boolean;
+  /** pnpm's `excludeLinksFromLockfile`: `link:` dependencies are not recorded. */
+  readonly linksExcluded?: boolean;
 }
 
 /** A dependency a project package.json declares that the lockfile does not satisfy (src/tree/sync.ts). */

@@ -130,6 +130,7 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
   // pnpm 8 and later install peers by default and say so in `settings`; pnpm 7's lockfiles have no settings.
   const settings = shape.optionalRecord(lockfile.settings, '"settings"');
   const peersInstalled = settings?.autoInstallPeers === true;
+  const linksExcluded = settings?.excludeLinksFromLockfile === true;
   for (const [rawPath, value] of Object.entries(importersSection)) {
     const path = normalizePath(rawPath);
     const where = lockfile.importers === undefined ? 'the lockfile' : `"importers"["${shown(rawPath)}"]`;
@@ -140,7 +141,7 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
     const name = typeof manifest?.name === 'string' ? manifest.name : path === '' ? '' : posix.basename(path);
     const version = typeof manifest?.version === 'string' ? manifest.version : undefined;
     importers.push({ path, name, version, dependencies: dependenciesOf(importer, where, path, specifiers) });
-    recorded.set(path, { fields: recordedSpecifiers(importer, specifiers), peersInstalled });
+    recorded.set(path, { fields: recordedSpecifiers(importer, specifiers), peersInstalled, linksExcluded });
   }
 
   const packages = new Map<string, LockedPackage>(links);

@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockfileOutOfSync } from '../../src/rules/lockfile-out-of-sync.js';
-import { readRegularFile, type FileSource } from '../../src/tree/files.js';
+import { diskFiles, readRegularFile, type FileSource } from '../../src/tree/files.js';
 import { loadProject } from '../../src/tree/load.js';
 import type { SyncProblem } from '../../src/tree/model.js';
 import { FIXTURES } from '../support/paths.js';
 import { contextOf, messageOf } from '../support/tree.js';
 import { FROZEN_EDITS } from '../support/frozen-edits.mjs';
+import { tempDir } from '../support/temp.js';
 
 const LOCKFILES = join(FIXTURES, 'lockfiles');
 /** What each manager's frozen install did with each edit (scripts/measure-frozen-lockfile.mjs, real managers). */
@@ -95,6 +96,18 @@ describe('what each problem says', () => {
   });
 });
 
+describe('pnpm settings', () => {
+  it('excludeLinksFromLockfile: a link: dependency package.json declares is not expected in the lockfile', async () => {
+    const manifest = JSON.parse(text('pnpm-v9', 'package.json'));
+    const linked = JSON.stringify({ ...manifest, dependencies: { ...manifest.dependencies, local: 'link:../local' } });
+    const excluding = text('pnpm-v9', 'pnpm-lock.yaml').replace('excludeLinksFromLockfile: false', 'excludeLinksFromLockfile: true');
+    expect(await problemsOf('pnpm-v9', { 'package.json': linked })).toEqual([
+      { manifest: 'package.json', declarer: '', name: 'local', spec: 'link:../local', locked: undefined, recorded: undefined },
+    ]);
+    expect(await problemsOf('pnpm-v9', { 'package.json': linked, 'pnpm-lock.yaml': excluding })).toEqual([]);
+  });
+});
+
 describe('a dependency with no locked entry is a finding, not an unresolved edge (fail closed)', () => {
   const missing: [string, string, (lock: string) => string, string][] = [
     ['pnpm-v9', 'pnpm-lock.yaml', (lock) => lock.replace(/( {2}dw-util@1\.0\.0:\n {4}dependencies:\n {6}dw-core: )1\.0\.0/, '$11.0.1'), '1.0.1'],
@@ -124,5 +137,33 @@ describe('a dependency with no locked entry is a finding, not an unresolved edge
     expect(messageOf(lockfileOutOfSync, finding.detail)).toMatch(
       new RegExp(`^the lockfile does not satisfy the dependencies of dw-util@1\\.0\\.0: "${name}": ".*" has no package locked`),
     );
+  });
+});
+
+describe('a workspace the lockfile lacks', () => {
+  it.each([
+    ['pnpm-v9', 'pnpm'],
+    ['yarn-berry', 'yarn'],
+    ['bun', 'bun'],
+  ])('%s: found by the workspace globs the manager reads, out of sync, its dependencies still judged', async (folder) => {
+    const dir = tempDir('unlocked-workspace');
+    cpSync(join(LOCKFILES, folder), dir, { recursive: true });
+    mkdirSync(join(dir, 'packages', 'ws-b'));
+    writeFileSync(join(dir, 'packages', 'ws-b', 'package.json'), JSON.stringify({ name: 'ws-b', version: '1.0.0', dependencies: { expresss: '^1.0.0' } }));
+    const { tree } = await loadProject(diskFiles(dir), { nodeModules: false });
+    expect(tree.outOfSync).toEqual([{ manifest: 'package.json', declarer: '', name: 'ws-b', spec: 'file:packages/ws-b', locked: undefined }]);
+    expect(tree.nodes.get('packages/ws-b/node_modules/expresss')?.declaredOnly).toBe(true);
+  });
+
+  it('pnpm reads pnpm-workspace.yaml, not package.json "workspaces"', async () => {
+    const dir = tempDir('pnpm-workspace-globs');
+    cpSync(join(LOCKFILES, 'pnpm-v9'), dir, { recursive: true });
+    mkdirSync(join(dir, 'other', 'ws-c'), { recursive: true });
+    writeFileSync(join(dir, 'other', 'ws-c', 'package.json'), JSON.stringify({ name: 'ws-c', version: '1.0.0' }));
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, workspaces: ['packages/*', 'other/*'] }));
+    expect((await loadProject(diskFiles(dir), { nodeModules: false })).tree.outOfSync).toEqual([]);
+    writeFileSync(join(dir, 'pnpm-workspace.yaml'), 'packages:\n  - "packages/*"\n  - "other/*"\n');
+    expect((await loadProject(diskFiles(dir), { nodeModules: false })).tree.outOfSync?.map(({ name }) => name)).toEqual(['ws-c']);
   });
 });
