@@ -60,10 +60,15 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   if (notChecked?.length && values.hook)
     io.stderr.write(`depwarden: read ${outcomes[0]!.tree.sourceFile}, the lockfile npm installs from; also found, not checked: ${notChecked.join(', ')}\n`);
   else if (notChecked?.length) {
-    for (const lockfile of notChecked) outcomes.push(await check({ ...options, lockfile }));
-    io.stderr.write(
-      `depwarden: ${outcomes.length} lockfiles, each checked: ${outcomes.map(({ tree }) => tree.sourceFile).join(', ')} (${outcomes[0]!.tree.sourceFile} is the one the package manager uses)\n`,
-    );
+    // bun's binary lockfile cannot be read; beside the lockfile the package manager uses, it is named, as before.
+    for (const lockfile of notChecked) if (lockfile !== 'bun.lockb') outcomes.push(await check({ ...options, lockfile }));
+    const checked = outcomes.map(({ tree }) => tree.sourceFile);
+    if (outcomes.length > 1)
+      io.stderr.write(`depwarden: ${outcomes.length} lockfiles, each checked: ${checked.join(', ')} (${checked[0]} is the one the package manager uses)\n`);
+    if (notChecked.includes('bun.lockb'))
+      io.stderr.write(
+        "depwarden: also found bun.lockb, not checked: bun's binary lockfile cannot be read (`bun install --save-text-lockfile` writes bun.lock)\n",
+      );
   }
   const reports = outcomes.map((outcome) => {
     const { tree, lockfileText } = outcome.project;

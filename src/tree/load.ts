@@ -59,7 +59,10 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
     );
   }
   // npm-shrinkwrap.json wins over package-lock.json without comment, as in npm.
-  const notChecked = present.slice(1).filter((name) => !(sourceFile === 'npm-shrinkwrap.json' && name === 'package-lock.json'));
+  // Nor does bun.lock over bun.lockb, as in bun 1.2 and later.
+  const shadowed = (name: string): boolean =>
+    (sourceFile === 'npm-shrinkwrap.json' && name === 'package-lock.json') || (name === 'bun.lockb' && present.includes('bun.lock'));
+  const notChecked = present.slice(1).filter((name) => !shadowed(name));
   const text = files.readText(sourceFile);
   if (text === undefined) throw new InputError(`no ${sourceFile} in ${files.dir}`);
   if (!(NPM_LOCKFILES as readonly string[]).includes(sourceFile)) {

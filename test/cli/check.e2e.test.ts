@@ -117,6 +117,23 @@ describe('depwarden check', () => {
       expect(uris).toHaveLength(json.findings.length);
     });
 
+    it('a binary bun.lockb beside the lockfile the manager uses is named as not checked; beside bun.lock it is ignored, as bun ignores it', async () => {
+      const dir = tempDir('bun-lockb-beside');
+      cpSync(fixture('lockfiles/npm'), dir, { recursive: true });
+      writeFileSync(join(dir, 'bun.lockb'), Buffer.from([0x23, 0x21, 0x00, 0x01]));
+      const run = await depwarden(['check', dir, ...REG, '--fail-on', 'critical']);
+      expect([run.status, run.stderr]).toEqual([
+        0,
+        "depwarden: also found bun.lockb, not checked: bun's binary lockfile cannot be read (`bun install --save-text-lockfile` writes bun.lock)\n",
+      ]);
+      cpSync(fixture('lockfiles/bun/bun.lock'), join(dir, 'bun.lock'));
+      const both = await depwarden(['check', dir, ...REG, '--fail-on', 'critical']);
+      expect([both.status, both.stderr]).toEqual([
+        0,
+        'depwarden: 2 lockfiles, each checked: package-lock.json, bun.lock (package-lock.json is the one the package manager uses)\n',
+      ]);
+    });
+
     it("without packageManager npm's comes first; --lockfile checks that one only", async () => {
       const dir = severalLockfiles();
       const run = await depwarden(['check', dir, ...REG, '--format', 'json']);
