@@ -89,9 +89,9 @@ describe('depwarden check', () => {
       );
       const headers = text.stdout.split('\n').filter((line) => line.startsWith('depwarden: checked'));
       expect(headers).toEqual([
-        'depwarden: checked 9 packages in pnpm-lock.yaml (pnpm-lockfile)',
-        'depwarden: checked 10 packages in package-lock.json (npm-lockfile-v3)',
-        'depwarden: checked 9 packages in yarn.lock (yarn-classic)',
+        'depwarden: checked 10 packages in pnpm-lock.yaml (pnpm-lockfile)',
+        'depwarden: checked 11 packages in package-lock.json (npm-lockfile-v3)',
+        'depwarden: checked 10 packages in yarn.lock (yarn-classic)',
       ]);
       // Exit: the worst of them; only pnpm's lockfile is out of sync (medium).
       expect(text.status).toBe(0);
