@@ -63,6 +63,8 @@ export interface RegistrySummary {
 
 export interface CheckOptions extends AnalyzeOptions {
   readonly nodeModules: boolean;
+  /** One lockfile of the project to check (`--lockfile`, or each of several in turn); default: the manager's. */
+  readonly lockfile?: string | undefined;
 }
 
 export interface Analysis {
@@ -82,7 +84,7 @@ export interface CheckResult extends Analysis {
 /** `depwarden check`: load the project's tree and run every rule on it. */
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const policy = loadPolicy(options.files, RULE_IDS, options.config);
-  const project = await loadProject(options.files, { nodeModules: options.nodeModules });
+  const project = await loadProject(options.files, { nodeModules: options.nodeModules, lockfile: options.lockfile });
   return { ...(await analyze(project.tree, policy, options)), project };
 }
 

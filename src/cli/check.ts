@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './report-options.js';
-import { check } from '../analysis/analyze.js';
+import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, exitCodeOf, renderReport } from './report-options.js';
+import { check, type CheckResult } from '../analysis/analyze.js';
+import { combineReports } from '../report/combine.js';
 import { InputError } from '../errors.js';
 import { entryLines } from '../report/entry-lines.js';
 import { LATE_HOOK_WARNING, hookContext } from '../gate/hook.js';
@@ -20,17 +21,25 @@ project: only npm's cache and depwarden's facts cache beside it (<npm cache>/_de
 
 Options:
   --node-modules               check the installed node_modules instead of the lockfile
+  --lockfile <file>            check this lockfile of the project only (default: each one present,
+                               the package manager's first: packageManager, else npm's, pnpm, yarn, bun)
   --hook                       run as a root preinstall hook (\`depwarden check --hook\`): checks the
                                project the install started in, and says so when npm runs it too late
 ${REPORT_HELP}`;
 
 export async function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { ...REPORT_OPTIONS, 'node-modules': { type: 'boolean' }, hook: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs(argv, {
+    ...REPORT_OPTIONS,
+    'node-modules': { type: 'boolean' },
+    hook: { type: 'boolean' },
+    lockfile: { type: 'string' },
+  });
   if (values.help) {
     io.stdout.write(CHECK_HELP);
     return EXIT.clean;
   }
   if (positionals.length > 1) throw new InputError(`check takes one project folder; found ${positionals.length}`);
+  if (values.lockfile !== undefined && values['node-modules']) throw new InputError('--lockfile and --node-modules exclude each other');
   // As a root preinstall hook the project is where the install started, and npm may be too late to stop.
   if (values.hook && hookContext(io.env).runsLate) io.stderr.write(`${LATE_HOOK_WARNING}\n`);
   const dir = resolve(values.hook ? (io.env.INIT_CWD ?? io.cwd) : io.cwd, positionals[0] ?? '.');
@@ -44,11 +53,39 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     }
     nodeModules = true;
   }
-  const outcome = await check({ ...analysisOptions(values, io, files), nodeModules });
-  const { tree, lockfileText, notChecked } = outcome.project;
-  // Several lockfiles: the one the package manager uses was checked; the others would not be installed from.
-  if (notChecked?.length)
-    io.stderr.write(`depwarden: read ${tree.sourceFile}, the lockfile the package manager uses; also found, not checked: ${notChecked.join(', ')}\n`);
-  const lines = lockfileText === undefined ? undefined : entryLines(tree, lockfileText);
-  return writeReport(values, io, outcome, { file: tree.sourceFile, absolutePath: join(dir, tree.sourceFile), text: lockfileText, lines });
+  const options = { ...analysisOptions(values, io, files), nodeModules };
+  const outcomes: CheckResult[] = [await check({ ...options, lockfile: values.lockfile })];
+  const { notChecked } = outcomes[0]!.project;
+  // Several lockfiles: each is checked, the package manager's first; the install hook checks only the one npm installs from.
+  if (notChecked?.length && values.hook)
+    io.stderr.write(`depwarden: read ${outcomes[0]!.tree.sourceFile}, the lockfile npm installs from; also found, not checked: ${notChecked.join(', ')}\n`);
+  else if (notChecked?.length) {
+    // bun's binary lockfile cannot be read; beside the lockfile the package manager uses, it is named, as before.
+    for (const lockfile of notChecked) if (lockfile !== 'bun.lockb') outcomes.push(await check({ ...options, lockfile }));
+    const checked = outcomes.map(({ tree }) => tree.sourceFile);
+    if (outcomes.length > 1)
+      io.stderr.write(`depwarden: ${outcomes.length} lockfiles, each checked: ${checked.join(', ')} (${checked[0]} is the one the package manager uses)\n`);
+    if (notChecked.includes('bun.lockb'))
+      io.stderr.write(
+        "depwarden: also found bun.lockb, not checked: bun's binary lockfile cannot be read (`bun install --save-text-lockfile` writes bun.lock)\n",
+      );
+  }
+  const reports = outcomes.map((outcome) => {
+    const { tree, lockfileText } = outcome.project;
+    return {
+      file: tree.sourceFile,
+      text: renderReport(values, io, outcome, {
+        file: tree.sourceFile,
+        absolutePath: join(dir, tree.sourceFile),
+        text: lockfileText,
+        lines: lockfileText === undefined ? undefined : entryLines(tree, lockfileText),
+      }),
+    };
+  });
+  io.stdout.write(combineReports(values.format ?? 'text', reports));
+  // The worst of the lockfiles; --strict: a policy entry that matched nothing in any of them.
+  if (outcomes.some((outcome) => outcome.failing.length > 0)) return EXIT.findings;
+  const unused = outcomes.map((outcome) => new Set(outcome.result.unusedAllows.map((entry) => entry.where)));
+  const stale = outcomes[0]!.result.unusedAllows.filter((entry) => unused.every((set) => set.has(entry.where)));
+  return Math.max(...outcomes.map((outcome) => exitCodeOf({ ...values, strict: values.strict && stale.length > 0 }, outcome)));
 }

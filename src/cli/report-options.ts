@@ -111,9 +111,28 @@ export function writeReport(
   values: ReportValues,
   io: CliIo,
   analysis: Analysis,
-  source: { file: string; absolutePath: string; text: string | undefined; lines?: ReadonlyMap<string, number> },
+  source: ReportSource,
   change?: Pick<ReportInput, 'changeLocation' | 'notices'>,
 ): number {
+  io.stdout.write(renderReport(values, io, analysis, source, change));
+  return exitCodeOf(values, analysis);
+}
+
+export interface ReportSource {
+  file: string;
+  absolutePath: string;
+  text: string | undefined;
+  lines?: ReadonlyMap<string, number>;
+}
+
+/** The findings in the chosen format. */
+export function renderReport(
+  values: ReportValues,
+  io: CliIo,
+  analysis: Analysis,
+  source: ReportSource,
+  change?: Pick<ReportInput, 'changeLocation' | 'notices'>,
+): string {
   const format = oneOf(values.format, FORMATS, '--format') ?? 'text';
   const input: ReportInput = {
     result: analysis.result,
@@ -140,7 +159,11 @@ export function writeReport(
     github: renderGithub,
     text: (report: ReportInput) => renderText(report, { color }),
   };
-  io.stdout.write(renderers[format](input));
+  return renderers[format](input);
+}
+
+/** 1 when a finding is at or above the failing severity (or, with --strict, a policy entry matched nothing), else 0. */
+export function exitCodeOf(values: ReportValues, analysis: Analysis): number {
   if (analysis.failing.length > 0) return EXIT.findings;
   if (values.strict && analysis.result.unusedAllows.length > 0) return EXIT.findings;
   return EXIT.clean;

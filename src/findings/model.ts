@@ -153,7 +153,9 @@ export type FindingDetail =
       /** The manifest whose declarations the lockfile does not satisfy. */
       manifest: string;
       /** Each declared dependency not satisfied: what is locked for it, undefined when nothing is. */
-      dependencies: readonly { name: string; spec: string; locked: string | undefined }[];
+      dependencies: readonly { name: string; spec: string | undefined; locked: string | undefined; recorded?: string | undefined }[];
+      /** The package manager whose frozen install refuses it (its lockfile's), for the fix. */
+      manager?: 'yarn' | 'pnpm' | 'bun' | undefined;
     }
   | { code: 'undeclared-import'; file: string; line: number; typeOnly: boolean }
   | {

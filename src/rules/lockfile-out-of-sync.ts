@@ -1,10 +1,22 @@
 import type { SyncProblem } from '../tree/model.js';
 import { defineRule, type RuleFinding } from './types.js';
 
+/** The command whose frozen-lockfile mode refuses the lockfile, and the one that updates it, per manager. */
+const COMMANDS = {
+  npm: ['npm ci', 'npm install'],
+  yarn: ['yarn install --immutable (yarn classic: --frozen-lockfile)', 'yarn install'],
+  pnpm: ['pnpm install --frozen-lockfile', 'pnpm install'],
+  bun: ['bun install --frozen-lockfile', 'bun install'],
+} as const;
+
+const MANAGERS = { 'yarn-classic': 'yarn', 'yarn-berry': 'yarn', 'pnpm-lockfile': 'pnpm', 'bun-lockfile': 'bun' } as const;
+
 /**
- * A lockfile that does not satisfy package.json: `npm ci` refuses it, and `npm install` would resolve the
- * unsatisfied dependencies anew, so the tree checked is not the tree that gets installed. The rest of the
- * lockfile is still checked. One finding per manifest (the root's, each workspace's), naming every dependency.
+ * A lockfile that does not satisfy package.json: `npm ci` (and yarn's, pnpm's and bun's frozen-lockfile modes)
+ * refuses it, and an install would resolve the unsatisfied dependencies anew, so the tree checked is not the tree
+ * that gets installed. The rest of the lockfile is still checked. One finding per manifest (the root's, each
+ * workspace's) naming every dependency; in yarn, pnpm and bun lockfiles also one per package whose dependency has
+ * no locked entry.
  */
 export const lockfileOutOfSync = defineRule({
   id: 'lockfile-out-of-sync',
@@ -13,27 +25,41 @@ export const lockfileOutOfSync = defineRule({
   messages: {
     'lockfile-out-of-sync': {
       message: (detail) => {
-        const unsatisfied = detail.dependencies.map(({ name, spec, locked }) =>
-          locked === undefined ? `"${name}": "${spec}" has no package locked` : `"${name}": "${spec}" is not satisfied by the locked ${locked}`,
+        const unsatisfied = detail.dependencies.map(({ name, spec, locked, recorded }) =>
+          spec === undefined
+            ? `"${name}" is no longer declared but the lockfile still records "${recorded ?? ''}"`
+            : recorded === spec
+              ? `"${name}": "${spec}" is recorded in the lockfile under another dependency field`
+              : recorded !== undefined
+                ? `"${name}": "${spec}" is recorded in the lockfile as "${recorded}"`
+                : locked === undefined
+                  ? `"${name}": "${spec}" has no package locked`
+                  : `"${name}": "${spec}" is not satisfied by the locked ${locked}`,
         );
-        return `the lockfile does not satisfy ${detail.manifest}: ${unsatisfied.join('; ')}. npm ci refuses it, and npm install would resolve these anew: what is checked here is the lockfile, not what will be installed`;
+        const [frozen, install] = COMMANDS[detail.manager ?? 'npm'];
+        return `the lockfile does not satisfy ${detail.manifest}: ${unsatisfied.join('; ')}. ${frozen} refuses it, and ${install} would resolve these anew: what is checked here is the lockfile, not what will be installed`;
       },
-      hint: () => 'run `npm install` to update the lockfile, then check again',
+      hint: (detail) => `run \`${COMMANDS[detail.manager ?? 'npm'][1]}\` to update the lockfile, then check again`,
     },
   },
   check({ tree }) {
     const byDeclarer = new Map<string, SyncProblem[]>();
-    for (const problem of tree.outOfSync ?? []) byDeclarer.set(problem.declarer, [...(byDeclarer.get(problem.declarer) ?? []), problem]);
+    for (const problem of tree.outOfSync ?? []) {
+      const key = `${problem.declarer}\u0000${problem.manifest}`;
+      byDeclarer.set(key, [...(byDeclarer.get(key) ?? []), problem]);
+    }
+    const manager = MANAGERS[tree.format as keyof typeof MANAGERS];
     const findings: RuleFinding[] = [];
-    for (const [declarer, problems] of byDeclarer) {
-      const node = tree.nodes.get(declarer);
+    for (const problems of byDeclarer.values()) {
+      const node = tree.nodes.get(problems[0]!.declarer);
       if (!node) continue;
       findings.push({
         node,
         detail: {
           code: 'lockfile-out-of-sync',
           manifest: problems[0]!.manifest,
-          dependencies: problems.map(({ name, spec, locked }) => ({ name, spec, locked })),
+          dependencies: problems.map(({ name, spec, locked, recorded }) => ({ name, spec, locked, ...(recorded === undefined ? {} : { recorded }) })),
+          ...(manager ? { manager } : {}),
         },
       });
     }

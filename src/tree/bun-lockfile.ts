@@ -2,7 +2,7 @@ import type { ParseError } from 'jsonc-parser';
 import { jsoncParser } from '../cjs.js';
 import { addEdge, createNode, finishTree, type TreeSource } from './build.js';
 import { MANIFEST_FIELDS, splitDescriptor } from './lock-graph.js';
-import type { DependencyTree, EdgeType, PackageNode } from './model.js';
+import type { DependencyTree, EdgeType, PackageNode, RecordedDeclarations } from './model.js';
 import { Shape, describe, shown, type JsonRecord } from './shape.js';
 
 /** bun.lock's `lockfileVersion`s: 0 (bun 1.1), 1 (bun 1.2), 2 (bun 1.3 with `configVersion`). */
@@ -27,6 +27,7 @@ export function loadBunLockfile(text: string, source: TreeSource): DependencyTre
   const linkTargets = new Map<string, string>();
   const workspaceByName = new Map<string, string>();
   const entryKeys = new Map<string, string>();
+  const recorded = new Map<string, RecordedDeclarations>();
 
   for (const [path, value] of Object.entries(workspaces)) {
     const where = `"workspaces"["${shown(path)}"]`;
@@ -39,9 +40,13 @@ export function loadBunLockfile(text: string, source: TreeSource): DependencyTre
       version: shape.optionalString(workspace.version, `${where}.version`),
       isWorkspace: path !== '',
     });
+    const fields: Record<string, Record<string, string>> = {};
     for (const [field, type] of MANIFEST_FIELDS) {
-      for (const [dependency, spec] of shape.specMap(workspace[field], `${where}.${field}`)) addEdge(node, dependency, spec, type as EdgeType);
+      const specs = shape.specMap(workspace[field], `${where}.${field}`);
+      fields[field] = Object.fromEntries(specs);
+      for (const [dependency, spec] of specs) addEdge(node, dependency, spec, type as EdgeType);
     }
+    recorded.set(path, { fields });
     nodes.set(path, node);
   }
   if (!nodes.has('')) shape.fail('has no "workspaces"[""] entry for the project itself');
@@ -94,7 +99,7 @@ export function loadBunLockfile(text: string, source: TreeSource): DependencyTre
   }
   const root = nodes.get('')!;
   for (const [name, path] of workspaceByName) addEdge(root, name, `file:${path}`, 'workspace');
-  return { ...finishTree(nodes, linkTargets, source), entryKeys };
+  return { ...finishTree(nodes, linkTargets, source), entryKeys, recorded };
 }
 
 function parseJsonc(text: string, shape: Shape): JsonRecord {

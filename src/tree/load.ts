@@ -5,7 +5,8 @@ import { createNode } from './build.js';
 import type { DependencyTree, PackageNode, SyncProblem } from './model.js';
 import { addDeclaredEdges } from './npm-lockfile.js';
 import { loadPackagesLockfile } from './npm-lockfile.js';
-import { OTHER_LOCKFILES, declaredManager, loadOtherLockfile, lockfilesOf, type OtherLockfile } from './other-lockfiles.js';
+import { OTHER_LOCKFILES, declaredManager, loadOtherLockfile, lockfilesOf, workspacesManifest, type OtherLockfile } from './other-lockfiles.js';
+import { lockSyncProblems } from './lock-sync.js';
 import { validateLockfileV1 } from './npm-lockfile-v1.js';
 import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
 import { syncProblems } from './sync.js';
@@ -17,7 +18,7 @@ export interface LoadedProject {
   readonly tree: DependencyTree;
   /** The lockfile's text, for reports that point at lines in it. */
   readonly lockfileText: string | undefined;
-  /** Other lockfiles the project has, which the package manager does not use and this load did not read. */
+  /** Other lockfiles the project has, which this load did not read (`check` reads each in turn); none with `lockfile`. */
   readonly notChecked?: readonly string[];
 }
 
@@ -26,7 +27,7 @@ const NPM_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 
 /** `lockfile`: read that one (review reads the lockfile a change touched), not the one the manager would pick. */
-export async function loadProject(files: FileSource, options: { nodeModules: boolean; lockfile?: string }): Promise<LoadedProject> {
+export async function loadProject(files: FileSource, options: { nodeModules: boolean; lockfile?: string | undefined }): Promise<LoadedProject> {
   const manifest = parseJsonFile(files, 'package.json');
   if (!manifest) throw new InputError(`no package.json in ${files.dir}`);
   // arborist reads the root's dependencies itself (v1, node_modules) and crashes on a spec that is not a string.
@@ -47,6 +48,9 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
   // first other that exists. The others found are named, so the user knows which one was not checked.
   const manager = declaredManager(manifest);
   const order = [...new Set([...lockfilesOf(manager), ...NPM_LOCKFILES, ...OTHER_LOCKFILES])];
+  if (options.lockfile !== undefined && !order.includes(options.lockfile))
+    throw new InputError(`--lockfile must name one of the project's lockfiles (${order.join(', ')}); found "${shown(options.lockfile)}"`);
+  // `lockfile`: that one alone, as asked.
   const present = options.lockfile !== undefined ? [options.lockfile] : order.filter((name) => files.readText(name) !== undefined);
   const sourceFile = present[0];
   if (sourceFile === undefined) {
@@ -55,12 +59,18 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
     );
   }
   // npm-shrinkwrap.json wins over package-lock.json without comment, as in npm.
-  const notChecked = present.slice(1).filter((name) => !(sourceFile === 'npm-shrinkwrap.json' && name === 'package-lock.json'));
+  // Nor does bun.lock over bun.lockb, as in bun 1.2 and later.
+  const shadowed = (name: string): boolean =>
+    (sourceFile === 'npm-shrinkwrap.json' && name === 'package-lock.json') || (name === 'bun.lockb' && present.includes('bun.lock'));
+  const notChecked = present.slice(1).filter((name) => !shadowed(name));
   const text = files.readText(sourceFile);
   if (text === undefined) throw new InputError(`no ${sourceFile} in ${files.dir}`);
   if (!(NPM_LOCKFILES as readonly string[]).includes(sourceFile)) {
     const tree = await loadOtherLockfile(files, sourceFile as OtherLockfile, text, manifest);
-    return { tree, lockfileText: text, notChecked };
+    // What the manager's frozen-lockfile mode refuses is a finding too (lockfile-out-of-sync), as for npm.
+    const outOfSync = lockSyncProblems(tree, workspaceManifests(files, tree, manifest));
+    outOfSync.push(...(await addUnlockedWorkspaces(files, tree, workspacesManifest(files, sourceFile as OtherLockfile, manifest))));
+    return { tree: { ...tree, outOfSync }, lockfileText: text, notChecked };
   }
   const lockfile = parseJson(text, sourceFile);
   const shape: Shape = new Shape(sourceFile);
@@ -86,7 +96,8 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
 function workspaceManifests(files: FileSource, tree: DependencyTree, root: JsonRecord): Map<string, JsonRecord> {
   const manifests = new Map<string, JsonRecord>([['', root]]);
   for (const node of tree.nodes.values()) {
-    if (!node.isWorkspace) continue;
+    // yarn, pnpm and bun trees link each workspace into node_modules: the folder has the package.json.
+    if (!node.isWorkspace || (node.isLink && !tree.format.startsWith('npm-'))) continue;
     const manifest = parseJsonFile(files, `${node.location}/package.json`);
     if (manifest) manifests.set(node.location, manifest);
   }

@@ -68,6 +68,20 @@ export interface DependencyTree {
    * entry (`dw-core@^1.0.0`, `dw-core@1.0.0`, `ws-a/dw-core`), so reports can point at its line.
    */
   readonly entryKeys?: ReadonlyMap<string, string>;
+  /**
+   * yarn berry, pnpm and bun lockfiles: what the lockfile recorded each project (by folder, '' for the root) to declare,
+   * which their frozen-lockfile modes compare with package.json (src/tree/lock-sync.ts).
+   */
+  readonly recorded?: ReadonlyMap<string, RecordedDeclarations>;
+}
+
+/** A project's dependency fields as a lockfile recorded them: field name -> dependency name -> spec as written. */
+export interface RecordedDeclarations {
+  readonly fields: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** pnpm's `autoInstallPeers`: peer dependencies are installed, so recorded as dependencies. */
+  readonly peersInstalled?: boolean;
+  /** pnpm's `excludeLinksFromLockfile`: `link:` dependencies are not recorded. */
+  readonly linksExcluded?: boolean;
 }
 
 /** A dependency a project package.json declares that the lockfile does not satisfy (src/tree/sync.ts). */
@@ -77,7 +91,10 @@ export interface SyncProblem {
   /** The location of the declaring project node: '' for the root, or the workspace's folder. */
   readonly declarer: string;
   readonly name: string;
-  readonly spec: string;
+  /** The declared spec; undefined when package.json no longer declares it but the lockfile still records it. */
+  readonly spec: string | undefined;
   /** What is locked where npm looks for it (a version, a link); undefined when nothing is. */
   readonly locked: string | undefined;
+  /** yarn berry, pnpm and bun: the spec the lockfile recorded, when it differs from the declared one. */
+  readonly recorded?: string | undefined;
 }

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { mapWorkspaces } from '../cjs.js';
+import { jsYaml, mapWorkspaces } from '../cjs.js';
 import { InputError } from '../errors.js';
 import { parseJsonText } from '../json.js';
 import { loadBunLockfile } from './bun-lockfile.js';
@@ -50,9 +50,53 @@ export async function loadOtherLockfile(files: FileSource, sourceFile: OtherLock
       return loadPnpmLockfile(text, { ...source, format: 'pnpm-lockfile' }, manifestAt);
     case 'yarn.lock':
       // berry's lockfile starts with its `__metadata`; classic's with `# yarn lockfile v1`.
-      if (/^__metadata:/m.test(text)) return loadYarnBerry(text, { ...source, format: 'yarn-berry' }, manifestAt);
+      if (/^__metadata:/m.test(text)) return loadYarnBerry(text, { ...source, format: 'yarn-berry' }, manifestAt, berryRegistries(files));
       return loadYarnClassic(text, await projectManifests(files, manifest), { ...source, format: 'yarn-classic' });
   }
+}
+
+/**
+ * The registry yarn berry fetches a package from, as the project's `.yarnrc.yml` says (`npmScopes.<scope>` first, then
+ * `npmRegistryServer`). Not seen: the user's ~/.yarnrc.yml, YARN_* environment variables and `${VAR}` values, which
+ * leave the host unknown (as without a .yarnrc.yml): such entries are judged as from the configured registry.
+ */
+function berryRegistries(files: FileSource): (name: string) => string | undefined {
+  const text = files.readText('.yarnrc.yml');
+  if (text === undefined) return () => undefined;
+  let parsed: unknown;
+  try {
+    parsed = jsYaml().load(text);
+  } catch (error) {
+    throw new InputError(`is not YAML yarn can read: ${String((error as Error).message ?? error).split('\n')[0]}`, '.yarnrc.yml');
+  }
+  const config = isRecord(parsed) ? parsed : {};
+  const server = (value: unknown): string | undefined => (typeof value === 'string' && !value.includes('${') ? value : undefined);
+  const scopes = isRecord(config.npmScopes) ? config.npmScopes : {};
+  return (name) => {
+    const scope = name.startsWith('@') ? name.slice(1, name.indexOf('/')) : undefined;
+    const scoped = scope !== undefined && isRecord(scopes[scope]) ? (scopes[scope] as JsonRecord) : undefined;
+    return scoped?.npmRegistryServer !== undefined ? server(scoped.npmRegistryServer) : server(config.npmRegistryServer);
+  };
+}
+
+/**
+ * The root's package.json with the workspace globs the lockfile's manager reads: pnpm's are the `packages` of
+ * pnpm-workspace.yaml (it ignores package.json's `workspaces`); the others read package.json's.
+ */
+export function workspacesManifest(files: FileSource, sourceFile: OtherLockfile, manifest: JsonRecord): JsonRecord {
+  if (sourceFile !== 'pnpm-lock.yaml') return manifest;
+  const text = files.readText('pnpm-workspace.yaml');
+  if (text === undefined) return { ...manifest, workspaces: undefined };
+  let parsed: unknown;
+  try {
+    parsed = jsYaml().load(text);
+  } catch (error) {
+    throw new InputError(`is not YAML pnpm can read: ${String((error as Error).message ?? error).split('\n')[0]}`, 'pnpm-workspace.yaml');
+  }
+  const packages = isRecord(parsed) ? parsed.packages : undefined;
+  if (packages !== undefined && (!Array.isArray(packages) || packages.some((glob) => typeof glob !== 'string')))
+    throw new InputError('"packages" must be a list of folder globs', 'pnpm-workspace.yaml');
+  return { ...manifest, workspaces: packages };
 }
 
 /** The root and its workspaces' package.json files, found as npm (and yarn) find them: by the `workspaces` globs. */

@@ -2,8 +2,8 @@ import { posix } from 'node:path';
 import { jsYaml } from '../cjs.js';
 import type { TreeSource } from './build.js';
 import { buildLockTree, type LockedDependency, type LockedImporter, type LockedPackage } from './lock-graph.js';
-import type { DependencyTree, EdgeType } from './model.js';
-import { Shape, describe, shown, type JsonRecord } from './shape.js';
+import type { DependencyTree, EdgeType, RecordedDeclarations } from './model.js';
+import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
 
 const FIELDS = [
   ['optionalDependencies', 'optional'],
@@ -126,6 +126,11 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
   };
 
   const importers: LockedImporter[] = [];
+  const recorded = new Map<string, RecordedDeclarations>();
+  // pnpm 8 and later install peers by default and say so in `settings`; pnpm 7's lockfiles have no settings.
+  const settings = shape.optionalRecord(lockfile.settings, '"settings"');
+  const peersInstalled = settings?.autoInstallPeers === true;
+  const linksExcluded = settings?.excludeLinksFromLockfile === true;
   for (const [rawPath, value] of Object.entries(importersSection)) {
     const path = normalizePath(rawPath);
     const where = lockfile.importers === undefined ? 'the lockfile' : `"importers"["${shown(rawPath)}"]`;
@@ -136,6 +141,7 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
     const name = typeof manifest?.name === 'string' ? manifest.name : path === '' ? '' : posix.basename(path);
     const version = typeof manifest?.version === 'string' ? manifest.version : undefined;
     importers.push({ path, name, version, dependencies: dependenciesOf(importer, where, path, specifiers) });
+    recorded.set(path, { fields: recordedSpecifiers(importer, specifiers), peersInstalled, linksExcluded });
   }
 
   const packages = new Map<string, LockedPackage>(links);
@@ -156,7 +162,22 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
       dependencies: dependenciesOf(entry, where, ''),
     });
   }
-  return buildLockTree(importers, packages, source);
+  return { ...buildLockTree(importers, packages, source), recorded };
+}
+
+/** The specifier of each dependency of an importer, by field, as written (before catalogs): what `--frozen-lockfile` compares. */
+function recordedSpecifiers(importer: JsonRecord, specifiers: JsonRecord | undefined): Record<string, Record<string, string>> {
+  const fields: Record<string, Record<string, string>> = {};
+  for (const [field] of FIELDS) {
+    const entries = isRecord(importer[field]) ? importer[field] : {};
+    fields[field] = Object.fromEntries(
+      Object.entries(entries).map(([name, value]) => {
+        const specifier = isRecord(value) ? value.specifier : specifiers?.[name];
+        return [name, typeof specifier === 'string' ? specifier : ''];
+      }),
+    );
+  }
+  return fields;
 }
 
 /** pnpm writes the first (`packageManagerDependencies`, pnpm 10) and the project's lockfile as YAML documents of one file. */

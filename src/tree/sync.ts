@@ -49,7 +49,7 @@ export function syncMessage(problem: SyncProblem): string {
   const reason =
     problem.locked === undefined
       ? `"${name}" is declared but no package for it is locked`
-      : `"${name}" wants "${escapeText(problem.spec)}" but ${escapeText(problem.locked)} is locked`;
+      : `"${name}" wants "${escapeText(problem.spec ?? '')}" but ${escapeText(problem.locked)} is locked`;
   return `is out of sync with ${escapeText(problem.manifest)}: ${reason}; run \`npm install\` to update it`;
 }
 

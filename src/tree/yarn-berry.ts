@@ -1,6 +1,6 @@
 import type { TreeSource } from './build.js';
 import { buildLockTree, splitDescriptor, sriFromHex, type LockedDependency, type LockedImporter, type LockedPackage } from './lock-graph.js';
-import type { DependencyTree, EdgeType } from './model.js';
+import type { DependencyTree, EdgeType, RecordedDeclarations } from './model.js';
 import { Shape, isRecord, shown, type JsonRecord } from './shape.js';
 import { parseLockText } from './yarn-classic.js';
 
@@ -12,7 +12,12 @@ export const BERRY_VERSIONS = [4, 5, 6, 7, 8, 9, 10];
  * `name@npm:1.0.0`, `name@https://…`, `name@workspace:path`, `name@patch:…`), `dependencies` (descriptors) and a
  * `checksum`. Workspaces are entries too, so the lockfile alone is the graph.
  */
-export function loadYarnBerry(text: string, source: TreeSource, manifestOf: (path: string) => JsonRecord | undefined = () => undefined): DependencyTree {
+export function loadYarnBerry(
+  text: string,
+  source: TreeSource,
+  manifestOf: (path: string) => JsonRecord | undefined = () => undefined,
+  registryOf: (name: string) => string | undefined = () => undefined,
+): DependencyTree {
   const shape: Shape = new Shape(source.sourceFile);
   const parsed = parseLockText(text, shape);
   const metadata = shape.record(parsed.__metadata, '"__metadata"');
@@ -27,6 +32,7 @@ export function loadYarnBerry(text: string, source: TreeSource, manifestOf: (pat
   const importerOf = new Map<string, string>();
   const packages = new Map<string, LockedPackage>();
   const importers: LockedImporter[] = [];
+  const recorded = new Map<string, RecordedDeclarations>();
   const pending: { key: string; dependencies: LockedDependency[] }[] = [];
 
   for (const [key, value] of Object.entries(parsed)) {
@@ -55,6 +61,12 @@ export function loadYarnBerry(text: string, source: TreeSource, manifestOf: (pat
     if (workspacePath !== undefined) {
       const path = workspacePath === '.' ? '' : workspacePath.replace(/^\.\//, '');
       importerOf.set(key, path);
+      recorded.set(path, {
+        fields: {
+          dependencies: Object.fromEntries(shape.specMap(entry.dependencies, `${where}.dependencies`)),
+          peerDependencies: Object.fromEntries(shape.specMap(entry.peerDependencies, `${where}.peerDependencies`)),
+        },
+      });
       // A workspace's entry merges its devDependencies into `dependencies`: its package.json tells them apart.
       const manifest = manifestOf(path);
       const devOnly = (name: string): boolean =>
@@ -69,10 +81,13 @@ export function loadYarnBerry(text: string, source: TreeSource, manifestOf: (pat
     }
     const fetched = fetchedFrom(locator.range);
     const checksum = shape.optionalString(entry.checksum, `${where}.checksum`);
+    const name = fetched.realName ?? locator.name;
+    const version = shape.optionalString(entry.version, `${where}.version`);
     packages.set(key, {
-      name: fetched.realName ?? locator.name,
-      version: shape.optionalString(entry.version, `${where}.version`),
-      resolved: fetched.resolved,
+      name,
+      version,
+      // An `npm:` entry records no host: yarn fetches it from the registry its configuration names for the package.
+      resolved: fetched.resolved ?? (fetched.registry && version !== undefined ? registryTarball(registryOf(name), name, version) : undefined),
       linkTo: fetched.linkTo,
       integrity: checksum === undefined ? undefined : checksumIntegrity(checksum),
       dependencies,
@@ -91,7 +106,7 @@ export function loadYarnBerry(text: string, source: TreeSource, manifestOf: (pat
     });
   }
   if (!importers.some((importer) => importer.path === '')) shape.fail('has no entry for the project itself ("name@workspace:.")');
-  return buildLockTree(importers, packages, source);
+  return { ...buildLockTree(importers, packages, source), recorded };
 }
 
 /**
@@ -111,12 +126,15 @@ function npmSpec(range: string, importer: string | undefined): string {
  * symlinks; `patch:` patches what its inner locator fetches. `exec:` runs a script to make the package: kept as it is,
  * which npm cannot read (so resolved-mismatch reports it), never taken for the registry.
  */
-function fetchedFrom(reference: string): { resolved?: string; linkTo?: string; realName?: string } {
+function fetchedFrom(reference: string): { resolved?: string; linkTo?: string; realName?: string; registry?: boolean } {
   const bare = reference.replace(/::.*$/, '');
   const npm = /^npm:(.*)$/.exec(bare)?.[1];
   if (npm !== undefined) {
     const alias = splitDescriptor(npm);
-    return alias ? { realName: alias.name } : {};
+    // yarn records a tarball its registry serves elsewhere as `::__archiveUrl=<url>`, and fetches that URL.
+    const archiveUrl = reference.includes('::') ? new URLSearchParams(reference.slice(reference.indexOf('::') + 2)).get('__archiveUrl') : null;
+    if (archiveUrl) return { resolved: archiveUrl, ...(alias ? { realName: alias.name } : {}) };
+    return alias ? { realName: alias.name, registry: true } : { registry: true };
   }
   const patched = /^patch:(.*?)#/.exec(bare)?.[1];
   if (patched !== undefined) {
@@ -133,6 +151,12 @@ function fetchedFrom(reference: string): { resolved?: string; linkTo?: string; r
     return { resolved: `${url}#${git[2]}` };
   }
   return { resolved: bare };
+}
+
+/** The URL yarn fetches an `npm:` package from (NpmSemverFetcher.getLocatorUrl); undefined when the registry is unknown. */
+function registryTarball(registry: string | undefined, name: string, version: string): string | undefined {
+  if (registry === undefined) return undefined;
+  return `${registry.replace(/\/+$/, '')}/${name}/-/${name.slice(name.indexOf('/') + 1)}-${version}.tgz`;
 }
 
 /**

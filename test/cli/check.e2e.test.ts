@@ -65,6 +65,89 @@ describe('depwarden check', () => {
     expect(JSON.parse(sarif.stdout).runs[0].results).toHaveLength(findings.length);
   });
 
+  describe('a project with several lockfiles', () => {
+    /** The yarn classic project with npm's and pnpm's lockfiles beside yarn.lock; pnpm's is out of sync with package.json. */
+    function severalLockfiles(packageManager?: string): string {
+      const dir = tempDir('several-lockfiles');
+      cpSync(fixture('lockfiles/yarn-classic'), dir, { recursive: true });
+      cpSync(fixture('lockfiles/npm/package-lock.json'), join(dir, 'package-lock.json'));
+      const pnpm = readFileSync(fixture('lockfiles/pnpm-v9/pnpm-lock.yaml'), 'utf8').replace('specifier: ^2.0.0', 'specifier: ^2.0.1');
+      writeFileSync(join(dir, 'pnpm-lock.yaml'), pnpm);
+      cpSync(fixture('lockfiles/pnpm-v9/pnpm-workspace.yaml'), join(dir, 'pnpm-workspace.yaml'));
+      if (packageManager) {
+        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+        writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, packageManager }));
+      }
+      return dir;
+    }
+
+    it("checks each, the package manager's first, and says which lockfile each finding comes from", async () => {
+      const dir = severalLockfiles('pnpm@9.15.0');
+      const text = await depwarden(['check', dir, ...REG, '--fail-on', 'critical']);
+      expect(text.stderr).toBe(
+        'depwarden: 3 lockfiles, each checked: pnpm-lock.yaml, package-lock.json, yarn.lock (pnpm-lock.yaml is the one the package manager uses)\n',
+      );
+      const headers = text.stdout.split('\n').filter((line) => line.startsWith('depwarden: checked'));
+      expect(headers).toEqual([
+        'depwarden: checked 10 packages in pnpm-lock.yaml (pnpm-lockfile)',
+        'depwarden: checked 11 packages in package-lock.json (npm-lockfile-v3)',
+        'depwarden: checked 10 packages in yarn.lock (yarn-classic)',
+      ]);
+      // Exit: the worst of them; only pnpm's lockfile is out of sync (medium).
+      expect(text.status).toBe(0);
+      expect((await depwarden(['check', dir, ...REG, '--fail-on', 'medium'])).status).toBe(1);
+
+      const json = JSON.parse((await depwarden(['check', dir, ...REG, '--format', 'json'])).stdout);
+      expect(json.lockfiles.map((source: { file: string }) => source.file)).toEqual(['pnpm-lock.yaml', 'package-lock.json', 'yarn.lock']);
+      const findings = json.findings.map((f: { rule: string; lockfile: string }) => `${f.lockfile} ${f.rule}`);
+      expect(findings.filter((line: string) => line.endsWith('near-miss-name'))).toEqual([
+        'pnpm-lock.yaml near-miss-name',
+        'package-lock.json near-miss-name',
+        'yarn.lock near-miss-name',
+      ]);
+      expect(findings.filter((line: string) => line.endsWith('lockfile-out-of-sync'))).toEqual(['pnpm-lock.yaml lockfile-out-of-sync']);
+      expect(json.summary.total).toBe(json.findings.length);
+
+      const sarif = JSON.parse((await depwarden(['check', dir, ...REG, '--format', 'sarif'])).stdout);
+      expect(sarif.runs).toHaveLength(1);
+      const uris = sarif.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        r.locations[0]!.physicalLocation.artifactLocation.uri.split('/').at(-1),
+      );
+      expect(new Set(uris)).toEqual(new Set(['pnpm-lock.yaml', 'package-lock.json', 'yarn.lock']));
+      expect(uris).toHaveLength(json.findings.length);
+    });
+
+    it('a binary bun.lockb beside the lockfile the manager uses is named as not checked; beside bun.lock it is ignored, as bun ignores it', async () => {
+      const dir = tempDir('bun-lockb-beside');
+      cpSync(fixture('lockfiles/npm'), dir, { recursive: true });
+      writeFileSync(join(dir, 'bun.lockb'), Buffer.from([0x23, 0x21, 0x00, 0x01]));
+      const run = await depwarden(['check', dir, ...REG, '--fail-on', 'critical']);
+      expect([run.status, run.stderr]).toEqual([
+        0,
+        "depwarden: also found bun.lockb, not checked: bun's binary lockfile cannot be read (`bun install --save-text-lockfile` writes bun.lock)\n",
+      ]);
+      cpSync(fixture('lockfiles/bun/bun.lock'), join(dir, 'bun.lock'));
+      const both = await depwarden(['check', dir, ...REG, '--fail-on', 'critical']);
+      expect([both.status, both.stderr]).toEqual([
+        0,
+        'depwarden: 2 lockfiles, each checked: package-lock.json, bun.lock (package-lock.json is the one the package manager uses)\n',
+      ]);
+    });
+
+    it("without packageManager npm's comes first; --lockfile checks that one only", async () => {
+      const dir = severalLockfiles();
+      const run = await depwarden(['check', dir, ...REG, '--format', 'json']);
+      expect(JSON.parse(run.stdout).lockfiles.map((source: { file: string }) => source.file)).toEqual(['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock']);
+      const one = await depwarden(['check', dir, ...REG, '--format', 'json', '--lockfile', 'yarn.lock']);
+      expect([one.stderr, JSON.parse(one.stdout).source.file, JSON.parse(one.stdout).lockfiles]).toEqual(['', 'yarn.lock', undefined]);
+      const wrong = await depwarden(['check', dir, ...REG, '--lockfile', 'composer.lock']);
+      expect([wrong.status, wrong.stderr]).toEqual([
+        2,
+        expect.stringMatching(/^depwarden: --lockfile must name one of the project's lockfiles .*"composer\.lock"\n$/),
+      ]);
+    });
+  });
+
   it('refuses bun.lockb with exit 2 and how to write bun.lock', async () => {
     const dir = tempDir('bun-lockb');
     cpSync(fixture('lockfiles/bun/package.json'), join(dir, 'package.json'));
