@@ -15,8 +15,7 @@ const MANAGERS = { 'yarn-classic': 'yarn', 'yarn-berry': 'yarn', 'pnpm-lockfile'
  * A lockfile that does not satisfy package.json: `npm ci` (and yarn's, pnpm's and bun's frozen-lockfile modes)
  * refuses it, and an install would resolve the unsatisfied dependencies anew, so the tree checked is not the tree
  * that gets installed. The rest of the lockfile is still checked. One finding per manifest (the root's, each
- * workspace's) naming every dependency; in yarn, pnpm and bun lockfiles also one per package whose dependency has
- * no locked entry.
+ * workspace's) naming every dependency; also one per package whose dependency has no locked entry.
  */
 export const lockfileOutOfSync = defineRule({
   id: 'lockfile-out-of-sync',

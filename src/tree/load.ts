@@ -6,7 +6,7 @@ import type { DependencyTree, PackageNode, SyncProblem } from './model.js';
 import { addDeclaredEdges } from './npm-lockfile.js';
 import { loadPackagesLockfile } from './npm-lockfile.js';
 import { OTHER_LOCKFILES, declaredManager, loadOtherLockfile, lockfilesOf, workspacesManifest, type OtherLockfile } from './other-lockfiles.js';
-import { lockSyncProblems } from './lock-sync.js';
+import { lockSyncProblems, unlockedDependencies } from './lock-sync.js';
 import { validateLockfileV1 } from './npm-lockfile-v1.js';
 import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
 import { syncProblems } from './sync.js';
@@ -89,6 +89,7 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
   }
   // Out of sync is a finding (lockfile-out-of-sync), and the rest is still checked; `depwarden ci` refuses it.
   const outOfSync = syncProblems(tree, workspaceManifests(files, tree, manifest));
+  outOfSync.push(...unlockedDependencies(tree, false));
   outOfSync.push(...(await addUnlockedWorkspaces(files, tree, manifest)));
   return { tree: { ...tree, outOfSync }, lockfileText: text, notChecked };
 }

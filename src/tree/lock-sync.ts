@@ -49,12 +49,25 @@ export function lockSyncProblems(tree: DependencyTree, manifests: ReadonlyMap<st
       add({ manifest: manifestFile, declarer: location, name, spec, locked: locked ? lockedLabel(locked) : undefined, recorded: recordedSpec });
     }
   }
+  for (const problem of unlockedDependencies(tree, true)) add(problem);
+  return problems;
+}
+
+/**
+ * Dependencies that resolve to no locked entry. Any install resolves them anew from the registry (npm ci too: its
+ * reify fixes the lockfile's missing edges), so what they fetch was never checked. Peers are left out: they resolve
+ * to what the dependent's parent provides, and an optional peer may be absent. `projects: false` leaves the root's
+ * and workspaces' own edges to the manifest comparison that already covers them.
+ */
+export function unlockedDependencies(tree: DependencyTree, projects: boolean): SyncProblem[] {
+  const problems: SyncProblem[] = [];
   for (const node of tree.nodes.values()) {
+    const project = node.isRoot || (node.isWorkspace && !node.isLink);
+    if (project && !projects) continue;
     for (const edge of node.edgesOut.values()) {
       if (edge.to || edge.type === 'peer' || edge.type === 'peerOptional' || edge.type === 'workspace') continue;
-      const project = node.isRoot || (node.isWorkspace && !node.isLink);
       const manifest = project ? (node.location === '' ? 'package.json' : `${node.location}/package.json`) : `the dependencies of ${entryLabel(node)}`;
-      add({ manifest, declarer: node.location, name: edge.name, spec: edge.spec, locked: undefined });
+      problems.push({ manifest, declarer: node.location, name: edge.name, spec: edge.spec, locked: undefined });
     }
   }
   return problems;

@@ -93,6 +93,14 @@ describe('depwarden agrees with npm ci on what npm installs', () => {
     expect(findings.filter((finding) => finding.ruleId === 'missing-integrity')).toEqual([]);
   });
 
+  it('a dependency of a locked package with no entry of its own: npm ci would resolve it anew, so both say out of sync', () => {
+    const npm = npmCi('transitive-not-locked');
+    expect(npm.verdict).toBe('out of sync');
+    expect(npm.output).toMatch(/ENOTCACHED[\s\S]*wrappy/);
+    const { findings } = check('transitive-not-locked');
+    expect(findings).toEqual([{ ruleId: 'lockfile-out-of-sync', severity: 'medium', location: 'node_modules/once' }]);
+  });
+
   it('clean in-sync cases: exit 0 and no findings where npm installs only registry tarballs pinned by sha512', () => {
     for (const name of ['range-recorded-narrower', 'removed-still-locked']) expect({ name, ...check(name) }).toEqual({ name, status: 0, findings: [] });
   });

@@ -30,6 +30,19 @@ describe('lockfile sync, judged as npm ci judges it', () => {
     expect(await problemsOf(files)).toEqual([]);
   });
 
+  it('a dependency of a locked package with no entry is out of sync (npm ci resolves it anew); a missing peer is not', async () => {
+    const files = project({
+      'package.json': { name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0' } },
+      'package-lock.json': lockfile(
+        { dependencies: { a: '^1.0.0' } },
+        { 'node_modules/a': { ...registryEntry('a', '1.0.0'), dependencies: { ghost: '^2.0.0' }, peerDependencies: { host: '^1.0.0' } } },
+      ),
+    });
+    expect(await problemsOf(files)).toEqual([
+      { manifest: 'the dependencies of a@1.0.0', declarer: 'node_modules/a', name: 'ghost', spec: '^2.0.0', locked: undefined },
+    ]);
+  });
+
   it('a locked package no longer declared is in sync: npm ci prunes it', async () => {
     const files = project({
       'package.json': { name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0' } },
