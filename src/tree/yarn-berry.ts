@@ -52,7 +52,9 @@ export function loadYarnBerry(
       // Optional dependencies are listed under `dependencies` with `dependenciesMeta.<name>.optional`.
       const meta = shape.optionalRecord(entry.dependenciesMeta, `${where}.dependenciesMeta`) ?? {};
       for (const [name, range] of shape.specMap(entry[field], `${where}.${field}`)) {
-        const optional = type === 'prod' && (meta[name] as JsonRecord | undefined)?.optional === true;
+        // yarn's parser (and our fast path, its equal) gives every scalar as a string.
+        const flag = (meta[name] as JsonRecord | undefined)?.optional;
+        const optional = type === 'prod' && (flag === true || flag === 'true');
         dependencies.push({ name, spec: range, type: optional ? 'optional' : (type as EdgeType), target: undefined });
       }
     }

@@ -213,3 +213,17 @@ describe('which lockfile check reads', () => {
     await expect(load(folder, { [file]: edit(text(folder, file)) })).rejects.toThrow(message);
   });
 });
+
+describe('yarn berry features', () => {
+  it('an optional dependency (`dependenciesMeta.<name>.optional`, a string to yarn’s parser) is an optional edge', async () => {
+    const lock = text('yarn-berry', 'yarn.lock').replace(
+      '  dependencies:\n    dw-util: "npm:^1.0.0"\n  checksum:',
+      '  dependencies:\n    dw-util: "npm:^1.0.0"\n  dependenciesMeta:\n    dw-util:\n      optional: true\n  checksum:',
+    );
+    expect(lock).toContain('optional: true');
+    const tree = await load('yarn-berry', { 'yarn.lock': lock });
+    expect(tree.nodes.get('node_modules/@dw/scoped')!.edgesOut.get('dw-util')!.type).toBe('optional');
+    const plain = await load('yarn-berry');
+    expect(plain.nodes.get('node_modules/@dw/scoped')!.edgesOut.get('dw-util')!.type).toBe('prod');
+  });
+});
