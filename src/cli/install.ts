@@ -137,7 +137,7 @@ async function runManagerGate({ command, manager, npmArgs, values, scripts, opti
   const specs = managerPositionals(manager, npmArgs);
   if (command === 'ci' && specs.length > 0) throw new InputError('depwarden ci installs what the lockfile pins: it takes no package names');
   const host = managerHost(io);
-  const verdict = command === 'install' ? await gateManagerInstall(manager, specs, npmArgs, options, host) : await gateManagerCi(options);
+  const verdict = command === 'install' ? await gateManagerInstall(manager, specs, npmArgs, options, host) : await gateManagerCi(manager, options);
   const { analysis } = verdict;
   const code = writeReport(values as ReportValues, io, analysis, {
     file: verdict.stage === 'names' ? '(arguments)' : 'package.json',

@@ -6,6 +6,7 @@ import { RULE_IDS } from '../rules/index.js';
 import { escapeName } from '../text/escape.js';
 import { diskFiles } from '../tree/files.js';
 import { loadProject } from '../tree/load.js';
+import { lockfilesOf } from '../tree/other-lockfiles.js';
 import type { PackageNode } from '../tree/model.js';
 import { treeFromNames } from '../tree/names.js';
 import { syncMessage } from '../tree/sync.js';
@@ -65,10 +66,20 @@ export async function gateManagerInstall(
   }
 }
 
-/** `depwarden ci` in a pnpm, yarn or bun project: the committed lockfile, judged as it is (as `npm ci`'s gate does). */
-export async function gateManagerCi(options: AnalyzeOptions): Promise<GateVerdict> {
+/**
+ * `depwarden ci` in a pnpm, yarn or bun project: the committed lockfile, judged as it is (as `npm ci`'s gate does).
+ * It must be the lockfile the manager installs from: a project with several, and no packageManager saying which,
+ * is loaded as `check` loads it, and a mismatch is an input error rather than a verdict on the wrong file.
+ */
+export async function gateManagerCi(manager: OtherManager, options: AnalyzeOptions): Promise<GateVerdict> {
   const policy = loadPolicy(options.files, RULE_IDS, options.config);
   const project = await loadProject(options.files, { nodeModules: false });
+  const lockfiles = lockfilesOf(toolOf(manager));
+  if (!lockfiles.includes(project.tree.sourceFile)) {
+    throw new InputError(
+      `${toolOf(manager)} installs from ${lockfiles.join(' or ')}, but the lockfile depwarden would read here is ${project.tree.sourceFile}: name the manager in package.json "packageManager"`,
+    );
+  }
   const unsatisfied = project.tree.outOfSync?.[0];
   if (unsatisfied) throw new InputError(syncMessage(unsatisfied), project.tree.sourceFile);
   return { analysis: await analyze(project.tree, policy, options), stage: 'tree', policy };

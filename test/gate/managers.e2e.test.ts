@@ -185,6 +185,20 @@ describe('the manager gate, whatever the manager', () => {
     expect(existsSync(join(dir, 'node_modules'))).toBe(false);
   });
 
+  it('ci never judges another manager’s lockfile in place of the one the manager installs from', async () => {
+    const dir = join(work, 'two-lockfiles');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'two-lockfiles', version: '1.0.0' }));
+    writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'two-lockfiles', version: '1.0.0', lockfileVersion: 3, packages: { '': {} } }));
+    writeFileSync(join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
+    const result = await run(['ci', '--manager', 'pnpm'], dir, 'pnpm');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      'depwarden: pnpm installs from pnpm-lock.yaml, but the lockfile depwarden would read here is package-lock.json: name the manager in package.json "packageManager"\n',
+    );
+    expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+  });
+
   it('a project whose manager is not on PATH is a usage error that says what to do', async () => {
     const dir = project('no-bun', 'bun', { dependencies: { 'dw-plain': '^1.0.0' } });
     const result = await depwardenAsync(['install'], { cwd: dir, env: { ...managerEnv(), PATH: dirname(process.execPath) } });
