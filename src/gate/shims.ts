@@ -125,7 +125,7 @@ const notGated = (command: string) => ({
 /**
  * Where a shimmed command goes. Installs become `depwarden install`/`ci --manager <tool>`, fetch-and-run commands
  * (`npm exec`, `pnpm dlx`, `yarn dlx`, `bun x`, npx, pnpx, bunx) become `depwarden npx` (judged as npm exec
- * would fetch them, and run with npm exec); commands that install or build what depwarden cannot judge first
+ * would fetch them, and the checked tree run by npm); commands that install or build what depwarden cannot judge first
  * (update, rebuild, create, global installs) are refused, never passed on silently. `npmPositionals` is npm's own
  * argument parser.
  */
