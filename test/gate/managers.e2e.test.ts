@@ -42,7 +42,16 @@ const managerEnv = (): Record<string, string> => ({
 });
 
 const run = (args: string[], cwd: string, manager: TestManager): Promise<CliRun> =>
-  depwardenAsync(args, { cwd, env: { ...managerEnv(), PATH: `${bins[manager]}${delimiter}${ISOLATED_ENV.PATH}` } });
+  depwardenAsync(args, {
+    cwd,
+    env: {
+      ...managerEnv(),
+      // yarn classic's cache is not safe for two installs at once (the tests of one manager run concurrently).
+      YARN_CACHE_FOLDER: `${cwd}-yarn-cache`,
+      YARN_GLOBAL_FOLDER: `${cwd}-yarn-global`,
+      PATH: `${bins[manager]}${delimiter}${ISOLATED_ENV.PATH}`,
+    },
+  });
 
 /** A marker file in the project folder proves a script ran. */
 const marker = (name: string) => `node -e "require('fs').writeFileSync(require('path').join(process.env.INIT_CWD, 'MARKER-${name}'), 'ran')"`;
