@@ -8,16 +8,28 @@ import { InputError } from '../errors.js';
 import { gateCi, gateInstall, type GateVerdict } from '../gate/gate.js';
 import { installWithPolicy, type NpmRunner } from '../gate/install.js';
 import { diskFiles } from '../tree/files.js';
+import { isRecord } from '../tree/shape.js';
+import { parseJsonText } from '../json.js';
+import type { AnalyzeOptions } from '../analysis/analyze.js';
+import { gateManagerCi, gateManagerInstall, installWithManager } from '../gate/manager-gate.js';
+import { detectManager, managerPositionals, toolOf, type Manager } from '../gate/managers.js';
+import { managerHost, requireTool } from './project-copy.js';
 
-const GATE_HELP = (command: 'install' | 'ci') => `Usage: depwarden ${command} [npm ${command} arguments] [depwarden options]
+const GATE_HELP = (command: 'install' | 'ci') => `Usage: depwarden ${command} [package manager arguments] [depwarden options]
 
-Works out the tree \`npm ${command}\` is about to install${command === 'install' ? " (arborist's ideal tree, with the same\narguments and npm configuration)" : ' (the lockfile)'}, without touching the disk, and checks it with every rule,
+In an npm project it works out the tree \`npm ${command}\` is about to install${command === 'install' ? " (arborist's ideal tree, with the same\narguments and npm configuration)" : ' (the lockfile)'}, without touching the disk, and checks it with every rule,
 registry facts included. On findings at or above the failing severity it stops with exit 1:
 node_modules, package.json and the lockfile stay as they were. Otherwise it runs the real npm with
 --ignore-scripts, then the install scripts of the packages the policy allows ({ "rule":
 "install-script" } entries), then the project's own lifecycle scripts, in npm's order.
 
-Options (every other argument goes to npm):
+In a pnpm, yarn (classic or berry) or bun project (package.json packageManager or devEngines,
+else the lockfile present) it ${command === 'install' ? "lets that manager write this install's lockfile into a temporary\ncopy of the project (pnpm --lockfile-only, yarn berry --mode=update-lockfile, bun --lockfile-only;\nyarn classic installs into the copy with --ignore-scripts) and judges the tree it pins" : 'judges the committed lockfile'};
+then it runs the manager ${command === 'ci' ? '(frozen lockfile) ' : ''}with its own script blocking and the allowed scripts
+(pnpm rebuild, else npm rebuild). Package names make it \`add\`. Arguments go to the manager as written.
+
+Options (every other argument goes to the package manager):
+  --manager <npm|pnpm|yarn|bun> use this manager instead of the one the project names
   --scripts <allowed|all>      allowed (default): only allowlisted install scripts run;
                                all: npm runs every script itself, as without depwarden
 ${REPORT_HELP}`;
@@ -26,7 +38,7 @@ export const INSTALL_HELP = GATE_HELP('install');
 export const CI_HELP = GATE_HELP('ci');
 
 /** depwarden's own options; --registry and --offline also go on to npm. */
-const VALUE_OPTIONS = new Set(['--scripts', '--fail-on', '--format', '--config', '--timeout', '--concurrency']);
+const VALUE_OPTIONS = new Set(['--manager', '--scripts', '--fail-on', '--format', '--config', '--timeout', '--concurrency']);
 const FLAG_OPTIONS = new Set(['--strict', '--color', '--no-color']);
 const SHARED_VALUE = new Set(['--registry']);
 
@@ -84,9 +96,16 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
     return EXIT.clean;
   }
   const scripts = oneOf(values.scripts as string | undefined, ['allowed', 'all'] as const, '--scripts') ?? 'allowed';
-  if (command === 'ci' && specs.length > 0) throw new InputError('depwarden ci installs what the lockfile pins: it takes no package names');
   const dir = io.cwd;
-  const options = analysisOptions(values as ReportValues, io, diskFiles(dir));
+  const files = diskFiles(dir);
+  const options = analysisOptions(values as ReportValues, io, files);
+  const manifest = parseJsonText(files.readText('package.json') ?? '{}', 'package.json');
+  const { manager, because } = detectManager(isRecord(manifest) ? manifest : {}, (name) => files.readText(name), values.manager as string | undefined);
+  if (manager !== 'npm') {
+    requireTool(toolOf(manager), io.env, because);
+    return runManagerGate({ command, manager, npmArgs, values, scripts, options, io });
+  }
+  if (command === 'ci' && specs.length > 0) throw new InputError('depwarden ci installs what the lockfile pins: it takes no package names');
   const verdict: GateVerdict = command === 'install' ? await gateInstall(specs, options) : await gateCi(options);
   const { analysis } = verdict;
   const code = writeReport(values as ReportValues, io, analysis, {
@@ -101,6 +120,37 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
   }
 
   return installWithPolicy({ command, npmArgs, dir, policy: verdict.policy, scripts, npm: spawnNpm(io), warn: (line) => io.stderr.write(`${line}\n`) });
+}
+
+interface ManagerGateRun {
+  command: 'install' | 'ci';
+  manager: Exclude<Manager, 'npm'>;
+  npmArgs: string[];
+  values: Record<string, string | boolean | undefined>;
+  scripts: 'allowed' | 'all';
+  options: AnalyzeOptions;
+  io: CliIo;
+}
+
+/** pnpm, yarn and bun: the same gate, with the manager's own lockfile-only mode and script blocking (src/gate/manager-gate.ts). */
+async function runManagerGate({ command, manager, npmArgs, values, scripts, options, io }: ManagerGateRun): Promise<number> {
+  const specs = managerPositionals(manager, npmArgs);
+  if (command === 'ci' && specs.length > 0) throw new InputError('depwarden ci installs what the lockfile pins: it takes no package names');
+  const host = managerHost(io);
+  const verdict = command === 'install' ? await gateManagerInstall(manager, specs, npmArgs, options, host) : await gateManagerCi(manager, options);
+  const { analysis } = verdict;
+  const code = writeReport(values as ReportValues, io, analysis, {
+    file: verdict.stage === 'names' ? '(arguments)' : 'package.json',
+    absolutePath: resolve(io.cwd, 'package.json'),
+    text: undefined,
+  });
+  if (code !== EXIT.clean) {
+    const what =
+      verdict.stage === 'names' ? 'the packages asked for' : `the tree ${toolOf(manager)} would ${command === 'ci' ? 'install from its lockfile' : 'install'}`;
+    io.stderr.write(`depwarden: ${command} refused: ${analysis.failing.length} finding(s) at or above ${analysis.failOn} in ${what}; nothing was installed\n`);
+    return code;
+  }
+  return installWithManager({ manager, command, specs, args: npmArgs, dir: io.cwd, policy: verdict.policy, scripts, host });
 }
 
 /**

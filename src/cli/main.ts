@@ -7,6 +7,7 @@ import { CI_HELP, INSTALL_HELP, runCi, runInstall } from './install.js';
 import { EXIT, type CliIo } from './io.js';
 import { MCP_HELP, runMcp } from './mcp.js';
 import { REVIEW_HELP, runReview } from './review.js';
+import { SHIMS_HELP, runShim, runShims } from './shims.js';
 import { TOOL } from './tool.js';
 import { VET_HELP, runVet } from './vet.js';
 import { isInputError } from '../errors.js';
@@ -20,14 +21,15 @@ Stops malicious npm dependencies before they run.
 Commands:
   check [dir]    check the project's lockfile (or node_modules) for dangerous dependencies
   vet <name>...  check package names before installing them (typo-, slop-squats, unregistered names)
-  install [args] the gate before \`npm install\`: check the tree npm would install, then install with
-                 only allowlisted install scripts
+  install [args] the gate before \`npm install\` (or pnpm, yarn, bun: the project's manager): check the
+                 tree it would install, then install with only allowlisted install scripts
   ci [args]      the same gate before \`npm ci\`
   exec <spec>    the gate before \`npm exec\`: check the package and its tree, then run exactly
                  the version checked
   npx [args]     the same gate, with npx's own arguments (-y, -p/--package, -c)
   mcp [files]    check the MCP servers your AI clients start with npx & co.; --fix pins them
   review         check what a change (branch, pull request, diff) adds to the dependencies
+  shims          write npm/npx/pnpm/yarn/bun shims that send installs through the gate (--remove)
   init           wire a project to depwarden: policy, .npmrc, package.json scripts, a CI job
   data update    download OSV's npm malware reports for --offline runs (data status: how old they are)
   help [command] show this help, or a command's
@@ -49,6 +51,9 @@ const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   init: { run: runInit, help: INIT_HELP },
   review: { run: (argv, io) => runReview(argv, io, () => readFileSync(0, 'utf8')), help: REVIEW_HELP },
   data: { run: runData, help: DATA_HELP },
+  shims: { run: runShims, help: SHIMS_HELP },
+  // What the shims run; not for people (not in HELP).
+  shim: { run: (argv, io) => runShim(argv, io, main), help: SHIMS_HELP },
 };
 
 /** The one way in. Returns the exit code; only bin/ sets it on the process. */

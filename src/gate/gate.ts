@@ -58,10 +58,10 @@ export async function gateCi(options: AnalyzeOptions): Promise<GateVerdict> {
 }
 
 /** Installed packages with install scripts, split by whether the policy allows them to run. */
-export function scriptPackages(installed: DependencyTree, policy: Policy): { allowed: PackageNode[]; skipped: PackageNode[] } {
+export function scriptPackages(installed: DependencyTree | Iterable<PackageNode>, policy: Policy): { allowed: PackageNode[]; skipped: PackageNode[] } {
   const allowed: PackageNode[] = [];
   const skipped: PackageNode[] = [];
-  for (const node of installed.nodes.values()) {
+  for (const node of 'nodes' in installed ? installed.nodes.values() : installed) {
     if (!isFetchedPackage(node) || installScriptsOf(node.scripts).length === 0) continue;
     (policy.allow.some((entry) => allows(entry, 'install-script', node)) ? allowed : skipped).push(node);
   }

@@ -1,6 +1,8 @@
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { createNode } from './build.js';
 import { assertReadable, fileKind } from './files.js';
+import type { PackageNode } from './model.js';
 import { isRecord, Shape } from './shape.js';
 import { InputError } from '../errors.js';
 import { parseJsonText } from '../json.js';
@@ -102,4 +104,63 @@ function checkManifest(path: string, shown: string, isTop: boolean): string | un
   const fields = ['dependencies', 'optionalDependencies', 'peerDependencies', ...(isTop ? ['devDependencies'] : [])];
   for (const field of fields) shape.specMap(manifest[field], `"${field}"`);
   return undefined;
+}
+
+/**
+ * Every package folder a package manager installed, read from disk without following links: the nested
+ * node_modules of npm, yarn classic, bun and berry's node-modules linker, and pnpm's store folders
+ * (node_modules/.pnpm/<key>/node_modules/<name>), whose top-level entries are only links into it. Written by hand
+ * because arborist's loadActual skips the `.pnpm` folder. For the gate's allowlisted install scripts: the name,
+ * version and scripts each package.json declares; an unreadable package.json is skipped (its scripts never run).
+ */
+export function installedPackages(projectDir: string): PackageNode[] {
+  const found: PackageNode[] = [];
+  const folders = [join(projectDir, 'node_modules')];
+  const store = join(projectDir, 'node_modules', '.pnpm');
+  if (lstatOrUndefined(store)?.isDirectory()) {
+    for (const key of readdirSync(store)) {
+      if (key !== 'node_modules' && lstatOrUndefined(join(store, key, 'node_modules'))?.isDirectory()) folders.push(join(store, key, 'node_modules'));
+    }
+  }
+  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    if (!lstatOrUndefined(folder)?.isDirectory()) continue;
+    for (const packageDir of packageFolders(folder, projectDir)) {
+      if (!lstatOrUndefined(packageDir)?.isDirectory()) continue;
+      const location = relative(projectDir, packageDir).split(sep).join('/');
+      const text = lstatOrUndefined(join(packageDir, 'package.json'))?.isFile() ? readRegularFileOrUndefined(join(packageDir, 'package.json')) : undefined;
+      const manifest = text === undefined ? undefined : parseOrUndefined(text);
+      if (manifest && typeof manifest.name === 'string') {
+        const version = typeof manifest.version === 'string' ? manifest.version : undefined;
+        const scripts = isRecord(manifest.scripts) ? (manifest.scripts as Record<string, string>) : undefined;
+        found.push(createNode({ location, installName: manifest.name, name: manifest.name, version, scripts }));
+      }
+      folders.push(join(packageDir, 'node_modules'));
+    }
+  }
+  return found;
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function readRegularFileOrUndefined(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function parseOrUndefined(text: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }

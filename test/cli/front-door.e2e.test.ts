@@ -15,7 +15,7 @@ describe('the front door', () => {
     const help = depwarden(['--help']);
     expect(help.status).toBe(0);
     const commands = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((match) => match[1]);
-    expect(commands).toEqual(['check', 'vet', 'install', 'ci', 'exec', 'npx', 'mcp', 'review', 'init', 'data', 'help']);
+    expect(commands).toEqual(['check', 'vet', 'install', 'ci', 'exec', 'npx', 'mcp', 'review', 'shims', 'init', 'data', 'help']);
     for (const command of commands.filter((command) => command !== 'help')) {
       expect(depwarden([command!, '--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining(`Usage: depwarden ${command}`) });
     }
