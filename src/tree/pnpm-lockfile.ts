@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { jsYaml } from '../cjs.js';
 import type { TreeSource } from './build.js';
+import { parsePnpmLockfileFast } from './pnpm-lockfile-fast.js';
 import { buildLockTree, type LockedDependency, type LockedImporter, type LockedPackage } from './lock-graph.js';
 import type { DependencyTree, EdgeType, RecordedDeclarations } from './model.js';
 import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
@@ -182,9 +183,9 @@ function recordedSpecifiers(importer: JsonRecord, specifiers: JsonRecord | undef
 
 /** pnpm writes the first (`packageManagerDependencies`, pnpm 10) and the project's lockfile as YAML documents of one file. */
 function parseYaml(text: string, shape: Shape): JsonRecord {
-  let documents: unknown[];
+  let documents: unknown[] | undefined = parsePnpmLockfileFast(text);
   try {
-    documents = jsYaml().loadAll(text);
+    documents ??= jsYaml().loadAll(text);
   } catch (error) {
     shape.fail(`is not YAML pnpm can read: ${shown(String((error as Error).message ?? error).split('\n')[0]!)}`);
   }
