@@ -20,20 +20,25 @@ export interface GateVerdict {
   readonly policy: Policy;
 }
 
+/** The names asked for, judged before any tree is built: the verdict when one fails, else undefined. */
+export async function refuseAskedNames(specs: readonly string[], policy: Policy, options: AnalyzeOptions): Promise<GateVerdict | undefined> {
+  if (specs.length === 0) return undefined;
+  const names = treeFromNames(
+    specs.map((text) => ({ text })),
+    { sourceFile: '(arguments)', projectDir: options.files.dir },
+  );
+  const asked = await analyze(names, policy, options);
+  return asked.failing.length > 0 ? { analysis: asked, stage: 'names', policy } : undefined;
+}
+
 /**
  * `depwarden install <specs>`: judge the names asked for, then the whole tree npm is about to install
  * (arborist's ideal tree, built as npm would build it, written nowhere), with every rule.
  */
 export async function gateInstall(specs: readonly string[], options: AnalyzeOptions): Promise<GateVerdict> {
   const policy = loadPolicy(options.files, RULE_IDS, options.config);
-  if (specs.length > 0) {
-    const names = treeFromNames(
-      specs.map((text) => ({ text })),
-      { sourceFile: '(arguments)', projectDir: options.files.dir },
-    );
-    const asked = await analyze(names, policy, options);
-    if (asked.failing.length > 0) return { analysis: asked, stage: 'names', policy };
-  }
+  const refused = await refuseAskedNames(specs, policy, options);
+  if (refused) return refused;
   const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);
   let tree: DependencyTree;
   try {

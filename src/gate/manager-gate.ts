@@ -8,10 +8,9 @@ import { diskFiles } from '../tree/files.js';
 import { loadProject } from '../tree/load.js';
 import { lockfilesOf } from '../tree/other-lockfiles.js';
 import type { PackageNode } from '../tree/model.js';
-import { treeFromNames } from '../tree/names.js';
 import { syncMessage } from '../tree/sync.js';
 import type { GateVerdict } from './gate.js';
-import { scriptPackages } from './gate.js';
+import { refuseAskedNames, scriptPackages } from './gate.js';
 import { ROOT_EVENTS, installArgs, rebuildCommand, resolveArgs, toolOf, type GateCommand, type Manager, type ManagerTool } from './managers.js';
 
 type OtherManager = Exclude<Manager, 'npm'>;
@@ -45,14 +44,8 @@ export async function gateManagerInstall(
   host: ManagerHost,
 ): Promise<GateVerdict> {
   const policy = loadPolicy(options.files, RULE_IDS, options.config);
-  if (specs.length > 0) {
-    const names = treeFromNames(
-      specs.map((text) => ({ text })),
-      { sourceFile: '(arguments)', projectDir: options.files.dir },
-    );
-    const asked = await analyze(names, policy, options);
-    if (asked.failing.length > 0) return { analysis: asked, stage: 'names', policy };
-  }
+  const refused = await refuseAskedNames(specs, policy, options);
+  if (refused) return refused;
   const copy = await host.copyProject(options.files.dir, manager);
   try {
     const resolve = resolveArgs(manager, specs, args);
