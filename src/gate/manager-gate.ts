@@ -74,7 +74,7 @@ export async function gateManagerCi(manager: OtherManager, options: AnalyzeOptio
     );
   }
   const unsatisfied = project.tree.outOfSync?.[0];
-  if (unsatisfied) throw new InputError(syncMessage(unsatisfied), project.tree.sourceFile);
+  if (unsatisfied) throw new InputError(syncMessage(unsatisfied, `${toolOf(manager)} install`), project.tree.sourceFile);
   return { analysis: await analyze(project.tree, policy, options), stage: 'tree', policy };
 }
 

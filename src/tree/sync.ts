@@ -43,14 +43,14 @@ export function syncProblems(tree: DependencyTree, manifests: ReadonlyMap<string
   return problems;
 }
 
-/** The one-line reason npm ci would refuse, as `depwarden ci` says it. */
-export function syncMessage(problem: SyncProblem): string {
+/** The one-line reason npm ci (or another manager's frozen mode) would refuse, as `depwarden ci` says it. */
+export function syncMessage(problem: SyncProblem, installCommand = 'npm install'): string {
   const name = escapeText(problem.name);
   const reason =
     problem.locked === undefined
       ? `"${name}" is declared but no package for it is locked`
       : `"${name}" wants "${escapeText(problem.spec ?? '')}" but ${escapeText(problem.locked)} is locked`;
-  return `is out of sync with ${escapeText(problem.manifest)}: ${reason}; run \`npm install\` to update it`;
+  return `is out of sync with ${escapeText(problem.manifest)}: ${reason}; run \`${installCommand}\` to update it`;
 }
 
 /** What this module reads of npm-package-arg's result (its bundled types predate `ssh()` and `subSpec`). */
