@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsYaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { randomEdits } from '../support/random-edits.js';
 import { parsePnpmLockfileFast } from '../../src/tree/pnpm-lockfile-fast.js';
 import { FIXTURES } from '../support/paths.js';
 
@@ -130,22 +131,12 @@ describe('the fast path for pnpm lockfiles reads what pnpm writes exactly as js-
     ['a real pnpm 5.4 lockfile', fixture('pnpm-v5/pnpm-lock.yaml'), 5],
     ['two documents with lists and flow collections', WRITTEN, 10],
   ])('on 1,000 random changes (one to three edits each) of %s: the same documents as js-yaml, or no answer', (_, original, firstSeed) => {
-    let seed = firstSeed;
-    const random = (below: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % below;
-    };
     const pieces = [
       ...[' ', '  ', '\n', ':', ': ', ',', ', ', '"', "'", "''", '#', ' #', 'a', '1', '.5', '-', '- ', '@', '{', '}', '[', ']', '{}', '|', '&', '!'],
       ...['~', '\\', '<<', 'true', 'null', '0x1F', '2001-12-14', '1_000', '.inf', '\n  ', '\n    x: y', '\n      - z', ':\n', '\n---\n', '---', '...'],
     ];
     let answered = 0;
-    for (let round = 0; round < 1000; round++) {
-      let edited = original;
-      for (let edit = 0; edit <= round % 3; edit++) {
-        const at = random(edited.length);
-        edited = edited.slice(0, at) + pieces[random(pieces.length)]! + edited.slice(at + random(3));
-      }
+    for (const edited of randomEdits(original, pieces, firstSeed)) {
       const fast = parsePnpmLockfileFast(edited);
       if (fast === undefined) continue;
       answered++;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { randomEdits } from '../support/random-edits.js';
 import { parseYarnBerryFast } from '../../src/tree/yarn-berry-fast.js';
 import { FIXTURES } from '../support/paths.js';
 
@@ -71,11 +72,6 @@ describe('the fast path for yarn berry lockfiles reads what yarn writes exactly 
 
   it('on 1,000 random changes (one to three edits each) of a real lockfile: the same object as parseSyml, or no answer', () => {
     const original = fixture('yarn-berry/yarn.lock');
-    let seed = 4;
-    const random = (below: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % below;
-    };
     const pieces = [
       ' ',
       '  ',
@@ -105,12 +101,7 @@ describe('the fast path for yarn berry lockfiles reads what yarn writes exactly 
       ':\n',
     ];
     let answered = 0;
-    for (let round = 0; round < 1000; round++) {
-      let edited = original;
-      for (let edit = 0; edit <= round % 3; edit++) {
-        const at = random(edited.length);
-        edited = edited.slice(0, at) + pieces[random(pieces.length)]! + edited.slice(at + random(3));
-      }
+    for (const edited of randomEdits(original, pieces, 4)) {
       const fast = parseYarnBerryFast(edited);
       if (fast === undefined) continue;
       answered++;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { randomEdits } from '../support/random-edits.js';
 import { parseYarnClassicFast } from '../../src/tree/yarn-classic-fast.js';
 import { FIXTURES } from '../support/paths.js';
 
@@ -74,19 +75,9 @@ describe('the fast path for yarn classic lockfiles reads what yarn writes exactl
 
   it('on 1,000 random changes (one to three edits each) of a real lockfile: the same object as @yarnpkg/lockfile, or no answer', () => {
     const original = fixture('yarn-classic/yarn.lock');
-    let seed = 15;
-    const random = (below: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % below;
-    };
     const pieces = [' ', '  ', '\n', ':', ',', '"', '""', '#', 'a', '1', 'true', '@', '\\', '\t', '-', '/', '\n  ', '\n    x "y"', ':\n'];
     let answered = 0;
-    for (let round = 0; round < 1000; round++) {
-      let edited = original;
-      for (let edit = 0; edit <= round % 3; edit++) {
-        const at = random(edited.length);
-        edited = edited.slice(0, at) + pieces[random(pieces.length)]! + edited.slice(at + random(3));
-      }
+    for (const edited of randomEdits(original, pieces, 15)) {
       const fast = parseYarnClassicFast(edited);
       if (fast === undefined) continue;
       answered++;
