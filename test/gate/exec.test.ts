@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/config/policy.js';
 import { execCommand, execScripts, installChecked } from '../../src/gate/exec.js';
 import type { NpmRunner } from '../../src/gate/install.js';
 import type { Launch } from '../../src/npm/launch.js';
-import { execFolderStore } from '../../src/registry/exec-folders.js';
+import { KEPT_TREES, execFolderStore } from '../../src/registry/exec-folders.js';
 import type { ResolvedLaunch } from '../../src/registry/ideal-tree.js';
 import { RULE_IDS } from '../../src/rules/index.js';
 import { lockTree, registryEntry } from '../support/tree.js';
@@ -120,5 +120,37 @@ describe('execFolderStore: finished folders only, by key', () => {
     expect(existsSync(one) || existsSync(two)).toBe(false);
     mkdirSync(join(root, 'half'));
     expect(store.find('half')).toBeUndefined();
+  });
+
+  it(`keeps the ${KEPT_TREES} trees started last, and removes installs abandoned a day ago`, () => {
+    const root = tempDir('exec-prune');
+    let clock = Date.UTC(2026, 0, 1);
+    const store = execFolderStore(root, () => clock);
+    const finished = (): string => {
+      const folder = store.create({ 'package.json': '{}' });
+      mkdirSync(join(folder, 'node_modules'));
+      writeFileSync(join(folder, 'node_modules', '.package-lock.json'), '{}');
+      return folder;
+    };
+    const key = (index: number): string => index.toString(16).padStart(32, '0');
+    const abandoned = store.create({ 'package.json': '{}' });
+    utimesSync(abandoned, (clock - 25 * 3600_000) / 1000, (clock - 25 * 3600_000) / 1000);
+    const running = store.create({ 'package.json': '{}' });
+    for (let index = 0; index < KEPT_TREES; index++) {
+      clock += 1000;
+      store.keep(key(index), finished());
+    }
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(running)).toBe(true);
+    // Starting the oldest tree again makes it the one used last: the second oldest goes when a new tree is kept.
+    clock += 1000;
+    expect(store.find(key(0))).toBe(join(root, key(0)));
+    clock += 1000;
+    store.keep(key(KEPT_TREES), finished());
+    const kept = readdirSync(root).filter((name) => !name.startsWith('.'));
+    expect(kept).toHaveLength(KEPT_TREES);
+    expect(kept).toContain(key(0));
+    expect(kept).not.toContain(key(1));
+    expect(kept).toContain(key(KEPT_TREES));
   });
 });
