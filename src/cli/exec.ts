@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { EXIT, type CliIo } from './io.js';
 import { npmSwitches } from './npm-argv.js';
 import { REPORT_HELP, analysisOptions, writeReport, type ReportValues } from './report-options.js';
@@ -10,7 +10,7 @@ import { execCommand, execScripts, gateExec, installChecked, pinnedSpec, type Ex
 import { execFolderStore } from '../registry/exec-folders.js';
 import { npxSyntax, parseRunnerArgs, type Launch } from '../npm/launch.js';
 import { escapeName, escapeText } from '../text/escape.js';
-import { diskFiles } from '../tree/files.js';
+import { diskFiles, readRequired } from '../tree/files.js';
 
 const RUN_TEXT = `Resolves the package and its whole tree as \`npm exec\` would (arborist's ideal tree, your npm
 configuration), without installing or running anything, and checks it with every rule, registry
@@ -123,6 +123,7 @@ async function gateAndRun(launch: Launch, values: ReportValues, io: CliIo): Prom
     allowed: scripts.allowed,
     // What depwarden checked against is what npm fetches from.
     npmOptions: [...(values.registry ? [`--registry=${values.registry}`] : []), ...(values.offline ? ['--offline'] : [])],
+    ...(verdict.projectConfig === undefined ? {} : { projectConfig: readRequired(diskFiles(dirname(verdict.projectConfig)), verdict.projectConfig) }),
     folders: execFolderStore(verdict.installRoot),
     // npm's own output goes to stderr and it never reads stdin: both belong to the command (an MCP server's JSON-RPC).
     npm: spawnNpm(io, { stdoutToStderr: true }),

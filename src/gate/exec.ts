@@ -28,6 +28,8 @@ export interface ExecVerdict {
   readonly lockfile?: ExecLockfile;
   /** Where checked trees are installed to run: beside npm's own npx cache (`<npm cache>/_depwarden-exec`). */
   readonly installRoot?: string;
+  /** The project's `.npmrc`, which `npm exec` in the project would read (a private registry's auth, often). */
+  readonly projectConfig?: string;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function gateExec(specs: readonly string[], options: AnalyzeOptions
   const analysis = await analyze(built.tree, policy, { ...options, launches });
   // npm's flat `cache` option is its content cache, `<cache>/_cacache`; the npx cache `_npx` sits beside it.
   const installRoot = join(dirname(String(npm.flat.cache)), '_depwarden-exec');
-  return { analysis, stage: 'tree', policy, launches: built.launches, lockfile: built.lockfile, installRoot };
+  return { analysis, stage: 'tree', policy, launches: built.launches, lockfile: built.lockfile, installRoot, projectConfig: npm.projectConfig };
 }
 
 /**
@@ -113,7 +115,7 @@ export function execCommand(launch: Launch, resolved: readonly ResolvedLaunch[])
 /**
  * Folders that hold installed trees, by key: the disk, passed in (src/registry/exec-folders.ts). `find` gives the
  * finished folder of a key, `create` a new private one with files in it, `keep` makes a finished folder the one of
- * its key (or returns another run's that finished first), `discard` removes one.
+ * its key (or returns another run's that finished first), `removeFile` one file of a folder, `discard` removes one.
  */
 export type ExecFolders = ExecFolderStore;
 
@@ -123,6 +125,11 @@ export interface ExecInstall {
   readonly allowed: readonly PackageNode[];
   /** npm options that must apply to the install as to the check (`--registry`, `--offline`). */
   readonly npmOptions: readonly string[];
+  /**
+   * The text of the project's `.npmrc`: the install folder gets it while npm fetches, as `npm exec` run in the project
+   * would read it, and loses it before the folder is kept (it may hold tokens).
+   */
+  readonly projectConfig?: string;
   readonly folders: ExecFolders;
   readonly npm: NpmRunner;
 }
@@ -147,7 +154,11 @@ export async function installChecked(plan: ExecInstall): Promise<{ folder: strin
   const short = key.slice(0, 32);
   const found = plan.folders.find(short);
   if (found !== undefined) return { folder: found, reused: true };
-  const folder = plan.folders.create({ 'package.json': plan.lockfile.manifest, 'package-lock.json': plan.lockfile.lockfile });
+  const folder = plan.folders.create({
+    'package.json': plan.lockfile.manifest,
+    'package-lock.json': plan.lockfile.lockfile,
+    ...(plan.projectConfig === undefined ? {} : { '.npmrc': plan.projectConfig }),
+  });
   try {
     // --package-lock: a user config of package-lock=false must not make npm ci refuse or ignore the lockfile.
     const installed = await plan.npm(['ci', '--ignore-scripts', '--package-lock=true', '--no-audit', '--no-fund', ...plan.npmOptions], folder);
@@ -156,6 +167,7 @@ export async function installChecked(plan: ExecInstall): Promise<{ folder: strin
       const rebuilt = await plan.npm(['rebuild', ...allowedSpecs, '--ignore-scripts=false', ...plan.npmOptions], folder);
       if (rebuilt !== 0) return { failed: rebuilt };
     }
+    if (plan.projectConfig !== undefined) plan.folders.removeFile(folder, '.npmrc');
     const kept = plan.folders.keep(short, folder);
     return { folder: kept, reused: false };
   } finally {

@@ -6,6 +6,7 @@ export interface ExecFolderStore {
   find(key: string): string | undefined;
   create(files: Readonly<Record<string, string>>): string;
   keep(key: string, folder: string): string;
+  removeFile(folder: string, name: string): void;
   discard(folder: string): void;
 }
 
@@ -47,6 +48,9 @@ export function execFolderStore(root: string, now: () => number = Date.now): Exe
       markUsed(target, now());
       prune(root, now());
       return target;
+    },
+    removeFile(folder, name) {
+      rmSync(join(folder, name), { force: true });
     },
     discard(folder) {
       rmSync(folder, { recursive: true, force: true });

@@ -14,6 +14,8 @@ export interface NpmSettings {
   readonly scopes: ReadonlyMap<string, string>;
   /** The flat options pacote and npm-registry-fetch take (auth, proxy, CA, cache...). */
   readonly flat: Readonly<Record<string, unknown>>;
+  /** The project's own `.npmrc` (beside its package.json), when it has one: npm reads it only when run in that project. */
+  readonly projectConfig?: string;
 }
 
 interface NpmcliConfig {
@@ -21,6 +23,7 @@ interface NpmcliConfig {
   get(key: string): unknown;
   readonly flat: Record<string, unknown>;
   readonly list: Record<string, unknown>[];
+  readonly localPrefix: string;
 }
 
 /** Loads npm's configuration for a project folder; `registry` overrides the configured default registry. */
@@ -54,7 +57,14 @@ export async function loadNpmSettings(projectDir: string, env: NodeJS.ProcessEnv
   const configured = registry ?? String(config.get('registry'));
   if (!URL.canParse(configured)) throw new InputError(`registry "${configured}" is not a URL`);
   const publicRegistry = String((definitions as Record<string, { default?: unknown }>).registry?.default ?? '');
-  return { registry: configured, publicRegistry, scopes, flat: { ...config.flat, registry: configured } };
+  const projectConfig = join(config.localPrefix, '.npmrc');
+  return {
+    registry: configured,
+    publicRegistry,
+    scopes,
+    flat: { ...config.flat, registry: configured },
+    ...(existsSync(projectConfig) ? { projectConfig } : {}),
+  };
 }
 
 /** The npm installation whose builtin npmrc applies: the one running us, else the one beside node. */

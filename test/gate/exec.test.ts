@@ -92,6 +92,20 @@ describe('installChecked: the checked lockfile, installed once per tree', () => 
     expect(readdirSync(root).sort()).toHaveLength(2);
   });
 
+  it("npm fetches with the project's .npmrc (a private registry's token), and the kept folder no longer holds it", async () => {
+    const root = tempDir('exec-folders-npmrc');
+    const seen: (string | undefined)[] = [];
+    const { npm: record } = recordingNpm();
+    const npm: NpmRunner = async (args, cwd) => {
+      seen.push(existsSync(join(cwd, '.npmrc')) ? readFileSync(join(cwd, '.npmrc'), 'utf8') : undefined);
+      return record(args, cwd);
+    };
+    const projectConfig = '//registry.example.test/:_authToken=${PRIVATE_TOKEN}\n';
+    const installed = await installChecked({ lockfile, allowed: [], npmOptions: [], projectConfig, folders: execFolderStore(root), npm });
+    expect(seen).toEqual([projectConfig]);
+    expect(existsSync(join((installed as { folder: string }).folder, '.npmrc'))).toBe(false);
+  });
+
   it('a failed npm step is its exit code, and leaves no folder behind to be reused', async () => {
     const root = tempDir('exec-folders-fail');
     const { npm } = recordingNpm('ci');

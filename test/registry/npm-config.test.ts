@@ -1,0 +1,26 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadNpmSettings } from '../../src/registry/npm-config.js';
+import { tempDir } from '../support/temp.js';
+
+describe("loadNpmSettings: the project's own .npmrc", () => {
+  const home = tempDir('npm-config');
+  const env = {
+    HOME: home,
+    npm_config_cache: join(home, 'npm-cache'),
+    npm_config_userconfig: '/nonexistent/user-npmrc',
+    npm_config_globalconfig: '/nonexistent/global-npmrc',
+  };
+
+  it('is the one beside the package.json npm finds walking up, as npm reads it; none when the project has none', async () => {
+    const project = join(home, 'project');
+    mkdirSync(join(project, 'src', 'deep'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), '{"name":"project"}');
+    expect((await loadNpmSettings(project, env)).projectConfig).toBeUndefined();
+    writeFileSync(join(project, '.npmrc'), '@private:registry=https://registry.example.test/private/\n');
+    const fromDeep = await loadNpmSettings(join(project, 'src', 'deep'), env);
+    expect(fromDeep.projectConfig).toBe(join(project, '.npmrc'));
+    expect(fromDeep.scopes.get('@private')).toBe('https://registry.example.test/private/');
+  });
+});
