@@ -84,11 +84,12 @@ function firstImitated(
     // Two edits in a six-letter name are worth a look, no more: `bubird` is a squat, `medici` is not.
     const short = family === 'edit-distance-2' && Math.min(facts.bareUndelimited.length, targetFacts.bareUndelimited.length) < SHORT_DISTANCE_2_LENGTH;
     const moved = (family === 'delimiter' || family === 'scope') && isScopeMove(name, target);
-    const severity = short
-      ? 'low'
-      : moved
-        ? scopeMoveSeverity(name, severityOf(family, downloads, targetDownloads))
-        : severityOf(family, downloads, targetDownloads);
+    const severity =
+      short || isSameScope(name, target)
+        ? 'low'
+        : moved
+          ? scopeMoveSeverity(name, severityOf(family, downloads, targetDownloads))
+          : severityOf(family, downloads, targetDownloads);
     return { name, target, family, downloads, targetDownloads, severity, scopeMove: moved };
   }
   return undefined;
@@ -141,6 +142,15 @@ export function isScopeMove(name: string, target: string): boolean {
 function scopeMoveSeverity(name: string, severity: NearMiss['severity']): NearMiss['severity'] {
   if (name.startsWith('@')) return 'low';
   return severity === 'high' ? 'medium' : 'low';
+}
+
+/**
+ * `@aws-sdk/client-connectcampaignsv2` beside `@aws-sdk/client-connectcampaigns`: only the scope's owners can
+ * publish under it, so a name in the target's own scope is that owner's sibling package, never a stranger's
+ * squat (a stolen owner account is another threat, and version-drift's). Reported low, not hidden.
+ */
+function isSameScope(name: string, target: string): boolean {
+  return name.startsWith('@') && target.startsWith('@') && name.slice(0, name.indexOf('/') + 1) === target.slice(0, target.indexOf('/') + 1);
 }
 
 const bareLength = (name: string): number => (name.startsWith('@') ? name.length - name.indexOf('/') - 1 : name.length);

@@ -100,6 +100,16 @@ describe('findNearMiss against the committed index', () => {
     expect(['low', most]).toContain(match!.severity);
   });
 
+  it("is low for a sibling in the target's own scope, which only the scope's owners can publish; another scope keeps its severity", () => {
+    // Ordinary packages (test/fixtures/names/ordinary-names.tsv) that were high: one owner's sibling packages.
+    expect(findNearMiss('@aws-sdk/client-connectcampaignsv2', index)).toMatchObject({ target: '@aws-sdk/client-connectcampaigns', severity: 'low' });
+    expect(findNearMiss('@tamagui/create-themes', index)).toMatchObject({ target: '@tamagui/create-theme', severity: 'low' });
+    expect(findNearMiss('@aws-sdk/client-s33', index)).toMatchObject({ target: '@aws-sdk/client-s3', severity: 'low' });
+    // The same slips in the scope itself are a stranger's scope: the squat's form.
+    expect(findNearMiss('@aws-skd/client-s3', index)).toMatchObject({ target: '@aws-sdk/client-s3', severity: 'high' });
+    expect(findNearMiss('@bable/core', index)).toMatchObject({ target: '@babel/core', severity: 'high' });
+  });
+
   it('a scope move is only the same words under the scope named by the other name', () => {
     expect(findNearMiss('@turbo/linux-64', index)).toMatchObject({ target: 'turbo-linux-64', severity: 'low', scopeMove: true });
     // Separators dropped entirely, or letters changed: a squat's forms, not a move.

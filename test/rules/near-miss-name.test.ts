@@ -23,6 +23,20 @@ describe('near-miss-name', () => {
     ]);
   });
 
+  it("reports a look-alike in the target's own scope low, even when the project declares it", () => {
+    const siblings = lockTree(
+      {
+        'node_modules/@aws-sdk/client-connectcampaignsv2': registryEntry('@aws-sdk/client-connectcampaignsv2', '3.700.0'),
+        'node_modules/@aws-skd/client-s3': registryEntry('@aws-skd/client-s3', '3.700.0'),
+      },
+      { dependencies: { '@aws-sdk/client-connectcampaignsv2': '^3', '@aws-skd/client-s3': '^3' } },
+    );
+    expect(findingsOf(nearMissName, siblings)).toEqual([
+      { location: 'node_modules/@aws-sdk/client-connectcampaignsv2', code: 'near-miss-name', severity: 'low' },
+      { location: 'node_modules/@aws-skd/client-s3', code: 'near-miss-name', severity: 'high' },
+    ]);
+  });
+
   it('judges the real name of an alias, not the name it is installed under', () => {
     const aliased = lockTree({ 'node_modules/lodash': { ...registryEntry('lodahs', '1.0.0'), name: 'lodahs' } }, { dependencies: { lodash: 'npm:lodahs@1' } });
     expect(findingsOf(nearMissName, aliased)).toEqual([{ location: 'node_modules/lodash', code: 'near-miss-name', severity: 'high' }]);

@@ -95,4 +95,41 @@ describe('version-drift', () => {
       '2.0.0, compared with 1.0.0, adds dependencies (dw-unknown-helper), dw-unknown-helper has fewer than 100K downloads/month',
     );
   });
+  // The real case behind issue #13's one medium on the vite + react stack: vite@8.4.0 (2026-11-26) added, as an
+  // optional dependency, a Windows-only native helper first published 13 days before it (after vite@8.3.8), with
+  // a repository under another owner. Every one of those facts is also what a hijacked release adding its
+  // freshly published payload can show: an attacker picks the payload's os/cpu (a Windows-only payload still
+  // reaches every Windows developer who installs from the lockfile), writes its repository field (unverified
+  // without provenance), and can publish it any time before the release (legitimate vendors publish helpers
+  // seconds before: function.prototype.name@1.2.0 and is-document.all@1.0.0). So none of them lowers it.
+  it('keeps a new, optional, platform-only dependency added by a popular package at medium', () => {
+    const tree = lockTree(
+      {
+        'node_modules/vite': registryEntry('vite', '8.4.0', { optionalDependencies: { 'dw-windows-helper': '^0.1.0' } }),
+        'node_modules/dw-windows-helper': registryEntry('dw-windows-helper', '0.1.0', { optional: true, os: ['win32'], cpu: ['x64', 'arm64'] }),
+      },
+      { dependencies: { vite: '^8' } },
+    );
+    const helper = { name: 'dw-windows-helper', version: '0.1.0', os: ['win32'], cpu: ['x64', 'arm64'], repository: 'github:someone-else/dw-windows-helper' };
+    const context = withFacts(
+      tree,
+      {
+        'node_modules/vite': published(
+          '8.4.0',
+          { name: 'vite', optionalDependencies: { fsevents: '~2.3.3', 'dw-windows-helper': '^0.1.0' }, repository: 'github:vitejs/vite' },
+          {
+            previous: { version: '8.3.8', manifest: { name: 'vite', optionalDependencies: { fsevents: '~2.3.3' }, repository: 'github:vitejs/vite' } },
+            published: new Date('2026-11-26T10:59:36Z'),
+          },
+        ),
+        'node_modules/dw-windows-helper': published('0.1.0', helper, { firstPublished: new Date('2026-11-13T09:02:07Z') }),
+      },
+      new Date('2026-12-02T02:30:00Z'),
+    );
+    const [finding] = versionDrift.check(context);
+    expect(finding).toMatchObject({
+      severity: 'medium',
+      detail: { addedDependencies: ['dw-windows-helper'], suspectDependencies: [{ name: 'dw-windows-helper', concerns: ['little-used', 'new-package'] }] },
+    });
+  });
 });
