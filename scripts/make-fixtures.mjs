@@ -28,7 +28,7 @@ try {
     { name: 'dw-phantom', version: '1.0.0', dependencies: { 'dw-payload': `http://${tarballHost}/dw-payload-1.0.0.tgz` } },
     { name: 'dw-middle', version: '1.0.0', dependencies: { 'dw-phantom': '^1.0.0' } },
   ];
-  for (const manifest of published) registry.publish(writePackage(join(work, 'pkg', `${manifest.name}-${manifest.version}`), manifest));
+  for (const manifest of published) await registry.publish(writePackage(join(work, 'pkg', `${manifest.name}-${manifest.version}`), manifest));
 
   // A URL tarball (never in the registry) and a git repository.
   const payload = writePackage(join(work, 'pkg', 'dw-payload'), { name: 'dw-payload', version: '1.0.0' });

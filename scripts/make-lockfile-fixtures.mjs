@@ -42,7 +42,7 @@ try {
     { name: 'expresss', version: '1.0.0' },
     { name: '@dw/scoped', version: '1.0.0', dependencies: { 'dw-util': '^1.0.0' } },
   ];
-  for (const manifest of published) registry.publish(writePackage(join(work, 'pkg', `${manifest.name}-${manifest.version}`), manifest));
+  for (const manifest of published) await registry.publish(writePackage(join(work, 'pkg', `${manifest.name}-${manifest.version}`), manifest));
   const payload = writePackage(join(work, 'pkg', 'dw-payload'), { name: 'dw-payload', version: '1.0.0' });
   execFileSync('npm', ['pack', '--pack-destination', join(work, 'served')], { cwd: payload, stdio: 'ignore' });
 

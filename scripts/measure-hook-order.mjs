@@ -28,7 +28,7 @@ try {
       scripts: { preinstall: append('dependency preinstall'), postinstall: append('dependency postinstall') },
     }),
   );
-  registry.publish(dependency);
+  await registry.publish(dependency);
 
   const managers = [
     ['npm', 'npm', ['install'], {}, {}],

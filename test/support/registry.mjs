@@ -1,7 +1,9 @@
 // A real local npm registry for tests and fixture generation: verdaccio on 127.0.0.1, a free port, its own
-// storage, anonymous publish. Packages are published with the real npm CLI. Plain JS so scripts can use it too.
+// storage, anonymous publish. Packages are packed as npm packs them (pacote) and written into verdaccio's storage in the
+// shape `npm publish` leaves there (see publish below). Plain JS so scripts can use it too.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -77,9 +79,35 @@ export async function startRegistry({ seed } = {}) {
     cache,
     home,
     npm,
-    publish(dir, tag) {
-      const result = npm(['publish', ...(tag ? ['--tag', tag] : [])], { cwd: dir });
-      if (result.status !== 0) throw new Error(`npm publish ${dir} failed: ${result.stderr}`);
+    /**
+     * What `npm publish [--tag tag]` of a folder leaves in verdaccio's storage: the tarball npm would pack (pacote, as
+     * npm pack), the manifest npm would send (read and normalized by the same library), its dist, publish times and
+     * dist-tag. Written directly rather than through the npm CLI, which costs over a second of CPU per package;
+     * verdaccio reads its storage per request, so a package published during a test is served at once.
+     */
+    async publish(dir, tag = 'latest') {
+      const [{ default: pacote }, { default: Arborist }] = await Promise.all([import('pacote'), import('@npmcli/arborist')]);
+      const options = { Arborist, ignoreScripts: true, fullReadJson: true, fullMetadata: true };
+      const manifest = Object.fromEntries(Object.entries(await pacote.manifest(dir, options)).filter(([key]) => !key.startsWith('_')));
+      const data = await pacote.tarball(dir, options);
+      const { name, version } = manifest;
+      const file = `${name.split('/').pop()}-${version}.tgz`;
+      const folder = join(home, 'storage', name);
+      const stored = join(folder, 'package.json');
+      const now = new Date().toISOString();
+      const packument = existsSync(stored)
+        ? JSON.parse(readFileSync(stored, 'utf8'))
+        : { name, versions: {}, time: { created: now }, users: {}, 'dist-tags': {}, _uplinks: {}, _distfiles: {}, _attachments: {}, _rev: '1-0', _id: name };
+      if (packument.versions[version]) throw new Error(`${name}@${version} is published already`);
+      const shasum = createHash('sha1').update(data).digest('hex');
+      const integrity = `sha512-${createHash('sha512').update(data).digest('base64')}`;
+      packument.versions[version] = { ...manifest, _id: `${name}@${version}`, dist: { integrity, shasum, tarball: `${url}${name}/-/${file}` } };
+      packument.time = { ...packument.time, modified: now, [version]: now };
+      packument['dist-tags'][tag] = version;
+      packument._attachments[file] = { shasum, version };
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, file), data);
+      writeFileSync(stored, JSON.stringify(packument, null, 2));
     },
     async stop() {
       if (child.exitCode === null) {
