@@ -1,9 +1,7 @@
 // A real local npm registry for tests and fixture generation: verdaccio on 127.0.0.1, a free port, its own
-// storage, anonymous publish. Packages are packed as npm packs them (pacote) and written into verdaccio's storage in the
-// shape `npm publish` leaves there (see publish below). Plain JS so scripts can use it too.
+// storage, anonymous publish. Packages are published with the real npm CLI. Plain JS so scripts can use it too.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -80,34 +78,21 @@ export async function startRegistry({ seed } = {}) {
     home,
     npm,
     /**
-     * What `npm publish [--tag tag]` of a folder leaves in verdaccio's storage: the tarball npm would pack (pacote, as
-     * npm pack), the manifest npm would send (read and normalized by the same library), its dist, publish times and
-     * dist-tag. Written directly rather than through the npm CLI, which costs over a second of CPU per package;
-     * verdaccio reads its storage per request, so a package published during a test is served at once.
+     * `npm publish [--tag tag]` of a folder, with the real npm CLI (the project's rule for its test registry).
+     * Asynchronous, so that a test process keeps serving (stand-in servers live in it) while npm publishes.
      */
-    async publish(dir, tag = 'latest') {
-      const [{ default: pacote }, { default: Arborist }] = await Promise.all([import('pacote'), import('@npmcli/arborist')]);
-      const options = { Arborist, ignoreScripts: true, fullReadJson: true, fullMetadata: true };
-      const manifest = Object.fromEntries(Object.entries(await pacote.manifest(dir, options)).filter(([key]) => !key.startsWith('_')));
-      const data = await pacote.tarball(dir, options);
-      const { name, version } = manifest;
-      const file = `${name.split('/').pop()}-${version}.tgz`;
-      const folder = join(home, 'storage', name);
-      const stored = join(folder, 'package.json');
-      const now = new Date().toISOString();
-      const packument = existsSync(stored)
-        ? JSON.parse(readFileSync(stored, 'utf8'))
-        : { name, versions: {}, time: { created: now }, users: {}, 'dist-tags': {}, _uplinks: {}, _distfiles: {}, _attachments: {}, _rev: '1-0', _id: name };
-      if (packument.versions[version]) throw new Error(`${name}@${version} is published already`);
-      const shasum = createHash('sha1').update(data).digest('hex');
-      const integrity = `sha512-${createHash('sha512').update(data).digest('base64')}`;
-      packument.versions[version] = { ...manifest, _id: `${name}@${version}`, dist: { integrity, shasum, tarball: `${url}${name}/-/${file}` } };
-      packument.time = { ...packument.time, modified: now, [version]: now };
-      packument['dist-tags'][tag] = version;
-      packument._attachments[file] = { shasum, version };
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(join(folder, file), data);
-      writeFileSync(stored, JSON.stringify(packument, null, 2));
+    publish(dir, tag) {
+      return new Promise((resolve, reject) => {
+        const child = spawn('npm', ['publish', ...(tag ? ['--tag', tag] : [])], {
+          cwd: dir,
+          env: npmEnv({ npmrc, cache }),
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (chunk) => (stderr += chunk));
+        child.on('error', reject);
+        child.on('close', (status) => (status === 0 ? resolve() : reject(new Error(`npm publish ${dir} failed: ${stderr}`))));
+      });
     },
     async stop() {
       if (child.exitCode === null) {
@@ -122,23 +107,24 @@ export async function startRegistry({ seed } = {}) {
 
 /** The real npm CLI, isolated from the user's config: only the given npmrc and cache apply. */
 export function runNpm(args, { cwd, npmrc, cache, env = {} }) {
-  return spawnSync('npm', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      // npm's own home: its logs and anything it reads of ~ stay in the registry's folder.
-      HOME: dirname(npmrc),
-      npm_config_userconfig: npmrc,
-      npm_config_globalconfig: join(dirname(npmrc), 'global-npmrc'),
-      npm_config_cache: cache,
-      npm_config_audit: 'false',
-      npm_config_fund: 'false',
-      npm_config_update_notifier: 'false',
-      npm_config_omit_lockfile_registry_resolved: 'false',
-      ...env,
-    },
-  });
+  return spawnSync('npm', args, { cwd, encoding: 'utf8', env: npmEnv({ npmrc, cache, env }) });
+}
+
+/** npm's environment for the test registry: only the given npmrc and cache apply. */
+function npmEnv({ npmrc, cache, env = {} }) {
+  return {
+    ...process.env,
+    // npm's own home: its logs and anything it reads of ~ stay in the registry's folder.
+    HOME: dirname(npmrc),
+    npm_config_userconfig: npmrc,
+    npm_config_globalconfig: join(dirname(npmrc), 'global-npmrc'),
+    npm_config_cache: cache,
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    npm_config_omit_lockfile_registry_resolved: 'false',
+    ...env,
+  };
 }
 
 async function waitUntilUp(url, child, output) {
