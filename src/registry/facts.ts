@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, normalize, sep } from 'node:path';
 import type { Packument, VersionManifest } from '../npm/manifest.js';
-import type { RegistryClient } from './client.js';
+import type { PackumentResult, RegistryClient } from './client.js';
 import type { FactsCache } from './facts-cache.js';
 import { isFetchedPackage } from '../tree/queries.js';
 import { installScriptsOf } from '../npm/scripts.js';
@@ -65,6 +65,12 @@ export async function gatherFacts(
     byLocation.set(node.location, entry);
     options.onProgress?.(++done, asked.length);
   };
+  // A certain miss is one shared answer (see certainMiss): its entry is made once, not once per name.
+  let lastMiss: { miss: object; entry: FactsEntry } | undefined;
+  const missEntry = (miss: Extract<PackumentResult, { ok: false }>): FactsEntry => {
+    if (lastMiss?.miss !== miss) lastMiss = { miss, entry: { ...miss, offline: options.offline } };
+    return lastMiss.entry;
+  };
   // What the facts cache holds and what npm's cache certainly lacks is settled at once; only the rest waits
   // on requests (a vet of 20,000 names offline makes no promise per name).
   const requests: Promise<void>[] = [];
@@ -74,7 +80,7 @@ export async function gatherFacts(
     if (!versioned) {
       const miss = client.certainMiss(name);
       if (miss) {
-        settle(node, { ...miss, offline: options.offline });
+        settle(node, missEntry(miss));
         continue;
       }
     }
@@ -94,7 +100,7 @@ export async function gatherFacts(
     }
     const miss = versioned ? client.certainMiss(name) : undefined;
     if (miss) {
-      settle(node, { ...miss, offline: options.offline });
+      settle(node, missEntry(miss));
       continue;
     }
     requests.push(
@@ -135,8 +141,8 @@ export function registryName(tree: DependencyTree, node: PackageNode): string | 
   const fetched = tree.format === 'names' ? !node.isRoot : isFetchedPackage(node);
   if (!fetched) return undefined;
   if (node.resolved !== undefined && classifyResolved(node.resolved) !== 'tarball-url') return undefined;
-  const fromRegistry = node.edgesIn.every((edge) => classifySpec(edge.name, edge.spec).type === 'registry');
-  return fromRegistry ? node.name : undefined;
+  for (const edge of node.edgesIn) if (classifySpec(edge.name, edge.spec).type !== 'registry') return undefined;
+  return node.name;
 }
 
 async function factsFor(node: PackageNode, packument: Packument, client: RegistryClient): Promise<FactsEntry> {

@@ -16,6 +16,8 @@ export interface NodeInit {
   hasInstallScript?: boolean;
   manifestProblem?: string | undefined;
   declaredOnly?: boolean;
+  /** The edges already known to lead here (`vet`'s names, each declared once by the root). */
+  edgesIn?: Edge[];
 }
 
 export function createNode(init: NodeInit): PackageNode {
@@ -39,7 +41,7 @@ export function createNode(init: NodeInit): PackageNode {
     manifestProblem: init.manifestProblem,
     declaredOnly: init.declaredOnly ?? false,
     edgesOut: new Map(),
-    edgesIn: [],
+    edgesIn: init.edgesIn ?? [],
   };
 }
 

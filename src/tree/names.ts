@@ -1,6 +1,6 @@
 import { npa, validateName } from '../cjs.js';
-import { addEdge, createNode, finishTree, type TreeSource } from './build.js';
-import type { DependencyTree, PackageNode } from './model.js';
+import { createNode, type TreeSource } from './build.js';
+import type { DependencyTree, Edge, PackageNode } from './model.js';
 
 /** A name to vet as typed: `name`, `name@range`, `alias@npm:real@1`, or a URL/git spec; `line` in its file. */
 export interface NameArgument {
@@ -22,10 +22,15 @@ export function treeFromNames(names: readonly NameArgument[], source: Omit<TreeS
   for (const { text } of names) {
     const { name, spec, location } = parseNameArgument(text);
     if (nodes.has(location)) continue;
-    nodes.set(location, createNode({ location, installName: name, name: realName(name, spec) }));
-    addEdge(root, name, spec, 'prod');
+    // Each edge is linked here to the node made for it, as finishTree would resolve it (the root's
+    // `node_modules/<name>`); a list of 20,000 names then makes no second pass and no location look-ups.
+    const edge: Edge = { name, spec, type: 'prod', from: root, to: undefined };
+    const node = createNode({ location, installName: name, name: realName(name, spec), edgesIn: [edge] });
+    edge.to = node;
+    nodes.set(location, node);
+    root.edgesOut.set(name, edge);
   }
-  return finishTree(nodes, new Map(), { ...source, format: 'names' });
+  return { root, nodes, ...source, format: 'names' };
 }
 
 /**
