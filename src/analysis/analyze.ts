@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { Policy } from '../config/policy.js';
 import { loadNameIndex } from '../popularity/load.js';
 import { DEFAULT_CLIENT, RegistryClient } from '../registry/client.js';
-import { gatherFacts, type RegistryFacts } from '../registry/facts.js';
+import { answeredEntries, gatherFacts, type RegistryFacts } from '../registry/facts.js';
 import { gatherAdvisories, type AdvisoryFacts, type AdvisorySource } from '../registry/advisories.js';
 import { gatherAttestations, type AttestationFacts } from '../registry/attestations.js';
 import type { KeysResult } from '../registry/client.js';
@@ -204,7 +204,7 @@ async function askSigningKeys(
   notes: string[],
 ): Promise<Map<string, KeysResult>> {
   const counts = new Map<string, number>();
-  for (const [location, entry] of facts.byLocation) {
+  for (const [location, entry] of answeredEntries(facts)) {
     if (!entry.ok) continue;
     const registry = registryFor(tree.nodes.get(location)!.name, npm);
     counts.set(registry, (counts.get(registry) ?? 0) + 1);

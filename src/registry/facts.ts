@@ -42,6 +42,23 @@ export interface RegistryFacts {
   readonly offline: boolean;
 }
 
+type Answered = readonly (readonly [string, Extract<FactsEntry, { ok: true }>])[];
+const answered = new WeakMap<ReadonlyMap<string, FactsEntry>, { size: number; list: Answered }>();
+
+/**
+ * The entries the registry (or a cache) answered, by location in `byLocation`'s order, listed once per facts: the
+ * rules and passes that read only those then skip the rest without a look (an offline vet of 20,000 names may have
+ * a few hundred answers).
+ */
+export function answeredEntries(facts: RegistryFacts): Answered {
+  const known = answered.get(facts.byLocation);
+  if (known !== undefined && known.size === facts.byLocation.size) return known.list;
+  const list: [string, Extract<FactsEntry, { ok: true }>][] = [];
+  for (const [location, entry] of facts.byLocation) if (entry.ok) list.push([location, entry]);
+  answered.set(facts.byLocation, { size: facts.byLocation.size, list });
+  return list;
+}
+
 /** A file read for the analysis is cut here: larger bundles are judged by their size and their first megabytes. */
 const MAX_SCRIPT_FILE = 8 * 1024 * 1024;
 
