@@ -161,11 +161,12 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
   };
   const result = runRules(RULES, context, policy);
   const failOn = options.failOn ?? policy.failOn;
-  const entries = [...facts.byLocation.values()];
+  let notCached = 0;
+  for (const entry of facts.byLocation.values()) if (!entry.ok && entry.offline) notCached++;
   const registry = {
     asked: facts.asked,
-    answered: entries.filter((entry) => entry.ok).length,
-    notCached: entries.filter((entry) => !entry.ok && entry.offline).length,
+    answered: answeredEntries(facts).length,
+    notCached,
     offline,
     ...(notes.length ? { notes } : {}),
   };

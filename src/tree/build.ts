@@ -18,6 +18,8 @@ export interface NodeInit {
   declaredOnly?: boolean;
   /** The edges already known to lead here (`vet`'s names, each declared once by the root). */
   edgesIn?: Edge[];
+  /** A node that never declares a dependency (`vet`'s names) may share one empty map (see NO_EDGES_OUT). */
+  edgesOut?: Map<string, Edge>;
 }
 
 export function createNode(init: NodeInit): PackageNode {
@@ -40,7 +42,7 @@ export function createNode(init: NodeInit): PackageNode {
     hasInstallScript: init.hasInstallScript ?? false,
     manifestProblem: init.manifestProblem,
     declaredOnly: init.declaredOnly ?? false,
-    edgesOut: new Map(),
+    edgesOut: init.edgesOut ?? new Map(),
     edgesIn: init.edgesIn ?? [],
   };
 }
