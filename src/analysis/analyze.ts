@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { Policy } from '../config/policy.js';
 import { loadNameIndex } from '../popularity/load.js';
 import { DEFAULT_CLIENT, RegistryClient } from '../registry/client.js';
-import { gatherFacts, type RegistryFacts } from '../registry/facts.js';
+import { answeredEntries, gatherFacts, type RegistryFacts } from '../registry/facts.js';
 import { gatherAdvisories, type AdvisoryFacts, type AdvisorySource } from '../registry/advisories.js';
 import { gatherAttestations, type AttestationFacts } from '../registry/attestations.js';
 import type { KeysResult } from '../registry/client.js';
@@ -161,11 +161,12 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
   };
   const result = runRules(RULES, context, policy);
   const failOn = options.failOn ?? policy.failOn;
-  const entries = [...facts.byLocation.values()];
+  let notCached = 0;
+  for (const entry of facts.byLocation.values()) if (!entry.ok && entry.offline) notCached++;
   const registry = {
     asked: facts.asked,
-    answered: entries.filter((entry) => entry.ok).length,
-    notCached: entries.filter((entry) => !entry.ok && entry.offline).length,
+    answered: answeredEntries(facts).length,
+    notCached,
     offline,
     ...(notes.length ? { notes } : {}),
   };
@@ -204,7 +205,7 @@ async function askSigningKeys(
   notes: string[],
 ): Promise<Map<string, KeysResult>> {
   const counts = new Map<string, number>();
-  for (const [location, entry] of facts.byLocation) {
+  for (const [location, entry] of answeredEntries(facts)) {
     if (!entry.ok) continue;
     const registry = registryFor(tree.nodes.get(location)!.name, npm);
     counts.set(registry, (counts.get(registry) ?? 0) + 1);

@@ -50,8 +50,11 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
 }
 
 function linesOf(text: string): NameArgument[] {
-  return text
-    .split(/\r?\n/)
-    .map((line, index) => ({ text: line.trim(), line: index + 1 }))
-    .filter(({ text }) => text !== '' && !text.startsWith('#'));
+  const names: NameArgument[] = [];
+  // One pass, no array of every line's record: a --from file may hold tens of thousands of names.
+  text.split(/\r?\n/).forEach((line, index) => {
+    const trimmed = line.trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) names.push({ text: trimmed, line: index + 1 });
+  });
+  return names;
 }

@@ -7,7 +7,7 @@ import type { TrustMaterial } from '@sigstore/verify';
 import type { RegistryKey } from '../npm/manifest.js';
 import { derUtf8, isProvenance, npmPurl, readStatement, SOURCE_REPOSITORY_OID, subjectMismatch } from '../npm/provenance.js';
 import type { RegistryClient } from './client.js';
-import type { RegistryFacts } from './facts.js';
+import { answeredEntries, type RegistryFacts } from './facts.js';
 import type { DependencyTree } from '../tree/model.js';
 
 /** What the attestations of one version came to. */
@@ -54,7 +54,7 @@ export async function gatherAttestations(
   const wanted: [string, string, Promise<AttestationEntry | 'absent'>][] = [];
   const trust = new TrustSource(options);
   const verdicts = new VerdictCache(options.cacheDir, options.trustedRootPath ?? 'tuf');
-  for (const [location, entry] of facts.byLocation) {
+  for (const [location, entry] of answeredEntries(facts)) {
     if (!entry.ok) continue;
     const { manifest, version } = entry.facts;
     const attestations = manifest.dist?.attestations;

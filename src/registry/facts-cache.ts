@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash as digestOf, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { VersionManifest } from '../npm/manifest.js';
@@ -126,7 +126,7 @@ export class FactsCache {
   }
 
   private pathOf(key: string): string {
-    const hash = createHash('sha256').update(key).digest('hex');
+    const hash = digestOf('sha256', key, 'hex');
     return join(this.dir!, hash.slice(0, 2), `${hash.slice(2)}.json`);
   }
 }

@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, normalize, sep } from 'node:path';
 import type { Packument, VersionManifest } from '../npm/manifest.js';
-import type { RegistryClient } from './client.js';
+import type { PackumentResult, RegistryClient } from './client.js';
 import type { FactsCache } from './facts-cache.js';
 import { isFetchedPackage } from '../tree/queries.js';
 import { installScriptsOf } from '../npm/scripts.js';
@@ -42,6 +42,23 @@ export interface RegistryFacts {
   readonly offline: boolean;
 }
 
+type Answered = readonly (readonly [string, Extract<FactsEntry, { ok: true }>])[];
+const answered = new WeakMap<ReadonlyMap<string, FactsEntry>, { size: number; list: Answered }>();
+
+/**
+ * The entries the registry (or a cache) answered, by location in `byLocation`'s order, listed once per facts: the
+ * rules and passes that read only those then skip the rest without a look (an offline vet of 20,000 names may have
+ * a few hundred answers).
+ */
+export function answeredEntries(facts: RegistryFacts): Answered {
+  const known = answered.get(facts.byLocation);
+  if (known !== undefined && known.size === facts.byLocation.size) return known.list;
+  const list: [string, Extract<FactsEntry, { ok: true }>][] = [];
+  for (const [location, entry] of facts.byLocation) if (entry.ok) list.push([location, entry]);
+  answered.set(facts.byLocation, { size: facts.byLocation.size, list });
+  return list;
+}
+
 /** A file read for the analysis is cut here: larger bundles are judged by their size and their first megabytes. */
 const MAX_SCRIPT_FILE = 8 * 1024 * 1024;
 
@@ -65,6 +82,12 @@ export async function gatherFacts(
     byLocation.set(node.location, entry);
     options.onProgress?.(++done, asked.length);
   };
+  // A certain miss is one shared answer (see certainMiss): its entry is made once, not once per name.
+  let lastMiss: { miss: object; entry: FactsEntry } | undefined;
+  const missEntry = (miss: Extract<PackumentResult, { ok: false }>): FactsEntry => {
+    if (lastMiss?.miss !== miss) lastMiss = { miss, entry: { ...miss, offline: options.offline } };
+    return lastMiss.entry;
+  };
   // What the facts cache holds and what npm's cache certainly lacks is settled at once; only the rest waits
   // on requests (a vet of 20,000 names offline makes no promise per name).
   const requests: Promise<void>[] = [];
@@ -74,7 +97,7 @@ export async function gatherFacts(
     if (!versioned) {
       const miss = client.certainMiss(name);
       if (miss) {
-        settle(node, { ...miss, offline: options.offline });
+        settle(node, missEntry(miss));
         continue;
       }
     }
@@ -94,7 +117,7 @@ export async function gatherFacts(
     }
     const miss = versioned ? client.certainMiss(name) : undefined;
     if (miss) {
-      settle(node, { ...miss, offline: options.offline });
+      settle(node, missEntry(miss));
       continue;
     }
     requests.push(
@@ -135,8 +158,8 @@ export function registryName(tree: DependencyTree, node: PackageNode): string | 
   const fetched = tree.format === 'names' ? !node.isRoot : isFetchedPackage(node);
   if (!fetched) return undefined;
   if (node.resolved !== undefined && classifyResolved(node.resolved) !== 'tarball-url') return undefined;
-  const fromRegistry = node.edgesIn.every((edge) => classifySpec(edge.name, edge.spec).type === 'registry');
-  return fromRegistry ? node.name : undefined;
+  for (const edge of node.edgesIn) if (classifySpec(edge.name, edge.spec).type !== 'registry') return undefined;
+  return node.name;
 }
 
 async function factsFor(node: PackageNode, packument: Packument, client: RegistryClient): Promise<FactsEntry> {

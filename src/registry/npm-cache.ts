@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as digestOf } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -28,7 +28,7 @@ export function requestCacheKey(url: string): string {
 
 /** cacache's index bucket of `key` under its `index-v5` folder. */
 export function bucketPath(indexDir: string, key: string): string {
-  const hash = createHash('sha256').update(key).digest('hex');
+  const hash = digestOf('sha256', key, 'hex');
   return join(indexDir, hash.slice(0, 2), hash.slice(2, 4), hash.slice(4));
 }
 
@@ -88,7 +88,7 @@ function parseIndexLine(line: string): IndexEntry | undefined {
   const tab = line.indexOf('\t');
   if (tab < 0) return undefined;
   const json = line.slice(tab + 1);
-  if (createHash('sha1').update(json).digest('hex') !== line.slice(0, tab)) return undefined;
+  if (digestOf('sha1', json, 'hex') !== line.slice(0, tab)) return undefined;
   try {
     const entry = JSON.parse(json) as unknown;
     return typeof entry === 'object' && entry !== null ? (entry as IndexEntry) : undefined;

@@ -1,5 +1,6 @@
 import { DEFAULT_THRESHOLDS } from '../config/policy.js';
 import { defineRule, type RuleFinding } from './types.js';
+import { answeredEntries } from '../registry/facts.js';
 
 const HOUR = 3_600_000;
 
@@ -25,7 +26,7 @@ export const freshRelease = defineRule({
   },
   check({ tree, facts, now = new Date(), thresholds = DEFAULT_THRESHOLDS }) {
     const findings: RuleFinding[] = [];
-    for (const [location, entry] of facts?.byLocation ?? []) {
+    for (const [location, entry] of facts ? answeredEntries(facts) : []) {
       if (!entry.ok) continue;
       const node = tree.nodes.get(location)!;
       const { published, firstPublished, version } = entry.facts;

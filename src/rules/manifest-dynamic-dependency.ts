@@ -1,6 +1,7 @@
 import { manifestDependencies } from '../npm/registries.js';
 import { classifySpec } from '../npm/specs.js';
 import { defineRule, type RuleFinding } from './types.js';
+import { answeredEntries } from '../registry/facts.js';
 
 /**
  * The published manifest of the resolved version declares URL or git dependencies: what npm fetches
@@ -19,7 +20,7 @@ export const manifestDynamicDependency = defineRule({
   },
   check({ tree, facts }) {
     const findings: RuleFinding[] = [];
-    for (const [location, entry] of facts?.byLocation ?? []) {
+    for (const [location, entry] of facts ? answeredEntries(facts) : []) {
       if (!entry.ok) continue;
       const { manifest, version } = entry.facts;
       const dependencies = manifestDependencies(manifest).flatMap(([name, spec]): { name: string; spec: string; kind: 'url' | 'git' }[] => {

@@ -36,7 +36,9 @@ export const nearMissName = defineRule({
       if (isProjectNode(node) || node.isLink) continue;
       // `vet ./lib` or `vet https://host/x.tgz`: the text is a spec, not a name; the local/URL/git rules judge it.
       if (tree.format === 'names' && isBareSpec(node.name)) continue;
-      byName.set(node.name, [...(byName.get(node.name) ?? []), node]);
+      const same = byName.get(node.name);
+      if (same) same.push(node);
+      else byName.set(node.name, [node]);
     }
     const findings: RuleFinding[] = [];
     for (const [name, nodes] of byName) {

@@ -1,6 +1,7 @@
 import { repositoryKey } from '../npm/provenance.js';
 import type { PackageNode } from '../tree/model.js';
 import { defineRule, type RuleFinding } from './types.js';
+import { answeredEntries } from '../registry/facts.js';
 
 /**
  * Packages that publish with provenance (`dist.attestations`: built in CI, signed by Sigstore) rarely stop: a
@@ -39,7 +40,7 @@ export const provenanceDropped = defineRule({
   },
   check({ tree, facts, attestations }) {
     const findings: RuleFinding[] = [];
-    for (const [location, entry] of facts?.byLocation ?? []) {
+    for (const [location, entry] of facts ? answeredEntries(facts) : []) {
       if (!entry.ok || entry.facts.manifest.dist?.attestations || !entry.facts.provenanceBefore) continue;
       const { count, latest } = entry.facts.provenanceBefore;
       findings.push({

@@ -2,6 +2,7 @@ import { registryFor } from '../npm/registries.js';
 import { integrityConflicts, verifyRegistrySignatures } from '../npm/signatures.js';
 import type { PackageNode } from '../tree/model.js';
 import { defineRule, type RuleFinding } from './types.js';
+import { answeredEntries } from '../registry/facts.js';
 
 /**
  * The registry signs every version it serves (`dist.signatures`, ECDSA P-256 over `name@version:integrity`), with
@@ -32,7 +33,7 @@ export const registrySignature = defineRule({
     const findings: RuleFinding[] = [];
     if (!facts || !signingKeys) return findings;
     const faults: [PackageNode, string][] = [];
-    for (const [location, entry] of facts.byLocation) {
+    for (const [location, entry] of answeredEntries(facts)) {
       if (!entry.ok) continue;
       const node = tree.nodes.get(location)!;
       const registry = registryFor(node.name, registries);

@@ -30,6 +30,16 @@ export const unregisteredName = defineRule({
   },
   check({ tree, names, registries, facts }) {
     const findings: RuleFinding[] = [];
+    // Whether a registry is the public one, judged once per registry (a vet of 20,000 names has one or two).
+    const publicByRegistry = new Map<string, boolean>();
+    const isPublic = (registry: string): boolean => {
+      let same = publicByRegistry.get(registry);
+      if (same === undefined) {
+        same = sameRegistry(registry, registries.publicRegistry);
+        publicByRegistry.set(registry, same);
+      }
+      return same;
+    };
     for (const from of tree.nodes.values()) {
       if (!isProjectNode(from)) continue;
       for (const edge of from.edgesOut.values()) {
@@ -39,9 +49,7 @@ export const unregisteredName = defineRule({
         const known = answer && (answer.ok || !answer.offline);
         const missing = known
           ? !answer.ok && answer.notFound
-          : sameRegistry(registryFor(kind.realName, registries), registries.publicRegistry) &&
-            !names.isRegistered(kind.realName) &&
-            !lockedFromRegistry(edge.to, registries.publicRegistry);
+          : isPublic(registryFor(kind.realName, registries)) && !names.isRegistered(kind.realName) && !lockedFromRegistry(edge.to, registries.publicRegistry);
         if (!missing) continue;
         findings.push({
           node: edge.to,

@@ -8,6 +8,7 @@ import { ESTABLISHED_DOWNLOADS, findNearMiss } from '../popularity/near-miss.js'
 import type { PackageNode } from '../tree/model.js';
 import { defineRule, type RuleContext, type RuleFinding } from './types.js';
 import type { VersionManifest } from '../npm/manifest.js';
+import { answeredEntries } from '../registry/facts.js';
 
 const DAY = 86_400_000;
 
@@ -42,7 +43,7 @@ export const versionDrift = defineRule({
   check(context) {
     const { tree, facts } = context;
     const findings: RuleFinding[] = [];
-    for (const [location, entry] of facts?.byLocation ?? []) {
+    for (const [location, entry] of facts ? answeredEntries(facts) : []) {
       if (!entry.ok || !entry.facts.previous) continue;
       const { manifest, version, previous } = entry.facts;
       const node = tree.nodes.get(location)!;

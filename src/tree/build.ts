@@ -16,6 +16,10 @@ export interface NodeInit {
   hasInstallScript?: boolean;
   manifestProblem?: string | undefined;
   declaredOnly?: boolean;
+  /** The edges already known to lead here (`vet`'s names, each declared once by the root). */
+  edgesIn?: Edge[];
+  /** A node that never declares a dependency (`vet`'s names) may share one empty map (see NO_EDGES_OUT). */
+  edgesOut?: Map<string, Edge>;
 }
 
 export function createNode(init: NodeInit): PackageNode {
@@ -38,8 +42,8 @@ export function createNode(init: NodeInit): PackageNode {
     hasInstallScript: init.hasInstallScript ?? false,
     manifestProblem: init.manifestProblem,
     declaredOnly: init.declaredOnly ?? false,
-    edgesOut: new Map(),
-    edgesIn: [],
+    edgesOut: init.edgesOut ?? new Map(),
+    edgesIn: init.edgesIn ?? [],
   };
 }
 

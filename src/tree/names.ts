@@ -1,6 +1,6 @@
 import { npa, validateName } from '../cjs.js';
-import { addEdge, createNode, finishTree, type TreeSource } from './build.js';
-import type { DependencyTree, PackageNode } from './model.js';
+import { createNode, type TreeSource } from './build.js';
+import type { DependencyTree, Edge, PackageNode } from './model.js';
 
 /** A name to vet as typed: `name`, `name@range`, `alias@npm:real@1`, or a URL/git spec; `line` in its file. */
 export interface NameArgument {
@@ -12,6 +12,14 @@ export interface NameArgument {
 // character that npm would refuse must still reach the near-miss check.
 const NAME_WITH_SPEC = /^((?:@[^/@\s]+\/)?[^@/\s]+)(?:@(.*))?$/u;
 
+/** The edges out of every name to vet: none. One shared map that refuses additions, not a map per name. */
+class NoEdges extends Map<string, Edge> {
+  override set(): this {
+    throw new Error('a name to vet declares no dependencies');
+  }
+}
+const NO_EDGES_OUT: Map<string, Edge> = new NoEdges();
+
 /**
  * The tree `vet` checks: a root that declares each name, and one unresolved node per name, so that the
  * same rules apply as to a lockfile (nothing is fetched, so there is nothing to verify an integrity of).
@@ -22,10 +30,15 @@ export function treeFromNames(names: readonly NameArgument[], source: Omit<TreeS
   for (const { text } of names) {
     const { name, spec, location } = parseNameArgument(text);
     if (nodes.has(location)) continue;
-    nodes.set(location, createNode({ location, installName: name, name: realName(name, spec) }));
-    addEdge(root, name, spec, 'prod');
+    // Each edge is linked here to the node made for it, as finishTree would resolve it (the root's
+    // `node_modules/<name>`); a list of 20,000 names then makes no second pass and no location look-ups.
+    const edge: Edge = { name, spec, type: 'prod', from: root, to: undefined };
+    const node = createNode({ location, installName: name, name: realName(name, spec), edgesIn: [edge], edgesOut: NO_EDGES_OUT });
+    edge.to = node;
+    nodes.set(location, node);
+    root.edgesOut.set(name, edge);
   }
-  return finishTree(nodes, new Map(), { ...source, format: 'names' });
+  return { root, nodes, ...source, format: 'names' };
 }
 
 /**

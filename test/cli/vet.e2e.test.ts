@@ -6,6 +6,7 @@ import { ISOLATED_ENV } from '../support/check.js';
 import { depwardenInProcess as depwarden } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 import { BIN } from '../support/paths.js';
+import { loadNameIndex } from '../../src/popularity/load.js';
 
 const rulesOf = (stdout: string) =>
   JSON.parse(stdout).findings.map(
@@ -124,5 +125,63 @@ describe('vet: names npm would refuse, and specs that are not names', () => {
       status: 2,
       stderr: 'depwarden: names.txt: line 3: "@scope/" is not a package name npm would install (name can only contain URL-friendly characters)\n',
     });
+  });
+});
+
+// The long-list path (names tree linked as built, certain misses shared, cache look-ups batched) must judge each
+// name exactly as a vet of that name alone does: a fast path that changed a result would show here.
+describe('vet --from of a long mixed list', () => {
+  const special = [
+    'expresss',
+    'crossenv@^7',
+    'x@https://files.example.test/x.tgz',
+    'github:user/repo',
+    'my-lodash@npm:lodahs@1',
+    'react-native-utils-helper-for-depwarden-tests',
+    './lib',
+    'l\u043edash',
+    '@depwarden-tests/unregistered-scoped',
+  ];
+  // Names already in the list (among the established ones, or above): the first occurrence is the one judged.
+  const repeated = ['expresss@latest', 'lodash@^4', '@types/node@20', 'crossenv'];
+  const findingsOf = (stdout: string) =>
+    JSON.parse(stdout)
+      .findings.map((finding: { rule: string; severity: string; package: object; detail?: object; details?: object; message: string }) =>
+        JSON.stringify([finding.rule, finding.severity, finding.package, finding.details, finding.message]),
+      )
+      .sort();
+
+  it('reports each name as vetting it alone does, among 1,500 established names', async () => {
+    const index = loadNameIndex();
+    const established = Array.from({ length: 1_500 }, (_, rank) => index.targetName(rank));
+    const dir = tempDir('vet-long');
+    // The special names spread through the list, the repeated ones at its end.
+    const list = [...established.flatMap((name, at) => (at % 150 === 0 ? [special[at / 150]!, name] : [name])), ...repeated];
+    writeFileSync(join(dir, 'names.txt'), `${list.join('\n')}\n`);
+    const together = await depwarden(['vet', '--offline', '--from', 'names.txt', '--format', 'json'], { cwd: dir });
+    expect(together.stderr).toBe('');
+    expect(together.status).toBe(1);
+
+    const alone: string[] = [];
+    for (const name of special) alone.push(...findingsOf((await depwarden(['vet', '--offline', name, '--format', 'json'], { cwd: dir })).stdout));
+    // Paths, locations and messages do not depend on the list's other names; the source line does, so it is left out.
+    expect(findingsOf(together.stdout)).toEqual(alone.sort());
+    expect(rulesOf(together.stdout).sort()).toEqual(
+      [
+        'high git-dependency github:user/repo',
+        'high near-miss-name expresss',
+        'high near-miss-name l\u043edash',
+        'high near-miss-name lodahs',
+        'high unregistered-name @depwarden-tests/unregistered-scoped',
+        'high unregistered-name l\u043edash',
+        'high unregistered-name react-native-utils-helper-for-depwarden-tests',
+        'high url-dependency x',
+        'low alias-dependency lodahs',
+        'medium near-miss-name crossenv',
+      ].sort(),
+    );
+    // The established names alone have nothing to report.
+    writeFileSync(join(dir, 'established.txt'), established.join('\n'));
+    expect(findingsOf((await depwarden(['vet', '--offline', '--from', 'established.txt', '--format', 'json'], { cwd: dir })).stdout)).toEqual([]);
   });
 });

@@ -34,6 +34,10 @@ describe('classifySpec', () => {
     ['~1.2', 'registry'],
     ['1.x', 'registry'],
     ['>=1.0.0 <2', 'registry'],
+    ['^1.2.3 || ^2.0.0', 'registry'],
+    ['1||2', 'registry'],
+    [' >=1.2.3-beta.1 <2.0.0 || 3.x ', 'registry'],
+    ['^1.0.0 ||', 'registry'],
     ['', 'registry'],
     ['latest', 'registry'],
     // npa reads these as folders: a fast path that took every leading `.` for a range would judge a local folder as a registry fetch
@@ -58,6 +62,22 @@ describe('classifySpec', () => {
       const actual = classifySpec('a', spec).type;
       const agrees = expected === 'not registry' ? actual !== 'registry' : expected === actual || (expected === 'remote' && actual === 'remote');
       if (!agrees && !['git', 'remote'].includes(expected)) disagreements.push(`${JSON.stringify(spec)}: npa ${expected}, depwarden ${actual}`);
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('agrees with npm-package-arg on 5,000 seeded compound ranges (comparators joined by spaces and ||)', () => {
+    const pieces = ['^1.2.3', '~1.2', '1.x', '>=1.0.0', '<2', '<=2.0.0-rc.1', '=1.2.3+build.5', 'v1', '*', 'x', '.5', '^', '1.2.3.4', 'latest', '01'];
+    const joins = [' ', '  ', '||', ' || ', ' - ', '\t', ''];
+    let seed = 20_261_202;
+    const next = (count: number) => Math.floor(((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * count);
+    const disagreements: string[] = [];
+    for (let index = 0; index < 5_000; index++) {
+      let spec = (next(2) ? ' ' : '') + pieces[next(pieces.length)]!;
+      for (let more = next(4); more > 0; more--) spec += joins[next(joins.length)]! + pieces[next(pieces.length)]!;
+      const expected = npaKind(spec);
+      const actual = classifySpec('a', spec).type;
+      if ((expected === 'registry') !== (actual === 'registry')) disagreements.push(`${JSON.stringify(spec)}: npa ${expected}, depwarden ${actual}`);
     }
     expect(disagreements).toEqual([]);
   });
