@@ -190,7 +190,8 @@ export async function updateSavedData(
       ...client.fetchOptions,
       offline: false,
       registry: new URL(options.url).origin,
-      cache: 'no-store',
+      // npm-registry-fetch's `cache` is the folder of its HTTP cache: none, so the export is not kept twice.
+      cache: undefined,
       timeout: 0,
     } as never);
     await pipeline(response.body as NodeJS.ReadableStream, createWriteStream(zip));

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
 import { DEFAULT_MIRROR_URL } from '@sigstore/tuf';
-import { depwardenAsync, depwardenInProcess, type CliRun } from '../support/cli.js';
+import { depwardenInProcess, type CliRun } from '../support/cli.js';
 import { provenanceStatement, publishStatement, startMockSigstore, type MockSigstore } from '../support/sigstore.js';
 
 /**
@@ -246,15 +246,12 @@ afterAll(async () => {
 
 /**
  * The CLI with its own npm cache and HOME; the stand-in servers keep answering in this process. Its main runs in
- * this process (the launcher is tested spawned elsewhere), but `data update` is spawned in `work`: it writes a
- * folder `no-store` relative to the process's working folder (npm-registry-fetch reads src/registry/advisories.ts's
- * `cache: 'no-store'` as a cache path), which in this process would be the repository.
+ * this process (the launcher is tested spawned elsewhere).
  */
 function run(args: string[], cache = 'cache', env: Record<string, string> = {}): Promise<CliRun> {
   const home = join(work, 'home');
   mkdirSync(home, { recursive: true });
-  const cli = args[0] === 'data' ? depwardenAsync : depwardenInProcess;
-  return cli(args, {
+  return depwardenInProcess(args, {
     cwd: work,
     env: {
       HOME: home,
@@ -422,6 +419,8 @@ describe('trust signals end to end', () => {
   it('data update saves the export; --offline then reads it and says how old it is', async () => {
     const update = await run(['data', 'update', '--osv-export', `${osv.url}/npm/all.zip`]);
     expect(update.stderr).toBe('');
+    // npm-registry-fetch once kept an HTTP cache in a folder `no-store` relative to the process's working folder.
+    for (const folder of [work, process.cwd()]) expect(existsSync(join(folder, 'no-store'))).toBe(false);
     expect(update.stdout).toMatch(/^OSV npm malware data: 2 malware reports saved to .*npm-malware\.json, downloaded now; the newest was modified 2026-01-02/);
     const output = await check(['--offline']);
     expect(trustFindings(output)).toContain('critical known-malware/known-malware dw-evil');
