@@ -62,6 +62,9 @@ export class RegistryClient {
             if (version !== undefined && !this.options.offline) {
               const cached = await this.fetchPackument(name, true);
               if (cached.ok && cached.packument.versions?.[version]) return cached;
+              // With nothing in npm's cache the registry was asked already, retries and all: asking again would
+              // double the wait on a registry that fails or hangs.
+              if (!cached.ok && this.cachedPackument(name).kind === 'miss') return cached;
             }
             return this.fetchPackument(name, false);
           });
