@@ -6,7 +6,9 @@
 // would: `depwarden review` is tested on that change.
 // The managers are installed from the npm registry into a temporary folder (as measure-hook-order.mjs does);
 // hosts are then rewritten to placeholders so no fixture names a real host. Output: test/fixtures/lockfiles/<format>/.
-// Usage: node scripts/make-lockfile-fixtures.mjs
+// Each manager that has a patch mechanism (pnpm 7+, bun, yarn berry) then patches dw-core with its own commands.
+// Usage: node scripts/make-lockfile-fixtures.mjs (DW_TOOLS: managers installed already; DW_ONLY=pnpm-v9,bun: only
+// those folders; DW_KEEP=1: keep the temporary folder)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +75,8 @@ try {
     YARN_ENABLE_IMMUTABLE_INSTALLS: 'false',
     YARN_GLOBAL_FOLDER: join(work, 'yarn-global'),
     BUN_INSTALL_CACHE_DIR: join(work, 'bun-cache'),
+    // pnpm patch needs a real install: its store stays in the temporary folder too.
+    npm_config_store_dir: join(work, 'pnpm-store'),
     CI: '',
   };
   const berryRc = `npmRegistryServer: "${registry.url}"\nunsafeHttpWhitelist: ["127.0.0.1"]\nnodeLinker: node-modules\nenableGlobalCache: false\nenableTelemetry: false\nnpmMinimalAgeGate: 0\nenableScripts: false\napprovedGitRepositories: ["**"]\n`;
@@ -194,7 +198,13 @@ try {
     install(project);
     // The patch is part of the change too: the manager's own patch commands write the patch file and lock it.
     const patchFiles = patchers[folder]?.(dir) ?? [];
-    for (const file of ['package.json', 'packages/ws-a/package.json', lockfile, ...Object.keys(files).filter((file) => file.endsWith('.yaml')), ...patchFiles]) {
+    for (const file of [
+      'package.json',
+      'packages/ws-a/package.json',
+      lockfile,
+      ...Object.keys(files).filter((file) => file.endsWith('.yaml')),
+      ...patchFiles,
+    ]) {
       mkdirSync(dirname(join(target, file)), { recursive: true });
       cpSync(join(dir, file), join(target, file));
     }

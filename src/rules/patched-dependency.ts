@@ -36,7 +36,8 @@ export const patchedDependency = defineRule({
     },
     'patch-hash-mismatch': {
       message: (detail) => `patched by ${detail.file}, whose content is not what the lockfile hashed (${detail.recorded})`,
-      hint: () => 'run `pnpm install` and review the patch and lockfile it writes',
+      // Measured with pnpm 7, 8 and 9: `--frozen-lockfile` refuses it (ERR_PNPM_LOCKFILE_CONFIG_MISMATCH).
+      hint: () => 'pnpm --frozen-lockfile refuses this lockfile: run `pnpm install` and review the patch and the lockfile it writes',
     },
   },
   check({ tree }) {

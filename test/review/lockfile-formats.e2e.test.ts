@@ -104,42 +104,45 @@ function entryLine(folder: Folder, text: string, finding: JsonFinding): number {
 }
 
 describe('review of a lockfile change, in every format written by its real package manager', () => {
-  it.each(FORMATS)('%s (%s): only the near-miss, the tarball URL and (where the manager has patches) the patch the change added, each at its entry', async (folder, lockfile) => {
-    const dir = changedRepository(folder, lockfile);
-    const expected = (text: string) => {
-      const at = (name: string, location: string) => entryLine(folder, text, { rule: '', package: { name, location, version: '1.0.0' } });
-      return [
-        `near-miss-name expresss ${lockfile}:${at('expresss', 'node_modules/expresss')}`,
-        `url-dependency dw-payload ${lockfile}:${at('dw-payload', 'node_modules/dw-payload')}`,
-        ...(PAYLOAD_INTEGRITY[folder] ? [`${PAYLOAD_INTEGRITY[folder]} dw-payload ${lockfile}:${at('dw-payload', 'node_modules/dw-payload')}`] : []),
-        ...(PATCH_FILES[folder]
-          ? [
-              `patched-dependency dw-core ${lockfile}:${entryLine(folder, text, { rule: '', package: { name: 'dw-core', location: 'node_modules/dw-core', version: '2.0.0' } })}`,
-            ]
-          : []),
-      ].sort();
-    };
-    const head = fixture(folder, lockfile);
+  it.each(FORMATS)(
+    '%s (%s): only the near-miss, the tarball URL and (where the manager has patches) the patch the change added, each at its entry',
+    async (folder, lockfile) => {
+      const dir = changedRepository(folder, lockfile);
+      const expected = (text: string) => {
+        const at = (name: string, location: string) => entryLine(folder, text, { rule: '', package: { name, location, version: '1.0.0' } });
+        return [
+          `near-miss-name expresss ${lockfile}:${at('expresss', 'node_modules/expresss')}`,
+          `url-dependency dw-payload ${lockfile}:${at('dw-payload', 'node_modules/dw-payload')}`,
+          ...(PAYLOAD_INTEGRITY[folder] ? [`${PAYLOAD_INTEGRITY[folder]} dw-payload ${lockfile}:${at('dw-payload', 'node_modules/dw-payload')}`] : []),
+          ...(PATCH_FILES[folder]
+            ? [
+                `patched-dependency dw-core ${lockfile}:${entryLine(folder, text, { rule: '', package: { name: 'dw-core', location: 'node_modules/dw-core', version: '2.0.0' } })}`,
+              ]
+            : []),
+        ].sort();
+      };
+      const head = fixture(folder, lockfile);
 
-    const fromGit = await depwarden(['review', ...REG], { cwd: dir });
-    expect([fromGit.status, fromGit.stderr]).toEqual([1, '']);
-    expect(shown(findingsOf(fromGit.stdout))).toEqual(expected(head));
+      const fromGit = await depwarden(['review', ...REG], { cwd: dir });
+      expect([fromGit.status, fromGit.stderr]).toEqual([1, '']);
+      expect(shown(findingsOf(fromGit.stdout))).toEqual(expected(head));
 
-    // The same change as a diff: its other end rebuilt from the working tree's copy.
-    const diffFile = join(tempDir('diff'), 'change.diff');
-    writeFileSync(diffFile, git(dir, 'diff'));
-    const fromDiff = await depwarden(['review', '--diff', diffFile, ...REG], { cwd: dir });
-    expect([fromDiff.status, fromDiff.stderr]).toEqual([1, '']);
-    expect(shown(findingsOf(fromDiff.stdout))).toEqual(expected(head));
+      // The same change as a diff: its other end rebuilt from the working tree's copy.
+      const diffFile = join(tempDir('diff'), 'change.diff');
+      writeFileSync(diffFile, git(dir, 'diff'));
+      const fromDiff = await depwarden(['review', '--diff', diffFile, ...REG], { cwd: dir });
+      expect([fromDiff.status, fromDiff.stderr]).toEqual([1, '']);
+      expect(shown(findingsOf(fromDiff.stdout))).toEqual(expected(head));
 
-    // Undone (the working tree back at `before`, the change committed): removing them introduces nothing.
-    git(dir, 'add', '-A');
-    git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'after');
-    writeFileSync(join(dir, lockfile), fixture(folder, `before/${lockfile}`));
-    writeFileSync(join(dir, 'package.json'), fixture(folder, 'before/package.json'));
-    const undone = await depwarden(['review', '--base', 'HEAD', ...REG], { cwd: dir });
-    expect([undone.status, findingsOf(undone.stdout)]).toEqual([0, []]);
-  });
+      // Undone (the working tree back at `before`, the change committed): removing them introduces nothing.
+      git(dir, 'add', '-A');
+      git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'after');
+      writeFileSync(join(dir, lockfile), fixture(folder, `before/${lockfile}`));
+      writeFileSync(join(dir, 'package.json'), fixture(folder, 'before/package.json'));
+      const undone = await depwarden(['review', '--base', 'HEAD', ...REG], { cwd: dir });
+      expect([undone.status, findingsOf(undone.stdout)]).toEqual([0, []]);
+    },
+  );
 
   it.each(FORMATS)('%s (%s): a base it cannot read locked nothing, so every finding at head is reported', async (folder, lockfile) => {
     const dir = changedRepository(folder, lockfile, { base: { [lockfile]: '{{{ not a lockfile\n' } });
