@@ -6,9 +6,11 @@
 // would: `depwarden review` is tested on that change.
 // The managers are installed from the npm registry into a temporary folder (as measure-hook-order.mjs does);
 // hosts are then rewritten to placeholders so no fixture names a real host. Output: test/fixtures/lockfiles/<format>/.
-// Usage: node scripts/make-lockfile-fixtures.mjs
+// Each manager that has a patch mechanism (pnpm 7+, bun, yarn berry) then patches dw-core with its own commands.
+// Usage: node scripts/make-lockfile-fixtures.mjs (DW_TOOLS: managers installed already; DW_ONLY=pnpm-v9,bun: only
+// those folders; DW_KEEP=1: keep the temporary folder)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +75,8 @@ try {
     YARN_ENABLE_IMMUTABLE_INSTALLS: 'false',
     YARN_GLOBAL_FOLDER: join(work, 'yarn-global'),
     BUN_INSTALL_CACHE_DIR: join(work, 'bun-cache'),
+    // pnpm patch needs a real install: its store stays in the temporary folder too.
+    npm_config_store_dir: join(work, 'pnpm-store'),
     CI: '',
   };
   const berryRc = `npmRegistryServer: "${registry.url}"\nunsafeHttpWhitelist: ["127.0.0.1"]\nnodeLinker: node-modules\nenableGlobalCache: false\nenableTelemetry: false\nnpmMinimalAgeGate: 0\nenableScripts: false\napprovedGitRepositories: ["**"]\n`;
@@ -123,9 +127,59 @@ try {
       { 'bunfig.toml': `[install]\nregistry = "${registry.url}"\n` },
     ],
   ];
+  // Each manager that has a patch mechanism patches dw-core 2.0.0 (its index.js) with its own commands, as a user
+  // would: pnpm 7.4+ (`pnpm patch` + `pnpm patch-commit`), yarn berry (`yarn patch` + `yarn patch-commit -s`) and
+  // bun (`bun patch` + `bun patch --commit`). npm and yarn classic have none (patch-package is a postinstall tool that
+  // their lockfiles never record). Each returns the patch files it wrote, relative to the project.
+  const run = (dir, command, args) => {
+    const result = spawnSync(command, args, { cwd: dir, env, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`${dir}: ${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+    return result.stdout;
+  };
+  const patchIndex = (folder) => writeFileSync(join(folder, 'index.js'), `module.exports = "dw-core, patched";\n`);
+  const listFiles = (dir, folder) => readdirSync(join(dir, folder)).map((file) => `${folder}/${file}`);
+  const pnpmPatcher = (pnpm) => (dir) => {
+    const editDir = join(work, `edit-${pnpm}`);
+    // pnpm patches what node_modules holds.
+    run(dir, process.execPath, [toolFile(pnpm, 'bin', 'pnpm.cjs'), 'install', '--ignore-scripts']);
+    run(dir, process.execPath, [toolFile(pnpm, 'bin', 'pnpm.cjs'), 'patch', 'dw-core@2.0.0', '--edit-dir', editDir]);
+    patchIndex(editDir);
+    run(dir, process.execPath, [toolFile(pnpm, 'bin', 'pnpm.cjs'), 'patch-commit', editDir]);
+    return listFiles(dir, 'patches');
+  };
+  const patchers = {
+    'pnpm-v9': pnpmPatcher('pnpm'),
+    'pnpm-v6': pnpmPatcher('pnpm8'),
+    'pnpm-v5': pnpmPatcher('pnpm7'),
+    'yarn-berry': (dir) => {
+      const yarn = toolFile('@yarnpkg', 'cli-dist', 'bin', 'yarn.js');
+      const { path } = JSON.parse(run(dir, process.execPath, [yarn, 'patch', 'dw-core@npm:2.0.0', '--json']).trim().split('\n').pop());
+      patchIndex(path);
+      const workspaceManifest = readFileSync(join(dir, 'packages', 'ws-a', 'package.json'), 'utf8');
+      run(dir, process.execPath, [yarn, 'patch-commit', '-s', path]);
+      // yarn 4.18's patch-commit -s also points ws-a's `dw-core@^1.0.0` (locked at 1.0.0) at the patched 2.0.0, in
+      // ws-a's package.json and in a root `resolutions` entry: undone, so the tree stays the one the other formats lock.
+      writeFileSync(join(dir, 'packages', 'ws-a', 'package.json'), workspaceManifest);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      delete manifest.resolutions;
+      writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      run(dir, process.execPath, [yarn, 'install', '--mode=skip-build']);
+      return listFiles(dir, '.yarn/patches');
+    },
+    bun: (dir) => {
+      const bun = toolFile('.bin', 'bun');
+      run(dir, bun, ['install', '--ignore-scripts', '--save-text-lockfile']);
+      run(dir, bun, ['patch', 'dw-core@2.0.0']);
+      patchIndex(join(dir, 'node_modules', 'dw-core'));
+      run(dir, bun, ['patch', '--commit', 'node_modules/dw-core']);
+      return listFiles(dir, 'patches');
+    },
+  };
   // The change `review` is tested on: the near-miss and the tarball URL are what it adds.
   const before = Object.fromEntries(Object.entries(project.dependencies).filter(([name]) => name !== 'expresss' && name !== 'dw-payload'));
-  for (const [folder, command, args, lockfile, files] of managers) {
+  // DW_ONLY: a comma-separated list of folders to write (the others stay as they are).
+  const only = process.env.DW_ONLY?.split(',');
+  for (const [folder, command, args, lockfile, files] of managers.filter(([folder]) => !only || only.includes(folder))) {
     const dir = join(work, 'projects', folder);
     const install = (manifest) => {
       writePackage(dir, manifest);
@@ -142,7 +196,16 @@ try {
     install({ ...project, dependencies: before });
     for (const file of ['package.json', lockfile]) cpSync(join(dir, file), join(target, 'before', file));
     install(project);
-    for (const file of ['package.json', 'packages/ws-a/package.json', lockfile, ...Object.keys(files).filter((file) => file.endsWith('.yaml'))]) {
+    // The patch is part of the change too: the manager's own patch commands write the patch file and lock it.
+    const patchFiles = patchers[folder]?.(dir) ?? [];
+    for (const file of [
+      'package.json',
+      'packages/ws-a/package.json',
+      lockfile,
+      ...Object.keys(files).filter((file) => file.endsWith('.yaml')),
+      ...patchFiles,
+    ]) {
+      mkdirSync(dirname(join(target, file)), { recursive: true });
       cpSync(join(dir, file), join(target, file));
     }
     rewriteHosts(target, [lockfile, 'package.json', `before/${lockfile}`, 'before/package.json']);
@@ -152,7 +215,8 @@ try {
   git.stop();
   tarballs.stop();
   await registry.stop();
-  rmSync(work, { recursive: true, force: true });
+  if (!process.env.DW_KEEP) rmSync(work, { recursive: true, force: true });
+  else console.log(`kept ${work}`);
 }
 
 function rewriteHosts(dir, files) {

@@ -5,7 +5,7 @@ import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './rep
 import { InputError } from '../errors.js';
 import { findingKey, review, type ChangeSource } from '../review/review.js';
 import { GitRepo } from '../review/git.js';
-import { parseUnifiedDiff } from '../review/unified-diff.js';
+import { parseUnifiedDiff } from '../text/unified-diff.js';
 import { diskFiles, readRequired } from '../tree/files.js';
 
 export const REVIEW_HELP = `Usage: depwarden review [--base REV] [--head REV] [options]

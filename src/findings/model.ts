@@ -148,6 +148,12 @@ export type FindingDetail =
       filesFault: string | undefined;
     }
   | { code: 'unverified'; cause: string }
+  /** A package the package manager patches with a project file before its install scripts run (pnpm, bun, yarn berry). */
+  | { code: 'patched-dependency'; file: string }
+  | { code: 'patch-unreadable'; file: string; problem: string }
+  | { code: 'patch-adds-install-script'; file: string; script: string; command: string }
+  /** pnpm: the lockfile's hash of the patch is not that of the file. */
+  | { code: 'patch-hash-mismatch'; file: string; recorded: string }
   | {
       code: 'lockfile-out-of-sync';
       /** The manifest whose declarations the lockfile does not satisfy. */

@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import type { FileSource } from '../tree/files.js';
 import type { GitRepo } from './git.js';
-import { applyHunks, type DiffFile, type Hunk } from './unified-diff.js';
+import { applyHunks, type DiffFile, type Hunk } from '../text/unified-diff.js';
 
 export type Side = 'base' | 'head';
 

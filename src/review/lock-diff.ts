@@ -15,8 +15,11 @@ export function introducedFindings(base: Analysis | undefined, head: Analysis): 
   if (!base) return [...head.result.findings];
   const before = new Set(base.result.findings.map(findingKey));
   const locked = lockedFacts(base.tree);
+  const patchChanged = changedPatches(base.tree, head.tree);
   return head.result.findings.filter((finding) => {
     if (!before.has(findingKey(finding))) return true;
+    // A patch is project code: a change to its file introduces what the patch now does, on an unchanged package.
+    if (finding.rule === 'patched-dependency' && 'file' in finding.detail && patchChanged.has(finding.detail.file)) return true;
     const node = head.tree.nodes.get(finding.package.location);
     return node !== undefined && !node.isRoot && isNew(node, locked);
   });
@@ -45,4 +48,10 @@ function isNew(node: PackageNode, locked: LockedFacts): boolean {
   const real = node.target ?? node;
   if (!locked.packages.has(packageFact(node)) || !locked.packages.has(packageFact(real))) return true;
   return node.edgesIn.some((edge) => !locked.edges.has(edgeFact(edge.from, edge.name, edge.spec)));
+}
+
+/** The patch files (as the lockfile names them) whose text at head is not what it was at base, or that base lacked. */
+function changedPatches(base: DependencyTree, head: DependencyTree): ReadonlySet<string> {
+  const before = new Map((base.patches ?? []).map((patch) => [patch.path, patch.text]));
+  return new Set((head.patches ?? []).filter((patch) => !before.has(patch.path) || before.get(patch.path) !== patch.text).map((patch) => patch.file));
 }

@@ -26,7 +26,7 @@ export async function lockfileStep(context: StepContext): Promise<LockfileResult
   const { change } = context;
   let result: StepResult = emptyResult(context.options.offline);
   const lockedDirs = new Set<string>();
-  for (const lockfile of change.changed.filter((path) => LOCKFILE.test(path) && !path.includes('node_modules/'))) {
+  for (const lockfile of changedLockfiles(context)) {
     if (change.hunksOnly(lockfile)) {
       throw new InputError(
         'the diff changes it, but neither end of it can be rebuilt (the working tree holds no copy that matches the diff): run review where the change is checked out, or with git',
@@ -45,6 +45,25 @@ export async function lockfileStep(context: StepContext): Promise<LockfileResult
     result = addResults(result, { findings, registry: atHead.analysis.registry, allowed: atHead.analysis.result.allowed });
   }
   return { ...result, lockedDirs };
+}
+
+/**
+ * The lockfiles the change touched, and those of the folders (and above) of each changed patch file (`.patch`), which
+ * may name it in `patchedDependencies` or a `patch:` locator while the lockfile itself stays as it was.
+ */
+function changedLockfiles({ change }: StepContext): string[] {
+  const lockfiles = change.changed.filter((path) => LOCKFILE.test(path) && !path.includes('node_modules/'));
+  for (const patch of change.changed.filter((path) => path.endsWith('.patch') && !path.includes('node_modules/'))) {
+    for (let dir = posix.dirname(patch); ; dir = posix.dirname(dir)) {
+      const folder = dir === '.' ? '' : dir;
+      for (const name of ['pnpm-lock.yaml', 'yarn.lock', 'bun.lock']) {
+        const lockfile = posix.join(folder, name);
+        if (!lockfiles.includes(lockfile) && change.read(lockfile, 'head') !== undefined) lockfiles.push(lockfile);
+      }
+      if (folder === '') break;
+    }
+  }
+  return lockfiles;
 }
 
 /** One end of a changed lockfile, read as that lockfile (not whichever the folder's package manager would pick). */

@@ -2,7 +2,7 @@
  * Which dependencies a package.json gained or re-specified: exactly, from both ends of the change, or from a
  * diff's hunks alone when neither end is at hand, where a line whose block the hunk does not show is said so.
  */
-import type { Hunk } from './unified-diff.js';
+import type { Hunk } from '../text/unified-diff.js';
 
 export const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 const IS_FIELD = new Set<string>(DEPENDENCY_FIELDS);

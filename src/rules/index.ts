@@ -5,6 +5,7 @@ import { gitDependency } from './git-dependency.js';
 import { invalidSpec } from './invalid-spec.js';
 import { insecureProtocol } from './insecure-protocol.js';
 import { knownMalware } from './known-malware.js';
+import { patchedDependency } from './patched-dependency.js';
 import { provenanceDropped } from './provenance-dropped.js';
 import { registrySignature } from './registry-signature.js';
 import { installScript } from './install-script.js';
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   undeclaredImport,
   gitDependency,
   localDependency,
+  patchedDependency,
   aliasDependency,
   insecureProtocol,
   foreignRegistry,

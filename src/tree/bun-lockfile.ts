@@ -3,6 +3,7 @@ import { jsoncParser } from '../cjs.js';
 import { addEdge, createNode, finishTree, type TreeSource } from './build.js';
 import { MANIFEST_FIELDS, splitDescriptor } from './lock-graph.js';
 import type { DependencyTree, EdgeType, PackageNode, RecordedDeclarations } from './model.js';
+import { selectedPatches } from './patches.js';
 import { Shape, describe, shown, type JsonRecord } from './shape.js';
 
 /** bun.lock's `lockfileVersion`s: 0 (bun 1.1), 1 (bun 1.2), 2 (bun 1.3 with `configVersion`). */
@@ -99,7 +100,13 @@ export function loadBunLockfile(text: string, source: TreeSource): DependencyTre
   }
   const root = nodes.get('')!;
   for (const [name, path] of workspaceByName) addEdge(root, name, `file:${path}`, 'workspace');
-  return { ...finishTree(nodes, linkTargets, source), entryKeys, recorded };
+  const tree = finishTree(nodes, linkTargets, source);
+  // `patchedDependencies`: `name@version` -> the patch file, as package.json's field of that name says.
+  const patched = Object.entries(shape.optionalRecord(lockfile.patchedDependencies, '"patchedDependencies"') ?? {}).map(([selector, file]) => {
+    if (typeof file !== 'string') shape.fail(`"patchedDependencies"["${shown(selector)}"] must be a string, found ${describe(file)}`);
+    return { selector, file };
+  });
+  return { ...tree, entryKeys, recorded, patches: selectedPatches(tree, patched) };
 }
 
 function parseJsonc(text: string, shape: Shape): JsonRecord {

@@ -73,6 +73,25 @@ export interface DependencyTree {
    * which their frozen-lockfile modes compare with package.json (src/tree/lock-sync.ts).
    */
   readonly recorded?: ReadonlyMap<string, RecordedDeclarations>;
+  /** pnpm, bun and yarn berry lockfiles: the patches the manager applies to packages before their install scripts run. */
+  readonly patches?: readonly PatchReference[];
+}
+
+/**
+ * A patch file the lockfile names (pnpm's and bun's `patchedDependencies`, a berry `patch:` locator): project code the
+ * manager applies into a package. yarn's own `~builtin<…>` patches are not listed.
+ */
+export interface PatchReference {
+  /** The patch file as the lockfile names it, and its path relative to the project (what is read). */
+  readonly file: string;
+  readonly path: string;
+  /** The nodes it patches, by location. */
+  readonly locations: readonly string[];
+  /** pnpm: the hash the lockfile recorded of the patch file's content. */
+  readonly hash?: string | undefined;
+  /** Its text, set by the loader; undefined when it is missing or cannot be read, and `problem` says why. */
+  readonly text?: string | undefined;
+  readonly problem?: string | undefined;
 }
 
 /** A project's dependency fields as a lockfile recorded them: field name -> dependency name -> spec as written. */

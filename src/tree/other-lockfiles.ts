@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { jsYaml, mapWorkspaces } from '../cjs.js';
-import { InputError } from '../errors.js';
+import { InputError, isInputError } from '../errors.js';
 import { parseJsonText } from '../json.js';
 import { loadBunLockfile } from './bun-lockfile.js';
 import type { FileSource } from './files.js';
@@ -38,6 +38,36 @@ export async function loadOtherLockfile(files: FileSource, sourceFile: OtherLock
   const source = { sourceFile, projectDir: files.dir };
   // yarn berry and pnpm name workspaces by folder; their package.json files say the rest.
   const manifestAt = (path: string): JsonRecord | undefined => (path === '' ? manifest : readManifest(files, `${path}/package.json`));
+  return readPatches(files, await loadTree(files, sourceFile, text, manifest, source, manifestAt));
+}
+
+/**
+ * Each patch file the lockfile names, read: what the rules judge of a patch is its text. Missing or unreadable, it
+ * says why (the patched-dependency rule fails closed on it).
+ */
+function readPatches(files: FileSource, tree: DependencyTree): DependencyTree {
+  if (!tree.patches?.length) return tree;
+  const patches = tree.patches.map((patch) => {
+    if (patch.path === '') return { ...patch, problem: 'the lockfile records only its hash, and package.json names no file for it' };
+    try {
+      const text = files.readText(patch.path);
+      return text === undefined ? { ...patch, problem: 'the file does not exist' } : { ...patch, text };
+    } catch (error) {
+      if (!isInputError(error)) throw error;
+      return { ...patch, problem: `the file ${error.message}` };
+    }
+  });
+  return { ...tree, patches };
+}
+
+async function loadTree(
+  files: FileSource,
+  sourceFile: OtherLockfile,
+  text: string,
+  manifest: JsonRecord,
+  source: { sourceFile: OtherLockfile; projectDir: string },
+  manifestAt: (path: string) => JsonRecord | undefined,
+): Promise<DependencyTree> {
   switch (sourceFile) {
     case 'bun.lockb':
       throw new InputError(

@@ -3,7 +3,8 @@ import { jsYaml } from '../cjs.js';
 import type { TreeSource } from './build.js';
 import { parsePnpmLockfileFast } from './pnpm-lockfile-fast.js';
 import { buildLockTree, type LockedDependency, type LockedImporter, type LockedPackage } from './lock-graph.js';
-import type { DependencyTree, EdgeType, RecordedDeclarations } from './model.js';
+import type { DependencyTree, EdgeType, PatchReference, RecordedDeclarations } from './model.js';
+import { selectedPatches } from './patches.js';
 import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
 
 const FIELDS = [
@@ -163,7 +164,23 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
       dependencies: dependenciesOf(entry, where, ''),
     });
   }
-  return { ...buildLockTree(importers, packages, source), recorded };
+  const tree = buildLockTree(importers, packages, source);
+  return { ...tree, recorded, patches: pnpmPatches(tree, lockfile, shape, manifestOf('')) };
+}
+
+/**
+ * `patchedDependencies`: `name@version` (or `name`, or a range) -> `{ path, hash }`, or just the hash, whose file
+ * package.json's `pnpm.patchedDependencies` names.
+ */
+function pnpmPatches(tree: DependencyTree, lockfile: JsonRecord, shape: Shape, manifest: JsonRecord | undefined): PatchReference[] {
+  const declared = isRecord(manifest?.pnpm) && isRecord(manifest.pnpm.patchedDependencies) ? manifest.pnpm.patchedDependencies : {};
+  const entries = Object.entries(shape.optionalRecord(lockfile.patchedDependencies, '"patchedDependencies"') ?? {}).map(([selector, value]) => {
+    const where = `"patchedDependencies"["${shown(selector)}"]`;
+    if (typeof value === 'string') return { selector, file: typeof declared[selector] === 'string' ? declared[selector] : undefined, hash: value };
+    const entry = shape.record(value, where);
+    return { selector, file: requireString(shape, entry.path, `${where}.path`), hash: shape.optionalString(entry.hash, `${where}.hash`) };
+  });
+  return selectedPatches(tree, entries);
 }
 
 /** The specifier of each dependency of an importer, by field, as written (before catalogs): what `--frozen-lockfile` compares. */

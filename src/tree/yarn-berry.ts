@@ -1,6 +1,7 @@
 import type { TreeSource } from './build.js';
 import { buildLockTree, splitDescriptor, sriFromHex, type LockedDependency, type LockedImporter, type LockedPackage } from './lock-graph.js';
-import type { DependencyTree, EdgeType, RecordedDeclarations } from './model.js';
+import type { DependencyTree, EdgeType, PatchReference, RecordedDeclarations } from './model.js';
+import { berryPatchFiles } from './patches.js';
 import { Shape, isRecord, shown, type JsonRecord } from './shape.js';
 import { parseLockText } from './yarn-classic.js';
 
@@ -34,6 +35,8 @@ export function loadYarnBerry(
   const importers: LockedImporter[] = [];
   const recorded = new Map<string, RecordedDeclarations>();
   const pending: { key: string; dependencies: LockedDependency[] }[] = [];
+  const patchInners = new Set<string>();
+  const patchFiles = new Map<string, { file: string; path: string }[]>();
 
   for (const [key, value] of Object.entries(parsed)) {
     if (key === '__metadata') continue;
@@ -82,6 +85,12 @@ export function loadYarnBerry(
       continue;
     }
     const fetched = fetchedFrom(locator.range);
+    const patchInner = /^patch:(.*?)#/.exec(locator.range)?.[1];
+    if (patchInner !== undefined) {
+      patchInners.add(safeDecode(patchInner));
+      const files = berryPatchFiles(locator.range);
+      if (files.length > 0) patchFiles.set(key, files);
+    }
     const checksum = shape.optionalString(entry.checksum, `${where}.checksum`);
     const name = fetched.realName ?? locator.name;
     const version = shape.optionalString(entry.version, `${where}.version`);
@@ -102,21 +111,40 @@ export function loadYarnBerry(
       const importer = key === undefined ? undefined : importerOf.get(key);
       dependencies[index] = {
         ...dependency,
-        spec: npmSpec(dependency.spec, importer),
+        spec: npmSpec(dependency.spec, importer, dependency.name),
         target: key === undefined ? undefined : importer !== undefined ? { importer } : { package: key },
       };
     });
   }
   if (!importers.some((importer) => importer.path === '')) shape.fail('has no entry for the project itself ("name@workspace:.")');
-  return { ...buildLockTree(importers, packages, source), recorded };
+  // A patch locks the package it patches under its inner descriptor too (`dw-core@npm:2.0.0`); what is installed is the
+  // patched one, so that entry stays out of the tree unless something depends on it as it is.
+  const targeted = new Set(pending.flatMap(({ dependencies }) => dependencies.map(({ target }) => (target && 'package' in target ? target.package : ''))));
+  for (const inner of patchInners) {
+    const key = keyOf.get(inner);
+    if (key !== undefined && !targeted.has(key)) packages.delete(key);
+  }
+  const tree = buildLockTree(importers, packages, source);
+  return { ...tree, recorded, patches: berryPatches(tree, patchFiles) };
+}
+
+/** The patch files of each `patch:` entry, on the nodes of that entry; yarn's builtin patches are not listed. */
+function berryPatches(tree: DependencyTree, patchFiles: ReadonlyMap<string, readonly { file: string; path: string }[]>): PatchReference[] {
+  const locationsOf = new Map<string, string[]>();
+  for (const [location, key] of tree.entryKeys ?? []) if (patchFiles.has(key)) locationsOf.set(key, [...(locationsOf.get(key) ?? []), location]);
+  return [...patchFiles].flatMap(([key, files]) => files.map((file) => ({ ...file, locations: locationsOf.get(key) ?? [] })));
 }
 
 /**
  * A dependency's range as npm would write it, so the spec rules read it: `npm:^1.0.0` is `^1.0.0`, `npm:x@^1` stays an
  * npm alias; `workspace:` (which npm-package-arg refuses) is the folder it links.
  */
-function npmSpec(range: string, importer: string | undefined): string {
+function npmSpec(range: string, importer: string | undefined, name?: string): string {
   if (importer !== undefined && /^workspace:/.test(range)) return `file:${importer || '.'}`;
+  // `patch:<inner>#<files>` fetches what its inner descriptor does (the patch-dependency rule judges the patch).
+  const patched = /^patch:(.*?)#/.exec(range)?.[1];
+  const inner = patched === undefined ? undefined : splitDescriptor(safeDecode(patched));
+  if (inner) return inner.name === name ? npmSpec(inner.range, importer) : npmSpec(`npm:${inner.name}@${inner.range.replace(/^npm:/, '')}`, importer);
   const registry = /^npm:(.*)$/.exec(range)?.[1];
   if (registry !== undefined) return /^(?:@[^/]+\/)?[^@]+@/.test(registry) ? range : registry;
   return range;

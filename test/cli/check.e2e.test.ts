@@ -59,6 +59,8 @@ describe('depwarden check', () => {
         'git-dependency node_modules/dw-gitdep',
         'insecure-protocol node_modules/dw-gitdep',
         ...(integrity ? [`${integrity} node_modules/dw-payload`] : []),
+        // pnpm, yarn berry and bun patch dw-core (test/cli/patches.e2e.test.ts); yarn classic has no patches.
+        ...(folder === 'yarn-classic' ? [] : ['patched-dependency node_modules/dw-core']),
       ].sort(),
     );
     const sarif = await depwarden(['check', fixture(`lockfiles/${folder}`), ...REG, '--format', 'sarif']);

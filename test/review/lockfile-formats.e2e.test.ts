@@ -30,6 +30,15 @@ const PAYLOAD_INTEGRITY: Partial<Record<Folder, string>> = {
   'pnpm-v9': 'missing-integrity',
 };
 
+/** The patch file each manager with a patch mechanism wrote for dw-core 2.0.0 (npm and yarn classic have none). */
+const PATCH_FILES: Partial<Record<Folder, string>> = {
+  'yarn-berry': '.yarn/patches/dw-core-npm-2.0.0-4a9a7367a2.patch',
+  'pnpm-v5': 'patches/dw-core@2.0.0.patch',
+  'pnpm-v6': 'patches/dw-core@2.0.0.patch',
+  'pnpm-v9': 'patches/dw-core@2.0.0.patch',
+  bun: 'patches/dw-core@2.0.0.patch',
+};
+
 const fixture = (folder: string, file: string): string => readFileSync(join(LOCKFILES, folder, file), 'utf8');
 const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8', env: GIT_ENV });
 
@@ -48,7 +57,13 @@ function changedRepository(folder: string, lockfile: string, overrides: { base?:
   write({ ...shared, 'package.json': fixture(folder, 'before/package.json'), [lockfile]: fixture(folder, `before/${lockfile}`), ...overrides.base });
   git(dir, 'add', '-A');
   git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'before');
-  write({ 'package.json': fixture(folder, 'package.json'), [lockfile]: fixture(folder, lockfile), ...overrides.head });
+  const patch = PATCH_FILES[folder as Folder];
+  write({
+    'package.json': fixture(folder, 'package.json'),
+    [lockfile]: fixture(folder, lockfile),
+    ...(patch ? { [patch]: fixture(folder, patch) } : {}),
+    ...overrides.head,
+  });
   return dir;
 }
 
@@ -77,7 +92,9 @@ function entryLine(folder: Folder, text: string, finding: JsonFinding): number {
       folder === 'npm'
         ? line === `    "${location}": {`
         : folder.startsWith('yarn')
-          ? /^[^\s#].*:$/.test(line) && new RegExp(`(^|[", ])${installName}@`).test(line)
+          ? /^[^\s#].*:$/.test(line) &&
+            new RegExp(`(^|[", ])${installName}@`).test(line) &&
+            (line.includes('@patch:') || !text.includes(`"${installName}@patch:`))
           : folder.startsWith('pnpm')
             ? section === 'packages:' && /^ {2}\S/.test(line) && line.includes(name) && (line.includes(`${version}`) || !/\d+\.\d+\.\d+:?$/.test(line))
             : section.startsWith('  "packages"') && line.startsWith(`    "${installName}": [`);
@@ -87,37 +104,45 @@ function entryLine(folder: Folder, text: string, finding: JsonFinding): number {
 }
 
 describe('review of a lockfile change, in every format written by its real package manager', () => {
-  it.each(FORMATS)('%s (%s): only the near-miss and the tarball URL the change added, each at its entry', async (folder, lockfile) => {
-    const dir = changedRepository(folder, lockfile);
-    const expected = (text: string) => {
-      const at = (name: string, location: string) => entryLine(folder, text, { rule: '', package: { name, location, version: '1.0.0' } });
-      return [
-        `near-miss-name expresss ${lockfile}:${at('expresss', 'node_modules/expresss')}`,
-        `url-dependency dw-payload ${lockfile}:${at('dw-payload', 'node_modules/dw-payload')}`,
-        ...(PAYLOAD_INTEGRITY[folder] ? [`${PAYLOAD_INTEGRITY[folder]} dw-payload ${lockfile}:${at('dw-payload', 'node_modules/dw-payload')}`] : []),
-      ].sort();
-    };
-    const head = fixture(folder, lockfile);
+  it.each(FORMATS)(
+    '%s (%s): only the near-miss, the tarball URL and (where the manager has patches) the patch the change added, each at its entry',
+    async (folder, lockfile) => {
+      const dir = changedRepository(folder, lockfile);
+      const expected = (text: string) => {
+        const at = (name: string, location: string) => entryLine(folder, text, { rule: '', package: { name, location, version: '1.0.0' } });
+        return [
+          `near-miss-name expresss ${lockfile}:${at('expresss', 'node_modules/expresss')}`,
+          `url-dependency dw-payload ${lockfile}:${at('dw-payload', 'node_modules/dw-payload')}`,
+          ...(PAYLOAD_INTEGRITY[folder] ? [`${PAYLOAD_INTEGRITY[folder]} dw-payload ${lockfile}:${at('dw-payload', 'node_modules/dw-payload')}`] : []),
+          ...(PATCH_FILES[folder]
+            ? [
+                `patched-dependency dw-core ${lockfile}:${entryLine(folder, text, { rule: '', package: { name: 'dw-core', location: 'node_modules/dw-core', version: '2.0.0' } })}`,
+              ]
+            : []),
+        ].sort();
+      };
+      const head = fixture(folder, lockfile);
 
-    const fromGit = await depwarden(['review', ...REG], { cwd: dir });
-    expect([fromGit.status, fromGit.stderr]).toEqual([1, '']);
-    expect(shown(findingsOf(fromGit.stdout))).toEqual(expected(head));
+      const fromGit = await depwarden(['review', ...REG], { cwd: dir });
+      expect([fromGit.status, fromGit.stderr]).toEqual([1, '']);
+      expect(shown(findingsOf(fromGit.stdout))).toEqual(expected(head));
 
-    // The same change as a diff: its other end rebuilt from the working tree's copy.
-    const diffFile = join(tempDir('diff'), 'change.diff');
-    writeFileSync(diffFile, git(dir, 'diff'));
-    const fromDiff = await depwarden(['review', '--diff', diffFile, ...REG], { cwd: dir });
-    expect([fromDiff.status, fromDiff.stderr]).toEqual([1, '']);
-    expect(shown(findingsOf(fromDiff.stdout))).toEqual(expected(head));
+      // The same change as a diff: its other end rebuilt from the working tree's copy.
+      const diffFile = join(tempDir('diff'), 'change.diff');
+      writeFileSync(diffFile, git(dir, 'diff'));
+      const fromDiff = await depwarden(['review', '--diff', diffFile, ...REG], { cwd: dir });
+      expect([fromDiff.status, fromDiff.stderr]).toEqual([1, '']);
+      expect(shown(findingsOf(fromDiff.stdout))).toEqual(expected(head));
 
-    // Undone (the working tree back at `before`, the change committed): removing them introduces nothing.
-    git(dir, 'add', '-A');
-    git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'after');
-    writeFileSync(join(dir, lockfile), fixture(folder, `before/${lockfile}`));
-    writeFileSync(join(dir, 'package.json'), fixture(folder, 'before/package.json'));
-    const undone = await depwarden(['review', '--base', 'HEAD', ...REG], { cwd: dir });
-    expect([undone.status, findingsOf(undone.stdout)]).toEqual([0, []]);
-  });
+      // Undone (the working tree back at `before`, the change committed): removing them introduces nothing.
+      git(dir, 'add', '-A');
+      git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'after');
+      writeFileSync(join(dir, lockfile), fixture(folder, `before/${lockfile}`));
+      writeFileSync(join(dir, 'package.json'), fixture(folder, 'before/package.json'));
+      const undone = await depwarden(['review', '--base', 'HEAD', ...REG], { cwd: dir });
+      expect([undone.status, findingsOf(undone.stdout)]).toEqual([0, []]);
+    },
+  );
 
   it.each(FORMATS)('%s (%s): a base it cannot read locked nothing, so every finding at head is reported', async (folder, lockfile) => {
     const dir = changedRepository(folder, lockfile, { base: { [lockfile]: '{{{ not a lockfile\n' } });
@@ -168,7 +193,13 @@ describe('SARIF and JSON point at the entry of each package in the lockfile of e
       }
     ).runs[0]!.results;
     expect(new Set(findings.map((finding) => finding.package.location))).toEqual(
-      new Set(['node_modules/dw-alias', 'node_modules/dw-gitdep', 'node_modules/dw-payload', 'node_modules/expresss']),
+      new Set([
+        'node_modules/dw-alias',
+        'node_modules/dw-gitdep',
+        'node_modules/dw-payload',
+        'node_modules/expresss',
+        ...(PATCH_FILES[folder] ? ['node_modules/dw-core'] : []),
+      ]),
     );
     expect(results).toHaveLength(findings.length);
     findings.forEach((finding, index) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeclaredDependencies, tsconfigPaths } from '../../src/review/declared.js';
 import { packageOfSpecifier, parseImports } from '../../src/review/imports.js';
 import { addedDependencies, addedDependencyLines } from '../../src/review/manifest-changes.js';
-import { applyHunks, parseUnifiedDiff, unquoteC } from '../../src/review/unified-diff.js';
+import { applyHunks, parseUnifiedDiff, unquoteC } from '../../src/text/unified-diff.js';
 
 describe('parseImports', () => {
   it('finds every import form, with lines and type-only marks', () => {

@@ -1,0 +1,82 @@
+import { parseUnifiedDiff } from '../text/unified-diff.js';
+import { isInputError } from '../errors.js';
+import type { DependencyTree, PackageNode, PatchReference } from '../tree/model.js';
+import { pnpmPatchHashMatches } from '../tree/patches.js';
+import { defineRule, type RuleFinding } from './types.js';
+
+/** The scripts npm, pnpm, yarn and bun run when they install a package. */
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];
+// Anywhere on an added line (`"scripts": { "postinstall": "…" }` fits on one): a key elsewhere that bears such a
+// name is reported too, which errs on the side of looking.
+const ADDED_SCRIPT = new RegExp(`"(${INSTALL_SCRIPTS.join('|')})"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)"`, 'g');
+
+/**
+ * A patch (pnpm's and bun's `patchedDependencies`, a yarn berry `patch:` locator) is project code the package manager
+ * writes into a registry package before that package's install scripts run, so it is listed (low) with its file. A
+ * patch that gives the package an install script it does not have (a `scripts` entry, or a `binding.gyp` that makes
+ * the manager run `node-gyp rebuild`) is high. A patch file the lockfile names that cannot be read, or (pnpm) whose
+ * hash is not the lockfile's, cannot be judged: medium.
+ */
+export const patchedDependency = defineRule({
+  id: 'patched-dependency',
+  description: 'A package the package manager patches with a project file before its install scripts run.',
+  defaultSeverity: 'low',
+  messages: {
+    'patched-dependency': {
+      message: (detail) => `patched by ${detail.file} before its install scripts run: what is installed is not what the registry serves`,
+      hint: () => 'read the patch as project code; drop it once the fix is released',
+    },
+    'patch-unreadable': {
+      message: (detail) => `patched by ${detail.file}, which cannot be read as a patch (${detail.problem}): what it changes cannot be judged`,
+      hint: () => 'commit the patch file the lockfile names, or regenerate the patch with the package manager',
+    },
+    'patch-adds-install-script': {
+      message: (detail) => `patched by ${detail.file}, which gives it a "${detail.script}" install script: "${detail.command}"`,
+      hint: () => 'remove the script from the patch; if the project needs it, run it from the project’s own scripts',
+    },
+    'patch-hash-mismatch': {
+      message: (detail) => `patched by ${detail.file}, whose content is not what the lockfile hashed (${detail.recorded})`,
+      // Measured with pnpm 7, 8 and 9: `--frozen-lockfile` refuses it (ERR_PNPM_LOCKFILE_CONFIG_MISMATCH).
+      hint: () => 'pnpm --frozen-lockfile refuses this lockfile: run `pnpm install` and review the patch and the lockfile it writes',
+    },
+  },
+  check({ tree }) {
+    const findings: RuleFinding[] = [];
+    for (const patch of tree.patches ?? []) {
+      // A patch that matches no package is still project code the lockfile names: reported on the project.
+      const nodes = patch.locations.map((location) => tree.nodes.get(location)).filter((node): node is PackageNode => node !== undefined);
+      for (const node of nodes.length > 0 ? nodes : [tree.root]) findings.push(...judge(patch, node, tree));
+    }
+    return findings;
+  },
+});
+
+function judge(patch: PatchReference, node: PackageNode, tree: DependencyTree): RuleFinding[] {
+  const file = patch.file || '(no file)';
+  if (patch.text === undefined) return [{ node, detail: { code: 'patch-unreadable', file, problem: patch.problem ?? 'not read' }, severity: 'medium' }];
+  let diff: ReturnType<typeof parseUnifiedDiff>;
+  try {
+    diff = parseUnifiedDiff(patch.text);
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    return [{ node, detail: { code: 'patch-unreadable', file, problem: `not a unified diff: ${error.message}` }, severity: 'medium' }];
+  }
+  const findings: RuleFinding[] = [];
+  for (const changed of diff) {
+    if (changed.path === 'package.json') {
+      for (const { text } of changed.added) {
+        for (const [, script, command] of text.matchAll(ADDED_SCRIPT)) {
+          findings.push({ node, detail: { code: 'patch-adds-install-script', file, script: script!, command: command! }, severity: 'high' });
+        }
+      }
+    }
+    // node-gyp rebuild runs at install for a package with a binding.gyp and no install script of its own.
+    if (changed.path === 'binding.gyp' && changed.status === 'added') {
+      findings.push({ node, detail: { code: 'patch-adds-install-script', file, script: 'install', command: 'node-gyp rebuild' }, severity: 'high' });
+    }
+  }
+  if (tree.format === 'pnpm-lockfile' && patch.hash !== undefined && pnpmPatchHashMatches(patch.hash, patch.text) === false) {
+    findings.push({ node, detail: { code: 'patch-hash-mismatch', file, recorded: patch.hash }, severity: 'medium' });
+  }
+  return findings.length > 0 ? findings : [{ node, detail: { code: 'patched-dependency', file } }];
+}
