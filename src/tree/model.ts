@@ -73,6 +73,11 @@ export interface DependencyTree {
    * which their frozen-lockfile modes compare with package.json (src/tree/lock-sync.ts).
    */
   readonly recorded?: ReadonlyMap<string, RecordedDeclarations>;
+  /**
+   * `review` of a change that deletes this project's lockfile and leaves none its manager reads: the tree is the
+   * project alone, and the next install resolves every dependency anew (lockfile-out-of-sync says so).
+   */
+  readonly deletedLockfile?: { readonly lockfile: string; readonly manifest: string; readonly dependencies: number };
 }
 
 /** A project's dependency fields as a lockfile recorded them: field name -> dependency name -> spec as written. */
