@@ -87,6 +87,8 @@ export interface RecordedDeclarations {
   readonly peersInstalled?: boolean;
   /** pnpm's `excludeLinksFromLockfile`: `link:` dependencies are not recorded. */
   readonly linksExcluded?: boolean;
+  /** pnpm: the importer's `dependenciesMeta` and `publishDirectory`, which its frozen install compares with package.json's. */
+  readonly pnpmMeta?: { readonly dependenciesMeta: unknown; readonly publishDirectory: string | undefined };
 }
 
 /** A dependency a project package.json declares that the lockfile does not satisfy (src/tree/sync.ts). */

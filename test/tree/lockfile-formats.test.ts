@@ -14,6 +14,7 @@ import { pathTo } from '../../src/tree/paths.js';
 import { entryLines } from '../../src/report/entry-lines.js';
 import { sourceOf } from '../../src/tree/queries.js';
 import { FIXTURES } from '../support/paths.js';
+import { RULES } from '../../src/rules/index.js';
 import { findingsOf } from '../support/tree.js';
 
 const LOCKFILES = join(FIXTURES, 'lockfiles');
@@ -168,6 +169,28 @@ describe('a tampered resolution is reported as for npm', () => {
 });
 
 describe('pnpm lockfile features', () => {
+  it('pnpm 9’s catalogs, injected workspace and publish directory: specs from the catalogs, the copy and the link local, nothing misjudged', async () => {
+    const tree = await load('pnpm-v9-features');
+    const root = tree.root.edgesOut;
+    expect([root.get('dw-core')!.spec, root.get('dw-core')!.to!.version]).toEqual(['^2.0.0', '2.0.0']);
+    expect([root.get('dw-util')!.spec, root.get('dw-util')!.to!.version]).toEqual(['^1.0.0', '1.0.0']);
+    // dependenciesMeta.ws-b.injected: a hard copy of the workspace, its dependencies its own, fetched from its folder.
+    const copy = root.get('ws-b')!.to!;
+    expect([root.get('ws-b')!.spec, copy.name, copy.version, copy.isLink, copy.isWorkspace, sourceOf(tree, copy).type]).toEqual([
+      'file:packages/ws-b',
+      'ws-b',
+      '1.0.0',
+      false,
+      true,
+      'directory',
+    ]);
+    expect(copy.edgesOut.get('dw-core')!.to!.version).toBe('2.0.0');
+    // publishConfig.directory (linkDirectory): ws-a links ws-c's dist folder, which is that workspace's.
+    const published = tree.nodes.get('packages/ws-a')!.edgesOut.get('ws-c')!;
+    expect([published.spec, (published.to!.target ?? published.to!).location]).toEqual(['file:packages/ws-c', 'packages/ws-c']);
+    for (const rule of RULES) expect(findingsOf(rule, tree), rule.id).toEqual([]);
+  });
+
   it('reads catalogs and a first packageManagerDependencies document', async () => {
     const lock = text('pnpm-v9', 'pnpm-lock.yaml')
       .replace('specifier: ^2.0.0', "specifier: 'catalog:'")
