@@ -105,7 +105,15 @@ try {
     }
   }
   mkdirSync(dirname(OUT), { recursive: true });
-  writeFileSync(OUT, `${JSON.stringify(verdicts, null, 2)}\n`);
+  // Other measurements in the file (scripts/measure-pnpm-features.mjs) are kept.
+  const others = (() => {
+    try {
+      return JSON.parse(readFileSync(OUT, 'utf8'));
+    } catch {
+      return {};
+    }
+  })();
+  writeFileSync(OUT, `${JSON.stringify({ ...others, ...verdicts }, null, 2)}\n`);
 } finally {
   await registry.stop();
   rmSync(work, { recursive: true, force: true });

@@ -163,6 +163,14 @@ export type FindingDetail =
       /** The package manager whose frozen install refuses it (its lockfile's), for the fix. */
       manager?: 'yarn' | 'pnpm' | 'bun' | undefined;
     }
+  | {
+      code: 'lockfile-deleted';
+      /** `review`: the lockfile the change deletes, and the manifest it leaves with none its manager reads. */
+      lockfile: string;
+      manifest: string;
+      /** How many dependencies that manifest declares: each resolved anew by the next install. */
+      dependencies: number;
+    }
   | { code: 'undeclared-import'; file: string; line: number; typeOnly: boolean }
   | {
       code: 'unpinned-exec';

@@ -2,14 +2,19 @@
  * Review step: lockfiles the change touched (npm's, yarn's classic and berry, pnpm's, bun's), each read at both ends
  * with its format's reader and analysed; only what the change introduced is kept (lock-diff.ts), located at the
  * package's entry in the new lockfile. A lockfile whose head cannot be read is a notice and its package.json
- * additions are judged as names; a base that cannot be read locked nothing, so every finding at head is new.
+ * additions are judged as names; a base that cannot be read locked nothing, so every finding at head is new. A
+ * lockfile the change deletes, leaving its project none, is a finding of its own (deletionOf).
  */
 import { posix } from 'node:path';
 import { analyze, type Analysis } from '../analysis/analyze.js';
 import { InputError, isInputError } from '../errors.js';
 import { entryLines } from '../report/entry-lines.js';
 import type { FileSource } from '../tree/files.js';
+import type { DependencyTree } from '../tree/model.js';
 import { loadProject } from '../tree/load.js';
+import { declaredManager, lockfilesOf, OTHER_LOCKFILES } from '../tree/other-lockfiles.js';
+import { createNode, finishTree, type TreeSource } from '../tree/build.js';
+import { isRecord, type JsonRecord } from '../tree/shape.js';
 import type { Side } from './change.js';
 import { folderOf, type StepContext, type StepResult } from './context.js';
 import { introducedFindings } from './lock-diff.js';
@@ -32,6 +37,11 @@ export async function lockfileStep(context: StepContext): Promise<LockfileResult
         'the diff changes it, but neither end of it can be rebuilt (the working tree holds no copy that matches the diff): run review where the change is checked out, or with git',
         lockfile,
       );
+    }
+    if (change.read(lockfile, 'head') === undefined) {
+      const deleted = await deletionOf(context, lockfile);
+      if (deleted) result = addResults(result, deleted);
+      continue;
     }
     const atHead = await analyzeAt(context, lockfile, 'head');
     if (!atHead) continue;
@@ -64,6 +74,53 @@ function changedLockfiles({ change }: StepContext): string[] {
     }
   }
   return lockfiles;
+}
+
+/**
+ * A lockfile the change deletes. When its project stays and keeps no other lockfile its manager reads, the next
+ * install resolves every dependency anew, unchecked: a lockfile-out-of-sync finding (lockfile-deleted) at its
+ * package.json, judged under the policy like any other. A project removed with it, or one that keeps (or gains)
+ * another lockfile, is not: that lockfile is what gets installed, checked here when the change touches it.
+ */
+async function deletionOf(context: StepContext, lockfile: string): Promise<StepResult | undefined> {
+  const { change, options } = context;
+  const dir = folderOf(lockfile);
+  const manifestPath = posix.join(dir, 'package.json');
+  const manifestText = change.read(manifestPath, 'head');
+  const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);
+  // No package.json at head: nothing is installed there. One that is not JSON: the manifest step says so.
+  if (!manifest) return undefined;
+  const manager = declaredManager(manifest);
+  const read = manager === undefined ? ALL_LOCKFILES : lockfilesOf(manager);
+  if (read.some((name) => change.read(posix.join(dir, name), 'head') !== undefined)) return undefined;
+  const dependencies = INSTALLED_FIELDS.reduce((count, field) => count + (isRecord(manifest[field]) ? Object.keys(manifest[field]).length : 0), 0);
+  const tree = projectAlone(manifest, { format: 'names', sourceFile: manifestPath, projectDir: posix.join(options.files.dir, dir) });
+  const analysis = await analyze({ ...tree, deletedLockfile: { lockfile, manifest: manifestPath, dependencies } }, context.policy, options);
+  return {
+    findings: analysis.result.findings.map((finding) => ({ finding, location: { uri: manifestPath, line: 1 } })),
+    registry: analysis.registry,
+    allowed: analysis.result.allowed,
+  };
+}
+
+/** Every lockfile some manager reads, for a project whose package.json names none. */
+const ALL_LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', ...OTHER_LOCKFILES];
+const INSTALLED_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
+
+/** The project alone, nothing locked under it: what a deleted lockfile leaves to judge. */
+function projectAlone(manifest: JsonRecord, source: TreeSource): DependencyTree {
+  const name = typeof manifest.name === 'string' ? manifest.name : '';
+  const version = typeof manifest.version === 'string' ? manifest.version : undefined;
+  return finishTree(new Map([['', createNode({ location: '', installName: name, name, version })]]), new Map(), source);
+}
+
+function parseManifest(text: string): JsonRecord | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One end of a changed lockfile, read as that lockfile (not whichever the folder's package manager would pick). */

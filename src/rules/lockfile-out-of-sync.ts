@@ -15,7 +15,8 @@ const MANAGERS = { 'yarn-classic': 'yarn', 'yarn-berry': 'yarn', 'pnpm-lockfile'
  * A lockfile that does not satisfy package.json: `npm ci` (and yarn's, pnpm's and bun's frozen-lockfile modes)
  * refuses it, and an install would resolve the unsatisfied dependencies anew, so the tree checked is not the tree
  * that gets installed. The rest of the lockfile is still checked. One finding per manifest (the root's, each
- * workspace's) naming every dependency; also one per package whose dependency has no locked entry.
+ * workspace's) naming every dependency; also one per package whose dependency has no locked entry. In `review`, a
+ * change that deletes the lockfile and leaves none (lockfile-deleted): everything is resolved anew, unchecked.
  */
 export const lockfileOutOfSync = defineRule({
   id: 'lockfile-out-of-sync',
@@ -40,6 +41,11 @@ export const lockfileOutOfSync = defineRule({
       },
       hint: (detail) => `run \`${COMMANDS[detail.manager ?? 'npm'][1]}\` to update the lockfile, then check again`,
     },
+    'lockfile-deleted': {
+      message: (detail) =>
+        `the change deletes ${detail.lockfile} and leaves ${detail.manifest} with no lockfile: the next install resolves its ${detail.dependencies} ${detail.dependencies === 1 ? 'dependency' : 'dependencies'} and all of theirs anew, to whatever the registry serves then, and none of that is checked here`,
+      hint: (detail) => `keep ${detail.lockfile} in the change, or commit the lockfile that replaces it so that review can check what it locks`,
+    },
   },
   check({ tree }) {
     const byDeclarer = new Map<string, SyncProblem[]>();
@@ -49,6 +55,7 @@ export const lockfileOutOfSync = defineRule({
     }
     const manager = MANAGERS[tree.format as keyof typeof MANAGERS];
     const findings: RuleFinding[] = [];
+    if (tree.deletedLockfile) findings.push({ node: tree.root, detail: { code: 'lockfile-deleted', ...tree.deletedLockfile } });
     for (const problems of byDeclarer.values()) {
       const node = tree.nodes.get(problems[0]!.declarer);
       if (!node) continue;

@@ -23,6 +23,8 @@ export interface LockedPackage {
   /** A symlink (`link:`, `portal:`) to this folder, relative to the project. */
   readonly linkTo?: string | undefined;
   readonly hasInstallScript?: boolean;
+  /** A copy of one of the project's workspaces (pnpm's injected dependencies): the project's code, not a fetched package. */
+  readonly isWorkspace?: boolean;
 }
 
 /** The project and its workspaces: '' for the root, else the folder. */
@@ -100,6 +102,7 @@ export function buildLockTree(importers: readonly LockedImporter[], packages: Re
       dev: dev.has(key),
       optional: optional.has(key),
       hasInstallScript: locked.hasInstallScript ?? false,
+      isWorkspace: locked.isWorkspace ?? false,
     });
     if (locked.linkTo !== undefined) linkTargets.set(location, locked.linkTo);
     nodes.set(location, node);

@@ -135,7 +135,44 @@ function pnpmDifferences(manifest: JsonRecord, recorded: RecordedDeclarations): 
     if (seen.has(name)) continue;
     if (!Object.hasOwn(fields[fieldOfName(name)] ?? {}, name)) differences.push({ name, spec: declared[name], recordedSpec: specifiers[name] });
   }
+  return [...differences, ...pnpmMetaDifferences(manifest, recorded)];
+}
+
+/**
+ * pnpm's frozen install also refuses an importer whose `dependenciesMeta` (deep-equal) or `publishDirectory` is not
+ * package.json's `dependenciesMeta` and `publishConfig.directory` (measured with pnpm 9: frozen-cases.json,
+ * "pnpm-v9-features"): an injected dependency turned on or off, a workspace published from another folder.
+ */
+function pnpmMetaDifferences(manifest: JsonRecord, recorded: RecordedDeclarations): Difference[] {
+  const meta = recorded.pnpmMeta;
+  if (!meta) return [];
+  const differences: Difference[] = [];
+  const declaredMeta = isRecord(manifest.dependenciesMeta) ? manifest.dependenciesMeta : {};
+  const recordedMeta = isRecord(meta.dependenciesMeta) ? meta.dependenciesMeta : {};
+  for (const name of new Set([...Object.keys(declaredMeta), ...Object.keys(recordedMeta)])) {
+    const [declared, written] = [declaredMeta[name], recordedMeta[name]].map((value) => (value === undefined ? undefined : canonicalJson(value)));
+    if (declared !== written) differences.push({ name: `dependenciesMeta["${name}"]`, spec: declared, recordedSpec: written ?? '(none)' });
+  }
+  const directory = isRecord(manifest.publishConfig) ? manifest.publishConfig.directory : undefined;
+  if (directory !== meta.publishDirectory) {
+    differences.push({
+      name: 'publishConfig.directory',
+      spec: typeof directory === 'string' ? directory : undefined,
+      recordedSpec: meta.publishDirectory ?? '(none)',
+    });
+  }
   return differences;
+}
+
+/** JSON with object keys sorted: deep equality as a string compare. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isRecord(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** berry: the workspace entry's `dependencies` (prod, dev and optional merged) and `peerDependencies`, `npm:` aside. */

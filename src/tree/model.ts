@@ -75,6 +75,11 @@ export interface DependencyTree {
   readonly recorded?: ReadonlyMap<string, RecordedDeclarations>;
   /** pnpm, bun and yarn berry lockfiles: the patches the manager applies to packages before their install scripts run. */
   readonly patches?: readonly PatchReference[];
+  /**
+   * `review` of a change that deletes this project's lockfile and leaves none its manager reads: the tree is the
+   * project alone, and the next install resolves every dependency anew (lockfile-out-of-sync says so).
+   */
+  readonly deletedLockfile?: { readonly lockfile: string; readonly manifest: string; readonly dependencies: number };
 }
 
 /**
@@ -101,6 +106,8 @@ export interface RecordedDeclarations {
   readonly peersInstalled?: boolean;
   /** pnpm's `excludeLinksFromLockfile`: `link:` dependencies are not recorded. */
   readonly linksExcluded?: boolean;
+  /** pnpm: the importer's `dependenciesMeta` and `publishDirectory`, which its frozen install compares with package.json's. */
+  readonly pnpmMeta?: { readonly dependenciesMeta: unknown; readonly publishDirectory: string | undefined };
 }
 
 /** A dependency a project package.json declares that the lockfile does not satisfy (src/tree/sync.ts). */

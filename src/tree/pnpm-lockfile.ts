@@ -35,6 +35,7 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
   const importerPaths = new Set<string>();
   const importersSection = shape.optionalRecord(lockfile.importers, '"importers"') ?? { '.': lockfile };
   for (const path of Object.keys(importersSection)) importerPaths.add(normalizePath(path));
+  const published = publishedFolders(importersSection, shape);
 
   /** A dependency's reference (`1.0.0`, `1.0.0(peer@2.0.0)`, an alias key, `link:../x`) as a package key or an importer. */
   const targetOf = (name: string, reference: string, fromPath: string): LockedDependency['target'] => {
@@ -42,6 +43,9 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
     if (linked !== undefined) {
       const path = normalizePath(posix.join(fromPath || '.', linked));
       if (importerPaths.has(path)) return { importer: path };
+      // A workspace published from a subfolder (`publishDirectory`) is linked there: still that workspace's code.
+      const publishedFrom = published.get(path);
+      if (publishedFrom !== undefined) return { importer: publishedFrom };
       const key = `link:${path}`;
       if (!links.has(key)) links.set(key, { name, version: undefined, resolved: undefined, integrity: undefined, dependencies: [], linkTo: path });
       return { package: key };
@@ -100,6 +104,9 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
     return { resolved: tarball, integrity };
   };
 
+  /** The workspace a package key is an injected copy of (`dependenciesMeta.<name>.injected`: a directory resolution to an importer). */
+  const injectedOf = (key: string): string | undefined => injectedWorkspace(metaOf(key), importerPaths);
+
   const dependenciesOf = (record: JsonRecord, where: string, fromPath: string, specifiers?: JsonRecord): LockedDependency[] => {
     const dependencies: LockedDependency[] = [];
     for (const [field, type] of FIELDS) {
@@ -121,7 +128,8 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
         }
         const target = targetOf(name, reference, fromPath);
         const spec = specifier === undefined ? specOf(name, reference, target) : fromCatalog(specifier, name, catalogs, shape);
-        dependencies.push({ name, spec: workspaceSpec(spec, target), type: type as EdgeType, target });
+        const injected = spec.startsWith('workspace:') && target && 'package' in target ? injectedOf(target.package) : undefined;
+        dependencies.push({ name, spec: workspaceSpec(spec, target, injected), type: type as EdgeType, target });
       }
     }
     return dependencies;
@@ -143,7 +151,7 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
     const name = typeof manifest?.name === 'string' ? manifest.name : path === '' ? '' : posix.basename(path);
     const version = typeof manifest?.version === 'string' ? manifest.version : undefined;
     importers.push({ path, name, version, dependencies: dependenciesOf(importer, where, path, specifiers) });
-    recorded.set(path, { fields: recordedSpecifiers(importer, specifiers), peersInstalled, linksExcluded });
+    recorded.set(path, { fields: recordedSpecifiers(importer, specifiers), peersInstalled, linksExcluded, pnpmMeta: importerMeta(importer, where, shape) });
   }
 
   const packages = new Map<string, LockedPackage>(links);
@@ -155,9 +163,18 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
     const name = shape.optionalString(meta.name, `${where}.name`) ?? parsed.name;
     shape.packageName(name, where);
     const fetched = lockedOf(key);
+    // An injected workspace is a hard copy of that workspace: its name and version are its package.json's.
+    const injected = injectedOf(key);
+    const workspace = injected === undefined ? undefined : manifestOf(injected);
     packages.set(key, {
-      name,
-      version: shape.optionalString(meta.version, `${where}.version`) ?? parsed.version,
+      name: typeof workspace?.name === 'string' ? workspace.name : name,
+      version:
+        injected !== undefined
+          ? typeof workspace?.version === 'string'
+            ? workspace.version
+            : undefined
+          : (shape.optionalString(meta.version, `${where}.version`) ?? parsed.version),
+      isWorkspace: injected !== undefined,
       resolved: fetched.resolved,
       integrity: fetched.integrity,
       hasInstallScript: meta.requiresBuild === true,
@@ -232,10 +249,42 @@ function fromCatalog(specifier: string, name: string, catalogs: JsonRecord, shap
   return range;
 }
 
-/** npm-package-arg refuses `workspace:`; for a workspace it names the folder, as npm's lockfile does. */
-function workspaceSpec(spec: string, target: LockedDependency['target']): string {
+/**
+ * npm-package-arg refuses `workspace:`; for a workspace it names the folder, as npm's lockfile does, and so for an
+ * injected copy of one (`injected`: the workspace's folder), which is fetched from that folder.
+ */
+function workspaceSpec(spec: string, target: LockedDependency['target'], injected?: string): string {
   if (!/^workspace:/.test(spec)) return spec;
-  return target && 'importer' in target ? `file:${target.importer || '.'}` : spec;
+  if (target && 'importer' in target) return `file:${target.importer || '.'}`;
+  return injected === undefined ? spec : `file:${injected || '.'}`;
+}
+
+/** A `packages` entry resolved to one of the project's own folders (`{type: directory}`): pnpm's injected workspace. */
+function injectedWorkspace(meta: JsonRecord, importerPaths: ReadonlySet<string>): string | undefined {
+  const resolution = meta.resolution;
+  if (!isRecord(resolution) || resolution.type !== 'directory' || typeof resolution.directory !== 'string') return undefined;
+  const path = normalizePath(resolution.directory);
+  return importerPaths.has(path) ? path : undefined;
+}
+
+/** Folders workspaces are published (and linked) from, `publishDirectory` under the importer, to that importer. */
+function publishedFolders(importers: JsonRecord, shape: Shape): Map<string, string> {
+  const folders = new Map<string, string>();
+  for (const [rawPath, value] of Object.entries(importers)) {
+    if (!isRecord(value) || value.publishDirectory === undefined) continue;
+    const directory = shape.optionalString(value.publishDirectory, `"importers"["${shown(rawPath)}"].publishDirectory`)!;
+    const path = normalizePath(rawPath);
+    folders.set(normalizePath(posix.join(path || '.', directory)), path);
+  }
+  return folders;
+}
+
+/** What an importer records besides its dependencies that pnpm's frozen install compares with package.json. */
+function importerMeta(importer: JsonRecord, where: string, shape: Shape): RecordedDeclarations['pnpmMeta'] {
+  return {
+    dependenciesMeta: importer.dependenciesMeta,
+    publishDirectory: shape.optionalString(importer.publishDirectory, `${where}.publishDirectory`),
+  };
 }
 
 const normalizePath = (path: string): string => (path === '.' ? '' : posix.normalize(path).replace(/^\.\//, ''));

@@ -21,11 +21,7 @@ export function loadYarnClassic(text: string, projects: readonly ProjectManifest
   const shape: Shape = new Shape(source.sourceFile);
   const parsed = parseClassic(text, shape);
   const packages = new Map<string, LockedPackage>();
-  const keyOf = new Map<string, string>();
-  for (const key of Object.keys(parsed)) {
-    if (key === '__metadata') shape.fail('has a "__metadata" entry: it is a yarn berry lockfile, not yarn classic');
-    for (const descriptor of key.split(/\s*,\s*/)) keyOf.set(descriptor, key);
-  }
+  const { keyOf, entries } = entriesOf(parsed, shape);
   const workspaceByName = new Map(projects.filter((project) => project.path !== '').map((project) => [String(project.manifest.name), project.path]));
   const target = (name: string, range: string): LockedDependency['target'] => {
     const key = keyOf.get(`${name}@${range}`);
@@ -34,12 +30,10 @@ export function loadYarnClassic(text: string, projects: readonly ProjectManifest
     return workspace === undefined ? undefined : { importer: workspace };
   };
 
-  for (const [key, value] of Object.entries(parsed)) {
+  for (const [key, value] of entries) {
     const where = `"${shown(key)}"`;
     const entry = shape.record(value, where);
-    const descriptor = splitDescriptor(key.split(/\s*,\s*/)[0]!);
-    if (!descriptor) shape.fail(`${where} is not a "name@range" entry`);
-    shape.packageName(descriptor.name, where);
+    const descriptor = splitDescriptor(key)!;
     const alias = /^npm:(.+)$/.exec(descriptor.range)?.[1];
     const realName = alias ? (splitDescriptor(alias)?.name ?? alias) : descriptor.name;
     const version = shape.optionalString(entry.version, `${where}.version`);
@@ -80,6 +74,32 @@ export function loadYarnClassic(text: string, projects: readonly ProjectManifest
     return { path, name, version: typeof manifest.version === 'string' ? manifest.version : undefined, dependencies };
   });
   return buildLockTree(importers, packages, source);
+}
+
+/**
+ * One package per entry, as yarn installs it: the parser (yarn's and the fast path alike) keys the entry's object by
+ * each of its descriptors (`"b@^2.0.0", "b@~2.0.0":`), so descriptors sharing an object are one entry, keyed here by
+ * its first descriptor (a key the report's line lookup knows). keyOf: each descriptor to its entry's key.
+ */
+function entriesOf(parsed: JsonRecord, shape: Shape): { keyOf: Map<string, string>; entries: Map<string, unknown> } {
+  const keyOf = new Map<string, string>();
+  const entries = new Map<string, unknown>();
+  const keyOfEntry = new Map<unknown, string>();
+  for (const [descriptor, value] of Object.entries(parsed)) {
+    if (descriptor === '__metadata') shape.fail('has a "__metadata" entry: it is a yarn berry lockfile, not yarn classic');
+    // Every descriptor, not only the entry's first, must be one npm could have written.
+    const where = `"${shown(descriptor)}"`;
+    shape.packageName(splitDescriptor(descriptor)?.name ?? shape.fail(`${where} is not a "name@range" entry`), where);
+    // Only objects are shared: a scalar under two descriptors is two (malformed) entries, each refused by name.
+    let key = typeof value === 'object' && value !== null ? keyOfEntry.get(value) : undefined;
+    if (key === undefined) {
+      key = descriptor;
+      entries.set(key, value);
+      if (typeof value === 'object' && value !== null) keyOfEntry.set(value, key);
+    }
+    keyOf.set(descriptor, key);
+  }
+  return { keyOf, entries };
 }
 
 /**

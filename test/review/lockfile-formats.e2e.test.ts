@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { depwardenInProcess as depwarden } from '../support/cli.js';
@@ -177,6 +177,81 @@ describe('review of a lockfile change, in every format written by its real packa
     const run = await depwarden(['review', ...REG], { cwd: dir });
     expect(run.status).toBe(1);
     expect(findingsOf(run.stdout).map((finding) => `${finding.rule} ${finding.package.name}`)).toEqual(['foreign-registry dw-dev']);
+  });
+});
+
+describe('a change that deletes the lockfile', () => {
+  const deletion = (finding: JsonFinding & { code?: string; details?: unknown }) => `${finding.rule} ${finding.code} ${finding.at?.uri}:${finding.at?.line}`;
+  /** The project `before`, committed; the working tree deletes its lockfile (and whatever else `edit` does). */
+  const deleted = (folder: Folder, lockfile: string, edit: (dir: string) => void = () => {}): string => {
+    const dir = changedRepository(folder, lockfile, { head: { 'package.json': fixture(folder, 'before/package.json') } });
+    rmSync(join(dir, lockfile));
+    edit(dir);
+    return dir;
+  };
+  const diffOf = (dir: string): string => {
+    const file = join(tempDir('diff'), 'change.diff');
+    writeFileSync(file, git(dir, 'diff'));
+    return file;
+  };
+
+  it.each(FORMATS.filter(([folder]) => ['npm', 'yarn-classic', 'pnpm-v9', 'bun'].includes(folder)))(
+    '%s (%s): is a lockfile-out-of-sync finding at package.json, from git and from a diff',
+    async (folder, lockfile) => {
+      const dir = deleted(folder, lockfile);
+      const declared = ['dependencies', 'devDependencies', 'optionalDependencies'].reduce(
+        (count, field) => count + Object.keys((JSON.parse(fixture(folder, 'before/package.json')) as Record<string, object>)[field] ?? {}).length,
+        0,
+      );
+      const expected = ['lockfile-out-of-sync lockfile-deleted package.json:1'];
+      const fromGit = await depwarden(['review', ...REG], { cwd: dir });
+      expect([fromGit.status, fromGit.stderr]).toEqual([0, '']);
+      const findings = findingsOf(fromGit.stdout) as (JsonFinding & { code: string; severity: string; details: unknown })[];
+      expect(findings.map(deletion)).toEqual(expected);
+      expect([findings[0]!.severity, findings[0]!.details]).toEqual(['medium', { lockfile, manifest: 'package.json', dependencies: declared }]);
+      // medium: it fails a review run with --fail-on medium.
+      expect((await depwarden(['review', ...REG, '--fail-on', 'medium'], { cwd: dir })).status).toBe(1);
+
+      const fromDiff = await depwarden(['review', '--diff', diffOf(dir), ...REG], { cwd: dir });
+      expect([fromDiff.status, fromDiff.stderr]).toEqual([0, '']);
+      expect(findingsOf(fromDiff.stdout).map(deletion)).toEqual(expected);
+    },
+  );
+
+  it('what package.json adds in the same change is still judged by name', async () => {
+    const dir = deleted('yarn-classic', 'yarn.lock', (at) => writeFileSync(join(at, 'package.json'), fixture('yarn-classic', 'package.json')));
+    for (const args of [[], ['--diff', diffOf(dir)]]) {
+      const run = await depwarden(['review', ...args, ...REG], { cwd: dir });
+      expect(run.status).toBe(1);
+      expect(findingsOf(run.stdout).map((finding) => `${finding.rule} ${finding.package.name}`)).toEqual(
+        expect.arrayContaining(['lockfile-out-of-sync lock-app', 'near-miss-name expresss', 'url-dependency dw-payload']),
+      );
+    }
+  });
+
+  it('is no finding when the project goes with it, or keeps a lockfile its manager reads', async () => {
+    const npmLock = fixture('npm', 'before/package-lock.json');
+    const cases: [string, string[], (dir: string) => void][] = [
+      ['the project removed', [], (dir) => rmSync(join(dir, 'package.json'))],
+      ['replaced by npm’s lockfile', [], (dir) => writeFileSync(join(dir, 'package-lock.json'), npmLock)],
+      [
+        'an npm lockfile left, but package.json names yarn, which does not read it',
+        ['lockfile-out-of-sync lockfile-deleted package.json:1'],
+        (dir) => {
+          writeFileSync(join(dir, 'package-lock.json'), npmLock);
+          const manifest = JSON.parse(fixture('yarn-classic', 'before/package.json')) as object;
+          writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, packageManager: 'yarn@1.22.22' }, null, 2));
+        },
+      ],
+    ];
+    for (const [label, expected, edit] of cases) {
+      const dir = deleted('yarn-classic', 'yarn.lock', edit);
+      for (const args of [[], ['--diff', diffOf(dir)]]) {
+        const run = await depwarden(['review', ...args, ...REG], { cwd: dir });
+        const found = findingsOf(run.stdout) as (JsonFinding & { code: string })[];
+        expect(found.filter((finding) => finding.code === 'lockfile-deleted').map(deletion), `${label} ${args.join(' ')}`).toEqual(expected);
+      }
+    }
   });
 });
 

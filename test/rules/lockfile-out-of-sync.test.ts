@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lockfileOutOfSync } from '../../src/rules/lockfile-out-of-sync.js';
 import { loadProject } from '../../src/tree/load.js';
 import type { FileSource } from '../../src/tree/files.js';
+import { treeFromNames } from '../../src/tree/names.js';
 import { contextOf, findingsIn, messageOf, registryEntry } from '../support/tree.js';
 
 function project(files: Record<string, unknown>): FileSource {
@@ -56,5 +57,18 @@ describe('lockfile-out-of-sync', () => {
     });
     const { tree } = await loadProject(inSync, { nodeModules: false });
     expect(findingsIn(lockfileOutOfSync, contextOf(tree))).toEqual([]);
+  });
+
+  it('review: a deleted lockfile that leaves the project none is one medium finding on the project', () => {
+    const alone = treeFromNames([], { sourceFile: 'web/package.json', projectDir: '/project/web' });
+    expect(findingsIn(lockfileOutOfSync, contextOf(alone))).toEqual([]);
+    const deletedLockfile = { lockfile: 'web/pnpm-lock.yaml', manifest: 'web/package.json', dependencies: 12 };
+    const context = contextOf({ ...alone, deletedLockfile });
+    expect(findingsIn(lockfileOutOfSync, context)).toEqual([{ location: '', code: 'lockfile-deleted', severity: 'medium' }]);
+    const [finding] = lockfileOutOfSync.check(context);
+    expect(finding!.detail).toEqual({ code: 'lockfile-deleted', ...deletedLockfile });
+    expect(messageOf(lockfileOutOfSync, finding!.detail)).toMatch(
+      /^the change deletes web\/pnpm-lock\.yaml and leaves web\/package\.json with no lockfile: the next install resolves its 12 dependencies and all of theirs anew/,
+    );
   });
 });

@@ -8,6 +8,7 @@ import type { SyncProblem } from '../../src/tree/model.js';
 import { FIXTURES } from '../support/paths.js';
 import { contextOf, messageOf } from '../support/tree.js';
 import { FROZEN_EDITS } from '../support/frozen-edits.mjs';
+import { PNPM_FEATURE_EDITS } from '../support/pnpm-feature-edits.mjs';
 import { tempDir } from '../support/temp.js';
 
 const LOCKFILES = join(FIXTURES, 'lockfiles');
@@ -54,6 +55,31 @@ describe('out of sync as each frozen-lockfile mode judges it (verdicts of the re
 
   it('the lockfiles as written are in sync', async () => {
     for (const folder of Object.values(FOLDERS).flat()) expect(await problemsOf(folder), folder).toEqual([]);
+  });
+});
+
+describe('pnpm catalogs, an injected workspace and a publish directory, as pnpm 9’s frozen install judges them (its verdicts)', () => {
+  const folder = 'pnpm-v9-features';
+  const verdicts = VERDICTS[folder]!;
+  const editOf = (edit: string): Record<string, string> =>
+    Object.fromEntries(Object.entries(PNPM_FEATURE_EDITS[edit as keyof typeof PNPM_FEATURE_EDITS]).map(([file, change]) => [file, change(text(folder, file))]));
+
+  it.each(Object.keys(PNPM_FEATURE_EDITS).map((edit) => [edit, verdicts[edit]!] as const))('%s: %s', async (edit, verdict) => {
+    const overrides = editOf(edit);
+    for (const [file, edited] of Object.entries(overrides)) expect(edited, `${edit} changes ${file}`).not.toBe(text(folder, file));
+    const problems = await problemsOf(folder, overrides);
+    expect(problems.length > 0, JSON.stringify(problems)).toBe(verdict === 'refused');
+  });
+
+  it('the lockfile as pnpm wrote it is in sync; what a refused edit says', async () => {
+    expect(verdicts.unchanged).toBe('accepted');
+    expect(await problemsOf(folder)).toEqual([]);
+    expect(await problemsOf(folder, editOf('injected-removed'))).toEqual([
+      { manifest: 'package.json', declarer: '', name: 'dependenciesMeta["ws-b"]', spec: undefined, locked: undefined, recorded: '{"injected":true}' },
+    ]);
+    expect(await problemsOf(folder, editOf('publish-directory-changed'))).toEqual([
+      { manifest: 'packages/ws-c/package.json', declarer: 'packages/ws-c', name: 'publishConfig.directory', spec: 'lib', locked: undefined, recorded: 'dist' },
+    ]);
   });
 });
 

@@ -7,7 +7,8 @@ import { parsePnpmLockfileFast } from '../../src/tree/pnpm-lockfile-fast.js';
 import { FIXTURES } from '../support/paths.js';
 
 const fixture = (path: string) => readFileSync(join(FIXTURES, 'lockfiles', path), 'utf8');
-const FIXTURE_PATHS = ['v5', 'v5/before', 'v6', 'v6/before', 'v9', 'v9/before'].map((version) => `pnpm-${version}/pnpm-lock.yaml`);
+// v9-features: catalogs, an injected workspace (dependenciesMeta), a workspace's publishDirectory.
+const FIXTURE_PATHS = ['v5', 'v5/before', 'v6', 'v6/before', 'v9', 'v9/before', 'v9-features'].map((version) => `pnpm-${version}/pnpm-lock.yaml`);
 // pnpm 10's two documents (the package manager's own lockfile first), a list, flow mappings and lists, typed scalars.
 const WRITTEN = `---
 lockfileVersion: '9.0'
