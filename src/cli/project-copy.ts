@@ -19,6 +19,7 @@ export function managerHost(io: CliIo): ManagerHost {
     run: spawnTool(io),
     copyProject,
     remove: (dir) => rmSync(dir, { recursive: true, force: true }),
+    toolVersion: toolVersion(io),
     installedPackages,
     projectScripts: (dir) => {
       const manifest = readManifest(dir, 'package.json');
@@ -80,6 +81,25 @@ function spawnTool(io: CliIo): ToolRunner {
         done(EXIT.npm);
       });
       child.on('close', (status) => done(status === 0 ? EXIT.clean : EXIT.npm));
+    });
+}
+
+/** `<tool> --version` in `dir`, its stdout; undefined when the tool is missing or fails. */
+function toolVersion(io: CliIo): ManagerHost['toolVersion'] {
+  return (tool, dir) =>
+    new Promise((done) => {
+      const path = toolPath(tool, io.env);
+      if (path === undefined) return done(undefined);
+      let stdout = '';
+      const child = spawn(path, ['--version'], {
+        cwd: dir,
+        env: io.env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        shell: process.platform === 'win32' && /\.(cmd|bat)$/i.test(path),
+      });
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.on('error', () => done(undefined));
+      child.on('close', (status) => done(status === 0 ? stdout : undefined));
     });
 }
 

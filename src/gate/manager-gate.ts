@@ -11,7 +11,18 @@ import type { PackageNode } from '../tree/model.js';
 import { syncMessage } from '../tree/sync.js';
 import type { GateVerdict } from './gate.js';
 import { refuseAskedNames, scriptPackages } from './gate.js';
-import { ROOT_EVENTS, installArgs, rebuildCommand, resolveArgs, toolOf, type GateCommand, type Manager, type ManagerTool } from './managers.js';
+import {
+  ROOT_EVENTS,
+  installArgs,
+  pnpmRebuildProblem,
+  rebuildCommand,
+  rootScriptArgs,
+  resolveArgs,
+  toolOf,
+  type GateCommand,
+  type Manager,
+  type ManagerTool,
+} from './managers.js';
 
 type OtherManager = Exclude<Manager, 'npm'>;
 
@@ -24,6 +35,8 @@ export interface ManagerHost {
   /** A temporary copy of the files that decide what `manager` resolves (manifests, lockfile, config); its path. */
   copyProject(dir: string, manager: OtherManager): Promise<string>;
   remove(dir: string): void;
+  /** What `<tool> --version` prints in `dir` (a project may pin its manager's version), or undefined if it failed. */
+  toolVersion(tool: ManagerTool, dir: string): Promise<string | undefined>;
   /** The packages installed under `dir`'s node_modules, with their declared scripts. */
   installedPackages(dir: string): PackageNode[];
   /** The root package.json's scripts. */
@@ -113,14 +126,19 @@ export async function installWithManager(plan: ManagerInstallPlan): Promise<numb
     );
   }
   if (allowed.length > 0) {
+    if (manager === 'pnpm') {
+      // Asked once, and only when something is to be built: how pnpm takes the approval differs by version.
+      const problem = pnpmRebuildProblem(await host.toolVersion('pnpm', dir), [...new Set(allowed.map((node) => `${node.name}@${node.version ?? '?'}`))]);
+      if (problem) throw new InputError(problem);
+    }
     const rebuild = rebuildCommand(manager, allowed);
-    const rebuilt = await host.run(rebuild.tool, rebuild.args, dir);
+    const rebuilt = await host.run(rebuild.tool, rebuild.args, dir, rebuild.env);
     if (rebuilt !== 0) return rebuilt;
   }
   const scripts = host.projectScripts(dir);
   for (const event of ROOT_EVENTS[manager]) {
     if (typeof scripts[event] !== 'string') continue;
-    const ran = await host.run(tool, ['run', event], dir);
+    const ran = await host.run(tool, rootScriptArgs(manager, event), dir);
     if (ran !== 0) return ran;
   }
   return 0;

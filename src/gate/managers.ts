@@ -1,4 +1,6 @@
+import { semver } from '../cjs.js';
 import { InputError } from '../errors.js';
+import { escapeName, escapeText } from '../text/escape.js';
 import { declaredManager } from '../tree/other-lockfiles.js';
 import { isRecord, type JsonRecord } from '../tree/shape.js';
 
@@ -196,13 +198,48 @@ export function installArgs(
  * for the node_modules layouts of yarn classic, bun and berry's node-modules linker, `npm rebuild
  * <name>@<version>`, which runs exactly those packages' scripts (berry's `yarn rebuild <name>` builds every
  * package never built, allowed or not, so it cannot be used).
+ *
+ * `pnpm rebuild <names>` builds only the packages named, but from pnpm 10 on only those that pnpm's own settings
+ * approve (onlyBuiltDependencies, allowBuilds, permissions): pnpm 10 and 11 skip the others silently, pnpm 12 stops
+ * with ERR_PNPM_IGNORED_BUILDS. Here the policy has decided, so the rebuild approves exactly the packages it names,
+ * for this run only and with nothing written to the project (measured with pnpm 9.15, 10.34, 11.28, 12.23):
+ * - `--config.dangerouslyAllowAllBuilds=true` (pnpm 10.9 and later; pnpm 9 ignores it): on the command line, since
+ *   pnpm 10 lets pnpm-workspace.yaml's lists win over the environment;
+ * - `pnpm_config_allow_builds` = {"<name>": true, ...}: pnpm 12 lets an allowBuilds or permissions entry `false`
+ *   win over dangerouslyAllowAllBuilds, and a setting from the environment replaces the file's map. In the
+ *   environment, not as an argument, so that no shell (cmd.exe runs pnpm.cmd on Windows) rewrites its quotes.
+ * The user's own approvals do not widen it: the install ran with --ignore-scripts and the rebuild names no other package.
  */
 export function rebuildCommand(
   manager: Exclude<Manager, 'npm'>,
   packages: readonly { name: string; version: string | undefined }[],
-): { tool: ManagerTool; args: string[] } {
-  if (manager === 'pnpm') return { tool: 'pnpm', args: ['rebuild', ...new Set(packages.map((node) => node.name))] };
-  return { tool: 'npm', args: ['rebuild', ...new Set(packages.map((node) => `${node.name}@${node.version}`)), '--ignore-scripts=false'] };
+): { tool: ManagerTool; args: string[]; env: Record<string, string> } {
+  if (manager === 'pnpm') {
+    const names = [...new Set(packages.map((node) => node.name))];
+    return {
+      tool: 'pnpm',
+      args: ['rebuild', ...names, '--config.dangerouslyAllowAllBuilds=true'],
+      env: { pnpm_config_allow_builds: JSON.stringify(Object.fromEntries(names.map((name) => [name, true]))) },
+    };
+  }
+  return { tool: 'npm', args: ['rebuild', ...new Set(packages.map((node) => `${node.name}@${node.version}`)), '--ignore-scripts=false'], env: {} };
+}
+
+/**
+ * Why this pnpm (its `pnpm --version` output) cannot run the allowed install scripts, or undefined when it can:
+ * pnpm 10.0 to 10.8 build only what a file approves (no dangerouslyAllowAllBuilds yet, and `--config.*` lists are
+ * not read), so its rebuild would skip them without a word.
+ */
+export function pnpmRebuildProblem(versionOutput: string | undefined, names: readonly string[]): string | undefined {
+  const version = semver.valid(versionOutput?.trim() ?? '');
+  const what = `the install scripts the policy allows (${names.map(escapeName).join(', ')})`;
+  if (version === null) {
+    return `could not read pnpm's version (\`pnpm --version\` ${versionOutput === undefined ? 'failed' : `printed "${escapeText(versionOutput.trim())}"`}), so depwarden cannot tell how to run ${what}; the packages are installed, no install script ran`;
+  }
+  if (semver.satisfies(version, '>=10.0.0 <10.9.0', { includePrerelease: true })) {
+    return `pnpm ${version} runs no install script that its own settings do not approve, so depwarden cannot run ${what}: update pnpm to 10.9 or later; the packages are installed, no install script ran`;
+  }
+  return undefined;
 }
 
 /** The project's own lifecycle scripts each manager runs on install, in its order (berry runs no `prepare`). */
@@ -212,3 +249,12 @@ export const ROOT_EVENTS: Record<Exclude<Manager, 'npm'>, readonly string[]> = {
   'yarn-berry': ['preinstall', 'install', 'postinstall'],
   bun: ['preinstall', 'install', 'postinstall', 'prepare'],
 };
+
+/**
+ * How the project's own lifecycle script `event` runs after the install. pnpm 12's `pnpm run` first installs
+ * whatever it finds out of date (verifyDepsBeforeRun), and that install runs the builds pnpm's own settings
+ * approve, the ones the policy refused included (measured with `dangerouslyAllowAllBuilds: true`): turned off on
+ * the command line, which wins over pnpm-workspace.yaml (pnpm 9 ignores it).
+ */
+export const rootScriptArgs = (manager: Exclude<Manager, 'npm'>, event: string): string[] =>
+  manager === 'pnpm' ? ['--config.verifyDepsBeforeRun=false', 'run', event] : ['run', event];

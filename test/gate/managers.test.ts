@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectManager, installArgs, managerPositionals, rebuildCommand, resolveArgs } from '../../src/gate/managers.js';
+import { detectManager, installArgs, managerPositionals, pnpmRebuildProblem, rebuildCommand, resolveArgs, rootScriptArgs } from '../../src/gate/managers.js';
 
 const files =
   (present: Record<string, string>) =>
@@ -72,7 +72,37 @@ describe('the commands each manager runs', () => {
       { name: 'a', version: '1.0.0' },
       { name: 'a', version: '2.0.0' },
     ];
-    expect(rebuildCommand('pnpm', allowed)).toEqual({ tool: 'pnpm', args: ['rebuild', 'a'] });
-    expect(rebuildCommand('bun', allowed)).toEqual({ tool: 'npm', args: ['rebuild', 'a@1.0.0', 'a@2.0.0', '--ignore-scripts=false'] });
+    expect(rebuildCommand('pnpm', allowed)).toEqual({
+      tool: 'pnpm',
+      args: ['rebuild', 'a', '--config.dangerouslyAllowAllBuilds=true'],
+      env: { pnpm_config_allow_builds: '{"a":true}' },
+    });
+    expect(rebuildCommand('bun', allowed)).toEqual({ tool: 'npm', args: ['rebuild', 'a@1.0.0', 'a@2.0.0', '--ignore-scripts=false'], env: {} });
+  });
+
+  it('approves for pnpm exactly the packages it rebuilds, scoped names included, on the command line and in the environment', () => {
+    const { args, env } = rebuildCommand('pnpm', [
+      { name: '@scope/native', version: '2.1.0' },
+      { name: 'esbuild', version: '0.25.0' },
+    ]);
+    expect(args).toEqual(['rebuild', '@scope/native', 'esbuild', '--config.dangerouslyAllowAllBuilds=true']);
+    expect(JSON.parse(env.pnpm_config_allow_builds!)).toEqual({ '@scope/native': true, esbuild: true });
+  });
+
+  it('refuses the pnpm versions that cannot be told which builds to run, and a version it cannot read', () => {
+    for (const version of ['9.15.9\n', '10.9.0', '10.34.9', '11.28.6', '12.23.0\n', '13.0.0-beta.1']) {
+      expect(pnpmRebuildProblem(version, ['a@1.0.0'])).toBeUndefined();
+    }
+    expect(pnpmRebuildProblem('10.8.1\n', ['a@1.0.0', 'b@2.0.0'])).toBe(
+      'pnpm 10.8.1 runs no install script that its own settings do not approve, so depwarden cannot run the install scripts the policy allows (a@1.0.0, b@2.0.0): update pnpm to 10.9 or later; the packages are installed, no install script ran',
+    );
+    expect(pnpmRebuildProblem('10.0.0', ['a@1.0.0'])).toMatch(/^pnpm 10\.0\.0 runs no install script/);
+    expect(pnpmRebuildProblem(undefined, ['a@1.0.0'])).toMatch(/^could not read pnpm's version \(`pnpm --version` failed\)/);
+    expect(pnpmRebuildProblem('oops\u001b[31m', ['a@1.0.0'])).toContain('printed "oops\\x1b[31m"');
+  });
+
+  it("runs the project's own scripts without pnpm's install-before-run, which would run the builds pnpm approves", () => {
+    expect(rootScriptArgs('pnpm', 'postinstall')).toEqual(['--config.verifyDepsBeforeRun=false', 'run', 'postinstall']);
+    expect(rootScriptArgs('bun', 'prepare')).toEqual(['run', 'prepare']);
   });
 });
