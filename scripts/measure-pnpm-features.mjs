@@ -31,7 +31,7 @@ try {
     { name: 'dw-util', version: '1.0.0', dependencies: { 'dw-core': '^1.0.0' } },
     { name: 'dw-dev', version: '1.0.0' },
   ])
-    registry.publish(writePackage(join(work, 'pkg', `${manifest.name}-${manifest.version}`), manifest));
+    await registry.publish(writePackage(join(work, 'pkg', `${manifest.name}-${manifest.version}`), manifest));
 
   const base = join(work, 'project');
   const files = {
