@@ -40,7 +40,12 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
 
   const sourceFile = values.from === undefined ? '(arguments)' : values.from === '-' ? '(stdin)' : values.from;
   const analysis = await vet(names, { ...analysisOptions(values, io, diskFiles(io.cwd)), sourceFile });
-  const lines = new Map(names.map(({ text, line }) => [parseNameArgument(text).location, line ?? 1]));
+  // A name given twice is judged once, as first given (treeFromNames): its findings point at that line.
+  const lines = new Map<string, number>();
+  for (const { text, line } of names) {
+    const { location } = parseNameArgument(text);
+    if (!lines.has(location)) lines.set(location, line ?? 1);
+  }
   return writeReport(values, io, analysis, {
     file: sourceFile,
     absolutePath: fromFile ?? resolve(io.cwd, 'package.json'),

@@ -39,10 +39,13 @@ describe('depwarden vet', () => {
 
   it('reads names from a file or standard input, skipping comments, and locates them by line in SARIF', async () => {
     const dir = tempDir('vet');
-    writeFileSync(join(dir, 'names.txt'), '# what the assistant suggested\nlodash\n\ncrossenv@^7\n');
+    // Given twice, crossenv is judged once, as first given (line 4).
+    writeFileSync(join(dir, 'names.txt'), '# what the assistant suggested\nlodash\n\ncrossenv@^7\n\ncrossenv@^7\n');
     const fromFile = await depwarden(['vet', '--from', 'names.txt', '--format', 'sarif'], { cwd: dir });
     expect(fromFile.status).toBe(0); // crossenv is medium: below the default failing severity
-    const [result] = JSON.parse(fromFile.stdout).runs[0].results;
+    const results = JSON.parse(fromFile.stdout).runs[0].results;
+    expect(results).toHaveLength(1);
+    const [result] = results;
     expect(result.ruleId).toBe('near-miss-name');
     expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'names.txt' }, region: { startLine: 4 } });
 
