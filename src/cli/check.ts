@@ -8,6 +8,7 @@ import { combineReports } from '../report/combine.js';
 import { InputError } from '../errors.js';
 import { entryLines } from '../report/entry-lines.js';
 import { LATE_HOOK_WARNING, hookContext } from '../gate/hook.js';
+import { lockfilesOf, OTHER_LOCKFILES } from '../tree/other-lockfiles.js';
 import { diskFiles } from '../tree/files.js';
 
 export const CHECK_HELP = `Usage: depwarden check [dir] [options]
@@ -27,6 +28,9 @@ Options:
                                project the install started in, and says so when npm runs it too late
 ${REPORT_HELP}`;
 
+/** Every lockfile a package manager installs from, npm's first (a hook whose manager is not known). */
+const ALL_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json', ...OTHER_LOCKFILES];
+
 export async function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     ...REPORT_OPTIONS,
@@ -41,11 +45,15 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   if (positionals.length > 1) throw new InputError(`check takes one project folder; found ${positionals.length}`);
   if (values.lockfile !== undefined && values['node-modules']) throw new InputError('--lockfile and --node-modules exclude each other');
   // As a root preinstall hook the project is where the install started, and npm may be too late to stop.
-  if (values.hook && hookContext(io.env).runsLate) io.stderr.write(`${LATE_HOOK_WARNING}\n`);
+  const hook = values.hook ? hookContext(io.env) : undefined;
+  if (hook?.runsLate) io.stderr.write(`${LATE_HOOK_WARNING}\n`);
   const dir = resolve(values.hook ? (io.env.INIT_CWD ?? io.cwd) : io.cwd, positionals[0] ?? '.');
   const files = diskFiles(dir);
   let nodeModules = values['node-modules'] ?? false;
-  if (values.hook && !['package-lock.json', 'npm-shrinkwrap.json'].some((file) => files.readText(file) !== undefined)) {
+  // As a hook: the lockfile of the manager running the install (its user agent), else any lockfile one reads.
+  const hookLockfiles = hook === undefined ? [] : hook.manager === 'unknown' ? ALL_LOCKFILES : lockfilesOf(hook.manager);
+  const hookLockfile = values.lockfile ?? hookLockfiles.find((file) => files.readText(file) !== undefined);
+  if (hook && hookLockfile === undefined) {
     // A first install has no lockfile yet: check what was installed so far, if anything.
     if (!existsSync(join(dir, 'node_modules'))) {
       io.stderr.write('depwarden: nothing to check yet (no lockfile, no node_modules)\n');
@@ -54,12 +62,17 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     nodeModules = true;
   }
   const options = { ...analysisOptions(values, io, files), nodeModules };
-  const outcomes: CheckResult[] = [await check({ ...options, lockfile: values.lockfile })];
+  const outcomes: CheckResult[] = [await check({ ...options, lockfile: nodeModules ? values.lockfile : (hookLockfile ?? values.lockfile) })];
   const { notChecked } = outcomes[0]!.project;
-  // Several lockfiles: each is checked, the package manager's first; the install hook checks only the one npm installs from.
-  if (notChecked?.length && values.hook)
-    io.stderr.write(`depwarden: read ${outcomes[0]!.tree.sourceFile}, the lockfile npm installs from; also found, not checked: ${notChecked.join(', ')}\n`);
-  else if (notChecked?.length) {
+  // Several lockfiles: each is checked, the package manager's first; the install hook checks only the one its manager installs from.
+  if (hook) {
+    const read = outcomes[0]!.tree.sourceFile;
+    const shadowed = (file: string): boolean =>
+      (read === 'npm-shrinkwrap.json' && file === 'package-lock.json') || (read === 'bun.lock' && file === 'bun.lockb');
+    const others = nodeModules ? [] : ALL_LOCKFILES.filter((file) => file !== read && !shadowed(file) && files.readText(file) !== undefined);
+    const manager = hook.manager === 'unknown' ? 'the package manager' : hook.manager;
+    if (others.length) io.stderr.write(`depwarden: read ${read}, the lockfile ${manager} installs from; also found, not checked: ${others.join(', ')}\n`);
+  } else if (notChecked?.length) {
     // bun's binary lockfile cannot be read; beside the lockfile the package manager uses, it is named, as before.
     for (const lockfile of notChecked) if (lockfile !== 'bun.lockb') outcomes.push(await check({ ...options, lockfile }));
     const checked = outcomes.map(({ tree }) => tree.sourceFile);

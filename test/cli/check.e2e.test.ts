@@ -290,3 +290,27 @@ describe('depwarden check', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 });
+
+describe('depwarden check --hook under each package manager', () => {
+  const hookRun = (dir: string, agent: string) => depwarden(['check', '--hook', ...REG], { cwd: dir, env: { INIT_CWD: dir, npm_config_user_agent: agent } });
+
+  it('yarn classic: checks yarn.lock and fails on what it holds (it said "nothing to check yet")', async () => {
+    const dir = tempDir('hook-yarn');
+    cpSync(fixture('lockfiles/yarn-classic'), dir, { recursive: true });
+    const run = await hookRun(dir, 'yarn/1.22.22 npm/? node/v20.20.2 linux x64');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('in yarn.lock (yarn-classic');
+    expect(run.stdout).toContain('[url-dependency]');
+    expect(run.stderr).not.toContain('nothing to check yet');
+  });
+
+  it('pnpm beside an npm lockfile: reads the one pnpm installs from, and names the other', async () => {
+    const dir = tempDir('hook-pnpm');
+    cpSync(fixture('lockfiles/pnpm-v9'), dir, { recursive: true });
+    cpSync(join(fixture('npm-v3'), 'package-lock.json'), join(dir, 'package-lock.json'));
+    const run = await hookRun(dir, 'pnpm/9.15.9 npm/? node/v20.20.2 linux x64');
+    expect(run.stdout).toContain('in pnpm-lock.yaml (pnpm-lockfile');
+    expect(run.stderr).toContain('read pnpm-lock.yaml, the lockfile pnpm installs from; also found, not checked: package-lock.json');
+    expect(run.stderr).toContain('runs after the dependencies were extracted');
+  });
+});
