@@ -1,5 +1,6 @@
 import { findingTexts, packageLabel } from './messages.js';
 import { redactReport } from './redact.js';
+import { findingLocator } from './locate.js';
 import type { ReportInput } from './types.js';
 import type { Severity } from '../findings/model.js';
 import { escapeText } from '../text/escape.js';
@@ -10,9 +11,13 @@ const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'e
 export function renderGithub(report: ReportInput): string {
   const texts = findingTexts(report.rules);
   const input = redactReport(report);
+  const locate = findingLocator(input);
+  // Names given as arguments or on standard input are in no file: annotations without a place.
+  const inNoFile = input.source.file === '(arguments)' || input.source.file === '(stdin)';
   const lines = input.result.findings.map((finding) => {
-    const at = input.changeLocation?.(finding) ?? { uri: input.source.uri, line: 1 };
-    const properties = `file=${property(at.uri)},line=${at.line},title=${property(`depwarden ${finding.rule}: ${packageLabel(finding)}`)}`;
+    const at = locate(finding);
+    const place = inNoFile && input.changeLocation?.(finding) === undefined ? '' : `file=${property(at.uri)},line=${at.line ?? 1},`;
+    const properties = `${place}title=${property(`depwarden ${finding.rule}: ${packageLabel(finding)}`)}`;
     return `::${COMMAND[finding.severity]} ${properties}::${data(`${texts.message(finding)}. Fix: ${texts.hint(finding)}.`)}`;
   });
   for (const notice of input.notices ?? []) lines.push(`::warning file=${property(notice.file)}::${data(notice.message)}`);

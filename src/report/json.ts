@@ -1,7 +1,8 @@
 import { findingTexts } from './messages.js';
 import type { ReportInput } from './types.js';
-import { SEVERITIES, type Finding, type Severity } from '../findings/model.js';
+import { SEVERITIES, type Severity } from '../findings/model.js';
 import { redactReport } from './redact.js';
+import { findingLocator, type FindingPlace } from './locate.js';
 import { escapeJsonText } from '../text/escape.js';
 
 /** The stable machine-readable shape documented in the README ("JSON output"). */
@@ -9,6 +10,7 @@ export function renderJson(report: ReportInput): string {
   const texts = findingTexts(report.rules);
   const input = redactReport(report);
   const { findings, allowed, unusedAllows } = input.result;
+  const locate = findingLocator(input);
   const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   for (const finding of findings) bySeverity[finding.severity]++;
   const json = {
@@ -28,7 +30,7 @@ export function renderJson(report: ReportInput): string {
           ...(finding.package.alias === undefined ? {} : { alias: finding.package.alias }),
         },
         path: finding.path,
-        ...atOf(input, finding),
+        ...atOf(locate(finding)),
         details,
       };
     }),
@@ -46,10 +48,7 @@ export function renderJson(report: ReportInput): string {
   return `${escapeJsonText(JSON.stringify(json, null, 2))}\n`;
 }
 
-/** Where the finding points: its place in the change (review), else its package's entry in the lockfile when known. */
-function atOf(input: ReportInput, finding: Finding): { at?: { uri: string; line: number } } {
-  const inChange = input.changeLocation?.(finding);
-  if (inChange) return { at: inChange };
-  const line = input.source.lines?.get(finding.package.location);
-  return line === undefined ? {} : { at: { uri: input.source.uri, line } };
+/** Where the finding points (findingLocator), when its line is known. */
+function atOf({ uri, line }: FindingPlace): { at?: { uri: string; line: number } } {
+  return line === undefined ? {} : { at: { uri, line } };
 }

@@ -1,5 +1,4 @@
-import { npmKeyPath } from './entry-lines.js';
-import { objectKeyLines } from './json-lines.js';
+import { findingLocator, type FindingPlace } from './locate.js';
 import { findingTexts, packageLabel } from './messages.js';
 import type { ReportInput } from './types.js';
 import type { EvidenceLine, Finding } from '../findings/model.js';
@@ -21,11 +20,7 @@ const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.
 export function renderSarif(report: ReportInput): string {
   const texts = findingTexts(report.rules);
   const input = redactReport(report);
-  // Without the lines of each entry (check gives them for every format), an npm lockfile's are found here.
-  const keyLines =
-    input.source.lines !== undefined || input.source.text === undefined || !input.source.format.startsWith('npm-lockfile')
-      ? new Map<string, number>()
-      : objectKeyLines(input.source.text);
+  const locate = findingLocator(input);
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -51,7 +46,7 @@ export function renderSarif(report: ReportInput): string {
           ruleIndex: input.rules.findIndex((rule) => rule.id === finding.rule),
           level: LEVEL[finding.severity],
           message: { text: `${packageLabel(finding)}: ${texts.message(finding)}. Fix: ${texts.hint(finding)}.` },
-          locations: [location(input, finding, keyLines)],
+          locations: [location(input, finding, locate)],
           ...relatedLocations(finding, texts.evidence(finding)),
           partialFingerprints: { depwardenFinding: `${finding.rule}/${finding.detail.code}/${finding.package.location}` },
           properties: {
@@ -67,20 +62,12 @@ export function renderSarif(report: ReportInput): string {
   return `${escapeJsonText(JSON.stringify(sarif, null, 2))}\n`;
 }
 
-function location(input: ReportInput, finding: Finding, keyLines: ReadonlyMap<string, number>) {
-  const nodeLocation = finding.package.location;
-  const inChange = input.changeLocation?.(finding);
-  if (inChange) {
-    return {
-      physicalLocation: { artifactLocation: { uri: inChange.uri }, region: { startLine: inChange.line } },
-      logicalLocations: [{ fullyQualifiedName: finding.package.name, kind: 'package' }],
-    };
-  }
-  const uri = input.source.format === 'node-modules' && nodeLocation ? `${nodeLocation}/package.json` : input.source.uri;
-  const startLine = input.source.lines?.get(nodeLocation) ?? keyLines.get(npmKeyPath(input.source.format === 'npm-lockfile-v1', nodeLocation)) ?? 1;
+function location(input: ReportInput, finding: Finding, locate: (finding: Finding) => FindingPlace) {
+  const { uri, line } = locate(finding);
+  const inChange = input.changeLocation?.(finding) !== undefined;
   return {
-    physicalLocation: { artifactLocation: { uri }, region: { startLine } },
-    logicalLocations: [{ fullyQualifiedName: nodeLocation || '(root)', kind: 'package' }],
+    physicalLocation: { artifactLocation: { uri }, region: { startLine: line ?? 1 } },
+    logicalLocations: [{ fullyQualifiedName: inChange ? finding.package.name : finding.package.location || '(root)', kind: 'package' }],
   };
 }
 

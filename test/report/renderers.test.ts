@@ -56,6 +56,25 @@ describe('renderers of the risky fixture', () => {
     expect(sarif.runs[0].results.map((result: { level: string }) => result.level)).toEqual(['error', 'error', 'error', 'warning', 'note']);
   });
 
+  it('github annotations, JSON and SARIF place each finding at the same file and line (annotations said line 1)', async () => {
+    const input = await fixtureReport('risky/app');
+    const sarif = JSON.parse(renderSarif(input)).runs[0].results.map(
+      (result: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }) =>
+        `${result.locations[0]!.physicalLocation.artifactLocation.uri}:${result.locations[0]!.physicalLocation.region.startLine}`,
+    );
+    const json = JSON.parse(renderJson(input)).findings.map((finding: { at: { uri: string; line: number } }) => `${finding.at.uri}:${finding.at.line}`);
+    const github = renderGithub(input)
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [, file, at] = /file=([^,]*),line=(\d+),/.exec(line)!;
+        return `${file}:${at}`;
+      });
+    expect(new Set(sarif).size).toBeGreaterThan(1);
+    expect(github).toEqual(sarif);
+    expect(json).toEqual(sarif);
+  });
+
   it('sarif: lockfile v1 entries are located in the nested dependencies', async () => {
     const input = await fixtureReport('tampered-v1');
     const [result] = JSON.parse(renderSarif(input)).runs[0].results;
