@@ -11,6 +11,7 @@ import { InputError, isInputError } from '../errors.js';
 import { entryLines } from '../report/entry-lines.js';
 import type { FileSource } from '../tree/files.js';
 import type { DependencyTree } from '../tree/model.js';
+import type { Finding } from '../findings/model.js';
 import { loadProject } from '../tree/load.js';
 import { declaredManager, lockfilesOf, OTHER_LOCKFILES } from '../tree/other-lockfiles.js';
 import { createNode, finishTree, type TreeSource } from '../tree/build.js';
@@ -48,13 +49,28 @@ export async function lockfileStep(context: StepContext): Promise<LockfileResult
     lockedDirs.add(folderOf(lockfile));
     const atBase = await analyzeAt(context, lockfile, 'base');
     const lines = entryLines(atHead.analysis.tree, atHead.text);
+    const changedPatch = changedPatchFiles(context, lockfile, atHead.analysis.tree);
     const findings = introducedFindings(atBase?.analysis, atHead.analysis).map((finding) => ({
       finding,
-      location: { uri: lockfile, line: lines.get(finding.package.location) ?? 1 },
+      location: changedPatch(finding) ?? { uri: lockfile, line: lines.get(finding.package.location) ?? 1 },
     }));
     result = addResults(result, { findings, registry: atHead.analysis.registry, allowed: atHead.analysis.result.allowed });
   }
   return { ...result, lockedDirs };
+}
+
+/**
+ * A patch finding whose patch file the change added or edited points at that file, the line a pull request shows
+ * (its lockfile entry may be unchanged: bun's lockfile stays as it was when its patch changes).
+ */
+function changedPatchFiles({ change }: StepContext, lockfile: string, tree: DependencyTree): (finding: Finding) => { uri: string; line: number } | undefined {
+  const folder = folderOf(lockfile);
+  const byFile = new Map((tree.patches ?? []).map((patch) => [patch.file, posix.join(folder, patch.path)]));
+  return (finding) => {
+    if (finding.rule !== 'patched-dependency' || !('file' in finding.detail)) return undefined;
+    const path = byFile.get(finding.detail.file);
+    return path !== undefined && change.changed.includes(path) ? { uri: path, line: 1 } : undefined;
+  };
 }
 
 /**

@@ -105,7 +105,7 @@ function entryLine(folder: Folder, text: string, finding: JsonFinding): number {
 
 describe('review of a lockfile change, in every format written by its real package manager', () => {
   it.each(FORMATS)(
-    '%s (%s): only the near-miss, the tarball URL and (where the manager has patches) the patch the change added, each at its entry',
+    '%s (%s): only the near-miss, the tarball URL and (where the manager has patches) the patch the change added, each where the change made it',
     async (folder, lockfile) => {
       const dir = changedRepository(folder, lockfile);
       const expected = (text: string) => {
@@ -114,11 +114,8 @@ describe('review of a lockfile change, in every format written by its real packa
           `near-miss-name expresss ${lockfile}:${at('expresss', 'node_modules/expresss')}`,
           `url-dependency dw-payload ${lockfile}:${at('dw-payload', 'node_modules/dw-payload')}`,
           ...(PAYLOAD_INTEGRITY[folder] ? [`${PAYLOAD_INTEGRITY[folder]} dw-payload ${lockfile}:${at('dw-payload', 'node_modules/dw-payload')}`] : []),
-          ...(PATCH_FILES[folder]
-            ? [
-                `patched-dependency dw-core ${lockfile}:${entryLine(folder, text, { rule: '', package: { name: 'dw-core', location: 'node_modules/dw-core', version: '2.0.0' } })}`,
-              ]
-            : []),
+          // The patch the change added: at the patch file, the part of the change a pull request shows.
+          ...(PATCH_FILES[folder] ? [`patched-dependency dw-core ${PATCH_FILES[folder]}:1`] : []),
         ].sort();
       };
       const head = fixture(folder, lockfile);
@@ -127,8 +124,9 @@ describe('review of a lockfile change, in every format written by its real packa
       expect([fromGit.status, fromGit.stderr]).toEqual([1, '']);
       expect(shown(findingsOf(fromGit.stdout))).toEqual(expected(head));
 
-      // The same change as a diff: its other end rebuilt from the working tree's copy.
+      // The same change as a diff, new files included (as a pull request's): its other end rebuilt from the working tree's copy.
       const diffFile = join(tempDir('diff'), 'change.diff');
+      git(dir, 'add', '--intent-to-add', '.');
       writeFileSync(diffFile, git(dir, 'diff'));
       const fromDiff = await depwarden(['review', '--diff', diffFile, ...REG], { cwd: dir });
       expect([fromDiff.status, fromDiff.stderr]).toEqual([1, '']);
