@@ -65,7 +65,7 @@ export async function lockfileStep(context: StepContext): Promise<LockfileResult
  */
 function changedPatchFiles({ change }: StepContext, lockfile: string, tree: DependencyTree): (finding: Finding) => { uri: string; line: number } | undefined {
   const folder = folderOf(lockfile);
-  const byFile = new Map((tree.patches ?? []).map((patch) => [patch.file, posix.join(folder, patch.path)]));
+  const byFile = new Map((tree.patches ?? []).map((patch) => [patch.path || patch.file, posix.join(folder, patch.path)]));
   return (finding) => {
     if (finding.rule !== 'patched-dependency' || !('file' in finding.detail)) return undefined;
     const path = byFile.get(finding.detail.file);

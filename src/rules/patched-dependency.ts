@@ -31,7 +31,7 @@ export const patchedDependency = defineRule({
       hint: () => 'commit the patch file the lockfile names, or regenerate the patch with the package manager',
     },
     'patch-adds-install-script': {
-      message: (detail) => `patched by ${detail.file}, which gives it a "${detail.script}" install script: "${detail.command}"`,
+      message: (detail) => `patched by ${detail.file}, which gives it an install script (${detail.script}): "${detail.command}"`,
       hint: () => 'remove the script from the patch; if the project needs it, run it from the project’s own scripts',
     },
     'patch-hash-mismatch': {
@@ -52,14 +52,17 @@ export const patchedDependency = defineRule({
 });
 
 function judge(patch: PatchReference, node: PackageNode, tree: DependencyTree): RuleFinding[] {
-  const file = patch.file || '(no file)';
+  // The path from the project's folder: berry writes `~/.yarn/patches/…`, where `~` is the project, not the home folder.
+  const file = patch.path || patch.file || '(no file)';
   if (patch.text === undefined) return [{ node, detail: { code: 'patch-unreadable', file, problem: patch.problem ?? 'not read' }, severity: 'medium' }];
   let diff: ReturnType<typeof parseUnifiedDiff>;
   try {
     diff = parseUnifiedDiff(patch.text);
   } catch (error) {
     if (!isInputError(error)) throw error;
-    return [{ node, detail: { code: 'patch-unreadable', file, problem: `not a unified diff: ${error.message}` }, severity: 'medium' }];
+    // parseUnifiedDiff's words are written for `review --diff`: said here of a patch file.
+    const problem = patch.text.trim() === '' ? 'the file is empty' : `not a unified diff: ${error.message.replace(/^is not a unified diff: /, '')}`;
+    return [{ node, detail: { code: 'patch-unreadable', file, problem }, severity: 'medium' }];
   }
   const findings: RuleFinding[] = [];
   for (const changed of diff) {

@@ -16,7 +16,8 @@ const PATCHED = [
   ['pnpm-v6', 'pnpm-lock.yaml', 'patches/dw-core@2.0.0.patch', 'patches/dw-core@2.0.0.patch'],
   ['pnpm-v9', 'pnpm-lock.yaml', 'patches/dw-core@2.0.0.patch', 'patches/dw-core@2.0.0.patch'],
   ['bun', 'bun.lock', 'patches/dw-core@2.0.0.patch', 'patches/dw-core@2.0.0.patch'],
-  ['yarn-berry', 'yarn.lock', '.yarn/patches/dw-core-npm-2.0.0-4a9a7367a2.patch', '~/.yarn/patches/dw-core-npm-2.0.0-4a9a7367a2.patch'],
+  // Named from the project's folder: yarn.lock's `~/.yarn/…` is read by users as their home folder.
+  ['yarn-berry', 'yarn.lock', '.yarn/patches/dw-core-npm-2.0.0-4a9a7367a2.patch', '.yarn/patches/dw-core-npm-2.0.0-4a9a7367a2.patch'],
 ] as const;
 const POSTINSTALL = [
   'diff --git a/package.json b/package.json',

@@ -96,10 +96,15 @@ describe('patched-dependency', () => {
           {
             code: 'patch-unreadable',
             file: 'patches/a.patch',
-            problem: 'not a unified diff: is not a unified diff: it has no "--- a/file" and "+++ b/file" header',
+            problem: 'not a unified diff: it has no "--- a/file" and "+++ b/file" header',
           },
         ],
       ],
+    ],
+    [
+      'an empty patch file fails closed (medium), said of the file',
+      [patch('patches/a.patch', '\n')],
+      [['node_modules/a', 'medium', { code: 'patch-unreadable', file: 'patches/a.patch', problem: 'the file is empty' }]],
     ],
     [
       'a patch that matches no package is reported on the project',
