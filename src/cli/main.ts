@@ -61,20 +61,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      io.stdout.write(rest[0] && Object.hasOwn(COMMANDS, rest[0]) ? COMMANDS[rest[0]]!.help : HELP);
+      const topic = command === 'help' ? rest[0] : undefined;
+      if (topic !== undefined && !Object.hasOwn(COMMANDS, topic)) return unknownCommand(topic, io);
+      io.stdout.write(topic !== undefined ? COMMANDS[topic]!.help : HELP);
       return command === undefined ? EXIT.input : EXIT.clean;
     }
     if (command === '-v' || command === '--version') {
       io.stdout.write(`${TOOL.version}\n`);
       return EXIT.clean;
     }
-    if (!Object.hasOwn(COMMANDS, command)) {
-      const guess = closest(command, [...Object.keys(COMMANDS), 'help']);
-      io.stderr.write(
-        `depwarden: unknown command "${escapeText(command)}"; ${guess ? `did you mean "${guess}"? Run` : 'run'} 'depwarden --help' for the list\n`,
-      );
-      return EXIT.input;
-    }
+    if (!Object.hasOwn(COMMANDS, command)) return unknownCommand(command, io);
     return await COMMANDS[command]!.run(rest, io);
   } catch (error) {
     if (isInputError(error)) {
@@ -85,4 +81,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`depwarden: internal error: ${escapeText((error as Error).message ?? String(error))}${detail}\n`);
     return EXIT.internal;
   }
+}
+
+function unknownCommand(command: string, io: CliIo): number {
+  const guess = closest(command, [...Object.keys(COMMANDS), 'help']);
+  io.stderr.write(`depwarden: unknown command "${escapeText(command)}"; ${guess ? `did you mean "${guess}"? Run` : 'run'} 'depwarden --help' for the list\n`);
+  return EXIT.input;
 }

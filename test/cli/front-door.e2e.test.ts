@@ -30,6 +30,15 @@ describe('the front door', () => {
     expect(depwarden([command])).toEqual({ status: 2, stdout: '', stderr });
   });
 
+  it('help <command> prints that command’s help; help of a command that does not exist is a usage error', () => {
+    expect(depwarden(['help', 'vet'])).toMatchObject({ status: 0, stdout: expect.stringContaining('Usage: depwarden vet') });
+    expect(depwarden(['help', 'chek'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'depwarden: unknown command "chek"; did you mean "check"? Run \'depwarden --help\' for the list\n',
+    });
+  });
+
   it('check --help says what it reads and writes', () => {
     const help = depwarden(['check', '--help']).stdout;
     expect(help).not.toContain('Reads no network, writes nothing');
