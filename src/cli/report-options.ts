@@ -123,6 +123,8 @@ export interface ReportSource {
   absolutePath: string;
   text: string | undefined;
   lines?: ReadonlyMap<string, number>;
+  /** Packages judged, when the analysis's tree is not all of them (review). */
+  packages?: number;
 }
 
 /** The findings in the chosen format. */
@@ -143,7 +145,7 @@ export function renderReport(
       file: source.file,
       uri: relative(io.cwd, resolve(source.absolutePath)).split(sep).join('/'),
       format: analysis.tree.format,
-      packages: packageCount(analysis.tree),
+      packages: source.packages ?? packageCount(analysis.tree),
       text: source.text,
       lines: source.lines,
     },

@@ -55,7 +55,7 @@ export async function runReview(argv: readonly string[], io: CliIo, stdin: () =>
     values,
     io,
     outcome.analysis,
-    { file: '(change)', absolutePath: resolve(root, 'package.json'), text: undefined },
+    { file: '(change)', absolutePath: resolve(root, 'package.json'), text: undefined, packages: outcome.packages },
     { changeLocation: (finding) => outcome.locations.get(findingKey(finding)), notices: outcome.notices },
   );
 }

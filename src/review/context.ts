@@ -32,6 +32,8 @@ export interface StepResult {
   readonly findings: readonly { readonly finding: Finding; readonly location: ChangeLocation | undefined }[];
   readonly registry: RegistrySummary;
   readonly allowed: number;
+  /** Packages judged: each lockfile's at head, and the names the change adds. */
+  readonly packages?: number;
 }
 
 /** Names (with specs) the change introduces, each with the first place it appears; judged together at the end. */

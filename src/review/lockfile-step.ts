@@ -11,6 +11,7 @@ import { InputError, isInputError } from '../errors.js';
 import { entryLines } from '../report/entry-lines.js';
 import type { FileSource } from '../tree/files.js';
 import type { DependencyTree } from '../tree/model.js';
+import { packageCount } from '../tree/paths.js';
 import type { Finding } from '../findings/model.js';
 import { loadProject } from '../tree/load.js';
 import { declaredManager, lockfilesOf, OTHER_LOCKFILES } from '../tree/other-lockfiles.js';
@@ -54,7 +55,12 @@ export async function lockfileStep(context: StepContext): Promise<LockfileResult
       finding,
       location: changedPatch(finding) ?? { uri: lockfile, line: lines.get(finding.package.location) ?? 1 },
     }));
-    result = addResults(result, { findings, registry: atHead.analysis.registry, allowed: atHead.analysis.result.allowed });
+    result = addResults(result, {
+      findings,
+      registry: atHead.analysis.registry,
+      allowed: atHead.analysis.result.allowed,
+      packages: packageCount(atHead.analysis.tree),
+    });
   }
   return { ...result, lockedDirs };
 }

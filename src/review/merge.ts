@@ -4,6 +4,7 @@ import type { Policy } from '../config/policy.js';
 import { failingFindings, type Finding, type RegistrySummary } from '../findings/model.js';
 import { RULES } from '../rules/index.js';
 import type { DependencyTree } from '../tree/model.js';
+import { packageCount } from '../tree/paths.js';
 import { findingKey, type ChangeLocation, type Notice, type StepResult } from './context.js';
 
 export interface ReviewResult {
@@ -12,12 +13,19 @@ export interface ReviewResult {
   readonly locations: ReadonlyMap<string, ChangeLocation>;
   /** Files the change touches that could not be read as code: reported, the rest still checked. */
   readonly notices: readonly Notice[];
+  /** Packages judged in all (each changed lockfile's, the names added): the tree above holds only the names. */
+  readonly packages: number;
 }
 
 export const emptyResult = (offline: boolean): StepResult => ({ findings: [], registry: { asked: 0, answered: 0, notCached: 0, offline }, allowed: 0 });
 
 export function addResults(a: StepResult, b: StepResult): StepResult {
-  return { findings: [...a.findings, ...b.findings], registry: sumRegistry(a.registry, b.registry), allowed: a.allowed + b.allowed };
+  return {
+    findings: [...a.findings, ...b.findings],
+    registry: sumRegistry(a.registry, b.registry),
+    allowed: a.allowed + b.allowed,
+    packages: (a.packages ?? 0) + (b.packages ?? 0),
+  };
 }
 
 export function mergeResults(
@@ -48,7 +56,7 @@ export function mergeResults(
     failing: failingFindings(findings, failOn),
     registry: all.registry,
   };
-  return { analysis, locations, notices };
+  return { analysis, locations, notices, packages: (all.packages ?? 0) + packageCount(tree) };
 }
 
 function sumRegistry(a: RegistrySummary, b: RegistrySummary): RegistrySummary {

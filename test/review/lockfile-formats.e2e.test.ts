@@ -123,6 +123,9 @@ describe('review of a lockfile change, in every format written by its real packa
       const fromGit = await depwarden(['review', ...REG], { cwd: dir });
       expect([fromGit.status, fromGit.stderr]).toEqual([1, '']);
       expect(shown(findingsOf(fromGit.stdout))).toEqual(expected(head));
+      // The packages judged are the changed lockfile's, as check counts them (the header said 0).
+      const checked = await depwarden(['check', '--lockfile', lockfile, ...REG], { cwd: dir });
+      expect(JSON.parse(fromGit.stdout).source.packages).toBe(JSON.parse(checked.stdout).source.packages);
 
       // The same change as a diff, new files included (as a pull request's): its other end rebuilt from the working tree's copy.
       const diffFile = join(tempDir('diff'), 'change.diff');
