@@ -33,6 +33,7 @@ Commands:
   init           wire a project to depwarden: policy, .npmrc, package.json scripts, a CI job
   data update    download OSV's npm malware reports for --offline runs (data status: how old they are)
   help [command] show this help, or a command's
+  --version      print depwarden's version
 
 Exit codes: 0 clean, 1 findings at or above the failing severity, 2 usage or input error,
 3 internal error (a bug: please report it), 4 npm itself failed (install, ci).

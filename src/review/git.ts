@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { InputError } from '../errors.js';
+import { escapeText } from '../text/escape.js';
 
 export class GitRepo {
   readonly root: string;
@@ -43,7 +44,12 @@ export class GitRepo {
   }
 
   verify(rev: string): string {
-    return this.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]).trim();
+    try {
+      return this.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]).trim();
+    } catch {
+      // --quiet: git says nothing, so its failure would read "Command failed: git rev-parse …".
+      throw new InputError(`"${escapeText(rev)}" is not a commit of this repository (a branch, tag or commit id)`);
+    }
   }
 
   /** A file's text at a revision (undefined: the working tree), or undefined when it does not exist there. */
