@@ -7,16 +7,7 @@ import ssri from 'ssri';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, ROOT } from './support/paths.js';
-import { runNpm, startRegistry } from './support/registry.mjs';
-
-interface Registry {
-  url: string;
-  npmrc: string;
-  cache: string;
-  home: string;
-  npm(args: string[], options: { cwd: string; env?: Record<string, string> }): { status: number | null; stdout: string; stderr: string };
-  stop(): Promise<void>;
-}
+import { runNpm, startRegistry, type Registry } from './support/registry.mjs';
 
 interface Packed {
   name: string;
@@ -95,7 +86,7 @@ beforeAll(async () => {
   // The registry holds the runtime dependencies and depwarden itself (too big for verdaccio's publish limit).
   const self = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown> & { name: string; version: string };
   const packed = [...runtimeDependencies(), { name: self.name, version: self.version, manifest: self, file: tarball, data: readFileSync(tarball) }];
-  registry = (await startRegistry({ seed: (url: string) => packuments(packed, url) })) as Registry;
+  registry = await startRegistry({ seed: (url: string) => packuments(packed, url) });
   for (const entry of packed) {
     writeFileSync(join(registry.home, 'storage', entry.name, tarballName(entry.name, entry.version)), entry.data);
   }

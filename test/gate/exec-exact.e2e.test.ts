@@ -3,17 +3,8 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depwardenAsync } from '../support/cli.js';
-import { startRegistry } from '../support/registry.mjs';
+import { startRegistry, type Registry } from '../support/registry.mjs';
 import { tempDir } from '../support/temp.js';
-
-interface Registry {
-  url: string;
-  npmrc: string;
-  cache: string;
-  publish(dir: string, tag?: string): Promise<void>;
-  npm(args: string[], options?: { cwd?: string }): { status: number | null; stdout: string; stderr: string };
-  stop(): Promise<void>;
-}
 
 const work = tempDir('exec-exact');
 let registry: Registry;
@@ -120,7 +111,7 @@ function run(home: string, args: string[], cwd = home, extraEnv: Record<string, 
 }
 
 beforeAll(async () => {
-  registry = (await startRegistry()) as Registry;
+  registry = await startRegistry();
   await startProxy(registry.url);
   await publish({ name: 'dw-exact', version: '1.0.0', bin: { 'dw-exact': 'cli.js' }, dependencies: { 'dw-exact-dep': '^1.0.0' } });
   await publish({ name: 'dw-exact-dep', version: '1.0.0' });

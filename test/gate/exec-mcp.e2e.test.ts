@@ -3,15 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depwardenAsync } from '../support/cli.js';
-import { startRegistry } from '../support/registry.mjs';
-
-interface Registry {
-  url: string;
-  npmrc: string;
-  cache: string;
-  publish(dir: string, tag?: string): Promise<void>;
-  stop(): Promise<void>;
-}
+import { startRegistry, type Registry } from '../support/registry.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'depwarden-exec-e2e-'));
 let registry: Registry;
@@ -60,7 +52,7 @@ function publish(manifest: Record<string, unknown>, tag?: string): Promise<void>
 }
 
 beforeAll(async () => {
-  registry = (await startRegistry()) as Registry;
+  registry = await startRegistry();
   await publish({ name: 'dw-plain', version: '1.0.0' });
   await publish({ name: 'lodahs', version: '1.0.0' });
   await publish({ name: 'dw-mcp-bad', version: '1.0.0', bin: { 'dw-mcp-bad': 'cli.js' }, dependencies: { 'dw-helper': '^1.0.0' } });

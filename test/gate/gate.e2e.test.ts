@@ -6,17 +6,9 @@ import { ISOLATED_ENV } from '../support/check.js';
 import { depwardenAsync } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 import { BIN, ROOT } from '../support/paths.js';
-import { startRegistry } from '../support/registry.mjs';
+import { startRegistry, type Registry } from '../support/registry.mjs';
 
 const TOOL_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-
-interface Registry {
-  url: string;
-  npmrc: string;
-  cache: string;
-  publish(dir: string): Promise<void>;
-  stop(): Promise<void>;
-}
 
 const work = tempDir('gate-e2e');
 let registry: Registry;
@@ -55,7 +47,7 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 beforeAll(async () => {
-  registry = (await startRegistry()) as Registry;
+  registry = await startRegistry();
   const publish = (manifest: Record<string, unknown>): Promise<void> => {
     const dir = join(work, 'packages', `${manifest.name as string}`);
     mkdirSync(dir, { recursive: true });

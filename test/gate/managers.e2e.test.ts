@@ -5,17 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
 import { depwardenAsync, type CliRun } from '../support/cli.js';
 import { installManagers, type TestManager } from '../support/managers.js';
-import { startRegistry } from '../support/registry.mjs';
+import { startRegistry, type Registry } from '../support/registry.mjs';
 import { tempDir } from '../support/temp.js';
-
-interface Registry {
-  url: string;
-  port: number;
-  npmrc: string;
-  cache: string;
-  publish(dir: string): Promise<void>;
-  stop(): Promise<void>;
-}
 
 const work = tempDir('managers-e2e');
 let registry: Registry;
@@ -98,7 +89,7 @@ const ALLOW = JSON.stringify({ allow: [{ package: 'dw-allowed', rule: 'install-s
 
 beforeAll(async () => {
   bins = installManagers();
-  registry = (await startRegistry()) as Registry;
+  registry = await startRegistry();
   const publish = (manifest: Record<string, unknown>): Promise<void> => {
     const dir = join(work, 'packages', `${manifest.name as string}`);
     mkdirSync(dir, { recursive: true });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
 import { depwardenAsync, type CliRun } from '../support/cli.js';
 import { installPnpm } from '../support/pnpm-versions.js';
-import { startRegistry } from '../support/registry.mjs';
+import { startRegistry, type Registry } from '../support/registry.mjs';
 import { tempDir } from '../support/temp.js';
 
 /**
@@ -18,14 +18,6 @@ const VERSIONS = [
   // pnpm 12: a `false` beats dangerouslyAllowAllBuilds, and `pnpm run` installs (and builds) before a script.
   { version: '12.23.0', settings: 'dangerouslyAllowAllBuilds: true\nallowBuilds:\n  dw-allowed: false\n' },
 ] as const;
-
-interface Registry {
-  url: string;
-  npmrc: string;
-  cache: string;
-  publish(dir: string): Promise<void>;
-  stop(): Promise<void>;
-}
 
 const work = tempDir('pnpm-versions-e2e');
 let registry: Registry;
@@ -60,7 +52,7 @@ const run = (args: string[], cwd: string, version: string): Promise<CliRun> => {
 
 beforeAll(async () => {
   for (const { version } of VERSIONS) bins.set(version, installPnpm(version));
-  registry = (await startRegistry()) as Registry;
+  registry = await startRegistry();
   for (const manifest of [
     { name: 'dw-plain', version: '1.0.0' },
     { name: 'dw-marker', version: '1.0.0', scripts: { postinstall: marker('dw-marker') } },

@@ -4,16 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depwardenInProcess } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
-import { freePort, startRegistry } from '../support/registry.mjs';
-
-interface Registry {
-  url: string;
-  npmrc: string;
-  cache: string;
-  publish(dir: string): Promise<void>;
-  npm(args: string[], options: { cwd: string }): { status: number; stderr: string };
-  stop(): Promise<void>;
-}
+import { freePort, startRegistry, type Registry } from '../support/registry.mjs';
 
 interface Run {
   status: number | null;
@@ -43,7 +34,7 @@ const summary = (run: Run) => findingsOf(run).map((finding) => `${finding.severi
 let registry: Registry;
 
 beforeAll(async () => {
-  registry = (await startRegistry()) as Registry;
+  registry = await startRegistry();
   const publish = (manifest: Record<string, unknown>, files?: Record<string, string>) =>
     registry.publish(writePackage(manifest.name as string, manifest, files));
   await publish({ name: 'dw-native', version: '1.0.0', scripts: { install: 'node-gyp rebuild' } }, { 'binding.gyp': '{ "targets": [] }\n' });
