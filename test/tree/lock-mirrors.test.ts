@@ -1,28 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { foreignRegistry } from '../../src/rules/foreign-registry.js';
 import { insecureProtocol } from '../../src/rules/insecure-protocol.js';
 import { resolvedMismatch } from '../../src/rules/resolved-mismatch.js';
-import { readRegularFile, type FileSource } from '../../src/tree/files.js';
-import { loadProject } from '../../src/tree/load.js';
-import type { DependencyTree } from '../../src/tree/model.js';
-import { FIXTURES } from '../support/paths.js';
+import { fixtureText, loadFixture } from '../support/lockfile-fixtures.js';
 import { REGISTRIES, findingsOf } from '../support/tree.js';
 
-const LOCKFILES = join(FIXTURES, 'lockfiles');
 const MIRROR = 'https://mirror.example.test/npm/';
 
-function project(folder: string, overrides: Record<string, string | null> = {}): FileSource {
-  const dir = join(LOCKFILES, folder);
-  return {
-    dir,
-    readText: (path) => (Object.hasOwn(overrides, path) ? (overrides[path] ?? undefined) : readRegularFile(join(dir, path), path)),
-  };
-}
-const text = (folder: string, file: string): string => readFileSync(join(LOCKFILES, folder, file), 'utf8');
-const load = async (folder: string, overrides: Record<string, string | null> = {}): Promise<DependencyTree> =>
-  (await loadProject(project(folder, overrides), { nodeModules: false })).tree;
+const text = fixtureText;
+const load = loadFixture;
 const allowing = (...hosts: string[]) => ({ ...REGISTRIES, allowedHosts: hosts });
 
 describe('registry mirrors in yarn berry and pnpm lockfiles, judged as npm resolved URLs are', () => {

@@ -2,16 +2,15 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockfileOutOfSync } from '../../src/rules/lockfile-out-of-sync.js';
-import { diskFiles, readRegularFile, type FileSource } from '../../src/tree/files.js';
+import { diskFiles } from '../../src/tree/files.js';
 import { loadProject } from '../../src/tree/load.js';
 import type { SyncProblem } from '../../src/tree/model.js';
-import { FIXTURES } from '../support/paths.js';
+import { LOCKFILES, fixtureText, lockfileProject } from '../support/lockfile-fixtures.js';
 import { contextOf, messageOf } from '../support/tree.js';
 import { FROZEN_EDITS } from '../support/frozen-edits.mjs';
 import { PNPM_FEATURE_EDITS } from '../support/pnpm-feature-edits.mjs';
 import { tempDir } from '../support/temp.js';
 
-const LOCKFILES = join(FIXTURES, 'lockfiles');
 /** What each manager's frozen install did with each edit (scripts/measure-frozen-lockfile.mjs, real managers). */
 const VERDICTS = JSON.parse(readFileSync(join(LOCKFILES, 'frozen-cases.json'), 'utf8')) as Record<string, Record<string, 'accepted' | 'refused'>>;
 /** The fixtures written by the manager measured (pnpm 9; pnpm 8's lockfile 6.0 also installs peers). */
@@ -28,16 +27,9 @@ const FOLDERS: Record<string, string[]> = {
  */
 const STRICTER = new Set(['yarn-classic workspace-range']);
 
-function project(folder: string, overrides: Record<string, string | null> = {}): FileSource {
-  const dir = join(LOCKFILES, folder);
-  return {
-    dir,
-    readText: (path) => (Object.hasOwn(overrides, path) ? (overrides[path] ?? undefined) : readRegularFile(join(dir, path), path)),
-  };
-}
-const text = (folder: string, file: string): string => readFileSync(join(LOCKFILES, folder, file), 'utf8');
+const text = fixtureText;
 const problemsOf = async (folder: string, overrides: Record<string, string | null> = {}): Promise<readonly SyncProblem[]> =>
-  (await loadProject(project(folder, overrides), { nodeModules: false })).tree.outOfSync ?? [];
+  (await loadProject(lockfileProject(folder, overrides), { nodeModules: false })).tree.outOfSync ?? [];
 
 function edited(folder: string, edit: Record<string, (manifest: Record<string, unknown>) => unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(edit).map(([file, change]) => [file, JSON.stringify(change(JSON.parse(text(folder, file))))]));
@@ -108,7 +100,7 @@ describe('what each problem says', () => {
   });
 
   it('the finding names the manager whose frozen install refuses it and how to update the lockfile', async () => {
-    const { tree } = await loadProject(project('pnpm-v9', range), { nodeModules: false });
+    const { tree } = await loadProject(lockfileProject('pnpm-v9', range), { nodeModules: false });
     const [finding] = lockfileOutOfSync.check(contextOf(tree));
     expect(finding!.detail).toEqual({
       code: 'lockfile-out-of-sync',
@@ -155,7 +147,7 @@ describe('a dependency with no locked entry is a finding, not an unresolved edge
   it.each(missing)('%s', async (folder, file, edit, spec) => {
     const lock = edit(text(folder, file));
     expect(lock).not.toBe(text(folder, file));
-    const { tree } = await loadProject(project(folder, { [file]: lock }), { nodeModules: false });
+    const { tree } = await loadProject(lockfileProject(folder, { [file]: lock }), { nodeModules: false });
     const name = folder === 'bun' ? 'dw-gone' : 'dw-core';
     expect(tree.outOfSync).toEqual([{ manifest: 'the dependencies of dw-util@1.0.0', declarer: tree.outOfSync![0]!.declarer, name, spec, locked: undefined }]);
     const finding = lockfileOutOfSync.check(contextOf(tree))[0]!;

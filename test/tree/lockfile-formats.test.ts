@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { missingIntegrity } from '../../src/rules/missing-integrity.js';
@@ -7,17 +5,15 @@ import { nearMissName } from '../../src/rules/near-miss-name.js';
 import { resolvedMismatch } from '../../src/rules/resolved-mismatch.js';
 import { specResolutionMismatch } from '../../src/rules/spec-resolution-mismatch.js';
 import { weakIntegrity } from '../../src/rules/weak-integrity.js';
-import { readRegularFile, type FileSource } from '../../src/tree/files.js';
 import { loadProject } from '../../src/tree/load.js';
 import type { DependencyTree } from '../../src/tree/model.js';
 import { pathTo } from '../../src/tree/paths.js';
 import { entryLines } from '../../src/report/entry-lines.js';
 import { sourceOf } from '../../src/tree/queries.js';
-import { FIXTURES } from '../support/paths.js';
+import { fixtureText, loadFixture, lockfileProject } from '../support/lockfile-fixtures.js';
 import { RULES } from '../../src/rules/index.js';
 import { findingsOf } from '../support/tree.js';
 
-const LOCKFILES = join(FIXTURES, 'lockfiles');
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 const FORMATS = [
   ['npm', 'package-lock.json', 'npm-lockfile-v3'],
@@ -29,17 +25,8 @@ const FORMATS = [
   ['bun', 'bun.lock', 'bun-lockfile'],
 ] as const;
 
-/** A fixture folder with some files replaced (or added, or removed with `null`). */
-function project(folder: string, overrides: Record<string, string | null> = {}): FileSource {
-  const dir = join(LOCKFILES, folder);
-  return {
-    dir,
-    readText: (path) => (Object.hasOwn(overrides, path) ? (overrides[path] ?? undefined) : readRegularFile(join(dir, path), path)),
-  };
-}
-const text = (folder: string, file: string): string => readFileSync(join(LOCKFILES, folder, file), 'utf8');
-const load = async (folder: string, overrides: Record<string, string | null> = {}): Promise<DependencyTree> =>
-  (await loadProject(project(folder, overrides), { nodeModules: false })).tree;
+const text = fixtureText;
+const load = loadFixture;
 
 /** What a tree holds, whatever the layout: each package by name, version and kind of source; each edge by its ends. */
 function summary(tree: DependencyTree) {
@@ -278,18 +265,18 @@ describe('which lockfile check reads', () => {
   const manifest = (extra: object): string => JSON.stringify({ ...JSON.parse(text('yarn-classic', 'package.json')), ...extra });
 
   it('prefers npm when package.json names no manager, and says which others it did not read', async () => {
-    const loaded = await loadProject(project('yarn-classic', { 'package-lock.json': npmLock }), { nodeModules: false });
+    const loaded = await loadProject(lockfileProject('yarn-classic', { 'package-lock.json': npmLock }), { nodeModules: false });
     expect([loaded.tree.sourceFile, loaded.notChecked]).toEqual(['package-lock.json', ['yarn.lock']]);
   });
 
   it('reads the lockfile of the manager packageManager names', async () => {
-    const files = project('yarn-classic', { 'package-lock.json': npmLock, 'package.json': manifest({ packageManager: 'yarn@1.22.22' }) });
+    const files = lockfileProject('yarn-classic', { 'package-lock.json': npmLock, 'package.json': manifest({ packageManager: 'yarn@1.22.22' }) });
     const loaded = await loadProject(files, { nodeModules: false });
     expect([loaded.tree.sourceFile, loaded.tree.format, loaded.notChecked]).toEqual(['yarn.lock', 'yarn-classic', ['package-lock.json']]);
   });
 
   it('refuses bun.lockb with how to write the text lockfile', async () => {
-    const files = project('bun', { 'bun.lock': null, 'bun.lockb': '\u0000binary' });
+    const files = lockfileProject('bun', { 'bun.lock': null, 'bun.lockb': '\u0000binary' });
     await expect(loadProject(files, { nodeModules: false })).rejects.toThrow(InputError);
     await expect(loadProject(files, { nodeModules: false })).rejects.toThrow(/bun install --save-text-lockfile/);
   });
