@@ -8,7 +8,7 @@ import { combineReports } from '../report/combine.js';
 import { InputError } from '../errors.js';
 import { entryLines } from '../report/entry-lines.js';
 import { LATE_HOOK_WARNING, hookContext } from '../gate/hook.js';
-import { lockfilesOf, OTHER_LOCKFILES } from '../tree/other-lockfiles.js';
+import { ALL_LOCKFILES, lockfilesOf, shadowedLockfile } from '../tree/other-lockfiles.js';
 import { diskFiles } from '../tree/files.js';
 
 export const CHECK_HELP = `Usage: depwarden check [dir] [options]
@@ -27,9 +27,6 @@ Options:
   --hook                       run as a root preinstall hook (\`depwarden check --hook\`): checks the
                                project the install started in, and says so when npm runs it too late
 ${REPORT_HELP}`;
-
-/** Every lockfile a package manager installs from, npm's first (a hook whose manager is not known). */
-const ALL_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json', ...OTHER_LOCKFILES];
 
 export async function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -67,9 +64,8 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   // Several lockfiles: each is checked, the package manager's first; the install hook checks only the one its manager installs from.
   if (hook) {
     const read = outcomes[0]!.tree.sourceFile;
-    const shadowed = (file: string): boolean =>
-      (read === 'npm-shrinkwrap.json' && file === 'package-lock.json') || (read === 'bun.lock' && file === 'bun.lockb');
-    const others = nodeModules ? [] : ALL_LOCKFILES.filter((file) => file !== read && !shadowed(file) && files.readText(file) !== undefined);
+    const present = nodeModules ? [] : ALL_LOCKFILES.filter((file) => files.readText(file) !== undefined);
+    const others = present.filter((file) => file !== read && !shadowedLockfile(file, read, present));
     const manager = hook.manager === 'unknown' ? 'the package manager' : hook.manager;
     if (others.length) io.stderr.write(`depwarden: read ${read}, the lockfile ${manager} installs from; also found, not checked: ${others.join(', ')}\n`);
   } else if (notChecked?.length) {

@@ -14,7 +14,7 @@ import type { DependencyTree } from '../tree/model.js';
 import { packageCount } from '../tree/paths.js';
 import type { Finding } from '../findings/model.js';
 import { loadProject } from '../tree/load.js';
-import { declaredManager, lockfilesOf, OTHER_LOCKFILES } from '../tree/other-lockfiles.js';
+import { ALL_LOCKFILES, declaredManager, lockfilesOf } from '../tree/other-lockfiles.js';
 import { createNode, finishTree, type TreeSource } from '../tree/build.js';
 import { isRecord, type JsonRecord } from '../tree/shape.js';
 import type { Side } from './change.js';
@@ -125,8 +125,6 @@ async function deletionOf(context: StepContext, lockfile: string): Promise<StepR
   };
 }
 
-/** Every lockfile some manager reads, for a project whose package.json names none. */
-const ALL_LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', ...OTHER_LOCKFILES];
 const INSTALLED_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
 
 /** The project alone, nothing locked under it: what a deleted lockfile leaves to judge. */

@@ -5,7 +5,15 @@ import { createNode } from './build.js';
 import type { DependencyTree, PackageNode, SyncProblem } from './model.js';
 import { addDeclaredEdges } from './npm-lockfile.js';
 import { loadPackagesLockfile } from './npm-lockfile.js';
-import { OTHER_LOCKFILES, declaredManager, loadOtherLockfile, lockfilesOf, workspacesManifest, type OtherLockfile } from './other-lockfiles.js';
+import {
+  OTHER_LOCKFILES,
+  declaredManager,
+  shadowedLockfile,
+  loadOtherLockfile,
+  lockfilesOf,
+  workspacesManifest,
+  type OtherLockfile,
+} from './other-lockfiles.js';
 import { lockSyncProblems, unlockedDependencies } from './lock-sync.js';
 import { validateLockfileV1 } from './npm-lockfile-v1.js';
 import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
@@ -58,11 +66,7 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
       `no lockfile in ${files.dir} (package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml or bun.lock): run \`npm install --package-lock-only\`, or use --node-modules`,
     );
   }
-  // npm-shrinkwrap.json wins over package-lock.json without comment, as in npm.
-  // Nor does bun.lock over bun.lockb, as in bun 1.2 and later.
-  const shadowed = (name: string): boolean =>
-    (sourceFile === 'npm-shrinkwrap.json' && name === 'package-lock.json') || (name === 'bun.lockb' && present.includes('bun.lock'));
-  const notChecked = present.slice(1).filter((name) => !shadowed(name));
+  const notChecked = present.slice(1).filter((name) => !shadowedLockfile(name, sourceFile, present));
   const text = files.readText(sourceFile);
   if (text === undefined) throw new InputError(`no ${sourceFile} in ${files.dir}`);
   if (!(NPM_LOCKFILES as readonly string[]).includes(sourceFile)) {

@@ -14,6 +14,16 @@ import { loadYarnClassic, type ProjectManifest } from './yarn-classic.js';
 export const OTHER_LOCKFILES = ['pnpm-lock.yaml', 'yarn.lock', 'bun.lock', 'bun.lockb'] as const;
 export type OtherLockfile = (typeof OTHER_LOCKFILES)[number];
 
+/** Every lockfile a package manager installs from, npm's first. */
+export const ALL_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json', ...OTHER_LOCKFILES] as const;
+
+/**
+ * Whether `name` is not a lockfile of its own beside `read` (one of `present`): npm-shrinkwrap.json wins over
+ * package-lock.json without comment, as in npm; so does bun.lock over bun.lockb, as in bun 1.2 and later.
+ */
+export const shadowedLockfile = (name: string, read: string, present: readonly string[]): boolean =>
+  (read === 'npm-shrinkwrap.json' && name === 'package-lock.json') || (name === 'bun.lockb' && present.includes('bun.lock'));
+
 /** The lockfile each manager of `packageManager` (corepack's `name@version`) writes. */
 const MANAGER_LOCKFILES: Record<string, readonly OtherLockfile[]> = {
   pnpm: ['pnpm-lock.yaml'],
