@@ -27,6 +27,11 @@ export interface AdvisoryFacts {
   readonly configured: boolean;
 }
 
+/** The files of an OSV data set that are not `.json`, said in its summary line (a checkout's README and LICENSE). */
+function skippedFiles(count: number): string {
+  return count === 0 ? '' : `; ${count} file${count === 1 ? '' : 's'} not named .json skipped`;
+}
+
 /** Where malware advisories come from in this run. */
 export type AdvisorySource =
   | { readonly kind: 'api'; readonly url: string; readonly configured: boolean }
@@ -122,7 +127,7 @@ interface LoadedData {
 
 async function loadIndex(path: string): Promise<LoadedData> {
   const index = await loadOsvData(path);
-  return { index, label: path, note: (now) => `malware advisories: ${index.count} from ${path}${freshness(index.newest, now)}` };
+  return { index, label: path, note: (now) => `malware advisories: ${index.count} from ${path}${freshness(index.newest, now)}${skippedFiles(index.skipped)}` };
 }
 
 const DAY = 24 * 3_600_000;
