@@ -119,7 +119,24 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
     return code;
   }
 
-  return installWithPolicy({ command, npmArgs, dir, policy: verdict.policy, scripts, npm: spawnNpm(io), warn: (line) => io.stderr.write(`${line}\n`) });
+  return installWithPolicy({
+    command,
+    npmArgs,
+    dir,
+    policy: verdict.policy,
+    scripts,
+    npm: spawnNpm(io, { stdoutToStderr: reportIsDocument(values) }),
+    warn: (line) => io.stderr.write(`${line}\n`),
+  });
+}
+
+/**
+ * Whether stdout carries a document (json, sarif, github annotations, a markdown comment) rather than text for a
+ * person: then the installer's own output (`added 1 package in 1s`) goes to stderr, or it would follow the report
+ * and make it invalid JSON or SARIF, or a stray line in the comment.
+ */
+function reportIsDocument(values: Record<string, string | boolean | undefined>): boolean {
+  return (values.format ?? 'text') !== 'text';
 }
 
 interface ManagerGateRun {
@@ -136,7 +153,7 @@ interface ManagerGateRun {
 async function runManagerGate({ command, manager, npmArgs, values, scripts, options, io }: ManagerGateRun): Promise<number> {
   const specs = managerPositionals(manager, npmArgs);
   if (command === 'ci' && specs.length > 0) throw new InputError('depwarden ci installs what the lockfile pins: it takes no package names');
-  const host = managerHost(io);
+  const host = managerHost(io, { stdoutToStderr: reportIsDocument(values) });
   const verdict = command === 'install' ? await gateManagerInstall(manager, specs, npmArgs, options, host) : await gateManagerCi(manager, options);
   const { analysis } = verdict;
   const code = writeReport(values as ReportValues, io, analysis, {

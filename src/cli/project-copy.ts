@@ -14,9 +14,9 @@ import { isRecord, type JsonRecord } from '../tree/shape.js';
 import { parseJsonText } from '../json.js';
 
 /** The disk and process side of the pnpm/yarn/bun gate (src/gate/manager-gate.ts). */
-export function managerHost(io: CliIo): ManagerHost {
+export function managerHost(io: CliIo, { stdoutToStderr = false } = {}): ManagerHost {
   return {
-    run: spawnTool(io),
+    run: spawnTool(io, stdoutToStderr),
     copyProject,
     remove: (dir) => rmSync(dir, { recursive: true, force: true }),
     toolVersion: toolVersion(io),
@@ -60,7 +60,8 @@ export function toolPath(tool: string, env: NodeJS.ProcessEnv): string | undefin
  * The package managers, found on PATH. Output goes to stderr when the run happens in the temporary copy (the
  * command's stdout stays its report); a manager's failure keeps its own message.
  */
-function spawnTool(io: CliIo): ToolRunner {
+/** `stdoutToStderr`: the tool's output goes to stderr even in the project, so that stdout stays the report. */
+function spawnTool(io: CliIo, stdoutToStderr: boolean): ToolRunner {
   return (tool, args, cwd, env = {}) =>
     new Promise((done) => {
       const path = toolPath(tool, io.env);
@@ -73,7 +74,7 @@ function spawnTool(io: CliIo): ToolRunner {
       const child = spawn(path, args, {
         cwd,
         env: { ...io.env, ...env },
-        stdio: ['ignore', inProject ? 'inherit' : 2, 'inherit'],
+        stdio: ['ignore', inProject && !stdoutToStderr ? 'inherit' : 2, 'inherit'],
         shell: process.platform === 'win32' && /\.(cmd|bat)$/i.test(path),
       });
       child.on('error', (error) => {

@@ -5,7 +5,7 @@ import { loadPolicy } from '../config/load.js';
 import type { Policy } from '../config/policy.js';
 import { InputError } from '../errors.js';
 import type { ExecFolderStore } from '../registry/exec-folders.js';
-import { buildExecTree, type ExecLockfile, type ResolvedLaunch } from '../registry/ideal-tree.js';
+import { buildExecTree, idealTreeOptions, type ExecLockfile, type ResolvedLaunch } from '../registry/ideal-tree.js';
 import { loadNpmSettings } from '../registry/npm-config.js';
 import { RULE_IDS } from '../rules/index.js';
 import { allows } from '../rules/run.js';
@@ -49,7 +49,7 @@ export async function gateExec(specs: readonly string[], options: AnalyzeOptions
   const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);
   let built: { tree: DependencyTree; launches: ResolvedLaunch[]; lockfile: ExecLockfile };
   try {
-    built = await buildExecTree(specs, { ...npm.flat, registry: npm.registry, offline: options.offline || npm.flat.offline });
+    built = await buildExecTree(specs, idealTreeOptions(npm, { offline: options.offline || npm.flat.offline === true, timeout: options.timeout }));
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new InputError(`npm could not work out what ${specs.join(' ')} would fetch (${code ?? 'error'}): ${message.split('\n')[0]}`);

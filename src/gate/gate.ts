@@ -2,7 +2,7 @@ import { analyze, type Analysis, type AnalyzeOptions } from '../analysis/analyze
 import { loadPolicy } from '../config/load.js';
 import type { Policy } from '../config/policy.js';
 import { InputError } from '../errors.js';
-import { buildIdealTree } from '../registry/ideal-tree.js';
+import { buildIdealTree, idealTreeOptions } from '../registry/ideal-tree.js';
 import { loadNpmSettings } from '../registry/npm-config.js';
 import { RULE_IDS } from '../rules/index.js';
 import { allows } from '../rules/run.js';
@@ -42,7 +42,11 @@ export async function gateInstall(specs: readonly string[], options: AnalyzeOpti
   const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);
   let tree: DependencyTree;
   try {
-    tree = await buildIdealTree(options.files.dir, { ...npm.flat, registry: npm.registry, offline: options.offline || npm.flat.offline }, specs);
+    tree = await buildIdealTree(
+      options.files.dir,
+      idealTreeOptions(npm, { offline: options.offline || npm.flat.offline === true, timeout: options.timeout }),
+      specs,
+    );
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new InputError(`npm could not work out what to install (${code ?? 'error'}): ${message.split('\n')[0]}`);

@@ -27,6 +27,11 @@ export interface AdvisoryFacts {
   readonly configured: boolean;
 }
 
+/** The files of an OSV data set that are not `.json`, said in its summary line (a checkout's README and LICENSE). */
+function skippedFiles(count: number): string {
+  return count === 0 ? '' : `; ${count} file${count === 1 ? '' : 's'} not named .json skipped`;
+}
+
 /** Where malware advisories come from in this run. */
 export type AdvisorySource =
   | { readonly kind: 'api'; readonly url: string; readonly configured: boolean }
@@ -122,7 +127,7 @@ interface LoadedData {
 
 async function loadIndex(path: string): Promise<LoadedData> {
   const index = await loadOsvData(path);
-  return { index, label: path, note: (now) => `malware advisories: ${index.count} from ${path}${freshness(index.newest, now)}` };
+  return { index, label: path, note: (now) => `malware advisories: ${index.count} from ${path}${freshness(index.newest, now)}${skippedFiles(index.skipped)}` };
 }
 
 const DAY = 24 * 3_600_000;
@@ -221,7 +226,7 @@ async function askApi(
     if (cached) byKey.set(`${name}@${version}`, cached);
     return !cached;
   });
-  const { default: npmFetch } = await import('npm-registry-fetch');
+  const json = client.json.bind(client);
   const base = url.replace(/\/+$/, '');
   const fetchOptions = { ...client.fetchOptions, offline: false, registry: base, headers: { accept: 'application/json' } };
   const details = new Map<string, Promise<OsvAdvisory | undefined>>();
@@ -230,7 +235,7 @@ async function askApi(
     if (!pending) {
       pending = client.limited(async () => {
         try {
-          return parseAdvisory(await npmFetch.json(`${base}/v1/vulns/${encodeURIComponent(id)}`, fetchOptions as never));
+          return parseAdvisory(await json(`${base}/v1/vulns/${encodeURIComponent(id)}`, fetchOptions));
         } catch {
           return undefined; // the listing is enough to report it; only the summary and withdrawal are unknown
         }
@@ -241,7 +246,7 @@ async function askApi(
   };
   for (let start = 0; start < asked.length; start += BATCH) {
     const batch = asked.slice(start, start + BATCH);
-    const answer = await client.limited(() => postBatch(npmFetch.json, `${base}/v1/querybatch`, batch, fetchOptions));
+    const answer = await client.limited(() => postBatch(json, `${base}/v1/querybatch`, batch, fetchOptions));
     if (typeof answer === 'string') {
       for (const { name, version } of batch) byKey.set(`${name}@${version}`, { ok: false, cause: answer });
       continue;
@@ -256,7 +261,7 @@ async function askApi(
         break;
       }
       const queries = cut.map(({ index, token }) => ({ ...batch[index]!, pageToken: token }));
-      const more = await client.limited(() => postBatch(npmFetch.json, `${base}/v1/querybatch`, queries, fetchOptions));
+      const more = await client.limited(() => postBatch(json, `${base}/v1/querybatch`, queries, fetchOptions));
       if (typeof more === 'string') {
         for (const { index } of cut) faults.set(index, `${more} (on a further page)`);
         break;
@@ -281,7 +286,7 @@ async function askApi(
 
 /** One querybatch request: the ids listed per query and the token of its next page, if any; or the fault as a sentence. */
 async function postBatch(
-  json: (url: string, options: never) => Promise<unknown>,
+  json: (url: string, options: Record<string, unknown>) => Promise<unknown>,
   url: string,
   batch: readonly { name: string; version: string; pageToken?: string }[],
   options: Record<string, unknown>,
@@ -298,10 +303,12 @@ async function postBatch(
           ...(pageToken === undefined ? {} : { page_token: pageToken }),
         })),
       },
-    } as never);
+    });
   } catch (error) {
     const { code, statusCode } = error as NodeJS.ErrnoException & { statusCode?: number };
     if (statusCode) return `OSV answered HTTP ${statusCode}`;
+    if (code === 'ETIMEDOUT') return 'OSV did not answer in time';
+    if (code === 'ETOOLARGE') return `OSV sent too much: ${(error as Error).message}`;
     if (code === 'ECONNREFUSED') return 'OSV refused the connection';
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the OSV host could not be resolved';
     if (code === 'EJSONPARSE' || (error as Error).name === 'SyntaxError' || /JSON/.test((error as Error).message))

@@ -162,15 +162,14 @@ async function fetchAttestations(target: VersionToVerify, client: RegistryClient
       : new URL(`-/npm/v1/attestations/${target.name.replace('/', '%2f')}@${target.version}`, registry).href;
   let answer: unknown;
   try {
-    const { default: npmFetch } = await import('npm-registry-fetch');
     answer = await client.limited(() =>
-      npmFetch.json(url, {
+      client.json(url, {
         ...client.fetchOptions,
         registry: target.registry,
         // A published version's attestations never change: npm's cache answers a warm run.
         preferOffline: true,
         headers: { accept: 'application/json' },
-      } as never),
+      }),
     );
   } catch (error) {
     const { code, statusCode } = error as NodeJS.ErrnoException & { statusCode?: number };

@@ -8,6 +8,7 @@ import { registryFor } from '../npm/registries.js';
 import { Queue } from './queue.js';
 import { CacheIndexBuckets } from './cache-index.js';
 import { cachedResponse, type CachedResponse } from './npm-cache.js';
+import { fetchBoundedJson, MAX_JSON_BYTES } from './bounded-fetch.js';
 
 export type { Packument, VersionManifest } from '../npm/manifest.js';
 
@@ -26,10 +27,12 @@ export interface ClientOptions {
   readonly npm: NpmSettings;
   /** Answer from npm's cache only; a miss is a fault, never a request. */
   readonly offline: boolean;
-  /** Milliseconds before a request is abandoned. */
+  /** Milliseconds before a request is abandoned: its total deadline, retries and the whole body included. */
   readonly timeout: number;
   readonly concurrency: number;
   readonly retries: number;
+  /** The largest JSON body read from a registry (default MAX_JSON_BYTES); larger is a fault. */
+  readonly maxBytes?: number;
 }
 
 export const DEFAULT_CLIENT = { timeout: 30_000, concurrency: 16, retries: 2 } as const;
@@ -205,8 +208,7 @@ export class RegistryClient {
       if (index === undefined || !this.urlInNpmCache(index, url)) return { state: 'unknown', offline: true, cause: 'its signing keys are not in npm’s cache' };
     }
     try {
-      const { default: npmFetch } = await import('npm-registry-fetch');
-      const answer = (await npmFetch.json('/-/npm/v1/keys', {
+      const answer = (await this.json('/-/npm/v1/keys', {
         ...this.fetchOptions,
         registry,
         preferOnline: false,
@@ -233,6 +235,24 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * A JSON answer through npm-registry-fetch with `options`, within the run's total deadline per request and its body
+   * size cap (see bounded-fetch.ts): every JSON request to a registry or to OSV goes through here. Throws its faults.
+   */
+  async json(url: string, options: Record<string, unknown>): Promise<unknown> {
+    // Loaded on first use: its module graph costs more than a whole offline check of a small tree.
+    const { default: npmFetch } = await import('npm-registry-fetch');
+    return fetchBoundedJson(npmFetch as never, url, options, { timeout: this.options.timeout, maxBytes: this.options.maxBytes ?? MAX_JSON_BYTES });
+  }
+
+  /**
+   * Options for one pacote call: fetchOptions with a total deadline for it (pacote hands `signal` to
+   * npm-registry-fetch for the packument and the tarball), so a registry that sends a byte now and then cannot hold it.
+   */
+  pacoteOptions(extra: Record<string, unknown>): Record<string, unknown> {
+    return { ...this.fetchOptions, ...extra, signal: AbortSignal.timeout(this.options.timeout) };
+  }
+
   /** The registry npm uses for `name`: its scope's, else the default. */
   registryFor(name: string): string {
     return registryFor(name, this.options.npm);
@@ -247,18 +267,8 @@ export class RegistryClient {
   private builtOptions: Record<string, unknown> | undefined;
 
   private buildOptions(): Record<string, unknown> {
-    const { npm, offline, timeout, retries } = this.options;
     return {
-      ...npm.flat,
-      registry: npm.registry,
-      offline,
-      timeout,
-      // npm's flat config carries its own `retry` (10 s to 60 s back-off): too slow for a check of thousands.
-      retry: { retries, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
-      fetchRetries: retries,
-      fetchRetryFactor: 2,
-      fetchRetryMintimeout: 200,
-      fetchRetryMaxtimeout: 2_000,
+      ...registryFetchOptions(this.options),
       // Full packuments: per-version publish times and scripts are not in the abbreviated form.
       fullMetadata: true,
     };
@@ -277,9 +287,7 @@ export class RegistryClient {
       if (packument !== undefined) return { ok: true, packument };
     }
     try {
-      // Loaded on first use: its module graph costs more than a whole offline check of a small tree.
-      const { default: npmFetch } = await import('npm-registry-fetch');
-      const packument = (await npmFetch.json(`/${name.replace('/', '%2f')}`, {
+      const packument = (await this.json(`/${name.replace('/', '%2f')}`, {
         ...this.fetchOptions,
         preferOffline: preferCache,
         spec: name,
@@ -293,6 +301,30 @@ export class RegistryClient {
       return describeFault(error as NodeJS.ErrnoException & { statusCode?: number });
     }
   }
+}
+
+/**
+ * npm's flat config with depwarden's limits, as npm-registry-fetch reads them (arborist and pacote hand their options
+ * on): `--timeout` and depwarden's retries, in place of npm's five-minute fetch timeout and 10 s to 60 s back-off.
+ */
+export function registryFetchOptions({
+  npm,
+  offline,
+  timeout,
+  retries,
+}: Pick<ClientOptions, 'npm' | 'offline' | 'timeout' | 'retries'>): Record<string, unknown> {
+  return {
+    ...npm.flat,
+    registry: npm.registry,
+    offline,
+    timeout,
+    // npm's flat config carries its own `retry` (10 s to 60 s back-off): too slow for a check of thousands.
+    retry: { retries, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+    fetchRetries: retries,
+    fetchRetryFactor: 2,
+    fetchRetryMintimeout: 200,
+    fetchRetryMaxtimeout: 2_000,
+  };
 }
 
 /** A cached body that is a JSON object; undefined otherwise (npm-registry-fetch then reads it and says why). */
@@ -322,6 +354,7 @@ function describeFault(error: NodeJS.ErrnoException & { statusCode?: number; typ
   if (code === 'ENOTCACHED') return NOT_CACHED;
   if (code === 'ECONNREFUSED') return { ok: false, notFound: false, cause: 'the registry refused the connection' };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { ok: false, notFound: false, cause: 'the registry host could not be resolved' };
+  if (code === 'ETOOLARGE') return { ok: false, notFound: false, cause: `the registry sent too much: ${error.message}` };
   if (/TIMEOUT/i.test(code) || error.type === 'request-timeout' || /timeout/i.test(error.message)) {
     return { ok: false, notFound: false, cause: 'the registry did not answer in time' };
   }

@@ -334,7 +334,7 @@ async function analyzeScripts(
   const dir = mkdtempSync(join(tmpdir(), 'depwarden-tarball-'));
   try {
     const { default: pacote } = await import('pacote');
-    await client.limited(() => pacote.extract(`${name}@${version}`, dir, { ...client.fetchOptions, integrity: manifest.dist?.integrity } as never));
+    await client.limited(() => pacote.extract(`${name}@${version}`, dir, client.pacoteOptions({ integrity: manifest.dist?.integrity }) as never));
     return { analysis: analyzeInstallScripts(scripts, (file) => readPackageFile(dir, file)), fault: undefined };
   } catch (error) {
     return { analysis: scriptsOnly, fault: `the tarball could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };

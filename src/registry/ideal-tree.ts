@@ -4,6 +4,19 @@ import { join } from 'node:path';
 import { npa } from '../cjs.js';
 import { fromArborist, newArborist } from '../tree/arborist.js';
 import type { DependencyTree } from '../tree/model.js';
+import { DEFAULT_CLIENT, registryFetchOptions } from './client.js';
+import type { NpmSettings } from './npm-config.js';
+
+/**
+ * Arborist's options for an ideal tree: npm's configuration with `--timeout` and depwarden's retries, which arborist
+ * hands to pacote and npm-registry-fetch for every manifest (without them npm's own five minutes and 10 s to 60 s
+ * back-off held `install` against a registry that never answers for minutes). The timeout bounds the wait for an
+ * answer and every pause in it, not the whole request: a total deadline needs a signal per request, and arborist
+ * hands one options object to all of its requests (one signal would bound the whole tree, however large).
+ */
+export function idealTreeOptions(npm: NpmSettings, options: { offline: boolean; timeout: number | undefined }): Record<string, unknown> {
+  return registryFetchOptions({ npm, offline: options.offline, timeout: options.timeout ?? DEFAULT_CLIENT.timeout, retries: DEFAULT_CLIENT.retries });
+}
 
 /**
  * The tree npm is about to install, built by arborist exactly as `npm install <specs>` would build it (the

@@ -138,6 +138,25 @@ describe('depwarden install / ci: the gate before npm (real npm, local verdaccio
   });
 });
 
+describe('install / ci with a machine-readable report: stdout is the report alone', () => {
+  it('json and sarif parse, and npm’s own output goes to stderr (`added 1 package` followed the report)', async () => {
+    const dir = project('machine', {});
+    const installed = await depwarden(['install', 'dw-plain', '--format', 'json'], dir);
+    expect(installed.status).toBe(0);
+    expect(Array.isArray((JSON.parse(installed.stdout) as { findings: unknown }).findings)).toBe(true);
+    expect(installed.stderr).toContain('added 1 package');
+    expect(existsSync(join(dir, 'node_modules', 'dw-plain', 'package.json'))).toBe(true);
+
+    const ciDir = join(work, 'machine-ci');
+    mkdirSync(ciDir);
+    for (const file of ['package.json', 'package-lock.json']) cpSync(join(dir, file), join(ciDir, file));
+    const ci = await depwarden(['ci', '--format', 'sarif'], ciDir);
+    expect(ci.status).toBe(0);
+    expect(JSON.parse(ci.stdout)).toMatchObject({ version: '2.1.0', runs: [{ tool: { driver: { name: 'depwarden' } } }] });
+    expect(ci.stderr).toContain('added 1 package');
+  });
+});
+
 describe('depwarden init and the preinstall hook', () => {
   it('init wires a project, keeps what the user wrote, and changes nothing the second time', async () => {
     const dir = project(

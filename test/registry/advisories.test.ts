@@ -11,13 +11,20 @@ import { lockTree, registryEntry } from '../support/tree.js';
 /** OSV's faults as the API source meets them, in this process: a stand-in OSV that answers 500, or pages without end. */
 let server: Server;
 let url: string;
-let answer: 'down' | 'endless' = 'down';
+let answer: 'down' | 'endless' | 'drip' = 'down';
 const home = tempDir('advisories');
 
 beforeAll(async () => {
   server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
+      if (answer === 'drip') {
+        // 200, then one space every 200 ms, never the end of the answer.
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const drip = setInterval(() => response.write(' '), 200);
+        response.on('close', () => clearInterval(drip));
+        return;
+      }
       response.writeHead(answer === 'down' ? 500 : 200, { 'content-type': 'application/json' });
       response.end(answer === 'down' ? '{}' : JSON.stringify({ results: [{ vulns: [{ id: 'GHSA-1' }], next_page_token: 'more' }] }));
     });
@@ -25,9 +32,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
-async function ask(configured: boolean) {
+async function ask(configured: boolean, timeout = 5_000) {
   const env = {
     HOME: home,
     npm_config_cache: join(home, 'npm-cache'),
@@ -35,7 +45,7 @@ async function ask(configured: boolean) {
     npm_config_globalconfig: '/nonexistent/global-npmrc',
   };
   const npm = await loadNpmSettings(home, env, 'https://registry.example.test/');
-  const client = new RegistryClient({ npm, offline: false, timeout: 5_000, concurrency: 2, retries: 0 });
+  const client = new RegistryClient({ npm, offline: false, timeout, concurrency: 2, retries: 0 });
   const tree = lockTree({ 'node_modules/dw-one': registryEntry('dw-one', '1.0.0') }, { dependencies: { 'dw-one': '^1' } });
   const facts = { byLocation: new Map(), asked: 0, offline: false };
   return gatherAdvisories(tree, facts, client, {
@@ -55,6 +65,12 @@ describe('OSV API faults', () => {
       'malware advisories: the public OSV API did not answer for 1 package (OSV answered HTTP 500); behind a firewall set --osv-url to a mirror, or check with --osv-data',
     );
     expect([...advisories.byLocation.values()]).toEqual([{ ok: false, cause: 'OSV answered HTTP 500' }]);
+  });
+
+  it('an answer that trickles on without end is unverified at the deadline (it held check for as long as it dripped)', async () => {
+    answer = 'drip';
+    const advisories = await ask(true, 1_500);
+    expect([...advisories.byLocation.values()]).toEqual([{ ok: false, cause: 'OSV did not answer in time' }]);
   });
 
   it('a source the user named down: no notice (the finding says it), configured', async () => {

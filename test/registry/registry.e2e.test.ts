@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,14 @@ const findingsOf = (run: Run) =>
 const summary = (run: Run) => findingsOf(run).map((finding) => `${finding.severity} ${finding.code} ${finding.package.name}`);
 
 let registry: Registry;
+
+/** The bytes of every file under `dir` (npm's cache), 0 when it does not exist. */
+function cachedBytes(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((total, entry) => total + statSync(join(entry.parentPath, entry.name)).size, 0);
+}
 
 beforeAll(async () => {
   registry = await startRegistry();
@@ -153,13 +161,22 @@ describe('registry faults: reported per package, never a crash, the rest still c
       if (name === 'dw-500') return void response.writeHead(500).end('boom');
       if (name === 'dw-hang') return; // never answers
       if (name === 'dw-truncated') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"dw-truncated","versions":{"1.0');
+      if (name === 'dw-drip' || name === 'dw-giant') {
+        // dw-drip: an answer that never ends, one space every 500 ms (it held check for 400 s and more);
+        // dw-giant: a body announced at 2 GiB (one was read whole: 4 GB of memory, 2 GB into npm's cache).
+        response.writeHead(200, { 'content-type': 'application/json', ...(name === 'dw-giant' ? { 'content-length': String(2 * 1024 ** 3) } : {}) });
+        response.write('{"name":');
+        const drip = setInterval(() => response.write(' '), 500);
+        response.on('close', () => clearInterval(drip));
+        return;
+      }
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(packument(name)));
     });
     const port = await freePort();
     await new Promise<void>((resolve) => faults.listen(port, '127.0.0.1', resolve));
     faultUrl = `http://127.0.0.1:${port}/`;
 
-    const names = ['dw-500', 'dw-hang', 'dw-truncated', 'dw-fine'];
+    const names = ['dw-500', 'dw-hang', 'dw-truncated', 'dw-drip', 'dw-giant', 'dw-fine'];
     mkdirSync(project, { recursive: true });
     const dependencies = Object.fromEntries(names.map((name) => [name, '^1.0.0']));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fault-project', version: '1.0.0', dependencies }));
@@ -173,8 +190,9 @@ describe('registry faults: reported per package, never a crash, the rest still c
     faults.close();
   });
 
-  it('a 500, a route that never answers and a truncated packument each become an unverified finding', async () => {
-    const run = await depwarden(['check', project, '--registry', faultUrl, '--format', 'json', '--timeout', '1000']);
+  it('a 500, a route that never answers, one that never ends, a giant and a truncated packument each become an unverified finding', async () => {
+    const cache = join(work, 'fault-cache');
+    const run = await depwarden(['check', project, '--registry', faultUrl, '--format', 'json', '--timeout', '3000'], { npm_config_cache: cache });
     expect(run.status).toBe(0); // unverified is medium: below the default failing severity
     expect(run.stderr).toBe('');
     const messages = Object.fromEntries(findingsOf(run).map((finding) => [finding.package.name, `${finding.severity} ${finding.message}`]));
@@ -182,7 +200,11 @@ describe('registry faults: reported per package, never a crash, the rest still c
       'dw-500': 'medium not checked against the registry: the registry answered HTTP 500',
       'dw-hang': 'medium not checked against the registry: the registry did not answer in time',
       'dw-truncated': 'medium not checked against the registry: the registry sent a packument that is not valid JSON',
+      'dw-drip': 'medium not checked against the registry: the registry did not answer in time',
+      'dw-giant': 'medium not checked against the registry: the registry sent too much: the answer is larger than 256 MiB',
     });
+    // Nothing of the giant reached npm's cache: its Content-Length was refused before its body was read.
+    expect(cachedBytes(cache)).toBeLessThan(1024 * 1024);
   });
 
   it('a registry that is down: every package unverified, exit by policy, no stack trace', async () => {
@@ -193,6 +215,6 @@ describe('registry faults: reported per package, never a crash, the rest still c
     expect(new Set(findingsOf(run).map((finding) => finding.message))).toEqual(
       new Set(['not checked against the registry: the registry refused the connection']),
     );
-    expect(findingsOf(run)).toHaveLength(4);
+    expect(findingsOf(run)).toHaveLength(6);
   });
 });

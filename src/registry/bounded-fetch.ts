@@ -1,0 +1,88 @@
+/**
+ * The largest JSON body depwarden reads from a registry or OSV: 256 MiB. The largest real packuments are tens of
+ * megabytes (a package with thousands of versions); ten times that is still a packument, while a body past it is a
+ * registry fault or an attack on the machine's memory (a 2 GB packument took 4 GB of memory and filled npm's cache).
+ */
+export const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
+/** A registry request abandoned by depwarden: its total deadline passed, or its body grew past the cap. */
+export class BoundedFetchError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'ETIMEDOUT' | 'ETOOLARGE',
+  ) {
+    super(message);
+  }
+}
+
+/** What one bounded request may take: `timeout` ms in all (connection, retries, headers and the whole body), `maxBytes` of body. */
+export interface Bounds {
+  readonly timeout: number;
+  readonly maxBytes: number;
+}
+
+interface Body {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+type NpmFetch = (url: string, options: never) => Promise<{ headers: { get(name: string): string | null }; body: Body }>;
+
+/**
+ * A JSON answer read through npm-registry-fetch within a total deadline and a size cap. npm-registry-fetch's own
+ * `timeout` bounds the wait for headers and for each pause, so a server that sends one byte every half second never
+ * trips it; its `.json()` reads any size into memory. An AbortSignal (which npm-registry-fetch hands to
+ * make-fetch-happen and minipass-fetch) ends the request at the deadline or at the cap. A Content-Length past the cap
+ * is refused before any byte is read, so nothing of it reaches npm's cache. A body without one is cut at the cap:
+ * cacache has written what came until then to a file in its tmp folder (`npm cache verify` clears it; at most about
+ * the cap, where a 2 GB body was read whole), and stores nothing under the URL's key, since the write never ends.
+ */
+export async function fetchBoundedJson(npmFetch: NpmFetch, url: string, options: Record<string, unknown>, bounds: Bounds): Promise<unknown> {
+  const cap = new AbortController();
+  const deadline = AbortSignal.timeout(bounds.timeout);
+  const signal = AbortSignal.any([cap.signal, deadline]);
+  let stopped: (error: BoundedFetchError) => void = () => undefined;
+  const stop = new Promise<never>((_, reject) => {
+    stopped = reject;
+  });
+  stop.catch(() => undefined);
+  const onDeadline = (): void => stopped(new BoundedFetchError(`timeout: no complete answer within ${bounds.timeout} ms`, 'ETIMEDOUT'));
+  deadline.addEventListener('abort', onDeadline, { once: true });
+  const tooLarge = (): BoundedFetchError => {
+    cap.abort();
+    return new BoundedFetchError(`the answer is larger than ${sizeText(bounds.maxBytes)}`, 'ETOOLARGE');
+  };
+  const read = async (): Promise<unknown> => {
+    const response = await npmFetch(url, { ...options, signal } as never);
+    const length = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (length > bounds.maxBytes) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    // Events, not `for await`: minipass's async iterator adds listeners per chunk (a warning on a large packument).
+    await new Promise<void>((resolve, reject) => {
+      response.body.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > bounds.maxBytes) reject(tooLarge());
+        else chunks.push(chunk);
+      });
+      response.body.on('end', resolve);
+      response.body.on('error', reject);
+    });
+    return JSON.parse(Buffer.concat(chunks, size).toString('utf8')) as unknown;
+  };
+  try {
+    // The race ends the wait at the deadline even should a stream in between not pass the abort on.
+    return await Promise.race([read(), stop]);
+  } catch (error) {
+    if (deadline.aborted && !(error instanceof BoundedFetchError && error.code === 'ETOOLARGE')) {
+      throw new BoundedFetchError(`timeout: no complete answer within ${bounds.timeout} ms`, 'ETIMEDOUT');
+    }
+    throw error;
+  } finally {
+    deadline.removeEventListener('abort', onDeadline);
+  }
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
+}
