@@ -38,6 +38,9 @@ describe('classifySpec', () => {
     ['1||2', 'registry'],
     [' >=1.2.3-beta.1 <2.0.0 || 3.x ', 'registry'],
     ['^1.0.0 ||', 'registry'],
+    ['>= 1.43.0 < 2', 'registry'],
+    ['^ 1.2.3 || ~  2.0', 'registry'],
+    ['>= v1.2.3', 'registry'],
     ['', 'registry'],
     ['latest', 'registry'],
     // npa reads these as folders: a fast path that took every leading `.` for a range would judge a local folder as a registry fetch
@@ -67,7 +70,32 @@ describe('classifySpec', () => {
   });
 
   it('agrees with npm-package-arg on 5,000 seeded compound ranges (comparators joined by spaces and ||)', () => {
-    const pieces = ['^1.2.3', '~1.2', '1.x', '>=1.0.0', '<2', '<=2.0.0-rc.1', '=1.2.3+build.5', 'v1', '*', 'x', '.5', '^', '1.2.3.4', 'latest', '01'];
+    const pieces = [
+      '^1.2.3',
+      '~1.2',
+      '1.x',
+      '>=1.0.0',
+      '<2',
+      '<=2.0.0-rc.1',
+      '=1.2.3+build.5',
+      'v1',
+      '*',
+      'x',
+      '.5',
+      '^',
+      '1.2.3.4',
+      'latest',
+      '01',
+      '>= 1.2.3',
+      '< 2',
+      '^ 1.2',
+      '~  1.x',
+      '= 1.2.3',
+      '>= v1',
+      '>=  *',
+      '~ ',
+      '> =',
+    ];
     const joins = [' ', '  ', '||', ' || ', ' - ', '\t', ''];
     let seed = 20_261_202;
     const next = (count: number) => Math.floor(((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * count);
