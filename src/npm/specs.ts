@@ -18,18 +18,28 @@ const NUMBER = '(?:0|[1-9]\\d*)';
 const PRERELEASE_ID = '(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)';
 const TAIL = `(?:-${PRERELEASE_ID}(?:\\.${PRERELEASE_ID})*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?`;
 const WILD = '[xX*]';
-const COMPARATOR = `(?:[~^]|>=?|<=?|=)?v?${NUMBER}(?:\\.(?:${NUMBER}(?:\\.(?:${NUMBER}${TAIL}|${WILD}))?|${WILD}(?:\\.${WILD})?))?`;
+const COMPARATOR = `(?:(?:[~^]|>=?|<=?|=) *)?v?${NUMBER}(?:\\.(?:${NUMBER}(?:\\.(?:${NUMBER}${TAIL}|${WILD}))?|${WILD}(?:\\.${WILD})?))?`;
 const PLAIN_RANGE = new RegExp(`^${COMPARATOR}$|^\\*$|^$|^latest$`);
 // A compound range of such comparators, space-separated within a set and sets joined by `||` (`^1.2.3 || ^2.0.0`,
 // `>=1.0.0 <2`), which a lockfile's manifests hold often: semver reads every such string as a valid range, so npa
-// says `range` too (the same test compares them), and a check need not load npa for them.
+// says `range` too (the same test compares them), and a check need not load npa for them. semver also reads spaces
+// between an operator and its version (`>= 1.43.0 < 2`, as mime-db's dependents write it): one such spec in a
+// lockfile would otherwise load npa, hosted-git-info and all of semver for a check.
 const COMPOUND_RANGE = new RegExp(`^ *${COMPARATOR}(?: +${COMPARATOR})* *(?:\\|\\| *${COMPARATOR}(?: +${COMPARATOR})* *)*$`);
 const FULL_COMMIT = /^[0-9a-f]{40}$/i;
+// An npm alias of a plain name to such a range (`npm:string-width@^4.2.0`, which @isaacs/cliui's `-cjs` aliases put in
+// most lockfiles): npa reads it as an alias of that name. The name is one validate-npm-package-name accepts as it is
+// (the pattern of src/tree/names.ts: lower-case letters, digits and - . _ ~, not leading . or _, optionally scoped).
+const PLAIN_ALIAS = /^npm:((?:@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*)@(.*)$/;
+const RESERVED_NAMES = new Set(['node_modules', 'favicon.ico']);
+const isPlainRange = (spec: string): boolean => PLAIN_RANGE.test(spec) || COMPOUND_RANGE.test(spec);
 
 const cache = new Map<string, SpecKind>();
 
 export function classifySpec(name: string, spec: string): SpecKind {
-  if (PLAIN_RANGE.test(spec) || COMPOUND_RANGE.test(spec)) return { type: 'registry', realName: name };
+  if (isPlainRange(spec)) return { type: 'registry', realName: name };
+  const alias = PLAIN_ALIAS.exec(spec);
+  if (alias && !RESERVED_NAMES.has(alias[1]!) && isPlainRange(alias[2]!)) return { type: 'registry', realName: alias[1]! };
   const key = `${name}\u0000${spec}`;
   let kind = cache.get(key);
   if (!kind) {

@@ -20,6 +20,8 @@ import type { PackageFacts } from './facts.js';
 export class FactsCache {
   private readonly pending = new Map<string, { key: string; facts: PackageFacts }>();
   private readonly perShard: number;
+  /** The shard folders present, listed on the first read: a key in a missing shard is a miss without a failed open (an empty cache: one per package). */
+  private shards: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly dir: string | undefined,
@@ -55,9 +57,11 @@ export class FactsCache {
 
   private read(key: string): PackageFacts | undefined {
     if (!this.dir) return undefined;
+    const hash = digestOf('sha256', key, 'hex');
+    if (!this.presentShards().has(hash.slice(0, 2))) return undefined;
     let text: string;
     try {
-      text = readFileSync(this.pathOf(key), 'utf8');
+      text = readFileSync(this.pathOfHash(hash), 'utf8');
     } catch {
       return undefined;
     }
@@ -98,6 +102,7 @@ export class FactsCache {
       }
     }
     this.pending.clear();
+    this.shards = undefined;
     for (const shard of shards) this.trim(shard);
   }
 
@@ -126,8 +131,22 @@ export class FactsCache {
   }
 
   private pathOf(key: string): string {
-    const hash = digestOf('sha256', key, 'hex');
+    return this.pathOfHash(digestOf('sha256', key, 'hex'));
+  }
+
+  private pathOfHash(hash: string): string {
     return join(this.dir!, hash.slice(0, 2), `${hash.slice(2)}.json`);
+  }
+
+  private presentShards(): ReadonlySet<string> {
+    if (this.shards === undefined) {
+      try {
+        this.shards = new Set(readdirSync(this.dir!));
+      } catch {
+        this.shards = new Set();
+      }
+    }
+    return this.shards;
   }
 }
 

@@ -7,7 +7,12 @@
 import type { DependencyTree } from '../tree/model.js';
 import { objectKeyLines, pointerToken } from './json-lines.js';
 
-export function entryLines(tree: DependencyTree, text: string): Map<string, number> {
+/** The lines, found on first use: a text report shows none, so a check that prints one never scans the lockfile for them. */
+export function entryLines(tree: DependencyTree, text: string): ReadonlyMap<string, number> {
+  return new LazyMap(() => findEntryLines(tree, text));
+}
+
+function findEntryLines(tree: DependencyTree, text: string): Map<string, number> {
   const lines = new Map<string, number>();
   if (tree.format.startsWith('npm-lockfile')) {
     const keyLines = objectKeyLines(text);
@@ -24,6 +29,39 @@ export function entryLines(tree: DependencyTree, text: string): Map<string, numb
     if (line !== undefined) lines.set(location, line);
   }
   return lines;
+}
+
+/** A read-only map whose entries are computed by `fill` when first read. */
+class LazyMap<K, V> implements ReadonlyMap<K, V> {
+  #map: Map<K, V> | undefined;
+  constructor(private readonly fill: () => Map<K, V>) {}
+  get #entries(): Map<K, V> {
+    return (this.#map ??= this.fill());
+  }
+  get size(): number {
+    return this.#entries.size;
+  }
+  get(key: K): V | undefined {
+    return this.#entries.get(key);
+  }
+  has(key: K): boolean {
+    return this.#entries.has(key);
+  }
+  forEach(visit: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.#entries) visit.call(thisArg, value, key, this);
+  }
+  entries(): MapIterator<[K, V]> {
+    return this.#entries.entries();
+  }
+  keys(): MapIterator<K> {
+    return this.#entries.keys();
+  }
+  values(): MapIterator<V> {
+    return this.#entries.values();
+  }
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.#entries[Symbol.iterator]();
+  }
 }
 
 /** Where a tree location's entry sits in an npm lockfile's JSON, as the key path objectKeyLines records. */

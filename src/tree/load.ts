@@ -59,7 +59,13 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
   if (options.lockfile !== undefined && !order.includes(options.lockfile))
     throw new InputError(`--lockfile must name one of the project's lockfiles (${order.join(', ')}); found "${shown(options.lockfile)}"`);
   // `lockfile`: that one alone, as asked.
-  const present = options.lockfile !== undefined ? [options.lockfile] : order.filter((name) => files.readText(name) !== undefined);
+  // Each lockfile is read once: the one checked is megabytes, and reading it to see that it is there is most of the work.
+  const texts = new Map<string, string | undefined>();
+  const readOnce = (name: string): string | undefined => {
+    if (!texts.has(name)) texts.set(name, files.readText(name));
+    return texts.get(name);
+  };
+  const present = options.lockfile !== undefined ? [options.lockfile] : order.filter((name) => readOnce(name) !== undefined);
   const sourceFile = present[0];
   if (sourceFile === undefined) {
     throw new InputError(
@@ -67,7 +73,7 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
     );
   }
   const notChecked = present.slice(1).filter((name) => !shadowedLockfile(name, sourceFile, present));
-  const text = files.readText(sourceFile);
+  const text = readOnce(sourceFile);
   if (text === undefined) throw new InputError(`no ${sourceFile} in ${files.dir}`);
   if (!(NPM_LOCKFILES as readonly string[]).includes(sourceFile)) {
     const tree = await loadOtherLockfile(files, sourceFile as OtherLockfile, text, manifest);

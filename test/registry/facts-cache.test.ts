@@ -48,6 +48,18 @@ describe('FactsCache', () => {
   });
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
+  it('reads nothing from a folder that does not exist yet, then reads what it saved there', () => {
+    const cache = new FactsCache(dir);
+    const facts = factsOf('fresh', '1.0.0');
+    expect(cache.get(REGISTRY, 'fresh', '1.0.0')).toBeUndefined();
+    cache.set(REGISTRY, 'fresh', facts);
+    cache.save();
+    // The shard folders were listed on the first read, before this one existed: saving lists them again.
+    expect(cache.get(REGISTRY, 'fresh', '1.0.0')).toEqual(facts);
+    expect(new FactsCache(dir).get(REGISTRY, 'fresh', '1.0.0')).toEqual(facts);
+    expect(new FactsCache(dir).get(REGISTRY, 'fresh', '1.0.1')).toBeUndefined();
+  });
+
   it('keeps the facts a spec chose from one cached packument apart from version records and from other packuments', () => {
     const writer = new FactsCache(dir);
     const facts = factsOf('left', '2.0.0');

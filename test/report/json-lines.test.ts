@@ -24,4 +24,11 @@ describe('objectKeyLines', () => {
       'list/inner': 2,
     });
   });
+
+  it('reads escaped quotes and backslashes inside keys and values, so the strings after them keep their places', () => {
+    const text = ['{', '  "a\\\\": { "v": "x\\\\\\"y\\\\" },', '  "b\\"{c": {', '    "d\\u0041": {}', '  },', '  "e": "\\"}{\\"",', '  "f": {}', '}'].join(
+      '\n',
+    );
+    expect(Object.fromEntries(objectKeyLines(text))).toEqual({ 'a\\': 2, 'b"{c': 3, 'b"{c/dA': 4, f: 7 });
+  });
 });

@@ -16,6 +16,15 @@ describe.each(['npm-v2', 'npm-v3', 'shrinkwrap', 'workspaces', 'risky/app', 'pop
   });
 });
 
+it('reads each file once: the lockfile found is the lockfile checked', async () => {
+  const files = diskFiles(join(FIXTURES, 'popular-app'));
+  const reads: string[] = [];
+  const project = await loadProject({ dir: files.dir, readText: (path) => (reads.push(path), files.readText(path)) }, { nodeModules: false });
+  expect(project.tree.sourceFile).toBe('package-lock.json');
+  expect(reads.filter((path) => path === 'package-lock.json')).toEqual(['package-lock.json']);
+  expect(new Set(reads).size).toBe(reads.length);
+});
+
 describe('one project, every format', () => {
   const load = (name: string, nodeModules = false) => loadProject(diskFiles(join(FIXTURES, name)), { nodeModules });
 
