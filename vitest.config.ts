@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // One verdaccio for the run, holding the packages several e2e files install; the run's temp folder.
+    globalSetup: ['test/support/global-setup.ts'],
     // End-to-end tests run the built CLI and real npm against a local registry.
     testTimeout: 60_000,
     // Two test files at once: vitest's default on a 2-core machine is one (cores - 1), and the e2e files spend most

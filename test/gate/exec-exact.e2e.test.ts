@@ -3,7 +3,8 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depwardenAsync } from '../support/cli.js';
-import { startRegistry, type Registry } from '../support/registry.mjs';
+import { type Registry } from '../support/registry.mjs';
+import { sharedRegistry } from '../support/shared-registry.js';
 import { tempDir } from '../support/temp.js';
 
 const work = tempDir('exec-exact');
@@ -111,20 +112,25 @@ function run(home: string, args: string[], cwd = home, extraEnv: Record<string, 
 }
 
 beforeAll(async () => {
-  registry = await startRegistry();
+  registry = sharedRegistry();
   await startProxy(registry.url);
-  await publish({ name: 'dw-exact', version: '1.0.0', bin: { 'dw-exact': 'cli.js' }, dependencies: { 'dw-exact-dep': '^1.0.0' } });
-  await publish({ name: 'dw-exact-dep', version: '1.0.0' });
-  await publish({ name: 'dw-reuse', version: '1.0.0', bin: { 'dw-reuse': 'cli.js' }, dependencies: { 'dw-reuse-dep': '^1.0.0' } });
-  await publish({ name: 'dw-reuse-dep', version: '1.0.0' });
-  await publish(
-    { name: 'dw-scripted', version: '1.0.0', bin: { 'dw-scripted': 'cli.js' }, dependencies: { 'dw-script-ok': '1.0.0', 'dw-script-no': '1.0.0' } },
-    {},
-  );
-  await publish({ name: 'dw-script-ok', version: '1.0.0', scripts: { postinstall: 'node mark.js' } }, { 'mark.js': MARK_SCRIPT });
-  await publish({ name: 'dw-script-no', version: '1.0.0', scripts: { postinstall: 'node mark.js' } }, { 'mark.js': MARK_SCRIPT });
-  await publish({ name: 'dw-mcp-good', version: '1.1.0', bin: { 'dw-mcp-good': 'cli.js' } });
-  await publish({ name: '@dw-tools/mcp-pinned', version: '2.0.0', bin: { 'mcp-pinned': 'cli.js' } });
+  await registry.publishAll([
+    writePackage({ name: 'dw-exact', version: '1.0.0', bin: { 'dw-exact': 'cli.js' }, dependencies: { 'dw-exact-dep': '^1.0.0' } }),
+    writePackage({ name: 'dw-exact-dep', version: '1.0.0' }),
+    writePackage({ name: 'dw-reuse', version: '1.0.0', bin: { 'dw-reuse': 'cli.js' }, dependencies: { 'dw-reuse-dep': '^1.0.0' } }),
+    writePackage({ name: 'dw-reuse-dep', version: '1.0.0' }),
+    writePackage({
+      name: 'dw-scripted',
+      version: '1.0.0',
+      bin: { 'dw-scripted': 'cli.js' },
+      dependencies: { 'dw-script-ok': '1.0.0', 'dw-script-no': '1.0.0' },
+    }),
+    writePackage({ name: 'dw-script-ok', version: '1.0.0', scripts: { postinstall: 'node mark.js' } }, { 'mark.js': MARK_SCRIPT }),
+    writePackage({ name: 'dw-script-no', version: '1.0.0', scripts: { postinstall: 'node mark.js' } }, { 'mark.js': MARK_SCRIPT }),
+    // Names of this file's own: exec-mcp.e2e.test.ts publishes dw-mcp-good and @dw-tools/mcp-pinned to the same registry.
+    writePackage({ name: 'dw-claude-good', version: '1.1.0', bin: { 'dw-claude-good': 'cli.js' } }),
+    writePackage({ name: '@dw-tools/claude-pinned', version: '2.0.0', bin: { 'claude-pinned': 'cli.js' } }),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
@@ -183,7 +189,7 @@ describe("depwarden mcp reads Claude Code's ~/.claude.json", () => {
     "pinned": {
       "type": "stdio",
       "command": "npx",
-      "args": ["-y", "@dw-tools/mcp-pinned@2.0.0"],
+      "args": ["-y", "@dw-tools/claude-pinned@2.0.0"],
       "env": {}
     }
   },
@@ -196,7 +202,7 @@ describe("depwarden mcp reads Claude Code's ~/.claude.json", () => {
           "command": "npx",
           "args": [
             "-y",
-            "dw-mcp-good@latest"
+            "dw-claude-good@latest"
           ]
         }
       },
@@ -218,8 +224,10 @@ describe("depwarden mcp reads Claude Code's ~/.claude.json", () => {
     expect(found.status).toBe(0);
 
     const fixed = await run(home, ['mcp', '--fix'], join(home, 'cwd'));
-    expect(fixed.stdout).toContain(`pinned dw-mcp-good@latest to dw-mcp-good@1.1.0 in ${join(home, '.claude.json')} (projects["/work/app"].mcpServers.files)`);
-    expect(readFileSync(join(home, '.claude.json'), 'utf8')).toBe(claude.replace('"dw-mcp-good@latest"', '"dw-mcp-good@1.1.0"'));
+    expect(fixed.stdout).toContain(
+      `pinned dw-claude-good@latest to dw-claude-good@1.1.0 in ${join(home, '.claude.json')} (projects["/work/app"].mcpServers.files)`,
+    );
+    expect(readFileSync(join(home, '.claude.json'), 'utf8')).toBe(claude.replace('"dw-claude-good@latest"', '"dw-claude-good@1.1.0"'));
     expect(readdirSync(join(home, 'marks'))).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depwardenAsync } from '../support/cli.js';
-import { startRegistry, type Registry } from '../support/registry.mjs';
+import { type Registry } from '../support/registry.mjs';
+import { sharedRegistry } from '../support/shared-registry.js';
 
 const work = mkdtempSync(join(tmpdir(), 'depwarden-exec-e2e-'));
 let registry: Registry;
@@ -42,27 +43,33 @@ process.stdout.write('server says: ' + process.argv.slice(2).join(' ') + '\\n');
 process.exitCode = 7;
 `;
 
-function publish(manifest: Record<string, unknown>, tag?: string): Promise<void> {
+function writePackage(manifest: Record<string, unknown>): string {
   const dir = join(work, 'packages', `${String(manifest.name).replace('/', '+')}-${String(manifest.version)}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(join(dir, 'index.js'), 'module.exports = 1;\n');
   if (manifest.bin) writeFileSync(join(dir, 'cli.js'), BIN);
-  return registry.publish(dir, tag);
+  return dir;
 }
 
 beforeAll(async () => {
-  registry = await startRegistry();
-  await publish({ name: 'dw-plain', version: '1.0.0' });
-  await publish({ name: 'lodahs', version: '1.0.0' });
-  await publish({ name: 'dw-mcp-bad', version: '1.0.0', bin: { 'dw-mcp-bad': 'cli.js' }, dependencies: { 'dw-helper': '^1.0.0' } });
-  await publish({ name: 'dw-helper', version: '1.0.0', dependencies: { lodahs: '^1.0.0' } });
-  await publish({ name: 'dw-mcp-good', version: '1.0.0', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { 'dw-plain': '^1.0.0' } });
-  await publish({ name: 'dw-mcp-good', version: '1.1.0', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { 'dw-plain': '^1.0.0' } });
-  await publish({ name: '@dw-tools/mcp-pinned', version: '2.0.0', bin: { 'mcp-pinned': 'cli.js' } });
-  await publish({ name: '@modelcontext-protocol/sdk', version: '1.0.0', bin: { sdk: 'cli.js' } });
+  // dw-plain and lodahs are the run's shared packages (shared-packages.ts).
+  registry = sharedRegistry();
+  await registry.publishAll(
+    [
+      { name: 'dw-mcp-bad', version: '1.0.0', bin: { 'dw-mcp-bad': 'cli.js' }, dependencies: { 'dw-helper': '^1.0.0' } },
+      { name: 'dw-helper', version: '1.0.0', dependencies: { lodahs: '^1.0.0' } },
+      { name: 'dw-mcp-good', version: '1.0.0', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { 'dw-plain': '^1.0.0' } },
+      { name: 'dw-mcp-good', version: '1.1.0', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { 'dw-plain': '^1.0.0' } },
+      { name: '@dw-tools/mcp-pinned', version: '2.0.0', bin: { 'mcp-pinned': 'cli.js' } },
+      { name: '@modelcontext-protocol/sdk', version: '1.0.0', bin: { sdk: 'cli.js' } },
+    ].map(writePackage),
+  );
   // A later release under another tag must not run: only what was checked runs.
-  await publish({ name: 'dw-mcp-good', version: '1.2.0-beta.1', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { lodahs: '^1.0.0' } }, 'beta');
+  await registry.publish(
+    writePackage({ name: 'dw-mcp-good', version: '1.2.0-beta.1', bin: { 'dw-mcp-good': 'cli.js' }, dependencies: { lodahs: '^1.0.0' } }),
+    'beta',
+  );
 });
 
 afterAll(async () => {

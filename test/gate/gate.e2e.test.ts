@@ -6,7 +6,9 @@ import { ISOLATED_ENV } from '../support/check.js';
 import { depwardenAsync } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 import { BIN, ROOT } from '../support/paths.js';
-import { startRegistry, type Registry } from '../support/registry.mjs';
+import { type Registry } from '../support/registry.mjs';
+import { marker, writeSharedPackage } from '../support/shared-packages.js';
+import { sharedRegistry } from '../support/shared-registry.js';
 
 const TOOL_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -24,9 +26,6 @@ const npmEnv = () => ({
 });
 
 const depwarden = (args: string[], cwd: string) => depwardenAsync(args, { cwd, env: npmEnv() });
-
-/** A marker file in the project folder proves a script ran. */
-const marker = (name: string) => `node -e "require('fs').writeFileSync(require('path').join(process.env.INIT_CWD, 'MARKER-${name}'), 'ran')"`;
 
 function project(name: string, manifest: Record<string, unknown>, files: Record<string, string> = {}): string {
   const dir = join(work, name);
@@ -47,23 +46,17 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 beforeAll(async () => {
-  registry = await startRegistry();
-  const publish = (manifest: Record<string, unknown>): Promise<void> => {
-    const dir = join(work, 'packages', `${manifest.name as string}`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
-    writeFileSync(join(dir, 'index.js'), 'module.exports = 1;\n');
-    return registry.publish(dir);
-  };
-  await publish({ name: 'dw-plain', version: '1.0.0' });
-  await publish({ name: 'dw-marker', version: '1.0.0', scripts: { preinstall: marker('dw-marker') } });
-  await publish({ name: 'dw-allowed', version: '1.0.0', scripts: { install: marker('dw-allowed') } });
-  await publish({ name: 'dw-urlholder', version: '1.0.0', dependencies: { 'dw-plain': `${registry.url}dw-plain/-/dw-plain-1.0.0.tgz` } });
-  await publish({ name: 'dw-mid2', version: '1.0.0', dependencies: { 'dw-urlholder': '^1.0.0' } });
-  await publish({ name: 'dw-mid1', version: '1.0.0', dependencies: { 'dw-mid2': '^1.0.0' } });
-  await publish({ name: 'lodahs', version: '1.0.0' });
-  // init adds depwarden itself at this version from the registry: a stand-in of that name is enough for npm.
-  await publish({ name: 'depwarden', version: TOOL_VERSION });
+  registry = sharedRegistry();
+  // dw-plain, dw-allowed, dw-urlholder and lodahs are the run's shared packages (shared-packages.ts); its dw-marker
+  // runs a postinstall script, this file's dw-premarker a preinstall one.
+  const packages = join(work, 'packages');
+  await registry.publishAll([
+    writeSharedPackage(packages, { name: 'dw-premarker', version: '1.0.0', scripts: { preinstall: marker('dw-premarker') } }),
+    writeSharedPackage(packages, { name: 'dw-mid2', version: '1.0.0', dependencies: { 'dw-urlholder': '^1.0.0' } }),
+    writeSharedPackage(packages, { name: 'dw-mid1', version: '1.0.0', dependencies: { 'dw-mid2': '^1.0.0' } }),
+    // init adds depwarden itself at this version from the registry: a stand-in of that name is enough for npm.
+    writeSharedPackage(packages, { name: 'depwarden', version: TOOL_VERSION }),
+  ]);
 });
 
 afterAll(async () => {
@@ -72,7 +65,7 @@ afterAll(async () => {
 
 describe('depwarden install / ci: the gate before npm (real npm, local verdaccio)', () => {
   it('refuses a tree with an install script, a URL dependency three levels deep and a near-miss name: nothing runs, nothing changes', async () => {
-    const dir = project('bad', { dependencies: { 'dw-marker': '^1.0.0', 'dw-mid1': '^1.0.0', lodahs: '^1.0.0' } });
+    const dir = project('bad', { dependencies: { 'dw-premarker': '^1.0.0', 'dw-mid1': '^1.0.0', lodahs: '^1.0.0' } });
     const before = snapshot(dir);
     const run = await depwarden(['install'], dir);
     expect(run.status).toBe(1);
@@ -80,23 +73,23 @@ describe('depwarden install / ci: the gate before npm (real npm, local verdaccio
     expect(run.stdout).toContain('via: (root) > dw-mid1 > dw-mid2 > dw-urlholder > dw-plain');
     expect(run.stdout).toContain('lodahs@1.0.0  [near-miss-name]');
     expect(run.stderr).toMatch(/install refused: \d+ finding\(s\) at or above high in the tree npm would install; nothing was installed/);
-    expect(existsSync(join(dir, 'MARKER-dw-marker'))).toBe(false);
+    expect(existsSync(join(dir, 'MARKER-dw-premarker'))).toBe(false);
     expect(snapshot(dir)).toEqual(before);
   });
 
   it('installs a clean tree with only the allowlisted install script run, and the project’s own scripts', async () => {
     const dir = project(
       'good',
-      { dependencies: { 'dw-allowed': '^1.0.0', 'dw-marker': '^1.0.0', 'dw-plain': '^1.0.0' }, scripts: { postinstall: marker('root') } },
+      { dependencies: { 'dw-allowed': '^1.0.0', 'dw-premarker': '^1.0.0', 'dw-plain': '^1.0.0' }, scripts: { postinstall: marker('root') } },
       { '.depwardenrc.json': JSON.stringify({ allow: [{ package: 'dw-allowed', rule: 'install-script', reason: 'builds its addon; reviewed' }] }) },
     );
     const run = await depwarden(['install'], dir);
     expect({ status: run.status, stderr: run.stderr.includes('refused') }).toEqual({ status: 0, stderr: false });
     expect(existsSync(join(dir, 'node_modules', 'dw-plain', 'package.json'))).toBe(true);
     expect(existsSync(join(dir, 'MARKER-dw-allowed'))).toBe(true);
-    expect(existsSync(join(dir, 'MARKER-dw-marker'))).toBe(false);
+    expect(existsSync(join(dir, 'MARKER-dw-premarker'))).toBe(false);
     expect(existsSync(join(dir, 'MARKER-root'))).toBe(true);
-    expect(run.stderr).toContain('did not run the install scripts of dw-marker@1.0.0: the policy does not allow them');
+    expect(run.stderr).toContain('did not run the install scripts of dw-premarker@1.0.0: the policy does not allow them');
   });
 
   it('refuses a near-miss or an unregistered name before npm runs', async () => {
@@ -117,7 +110,7 @@ describe('depwarden install / ci: the gate before npm (real npm, local verdaccio
     mkdirSync(dir);
     for (const file of ['package.json', 'package-lock.json', '.depwardenrc.json']) cpSync(join(work, 'good', file), join(dir, file));
     const lock = readFileSync(join(dir, 'package-lock.json'), 'utf8');
-    const swapped = lock.replace(`${registry.url}dw-plain/-/dw-plain-1.0.0.tgz`, `${registry.url}dw-marker/-/dw-marker-1.0.0.tgz`);
+    const swapped = lock.replace(`${registry.url}dw-plain/-/dw-plain-1.0.0.tgz`, `${registry.url}dw-premarker/-/dw-premarker-1.0.0.tgz`);
     expect(swapped).not.toBe(lock);
     writeFileSync(join(dir, 'package-lock.json'), swapped);
     const run = await depwarden(['ci'], dir);
@@ -134,7 +127,7 @@ describe('depwarden install / ci: the gate before npm (real npm, local verdaccio
     const run = await depwarden(['ci'], dir);
     expect(run.status).toBe(0);
     expect(existsSync(join(dir, 'MARKER-dw-allowed'))).toBe(true);
-    expect(existsSync(join(dir, 'MARKER-dw-marker'))).toBe(false);
+    expect(existsSync(join(dir, 'MARKER-dw-premarker'))).toBe(false);
   });
 });
 
@@ -171,7 +164,7 @@ describe('depwarden init and the preinstall hook', () => {
         {
           name: 'to-init',
           version: '1.0.0',
-          dependencies: { 'dw-allowed': '^1.0.0', 'dw-marker': '^1.0.0', 'dw-plain': '^1.0.0' },
+          dependencies: { 'dw-allowed': '^1.0.0', 'dw-premarker': '^1.0.0', 'dw-plain': '^1.0.0' },
           scripts: { preinstall: 'echo mine' },
         },
         null,
@@ -192,7 +185,7 @@ describe('depwarden init and the preinstall hook', () => {
     const policy = JSON.parse(readFileSync(join(dir, '.depwardenrc.json'), 'utf8'));
     expect(policy.pendingReview.map((entry: { package: string; script: string }) => `${entry.package}: ${entry.script}`)).toEqual([
       `dw-allowed: install: ${marker('dw-allowed')}`,
-      `dw-marker: preinstall: ${marker('dw-marker')}`,
+      `dw-premarker: preinstall: ${marker('dw-premarker')}`,
     ]);
     expect(readFileSync(join(dir, '.npmrc'), 'utf8')).toBe('save-exact=true\nignore-scripts=true\n');
     const manifest = readFileSync(join(dir, 'package.json'), 'utf8');

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
 import { depwardenAsync, type CliRun } from '../support/cli.js';
 import { installManagers, type TestManager } from '../support/managers.js';
-import { startRegistry, type Registry } from '../support/registry.mjs';
+import { type Registry } from '../support/registry.mjs';
+import { marker, writeSharedPackage } from '../support/shared-packages.js';
+import { sharedRegistry } from '../support/shared-registry.js';
 import { tempDir } from '../support/temp.js';
 
 const work = tempDir('managers-e2e');
@@ -43,9 +45,6 @@ const run = (args: string[], cwd: string, manager: TestManager): Promise<CliRun>
       PATH: `${bins[manager]}${delimiter}${ISOLATED_ENV.PATH}`,
     },
   });
-
-/** A marker file in the project folder proves a script ran. */
-const marker = (name: string) => `node -e "require('fs').writeFileSync(require('path').join(process.env.INIT_CWD, 'MARKER-${name}'), 'ran')"`;
 
 /** Each manager's own config: this registry only, and for berry a node_modules folder (see the README on Plug'n'Play). */
 function managerFiles(manager: TestManager): { manifest: Record<string, unknown>; files: Record<string, string> } {
@@ -88,21 +87,12 @@ const LOCKFILES: Record<TestManager, string> = { pnpm: 'pnpm-lock.yaml', 'yarn-c
 const ALLOW = JSON.stringify({ allow: [{ package: 'dw-allowed', rule: 'install-script', reason: 'builds its addon; reviewed' }] });
 
 beforeAll(async () => {
-  bins = installManagers();
-  registry = await startRegistry();
-  const publish = (manifest: Record<string, unknown>): Promise<void> => {
-    const dir = join(work, 'packages', `${manifest.name as string}`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
-    writeFileSync(join(dir, 'index.js'), 'module.exports = 1;\n');
-    return registry.publish(dir);
-  };
-  await publish({ name: 'dw-plain', version: '1.0.0' });
-  await publish({ name: 'dw-marker', version: '1.0.0', scripts: { postinstall: marker('dw-marker') } });
-  await publish({ name: 'dw-allowed', version: '1.0.0', scripts: { install: marker('dw-allowed') } });
-  await publish({ name: 'dw-urlholder', version: '1.0.0', dependencies: { 'dw-plain': `${registry.url}dw-plain/-/dw-plain-1.0.0.tgz` } });
-  await publish({ name: 'dw-mid1', version: '1.0.0', dependencies: { 'dw-urlholder': '^1.0.0' } });
-  await publish({ name: 'lodahs', version: '1.0.0' });
+  bins = await installManagers();
+  registry = sharedRegistry();
+  // dw-plain, dw-marker, dw-allowed, dw-urlholder and lodahs are the run's shared packages (shared-packages.ts).
+  await registry.publishAll([
+    writeSharedPackage(join(work, 'packages'), { name: 'dw-urlparent', version: '1.0.0', dependencies: { 'dw-urlholder': '^1.0.0' } }),
+  ]);
 }, 180_000);
 
 afterAll(async () => {
@@ -116,12 +106,12 @@ describe.concurrent.each(['pnpm', 'yarn-classic', 'yarn-berry', 'bun'] as const)
     it('refuses a new dependency whose tree holds a URL dependency: the project stays as it was, no node_modules', async () => {
       const dir = project(`${manager}-bad`, manager, { dependencies: { 'dw-plain': '^1.0.0' } });
       const before = snapshot(dir);
-      const result = await run(['install', 'dw-mid1'], dir, manager);
+      const result = await run(['install', 'dw-urlparent'], dir, manager);
       expect(result.status, result.stderr).toBe(1);
       // pnpm resolves a URL that is the registry's own tarball of a version it has as that registry version; the
       // published manifest that asks for the URL is refused either way.
       expect(result.stdout).toMatch(/\[(url-dependency|manifest-dynamic-dependency)\]/);
-      expect(result.stdout).toContain('via: (root) > dw-mid1 > dw-urlholder');
+      expect(result.stdout).toContain('via: (root) > dw-urlparent > dw-urlholder');
       expect(result.stderr).toMatch(/install refused: \d+ finding\(s\) at or above high in the tree (pnpm|yarn|bun) would install; nothing was installed/);
       expect(existsSync(join(dir, 'node_modules'))).toBe(false);
       expect(snapshot(dir)).toEqual(before);

@@ -3,8 +3,10 @@ import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
 import { depwardenAsync, type CliRun } from '../support/cli.js';
-import { installPnpm } from '../support/pnpm-versions.js';
-import { startRegistry, type Registry } from '../support/registry.mjs';
+import { installPnpm } from '../support/managers.js';
+import { type Registry } from '../support/registry.mjs';
+import { marker } from '../support/shared-packages.js';
+import { sharedRegistry } from '../support/shared-registry.js';
 import { tempDir } from '../support/temp.js';
 
 /**
@@ -23,7 +25,6 @@ const work = tempDir('pnpm-versions-e2e');
 let registry: Registry;
 const bins = new Map<string, string>();
 
-const marker = (name: string) => `node -e "require('fs').writeFileSync(require('path').join(process.env.INIT_CWD, 'MARKER-${name}'), 'ran')"`;
 const markers = (dir: string) =>
   readdirSync(dir)
     .filter((name) => name.startsWith('MARKER-'))
@@ -51,19 +52,9 @@ const run = (args: string[], cwd: string, version: string): Promise<CliRun> => {
 };
 
 beforeAll(async () => {
-  for (const { version } of VERSIONS) bins.set(version, installPnpm(version));
-  registry = await startRegistry();
-  for (const manifest of [
-    { name: 'dw-plain', version: '1.0.0' },
-    { name: 'dw-marker', version: '1.0.0', scripts: { postinstall: marker('dw-marker') } },
-    { name: 'dw-allowed', version: '1.0.0', scripts: { install: marker('dw-allowed') } },
-  ]) {
-    const dir = join(work, 'packages', manifest.name);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest));
-    writeFileSync(join(dir, 'index.js'), 'module.exports = 1;\n');
-    await registry.publish(dir);
-  }
+  for (const { version } of VERSIONS) bins.set(version, await installPnpm(version));
+  // dw-plain, dw-marker and dw-allowed are the run's shared packages (shared-packages.ts).
+  registry = sharedRegistry();
 }, 180_000);
 
 afterAll(async () => {

