@@ -114,6 +114,21 @@ describe('depwarden review (real git repositories)', () => {
     ]);
   });
 
+  it("the header names the formats judged: a changed lockfile's, names added, or none", async () => {
+    const lockfileOnly = repository(
+      { 'package.json': manifest({}) },
+      { 'package.json': require_('npm-v3/package.json'), 'package-lock.json': require_('npm-v3/package-lock.json') },
+    );
+    const namesOnly = repository({ 'package.json': manifest({}) }, { 'package.json': manifest({ lodahs: '^1.0.0' }) });
+    const nothing = repository({ 'package.json': manifest({}) }, { 'README.md': 'docs\n' });
+    const header = async (dir: string) => (await depwarden(['review', ...REG], { cwd: dir })).stdout.split('\n')[0];
+    expect(await header(lockfileOnly)).toBe('depwarden: checked 4 packages in (change) (npm-lockfile-v3)');
+    expect(await header(namesOnly)).toBe('depwarden: checked 1 package in (change) (names)');
+    expect(await header(nothing)).toBe('depwarden: checked 0 packages in (change) (no dependency changes)');
+    const json = JSON.parse((await depwarden(['review', ...REG, '--format', 'json'], { cwd: lockfileOnly })).stdout) as { source: object };
+    expect(json.source).toEqual({ file: '(change)', format: 'names', packages: 4, formats: ['npm-lockfile-v3'] });
+  });
+
   it('reads a unified diff from standard input (git diff | depwarden review --diff -)', async () => {
     const dir = repository(
       { 'package.json': manifest({}), 'src/a.js': "const a = require('./a');\n" },
@@ -163,6 +178,12 @@ describe('depwarden review (real git repositories)', () => {
       stderr: expect.stringMatching(/^depwarden: git rev-parse failed: fatal: not a git repository/),
     });
     const dir = repository({ 'package.json': manifest({}) });
+    // Options are checked before git is asked anything.
+    expect(await depwarden(['review', '--format', 'bogus', ...REG], { cwd: plain })).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'depwarden: --format must be one of text, json, sarif, markdown, github; found "bogus"\n',
+    });
     expect(await depwarden(['review', '--base', 'no-such-rev', ...REG], { cwd: dir })).toMatchObject({
       status: 2,
       stderr: 'depwarden: "no-such-rev" is not a commit of this repository (a branch, tag or commit id)\n',
