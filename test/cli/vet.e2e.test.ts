@@ -30,6 +30,19 @@ describe('depwarden vet', () => {
     expect(text).toMatch(/looks like "express" \([\d.]+M downloads\/month\) with a letter repeated; this name has fewer than 10K downloads\/month/);
   });
 
+  it('offline with a registry the name record does not describe: whether the names exist is not judged, and the summary says so', async () => {
+    const name = 'react-native-utils-helper-for-depwarden-tests';
+    const run = await depwarden(['vet', name, 'lodash', '--registry', 'https://registry.example.test/', '--offline', '--format', 'json']);
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(JSON.parse(run.stdout).summary.registry.notes).toContain(
+      `unregistered names: not checked for 2 dependencies from https://registry.example.test/ (${name}, lodash): offline, npm's cache does not hold them, and depwarden's name record describes only the public registry`,
+    );
+    // The public registry's names are the name record's: no such note, the unknown name is a finding.
+    const publicRun = await depwarden(['vet', name, '--offline', '--format', 'json']);
+    expect(rulesOf(publicRun.stdout)).toEqual([`high unregistered-name ${name}`]);
+    expect(JSON.parse(publicRun.stdout).summary.registry.notes.join('\n')).not.toContain('unregistered names');
+  });
+
   it('shows look-alike characters as escapes', async () => {
     const run = await depwarden(['vet', 'l\u043edash']);
     expect(run.status).toBe(1);

@@ -124,6 +124,10 @@ describe('depwarden review (real git repositories)', () => {
     const header = async (dir: string) => (await depwarden(['review', ...REG], { cwd: dir })).stdout.split('\n')[0];
     expect(await header(lockfileOnly)).toBe('depwarden: checked 4 packages in (change) (npm-lockfile-v3)');
     expect(await header(namesOnly)).toBe('depwarden: checked 1 package in (change) (names)');
+    // Offline, with a registry the name record does not describe, the name's existence was not judged: said in the report.
+    expect((await depwarden(['review', ...REG], { cwd: namesOnly })).stdout).toContain(
+      "unregistered names: not checked for 1 dependency from https://registry.example.test/ (lodahs): offline, npm's cache does not hold them, and depwarden's name record describes only the public registry",
+    );
     expect(await header(nothing)).toBe('depwarden: checked 0 packages in (change) (no dependency changes)');
     const json = JSON.parse((await depwarden(['review', ...REG, '--format', 'json'], { cwd: lockfileOnly })).stdout) as { source: object };
     expect(json.source).toEqual({ file: '(change)', format: 'names', packages: 4, formats: ['npm-lockfile-v3'] });
