@@ -1,6 +1,7 @@
 import { declarer } from '../findings/wording.js';
 import { declarerOf, isProjectNode } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
+import { refusedName } from '../tree/names.js';
 import { registryFor, sameRegistry } from '../npm/registries.js';
 import { parseRegistryTarball, tryUrl } from '../npm/urls.js';
 import type { RegistryFacts } from '../registry/facts.js';
@@ -69,6 +70,8 @@ function* directRegistryDependencies(tree: DependencyTree, facts: RegistryFacts 
     for (const edge of from.edgesOut.values()) {
       const kind = classifySpec(edge.name, edge.spec);
       if (kind.type !== 'registry' || !edge.to) continue;
+      // A name npm refuses (an import of `l\u043edash` under review) is not one anyone can register.
+      if (tree.format === 'names' && refusedName(kind.realName) !== undefined) continue;
       yield { from, to: edge.to, realName: kind.realName, answer: facts?.byLocation.get(edge.to.location) };
     }
   }

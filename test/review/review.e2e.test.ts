@@ -53,6 +53,19 @@ describe('depwarden review (real git repositories)', () => {
     expect(findings(run.stdout)).toEqual([`high unregistered-name ${name} package.json:6`]);
   });
 
+  it('a Unicode look-alike name: refused in package.json as npm refuses it, an undeclared import in code (no squat, no registry look-up)', async () => {
+    const declared = repository({ 'package.json': manifest({}) }, { 'package.json': manifest({ 'l\u043edash': '^4.17.21' }) });
+    expect(await depwarden(['review', ...REG], { cwd: declared })).toEqual({
+      status: 2,
+      stdout: '',
+      stderr:
+        'depwarden: package.json: line 5: the dependency "l\\u{43e}dash" is not a package name npm would install (name can only contain URL-friendly characters; \\u{43e} is outside ASCII, a look-alike or invisible character)\n',
+    });
+    const imported = repository({ 'package.json': manifest({}) }, { 'src/a.js': "require('lod\u200bash');\n" });
+    const run = await depwarden(['review', ...REG, '--format', 'json'], { cwd: imported });
+    expect(findings(run.stdout)).toEqual(['medium undeclared-import lod\u200bash src/a.js:1']);
+  });
+
   it('a URL dependency added to package.json', async () => {
     const dir = repository({ 'package.json': manifest({}) }, { 'package.json': manifest({ payload: 'http://attacker.example.test/payload.tgz' }) });
     const run = await depwarden(['review', ...REG, '--format', 'json'], { cwd: dir });
