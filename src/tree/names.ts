@@ -1,4 +1,5 @@
 import { npa, validateName } from '../cjs.js';
+import { InputError } from '../errors.js';
 import { escapeName } from '../text/escape.js';
 import { createNode, type TreeSource } from './build.js';
 import type { DependencyTree, Edge, PackageNode } from './model.js';
@@ -129,4 +130,12 @@ export function refusedArgument(text: string): string | undefined {
   if (isBareSpec(trimmed)) return undefined;
   const match = NAME_WITH_SPEC.exec(trimmed);
   return refusedName(match ? match[1]! : trimmed);
+}
+
+/** The gates' first step: a spec npm would refuse as a name stops here, in npm's words, its characters shown escaped. */
+export function refuseInvalidNames(texts: readonly string[]): void {
+  for (const text of texts) {
+    const refused = refusedArgument(text);
+    if (refused !== undefined) throw new InputError(`"${escapeName(text)}" is not a package name npm would install (${refused})`);
+  }
 }

@@ -151,6 +151,21 @@ describe('vet: names npm would refuse, and specs that are not names', () => {
     expect(rulesOf(run.stdout)).toEqual(findings);
   });
 
+  it('install and exec refuse such a name before npm is asked (npm calls it an invalid tag)', async () => {
+    const project = tempDir('refuse-gate');
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0' }));
+    const stderr =
+      'depwarden: "l\\u{43e}dash" is not a package name npm would install (name can only contain URL-friendly characters; \\u{43e} is outside ASCII, a look-alike or invisible character)\n';
+    for (const command of ['install', 'exec']) {
+      expect({ command, ...(await depwarden([command, '--offline', 'l\u043edash'], { cwd: project, env })) }).toEqual({
+        command,
+        status: 2,
+        stdout: '',
+        stderr,
+      });
+    }
+  });
+
   it('a refused name in a --from file names its line', async () => {
     writeFileSync(join(scratch, 'names.txt'), 'lodash\n# ok\n@scope/\n');
     expect(await vet(['--from', 'names.txt'])).toMatchObject({
