@@ -16,6 +16,8 @@ import { loadNpmSettings } from '../registry/npm-config.js';
 import { RULES, RULE_IDS } from '../rules/index.js';
 import { failingFindings, type Finding, type RunResult } from '../findings/model.js';
 import { runRules } from '../rules/run.js';
+import { namesNotJudged } from '../rules/unregistered-name.js';
+import { redactCredentials } from '../text/escape.js';
 import type { ImportEvidence, LaunchEvidence, Rule } from '../rules/types.js';
 import type { Severity } from '../findings/model.js';
 import type { FileSource } from '../tree/files.js';
@@ -160,6 +162,7 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
     launches: options.launches,
   };
   const result = runRules(RULES, context, policy);
+  if (offline && ruleOn('unregistered-name')) notes.push(...namesNotJudgedNotes(namesNotJudged(context)));
   const failOn = options.failOn ?? policy.failOn;
   let notCached = 0;
   for (const entry of facts.byLocation.values()) if (!entry.ok && entry.offline) notCached++;
@@ -223,4 +226,12 @@ async function askSigningKeys(
       );
   }
   return keys;
+}
+
+/** Offline, a private registry's names are its own business: whether they exist was not checked, and the summary says so. */
+function namesNotJudgedNotes(byRegistry: ReadonlyMap<string, readonly string[]>): string[] {
+  return [...byRegistry].map(([registry, names]) => {
+    const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+    return `unregistered names: not checked for ${names.length} dependenc${names.length === 1 ? 'y' : 'ies'} from ${redactCredentials(registry)} (${shown}): offline, npm's cache does not hold them, and depwarden's name record describes only the public registry`;
+  });
 }

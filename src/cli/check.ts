@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, exitCodeOf, renderReport } from './report-options.js';
@@ -45,6 +45,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   const hook = values.hook ? hookContext(io.env) : undefined;
   if (hook?.runsLate) io.stderr.write(`${LATE_HOOK_WARNING}\n`);
   const dir = resolve(values.hook ? (io.env.INIT_CWD ?? io.cwd) : io.cwd, positionals[0] ?? '.');
+  if (positionals[0] !== undefined) requireFolder(dir, positionals[0]);
   const files = diskFiles(dir);
   let nodeModules = values['node-modules'] ?? false;
   // As a hook: the lockfile of the manager running the install (its user agent), else any lockfile one reads.
@@ -97,4 +98,16 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
   const unused = outcomes.map((outcome) => new Set(outcome.result.unusedAllows.map((entry) => entry.where)));
   const stale = outcomes[0]!.result.unusedAllows.filter((entry) => unused.every((set) => set.has(entry.where)));
   return Math.max(...outcomes.map((outcome) => exitCodeOf({ ...values, strict: values.strict && stale.length > 0 }, outcome)));
+}
+
+/** check takes a project folder: a file given in its place (often the lockfile itself) is named for what it is. */
+function requireFolder(dir: string, given: string): void {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (stat === undefined) throw new InputError(`no such folder: ${given}; check takes a project folder`);
+  if (stat.isDirectory()) return;
+  const name = basename(dir);
+  const lockfile = (ALL_LOCKFILES as readonly string[]).includes(name)
+    ? ` (to check only this lockfile: depwarden check ${dirname(given)} --lockfile ${name})`
+    : ' (the folder with package.json and the lockfile; --lockfile <name> picks one of its lockfiles)';
+  throw new InputError(`${given} is a file; check takes a project folder${lockfile}`);
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { npmSwitches } from './npm-argv.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport, type ReportValues } from './report-options.js';
@@ -31,18 +31,14 @@ Options:
 ${REPORT_HELP.replace(/^ {2}--format.*\n(?: {30}.*\n)*/m, '  --format <format>            text (default) or json\n')}`;
 
 export async function runMcp(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: { ...REPORT_OPTIONS, fix: { type: 'boolean' } },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseCommandArgs(argv, { ...REPORT_OPTIONS, fix: { type: 'boolean' } });
   if (values.help) {
     io.stdout.write(MCP_HELP);
     return EXIT.clean;
   }
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new InputError(`depwarden mcp writes --format text or json; found "${format}"`);
+  const options = analysisOptions(values as ReportValues, { ...io, stdout: io.stderr }, diskFiles(io.cwd));
   const files = positionals.length > 0 ? positionals.map((file) => resolve(io.cwd, file)) : mcpConfigCandidates(io.cwd, io.env).filter(isFile);
   for (const file of positionals) if (!isFile(resolve(io.cwd, file))) throw new InputError('no such file', file);
   const shown = (file: string) => {
@@ -54,7 +50,6 @@ export async function runMcp(argv: readonly string[], io: CliIo): Promise<number
   }
   io.stderr.write(`depwarden: MCP configs ${positionals.length > 0 ? 'given' : 'found'}: ${files.map((file) => escapeText(shown(file))).join(', ')}\n`);
 
-  const options = analysisOptions(values as ReportValues, { ...io, stdout: io.stderr }, diskFiles(io.cwd));
   const syntax = npxSyntax(npmSwitches());
   const results: ServerResult[] = [];
   for (const path of files) {

@@ -12,6 +12,7 @@ import { renderText } from '../report/text.js';
 import type { ReportInput } from '../report/types.js';
 import { SEVERITIES, type Severity } from '../findings/model.js';
 import { diskFiles, type FileSource } from '../tree/files.js';
+import type { TreeFormat } from '../tree/model.js';
 import { packageCount } from '../tree/paths.js';
 
 /** The options every command that reports findings takes, with their help lines. */
@@ -125,6 +126,8 @@ export interface ReportSource {
   lines?: ReadonlyMap<string, number>;
   /** Packages judged, when the analysis's tree is not all of them (review). */
   packages?: number;
+  /** The formats judged, when the analysis's tree is not all of them (review). */
+  formats?: readonly TreeFormat[];
 }
 
 /** The findings in the chosen format. */
@@ -146,6 +149,7 @@ export function renderReport(
       uri: relative(io.cwd, resolve(source.absolutePath)).split(sep).join('/'),
       format: analysis.tree.format,
       packages: source.packages ?? packageCount(analysis.tree),
+      formats: source.formats,
       text: source.text,
       lines: source.lines,
     },

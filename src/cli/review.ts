@@ -33,6 +33,8 @@ export async function runReview(argv: readonly string[], io: CliIo, stdin: () =>
   if (positionals.length > 0) throw new InputError('review takes no arguments; see depwarden review --help');
   if (values.diff !== undefined && (values.base !== undefined || values.head !== undefined))
     throw new InputError('--diff reads the change from a diff: it takes no --base or --head');
+  // Options are checked before git is asked anything: a typo in them is the first thing to say.
+  const options = analysisOptions(values, io, diskFiles(io.cwd));
 
   let change: ChangeSource;
   let root = io.cwd;
@@ -50,12 +52,12 @@ export async function runReview(argv: readonly string[], io: CliIo, stdin: () =>
     if (values.head !== undefined) repo.verify(values.head);
     change = { kind: 'git', repo, base, head: values.head, workingTree: diskFiles(repo.root) };
   }
-  const outcome = await review(change, analysisOptions(values, io, diskFiles(root)));
+  const outcome = await review(change, { ...options, files: diskFiles(root) });
   return writeReport(
     values,
     io,
     outcome.analysis,
-    { file: '(change)', absolutePath: resolve(root, 'package.json'), text: undefined, packages: outcome.packages },
+    { file: '(change)', absolutePath: resolve(root, 'package.json'), text: undefined, packages: outcome.packages, formats: outcome.formats },
     { changeLocation: (finding) => outcome.locations.get(findingKey(finding)), notices: outcome.notices },
   );
 }

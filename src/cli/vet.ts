@@ -4,6 +4,7 @@ import { EXIT, type CliIo } from './io.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './report-options.js';
 import { vet } from '../analysis/analyze.js';
 import { InputError } from '../errors.js';
+import { escapeName } from '../text/escape.js';
 import { diskFiles, readRequired } from '../tree/files.js';
 import { parseNameArgument, refusedArgument, type NameArgument } from '../tree/names.js';
 
@@ -35,7 +36,7 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
     const refused = refusedArgument(text);
     if (refused === undefined) continue;
     const where = line === undefined ? '' : `line ${line}: `;
-    throw new InputError(`${where}"${text}" is not a package name npm would install (${refused})`, values.from === '-' ? '(stdin)' : values.from);
+    throw new InputError(`${where}"${escapeName(text)}" is not a package name npm would install (${refused})`, values.from === '-' ? '(stdin)' : values.from);
   }
 
   const sourceFile = values.from === undefined ? '(arguments)' : values.from === '-' ? '(stdin)' : values.from;

@@ -152,8 +152,10 @@ export type FindingDetail =
   | { code: 'patched-dependency'; file: string }
   | { code: 'patch-unreadable'; file: string; problem: string }
   | { code: 'patch-adds-install-script'; file: string; script: string; command: string }
-  /** pnpm: the lockfile's hash of the patch is not that of the file. */
-  | { code: 'patch-hash-mismatch'; file: string; recorded: string }
+  /** The lockfile names a patch file outside the project (`../`, an absolute path, a symlink out): never read. */
+  | { code: 'patch-outside-project'; file: string }
+  /** pnpm, yarn berry: the lockfile's hash of the patch is not that of the file. */
+  | { code: 'patch-hash-mismatch'; file: string; recorded: string; manager?: 'pnpm' | 'yarn' }
   | {
       code: 'lockfile-out-of-sync';
       /** The manifest whose declarations the lockfile does not satisfy. */

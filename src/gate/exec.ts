@@ -15,7 +15,7 @@ import { installScriptsOf } from '../npm/scripts.js';
 import type { NpmRunner } from './install.js';
 import type { DependencyTree, PackageNode } from '../tree/model.js';
 import { isFetchedPackage } from '../tree/queries.js';
-import { treeFromNames } from '../tree/names.js';
+import { refuseInvalidNames, treeFromNames } from '../tree/names.js';
 
 export interface ExecVerdict {
   readonly analysis: Analysis;
@@ -39,6 +39,7 @@ export interface ExecVerdict {
  */
 export async function gateExec(specs: readonly string[], options: AnalyzeOptions, where?: string): Promise<ExecVerdict> {
   const policy = loadPolicy(options.files, RULE_IDS, options.config);
+  refuseInvalidNames(specs);
   const names = treeFromNames(
     specs.map((text) => ({ text })),
     { sourceFile: '(arguments)', projectDir: options.files.dir },

@@ -11,7 +11,7 @@ import { installScriptsOf } from '../npm/scripts.js';
 import { loadProject } from '../tree/load.js';
 import { syncMessage } from '../tree/sync.js';
 import type { DependencyTree, PackageNode } from '../tree/model.js';
-import { treeFromNames } from '../tree/names.js';
+import { refuseInvalidNames, treeFromNames } from '../tree/names.js';
 
 export interface GateVerdict {
   readonly analysis: Analysis;
@@ -23,6 +23,7 @@ export interface GateVerdict {
 /** The names asked for, judged before any tree is built: the verdict when one fails, else undefined. */
 export async function refuseAskedNames(specs: readonly string[], policy: Policy, options: AnalyzeOptions): Promise<GateVerdict | undefined> {
   if (specs.length === 0) return undefined;
+  refuseInvalidNames(specs);
   const names = treeFromNames(
     specs.map((text) => ({ text })),
     { sourceFile: '(arguments)', projectDir: options.files.dir },

@@ -6,6 +6,7 @@ import type { Packument, VersionManifest } from '../npm/manifest.js';
 import type { PackumentResult, RegistryClient } from './client.js';
 import type { FactsCache } from './facts-cache.js';
 import { isFetchedPackage } from '../tree/queries.js';
+import { refusedName } from '../tree/names.js';
 import { installScriptsOf } from '../npm/scripts.js';
 import { analyzeInstallScripts, type PackageFile, type ScriptAnalysis } from '../scripts/analyze.js';
 import { classifyResolved, classifySpec } from '../npm/specs.js';
@@ -157,6 +158,8 @@ const OFFLINE_TARBALL_FAULT = 'the tarball could not be read (ENOTCACHED)';
 export function registryName(tree: DependencyTree, node: PackageNode): string | undefined {
   const fetched = tree.format === 'names' ? !node.isRoot : isFetchedPackage(node);
   if (!fetched) return undefined;
+  // A name npm refuses (an import of `l\u043edash` under review) is no registry's: asking would only earn an EINVALIDTAGNAME.
+  if (tree.format === 'names' && refusedName(node.name) !== undefined) return undefined;
   if (node.resolved !== undefined && classifyResolved(node.resolved) !== 'tarball-url') return undefined;
   for (const edge of node.edgesIn) if (classifySpec(edge.name, edge.spec).type !== 'registry') return undefined;
   return node.name;

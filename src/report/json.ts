@@ -15,7 +15,12 @@ export function renderJson(report: ReportInput): string {
   for (const finding of findings) bySeverity[finding.severity]++;
   const json = {
     tool: { name: input.tool.name, version: input.tool.version },
-    source: { file: input.source.file, format: input.source.format, packages: input.source.packages },
+    source: {
+      file: input.source.file,
+      format: input.source.format,
+      packages: input.source.packages,
+      ...(input.source.formats === undefined ? {} : { formats: input.source.formats }),
+    },
     findings: findings.map((finding) => {
       const { code, ...details } = finding.detail;
       return {

@@ -16,7 +16,7 @@ export function renderText(report: ReportInput, options: { color: boolean }): st
   const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const { findings, allowed, unusedAllows } = input.result;
   const lines: string[] = [
-    `depwarden: checked ${input.source.packages} package${input.source.packages === 1 ? '' : 's'} in ${escapeText(input.source.file)} (${input.source.format})`,
+    `depwarden: checked ${input.source.packages} package${input.source.packages === 1 ? '' : 's'} in ${escapeText(input.source.file)} (${formatsOf(input.source)})`,
   ];
   for (const severity of SEVERITIES) {
     const group = findings.filter((finding) => finding.severity === severity);
@@ -61,4 +61,10 @@ function summaryLine(input: ReportInput, allowed: number): string {
     .map(([severity, count]) => `${count} ${severity}`);
   const verdict = input.failing.length > 0 ? `${input.failing.length} at or above ${input.failOn}: failing.` : `none at or above ${input.failOn}.`;
   return `${findings.length} finding${findings.length === 1 ? '' : 's'} (${counts.join(', ')}${allowedText}); ${verdict}`;
+}
+
+/** The header's format: the tree's, or review's list of what it judged (a change with no dependency in it judges nothing). */
+function formatsOf(source: ReportInput['source']): string {
+  if (source.formats === undefined) return source.format;
+  return source.formats.length > 0 ? source.formats.join(', ') : 'no dependency changes';
 }

@@ -15,6 +15,8 @@ export interface ReportInput {
     readonly uri: string;
     readonly format: TreeFormat;
     readonly packages: number;
+    /** review: the formats of all it judged (each changed lockfile's, `names` for names added); `format` is one of them. */
+    readonly formats?: readonly TreeFormat[] | undefined;
     /** The lockfile's text, for line numbers; absent for node_modules. */
     readonly text: string | undefined;
     /** Line numbers by tree location: where each package's entry starts in the lockfile, or its name in a names file. */

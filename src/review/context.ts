@@ -5,6 +5,7 @@
 import type { AnalyzeOptions } from '../analysis/analyze.js';
 import type { Policy } from '../config/policy.js';
 import type { Finding, RegistrySummary } from '../findings/model.js';
+import type { TreeFormat } from '../tree/model.js';
 import { parseNameArgument, type NameArgument } from '../tree/names.js';
 import type { ChangeReader } from './change.js';
 
@@ -34,6 +35,8 @@ export interface StepResult {
   readonly allowed: number;
   /** Packages judged: each lockfile's at head, and the names the change adds. */
   readonly packages?: number;
+  /** The formats judged: each lockfile's, `names` for the names the change adds (review's header names them). */
+  readonly formats?: readonly TreeFormat[];
 }
 
 /** Names (with specs) the change introduces, each with the first place it appears; judged together at the end. */

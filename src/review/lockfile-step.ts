@@ -60,6 +60,7 @@ export async function lockfileStep(context: StepContext): Promise<LockfileResult
       registry: atHead.analysis.registry,
       allowed: atHead.analysis.result.allowed,
       packages: packageCount(atHead.analysis.tree),
+      formats: [atHead.analysis.tree.format],
     });
   }
   return { ...result, lockedDirs };

@@ -4,6 +4,7 @@
  * an added line whose block the diff does not show stops the review rather than pass unseen.
  */
 import { InputError } from '../errors.js';
+import { escapeName } from '../text/escape.js';
 import { refusedName } from '../tree/names.js';
 import { folderOf, type NameCollector, type StepContext } from './context.js';
 import { addedDependencies, addedDependencyLines, type AddedDependency } from './manifest-changes.js';
@@ -16,7 +17,10 @@ export function manifestStep(context: StepContext, lockedDirs: ReadonlySet<strin
     for (const added of manifestAdditions(context, manifest)) {
       const refused = refusedName(added.name);
       if (refused !== undefined)
-        throw new InputError(`line ${added.line ?? 1}: the dependency "${added.name}" is not a package name npm would install (${refused})`, manifest);
+        throw new InputError(
+          `line ${added.line ?? 1}: the dependency "${escapeName(added.name)}" is not a package name npm would install (${refused})`,
+          manifest,
+        );
       names.add(`${added.name}@${added.spec}`, { uri: manifest, line: added.line ?? 1 });
     }
   }

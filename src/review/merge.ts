@@ -3,7 +3,7 @@ import type { Analysis, AnalyzeOptions } from '../analysis/analyze.js';
 import type { Policy } from '../config/policy.js';
 import { failingFindings, type Finding, type RegistrySummary } from '../findings/model.js';
 import { RULES } from '../rules/index.js';
-import type { DependencyTree } from '../tree/model.js';
+import type { DependencyTree, TreeFormat } from '../tree/model.js';
 import { packageCount } from '../tree/paths.js';
 import { findingKey, type ChangeLocation, type Notice, type StepResult } from './context.js';
 
@@ -15,6 +15,8 @@ export interface ReviewResult {
   readonly notices: readonly Notice[];
   /** Packages judged in all (each changed lockfile's, the names added): the tree above holds only the names. */
   readonly packages: number;
+  /** The formats judged (each changed lockfile's, `names` when names were added): the tree's own is always `names`. */
+  readonly formats: readonly TreeFormat[];
 }
 
 export const emptyResult = (offline: boolean): StepResult => ({ findings: [], registry: { asked: 0, answered: 0, notCached: 0, offline }, allowed: 0 });
@@ -25,6 +27,7 @@ export function addResults(a: StepResult, b: StepResult): StepResult {
     registry: sumRegistry(a.registry, b.registry),
     allowed: a.allowed + b.allowed,
     packages: (a.packages ?? 0) + (b.packages ?? 0),
+    formats: [...new Set([...(a.formats ?? []), ...(b.formats ?? [])])],
   };
 }
 
@@ -56,7 +59,9 @@ export function mergeResults(
     failing: failingFindings(findings, failOn),
     registry: all.registry,
   };
-  return { analysis, locations, notices, packages: (all.packages ?? 0) + packageCount(tree) };
+  const names = packageCount(tree);
+  const formats = [...(all.formats ?? []), ...(names > 0 ? [tree.format] : [])];
+  return { analysis, locations, notices, packages: (all.packages ?? 0) + names, formats };
 }
 
 function sumRegistry(a: RegistrySummary, b: RegistrySummary): RegistrySummary {

@@ -2,7 +2,7 @@ import { severityRank, type NearMissFamily, type Severity } from '../findings/mo
 import { compact } from '../findings/wording.js';
 import { manifestDependencies } from '../npm/registries.js';
 import { ESTABLISHED_DOWNLOADS, findNearMiss } from '../popularity/near-miss.js';
-import { isBareSpec } from '../tree/names.js';
+import { isBareSpec, refusedName } from '../tree/names.js';
 import { isProjectNode } from '../tree/queries.js';
 import type { PackageNode } from '../tree/model.js';
 import { defineRule, type RuleContext, type RuleFinding } from './types.js';
@@ -36,6 +36,8 @@ export const nearMissName = defineRule({
       if (isProjectNode(node) || node.isLink) continue;
       // `vet ./lib` or `vet https://host/x.tgz`: the text is a spec, not a name; the local/URL/git rules judge it.
       if (tree.format === 'names' && isBareSpec(node.name)) continue;
+      // A name npm refuses (an import of `l\u043edash` under review) squats nothing: npm cannot install it.
+      if (tree.format === 'names' && refusedName(node.name) !== undefined) continue;
       const same = byName.get(node.name);
       if (same) same.push(node);
       else byName.set(node.name, [node]);

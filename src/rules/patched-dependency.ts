@@ -1,6 +1,7 @@
 import { parseUnifiedDiff } from '../text/unified-diff.js';
 import { isInputError } from '../errors.js';
 import type { DependencyTree, PackageNode, PatchReference } from '../tree/model.js';
+import { berryPatchHash } from '../tree/berry-patch-hash.js';
 import { pnpmPatchHashMatches } from '../tree/patches.js';
 import { defineRule, type RuleFinding } from './types.js';
 
@@ -15,7 +16,9 @@ const ADDED_SCRIPT = new RegExp(`"(${INSTALL_SCRIPTS.join('|')})"\\s*:\\s*"((?:[
  * writes into a registry package before that package's install scripts run, so it is listed (low) with its file. A
  * patch that gives the package an install script it does not have (a `scripts` entry, or a `binding.gyp` that makes
  * the manager run `node-gyp rebuild`) is high. A patch file the lockfile names that cannot be read, or (pnpm) whose
- * hash is not the lockfile's, cannot be judged: medium.
+ * hash is not the lockfile's, cannot be judged: medium. One outside the project (`../`, absolute, a symlink out) is
+ * not read at all (a lockfile must not make depwarden read the machine's files) and is high: the manager would apply
+ * a file the repository does not hold.
  */
 export const patchedDependency = defineRule({
   id: 'patched-dependency',
@@ -34,10 +37,18 @@ export const patchedDependency = defineRule({
       message: (detail) => `patched by ${detail.file}, which gives it an install script (${detail.script}): "${detail.command}"`,
       hint: () => 'remove the script from the patch; if the project needs it, run it from the project’s own scripts',
     },
+    'patch-outside-project': {
+      message: (detail) =>
+        `patched by ${detail.file}, a file outside the project: the lockfile points the package manager at a file the project does not hold (depwarden did not read it), so what it changes cannot be judged`,
+      hint: () => 'keep patch files in the project (patches/, .yarn/patches/) and regenerate the lockfile; treat a lockfile that points outside as tampered',
+    },
     'patch-hash-mismatch': {
       message: (detail) => `patched by ${detail.file}, whose content is not what the lockfile hashed (${detail.recorded})`,
       // Measured with pnpm 7, 8 and 9: `--frozen-lockfile` refuses it (ERR_PNPM_LOCKFILE_CONFIG_MISMATCH).
-      hint: () => 'pnpm --frozen-lockfile refuses this lockfile: run `pnpm install` and review the patch and the lockfile it writes',
+      hint: (detail) =>
+        detail.manager === 'yarn'
+          ? 'the patch changed after yarn locked it: run `yarn install` and review the patch and the lockfile it writes'
+          : 'pnpm --frozen-lockfile refuses this lockfile: run `pnpm install` and review the patch and the lockfile it writes',
     },
   },
   check({ tree }) {
@@ -54,6 +65,7 @@ export const patchedDependency = defineRule({
 function judge(patch: PatchReference, node: PackageNode, tree: DependencyTree): RuleFinding[] {
   // The path from the project's folder: berry writes `~/.yarn/patches/…`, where `~` is the project, not the home folder.
   const file = patch.path || patch.file || '(no file)';
+  if (patch.outside) return [{ node, detail: { code: 'patch-outside-project', file }, severity: 'high' }];
   if (patch.text === undefined) return [{ node, detail: { code: 'patch-unreadable', file, problem: patch.problem ?? 'not read' }, severity: 'medium' }];
   let diff: ReturnType<typeof parseUnifiedDiff>;
   try {
@@ -78,8 +90,20 @@ function judge(patch: PatchReference, node: PackageNode, tree: DependencyTree): 
       findings.push({ node, detail: { code: 'patch-adds-install-script', file, script: 'install', command: 'node-gyp rebuild' }, severity: 'high' });
     }
   }
-  if (tree.format === 'pnpm-lockfile' && patch.hash !== undefined && pnpmPatchHashMatches(patch.hash, patch.text) === false) {
-    findings.push({ node, detail: { code: 'patch-hash-mismatch', file, recorded: patch.hash }, severity: 'medium' });
+  if (patch.hash !== undefined && hashMatches(tree.format, patch.hash, patch.text) === false) {
+    findings.push({
+      node,
+      detail: { code: 'patch-hash-mismatch', file, recorded: patch.hash, manager: tree.format === 'yarn-berry' ? 'yarn' : 'pnpm' },
+      severity: 'medium',
+    });
   }
   return findings.length > 0 ? findings : [{ node, detail: { code: 'patched-dependency', file } }];
+}
+
+/** Whether the recorded hash is the file's, undefined when it cannot be recomputed exactly (then nothing is said). */
+function hashMatches(format: DependencyTree['format'], recorded: string, text: string): boolean | undefined {
+  if (format === 'pnpm-lockfile') return pnpmPatchHashMatches(recorded, text);
+  if (format !== 'yarn-berry') return undefined;
+  const computed = berryPatchHash(text);
+  return computed === undefined ? undefined : computed === recorded;
 }

@@ -1,10 +1,12 @@
 import { declarer } from '../findings/wording.js';
 import { declarerOf, isProjectNode } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
+import { refusedName } from '../tree/names.js';
 import { registryFor, sameRegistry } from '../npm/registries.js';
 import { parseRegistryTarball, tryUrl } from '../npm/urls.js';
-import type { PackageNode } from '../tree/model.js';
-import { defineRule, type RuleFinding } from './types.js';
+import type { RegistryFacts } from '../registry/facts.js';
+import type { DependencyTree, PackageNode } from '../tree/model.js';
+import { defineRule, type RuleContext, type RuleFinding } from './types.js';
 
 /**
  * A direct dependency (or a `vet` name) that does not exist: a hallucinated name anyone can register, or a
@@ -40,32 +42,58 @@ export const unregisteredName = defineRule({
       }
       return same;
     };
-    for (const from of tree.nodes.values()) {
-      if (!isProjectNode(from)) continue;
-      for (const edge of from.edgesOut.values()) {
-        const kind = classifySpec(edge.name, edge.spec);
-        if (kind.type !== 'registry' || !edge.to) continue;
-        const answer = facts?.byLocation.get(edge.to.location);
-        const known = answer && (answer.ok || !answer.offline);
-        const missing = known
-          ? !answer.ok && answer.notFound
-          : isPublic(registryFor(kind.realName, registries)) && !names.isRegistered(kind.realName) && !lockedFromRegistry(edge.to, registries.publicRegistry);
-        if (!missing) continue;
-        findings.push({
-          node: edge.to,
-          severity: edge.to.version === undefined ? 'high' : 'medium',
-          detail: {
-            code: 'unregistered-name',
-            countsDate: names.meta.countsDate,
-            declaredBy: declarerOf(from),
-            source: known ? 'registry' : 'record',
-          },
-        });
-      }
+    for (const { from, to, realName, answer } of directRegistryDependencies(tree, facts)) {
+      const known = answer && (answer.ok || !answer.offline);
+      const missing = known
+        ? !answer.ok && answer.notFound
+        : isPublic(registryFor(realName, registries)) && !names.isRegistered(realName) && !lockedFromRegistry(to, registries.publicRegistry);
+      if (!missing) continue;
+      findings.push({
+        node: to,
+        severity: to.version === undefined ? 'high' : 'medium',
+        detail: {
+          code: 'unregistered-name',
+          countsDate: names.meta.countsDate,
+          declaredBy: declarerOf(from),
+          source: known ? 'registry' : 'record',
+        },
+      });
     }
     return findings;
   },
 });
+
+/** The project's (and workspaces') dependencies fetched from a registry by name, with what the registry said of each. */
+function* directRegistryDependencies(tree: DependencyTree, facts: RegistryFacts | undefined) {
+  for (const from of tree.nodes.values()) {
+    if (!isProjectNode(from)) continue;
+    for (const edge of from.edgesOut.values()) {
+      const kind = classifySpec(edge.name, edge.spec);
+      if (kind.type !== 'registry' || !edge.to) continue;
+      // A name npm refuses (an import of `l\u043edash` under review) is not one anyone can register.
+      if (tree.format === 'names' && refusedName(kind.realName) !== undefined) continue;
+      yield { from, to: edge.to, realName: kind.realName, answer: facts?.byLocation.get(edge.to.location) };
+    }
+  }
+}
+
+/**
+ * The dependencies the rule above could not judge, by registry: offline, not in npm's cache, and from a registry
+ * other than the public one, which the name record does not describe (an entry locked from that registry's own
+ * tarball URL with an integrity is proof enough, as for the public one). The analysis says so in its summary.
+ */
+export function namesNotJudged({ tree, registries, facts }: Pick<RuleContext, 'tree' | 'registries' | 'facts'>): ReadonlyMap<string, string[]> {
+  const byRegistry = new Map<string, string[]>();
+  for (const { to, realName, answer } of directRegistryDependencies(tree, facts)) {
+    if (answer && (answer.ok || !answer.offline)) continue;
+    const registry = registryFor(realName, registries);
+    if (sameRegistry(registry, registries.publicRegistry) || lockedFromRegistry(to, registry)) continue;
+    const names = byRegistry.get(registry) ?? [];
+    if (!names.includes(realName)) names.push(realName);
+    byRegistry.set(registry, names);
+  }
+  return byRegistry;
+}
 
 /** A locked entry whose bytes came from `registry`'s tarball URL for this very name and version, pinned by an integrity. */
 function lockedFromRegistry(node: PackageNode, registry: string): boolean {

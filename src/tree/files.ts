@@ -1,11 +1,13 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync, type Stats } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
 
 /** How loaders read project files: paths relative to `dir` (or absolute) in, text out, undefined when missing. */
 export interface FileSource {
   readonly dir: string;
   readText(relativePath: string): string | undefined;
+  /** Whether the path, symlinks followed, stays inside `dir` (true when it does not exist); absent: no links to follow. */
+  isInside?(relativePath: string): boolean;
 }
 
 /**
@@ -23,7 +25,22 @@ export function readRequired(files: FileSource, path: string): string {
 }
 
 export function diskFiles(dir: string): FileSource {
-  return { dir, readText: (relativePath) => readRegularFile(resolve(dir, relativePath), relativePath) };
+  return {
+    dir,
+    readText: (relativePath) => readRegularFile(resolve(dir, relativePath), relativePath),
+    isInside: (relativePath) => {
+      const real = (path: string): string | undefined => {
+        try {
+          return realpathSync(path);
+        } catch {
+          return undefined;
+        }
+      };
+      const target = real(resolve(dir, relativePath));
+      const root = real(dir) ?? resolve(dir);
+      return target === undefined || target === root || target.startsWith(root.endsWith(sep) ? root : root + sep);
+    },
+  };
 }
 
 /**

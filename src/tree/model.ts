@@ -92,11 +92,13 @@ export interface PatchReference {
   readonly path: string;
   /** The nodes it patches, by location. */
   readonly locations: readonly string[];
-  /** pnpm: the hash the lockfile recorded of the patch file's content. */
+  /** pnpm, and yarn berry for a locator's only patch: the hash the lockfile recorded of the patch file's content. */
   readonly hash?: string | undefined;
   /** Its text, set by the loader; undefined when it is missing or cannot be read, and `problem` says why. */
   readonly text?: string | undefined;
   readonly problem?: string | undefined;
+  /** The file is outside the project (`../`, absolute, or a symlink that leads out): the loader did not read it. */
+  readonly outside?: boolean | undefined;
 }
 
 /** A project's dependency fields as a lockfile recorded them: field name -> dependency name -> spec as written. */

@@ -1,4 +1,6 @@
 import { npa, validateName } from '../cjs.js';
+import { InputError } from '../errors.js';
+import { escapeName } from '../text/escape.js';
 import { createNode, type TreeSource } from './build.js';
 import type { DependencyTree, Edge, PackageNode } from './model.js';
 
@@ -100,9 +102,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a
 
 /**
  * Why npm would refuse to install a name at all (validate-npm-package-name's `validForOldPackages`), or
- * undefined. One exception: a name that npm refuses only for its non-ASCII letters (`l\u043edash` with a
- * Cyrillic o) is let through, because a look-alike of a popular name is exactly what the near-miss check must
- * see and explain; the control characters that hide text are refused.
+ * undefined. A look-alike or invisible character (`l\u043edash` with a Cyrillic o, a zero-width space) is refused
+ * as npm refuses it, and named: it is no squat of a popular name (npm cannot install it), but a name that fails.
  */
 export function refusedName(name: string): string | undefined {
   if (name === '') return 'the name is empty';
@@ -111,8 +112,11 @@ export function refusedName(name: string): string | undefined {
   if (CONTROL.test(name)) return 'it contains control characters';
   const verdict = validateName(name);
   if (verdict.validForOldPackages) return undefined;
-  if (/\P{ASCII}/u.test(name) && validateName(name.replace(/\P{ASCII}/gu, 'a')).validForOldPackages) return undefined;
-  return (verdict.errors ?? ['npm refuses it']).join('; ');
+  const reason = (verdict.errors ?? ['npm refuses it']).join('; ');
+  const outside = [...new Set(name.match(/\P{ASCII}/gu))];
+  return outside.length
+    ? `${reason}; ${escapeName(outside.join(''))} ${outside.length === 1 ? 'is' : 'are'} outside ASCII, a look-alike or invisible character`
+    : reason;
 }
 
 /**
@@ -126,4 +130,12 @@ export function refusedArgument(text: string): string | undefined {
   if (isBareSpec(trimmed)) return undefined;
   const match = NAME_WITH_SPEC.exec(trimmed);
   return refusedName(match ? match[1]! : trimmed);
+}
+
+/** The gates' first step: a spec npm would refuse as a name stops here, in npm's words, its characters shown escaped. */
+export function refuseInvalidNames(texts: readonly string[]): void {
+  for (const text of texts) {
+    const refused = refusedArgument(text);
+    if (refused !== undefined) throw new InputError(`"${escapeName(text)}" is not a package name npm would install (${refused})`);
+  }
 }

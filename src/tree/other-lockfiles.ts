@@ -8,6 +8,7 @@ import type { DependencyTree } from './model.js';
 import { loadPnpmLockfile } from './pnpm-lockfile.js';
 import { isRecord, type JsonRecord } from './shape.js';
 import { loadYarnBerry } from './yarn-berry.js';
+import { isOutsideProject } from './patches.js';
 import { loadYarnClassic, type ProjectManifest } from './yarn-classic.js';
 
 /** Lockfiles of the other package managers, in the order `check` prefers them when package.json does not say. */
@@ -59,6 +60,8 @@ function readPatches(files: FileSource, tree: DependencyTree): DependencyTree {
   if (!tree.patches?.length) return tree;
   const patches = tree.patches.map((patch) => {
     if (patch.path === '') return { ...patch, problem: 'the lockfile records only its hash, and package.json names no file for it' };
+    // A lockfile does not make depwarden read files outside the project (`../../.ssh/…`, `/etc/…`): it is the finding.
+    if (isOutsideProject(patch.path) || files.isInside?.(patch.path) === false) return { ...patch, outside: true, problem: 'it is outside the project' };
     try {
       const text = files.readText(patch.path);
       return text === undefined ? { ...patch, problem: 'the file does not exist' } : { ...patch, text };

@@ -40,28 +40,39 @@ function safeSatisfies(version: string, range: string): boolean {
 }
 
 /**
- * The patch files of a yarn berry `patch:` reference (`patch:<inner>#<file>&<file>::version=…&locator=<workspace>`):
+ * The patch files of a yarn berry `patch:` reference (`patch:<inner>#<file>&<file>::version=…&hash=…&locator=<workspace>`):
  * `~/` is the project's root, a relative path is relative to the workspace of `locator` (the root without one).
  * yarn's own patches (`builtin<compat/…>`, `~builtin<…>`, `optional!builtin<…>`) are part of yarn, not project code:
- * left out.
+ * left out. The locator's `hash` comes with the file when it is the locator's only patch: yarn hashes all of a
+ * locator's patches together, builtins included, whose text only yarn holds (see berry-patch-hash.ts).
  */
-export function berryPatchFiles(reference: string): { file: string; path: string }[] {
+export function berryPatchFiles(reference: string): { file: string; path: string; hash?: string }[] {
   const params = reference.includes('::') ? new URLSearchParams(reference.slice(reference.indexOf('::') + 2)) : undefined;
   const bare = reference.replace(/::.*$/, '');
   const hash = bare.indexOf('#');
   if (!bare.startsWith('patch:') || hash === -1) return [];
   const workspace = /@workspace:(.*)$/.exec(params?.get('locator') ?? '')?.[1] ?? '';
-  return safeDecode(bare.slice(hash + 1))
-    .split('&')
+  const all = safeDecode(bare.slice(hash + 1)).split('&');
+  const recorded = all.length === 1 ? (params?.get('hash') ?? undefined) : undefined;
+  return all
     .map((file) => file.replace(/^optional!/, ''))
     .filter((file) => file !== '' && !/^~?builtin</.test(file))
-    .map((file) => ({ file, path: file.startsWith('~/') ? projectPath(file.slice(2), '') : projectPath(file, workspace === '.' ? '' : workspace) }));
+    .map((file) => ({
+      file,
+      path: file.startsWith('~/') ? projectPath(file.slice(2), '') : projectPath(file, workspace === '.' ? '' : workspace),
+      ...(recorded === undefined ? {} : { hash: recorded }),
+    }));
 }
 
-/** A path as the manager reads it, relative to the project (a `../` that leaves it stays, and is read as written). */
+/** A path as the manager reads it, relative to the project (a `../` that leaves it, or an absolute path, stays as written). */
 function projectPath(file: string, base: string): string {
-  return posix.normalize(posix.join(base, file));
+  return isAbsolutePath(file) ? file : posix.normalize(posix.join(base, file));
 }
+
+const isAbsolutePath = (file: string): boolean => posix.isAbsolute(file) || /^(?:[a-z]:)?[\\/]/i.test(file);
+
+/** A patch path (as projectPath gives it) that leaves the project: the manager would read a file the project does not hold. */
+export const isOutsideProject = (path: string): boolean => isAbsolutePath(path) || path === '..' || path.startsWith('../');
 
 function safeDecode(text: string): string {
   try {

@@ -1,6 +1,6 @@
 import { validateName } from '../cjs.js';
 import { InputError } from '../errors.js';
-import { escapeText } from '../text/escape.js';
+import { escapeName, escapeText } from '../text/escape.js';
 
 /** Checks of untrusted JSON: each failure is an InputError naming the file and the JSON path. */
 export type JsonRecord = Readonly<Record<string, unknown>>;
@@ -60,7 +60,8 @@ export class Shape {
     const verdict = validateName(name);
     if (!verdict.validForOldPackages) {
       const reason = verdict.errors?.[0] ?? 'invalid';
-      this.fail(`${where} names a package "${shown(name)}" that npm would refuse (${reason})`);
+      // escapeName: a look-alike or invisible character is what makes it invalid, so it is shown.
+      this.fail(`${where} names a package "${escapeName(name)}" that npm would refuse (${reason})`);
     }
     this.validNames.add(name);
     return name;

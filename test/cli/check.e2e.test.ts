@@ -257,6 +257,25 @@ describe('depwarden check', () => {
         `depwarden: ${fixture('policies/bad-key.json')}: rule is not a known key; did you mean "rules"?\n`,
       ],
       [['check', 'a', 'b'], 'depwarden: check takes one project folder; found 2\n'],
+      // A value that starts with a dash is the value (node's parser called it "ambiguous", in three lines).
+      [['check', '--timeout', '-5'], 'depwarden: --timeout must be a whole number above 0; found "-5"\n'],
+      [['check', '--concurrency', '-1'], 'depwarden: --concurrency must be a whole number above 0; found "-1"\n'],
+      [['vet', 'a', '--timeout', '-0.5'], 'depwarden: --timeout must be a whole number above 0; found "-0.5"\n'],
+      [['review', '--concurrency', '-2'], 'depwarden: --concurrency must be a whole number above 0; found "-2"\n'],
+      [['mcp', '--timeout', '-5'], 'depwarden: --timeout must be a whole number above 0; found "-5"\n'],
+      [['check', '--timeout', '--offline'], 'depwarden: --timeout needs a value; found the option --offline\n'],
+      [['check', '--timeout'], 'depwarden: --timeout needs a value\n'],
+      [['mcp', '--fixx'], 'depwarden: unknown option --fixx; did you mean --fix?\n'],
+      // check takes a project folder: a file in its place is named for what it is.
+      [
+        ['check', join(fixture('npm-v3'), 'package-lock.json')],
+        `depwarden: ${join(fixture('npm-v3'), 'package-lock.json')} is a file; check takes a project folder (to check only this lockfile: depwarden check ${fixture('npm-v3')} --lockfile package-lock.json)\n`,
+      ],
+      [
+        ['check', join(fixture('npm-v3'), 'package.json')],
+        `depwarden: ${join(fixture('npm-v3'), 'package.json')} is a file; check takes a project folder (the folder with package.json and the lockfile; --lockfile <name> picks one of its lockfiles)\n`,
+      ],
+      [['check', fixture('no-such-folder')], `depwarden: no such folder: ${fixture('no-such-folder')}; check takes a project folder\n`],
     ];
     for (const [args, stderr] of cases) {
       expect({ args, ...(await depwarden(args)) }).toEqual({ args, status: 2, stdout: '', stderr });

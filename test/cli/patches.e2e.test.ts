@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { depwardenInProcess as depwarden } from '../support/cli.js';
 import { FIXTURES } from '../support/paths.js';
@@ -92,10 +92,44 @@ describe('check of a project whose package manager patches a dependency', () => 
       severity: 'high',
       details: { file, script: 'postinstall', command: 'node -e \\"fetch(1)\\"' },
     });
-    // pnpm hashed the file it wrote: the lockfile no longer matches it (pnpm refuses such a lockfile).
+    // pnpm and yarn berry hashed the file they wrote: the lockfile no longer matches it (bun records no hash).
     expect(found.map(({ code }) => code).sort()).toEqual(
-      lockfile === 'pnpm-lock.yaml' ? ['patch-adds-install-script', 'patch-hash-mismatch'] : ['patch-adds-install-script'],
+      lockfile === 'bun.lock' ? ['patch-adds-install-script'] : ['patch-adds-install-script', 'patch-hash-mismatch'],
     );
+  });
+});
+
+describe('a patch file outside the project', () => {
+  // The lockfile (and package.json) point the manager at `../…`, at an absolute path, or at a symlink that leads out.
+  // The file there would add a postinstall if it were read: depwarden must not read it, and says where it points.
+  const pointed = (folder: string, lockfile: string, path: string, to: (dir: string, outside: string) => string) => {
+    const dir = copy(folder);
+    const outside = join(tempDir('outside'), 'evil.patch');
+    writeFileSync(outside, POSTINSTALL);
+    const target = to(dir, outside);
+    for (const file of [lockfile, 'package.json']) writeFileSync(join(dir, file), readFileSync(join(dir, file), 'utf8').replaceAll(path, target));
+    return dir;
+  };
+  const outsideFindings = async (dir: string) =>
+    patchFindings((await depwarden(['check', dir, ...REG])).stdout).map(({ code, severity, details }) => ({ code, severity, details }));
+
+  it.each(PATCHED)('%s: ../ and absolute paths are a high finding, and the file is never read', async (folder, lockfile, path) => {
+    const relativeDir = pointed(folder, lockfile, path, (dir, outside) => relative(dir, outside));
+    const relativeFindings = await outsideFindings(relativeDir);
+    expect(relativeFindings).toEqual([{ code: 'patch-outside-project', severity: 'high', details: { file: expect.stringMatching(/^\.\.\/.*evil\.patch$/) } }]);
+    const absoluteDir = pointed(folder, lockfile, path, (_dir, outside) => outside);
+    expect(await outsideFindings(absoluteDir)).toEqual([
+      { code: 'patch-outside-project', severity: 'high', details: { file: expect.stringMatching(/^\/.*evil\.patch$/) } },
+    ]);
+  });
+
+  it.each(PATCHED)('%s: a patch file that is a symlink out of the project is not followed', async (folder, _lockfile, path, file) => {
+    const dir = copy(folder);
+    const outside = join(tempDir('outside'), 'evil.patch');
+    writeFileSync(outside, POSTINSTALL);
+    rmSync(join(dir, path));
+    symlinkSync(outside, join(dir, path));
+    expect(await outsideFindings(dir)).toEqual([{ code: 'patch-outside-project', severity: 'high', details: { file } }]);
   });
 });
 

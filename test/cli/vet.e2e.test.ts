@@ -30,11 +30,30 @@ describe('depwarden vet', () => {
     expect(text).toMatch(/looks like "express" \([\d.]+M downloads\/month\) with a letter repeated; this name has fewer than 10K downloads\/month/);
   });
 
+  it('offline with a registry the name record does not describe: whether the names exist is not judged, and the summary says so', async () => {
+    const name = 'react-native-utils-helper-for-depwarden-tests';
+    const run = await depwarden(['vet', name, 'lodash', '--registry', 'https://registry.example.test/', '--offline', '--format', 'json']);
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(JSON.parse(run.stdout).summary.registry.notes).toContain(
+      `unregistered names: not checked for 2 dependencies from https://registry.example.test/ (${name}, lodash): offline, npm's cache does not hold them, and depwarden's name record describes only the public registry`,
+    );
+    // The public registry's names are the name record's: no such note, the unknown name is a finding.
+    const publicRun = await depwarden(['vet', name, '--offline', '--format', 'json']);
+    expect(rulesOf(publicRun.stdout)).toEqual([`high unregistered-name ${name}`]);
+    expect(JSON.parse(publicRun.stdout).summary.registry.notes.join('\n')).not.toContain('unregistered names');
+  });
+
   it('shows look-alike characters as escapes', async () => {
-    const run = await depwarden(['vet', 'l\u043edash']);
+    const run = await depwarden(['vet', 'l0dash']);
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain('l\\u{43e}dash');
     expect(run.stdout).toContain('looks like "lodash"');
+    // A Unicode look-alike is a name npm refuses: said so, the character shown (no squat, no download count).
+    expect(await depwarden(['vet', 'l\u043edash'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr:
+        'depwarden: "l\\u{43e}dash" is not a package name npm would install (name can only contain URL-friendly characters; \\u{43e} is outside ASCII, a look-alike or invisible character)\n',
+    });
   });
 
   it('reads names from a file or standard input, skipping comments, and locates them by line in SARIF', async () => {
@@ -95,6 +114,22 @@ describe('vet: names npm would refuse, and specs that are not names', () => {
     { arg: 'lodash\u202e', reason: 'it contains control characters', shown: 'lodash\\u{202e}' },
     { arg: '_private', reason: 'name cannot start with an underscore' },
     { arg: 'node_modules', reason: 'node_modules is not a valid package name' },
+    // What npm does with them: it refuses them (npm-package-arg even calls them invalid tags); never "one letter added".
+    {
+      arg: 'l\u043edash',
+      reason: 'name can only contain URL-friendly characters; \\u{43e} is outside ASCII, a look-alike or invisible character',
+      shown: 'l\\u{43e}dash',
+    },
+    {
+      arg: 'lod\u200bash@^4',
+      reason: 'name can only contain URL-friendly characters; \\u{200b} is outside ASCII, a look-alike or invisible character',
+      shown: 'lod\\u{200b}ash@^4',
+    },
+    {
+      arg: '@b\u0430bel/core',
+      reason: 'name can only contain URL-friendly characters; \\u{430} is outside ASCII, a look-alike or invisible character',
+      shown: '@b\\u{430}bel/core',
+    },
   ])('refuses $arg: exit 2, with the reason npm gives', async ({ arg, reason, shown }) => {
     const run = await vet([arg]);
     expect(run).toMatchObject({ status: 2, stdout: '' });
@@ -116,10 +151,19 @@ describe('vet: names npm would refuse, and specs that are not names', () => {
     expect(rulesOf(run.stdout)).toEqual(findings);
   });
 
-  it('a look-alike npm would refuse still reaches the near-miss check', async () => {
-    const run = await vet(['l\u043edash']);
-    expect(run.status).toBe(1);
-    expect(rulesOf(run.stdout)).toContain('high near-miss-name l\u043edash');
+  it('install and exec refuse such a name before npm is asked (npm calls it an invalid tag)', async () => {
+    const project = tempDir('refuse-gate');
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0' }));
+    const stderr =
+      'depwarden: "l\\u{43e}dash" is not a package name npm would install (name can only contain URL-friendly characters; \\u{43e} is outside ASCII, a look-alike or invisible character)\n';
+    for (const command of ['install', 'exec']) {
+      expect({ command, ...(await depwarden([command, '--offline', 'l\u043edash'], { cwd: project, env })) }).toEqual({
+        command,
+        status: 2,
+        stdout: '',
+        stderr,
+      });
+    }
   });
 
   it('a refused name in a --from file names its line', async () => {
@@ -142,7 +186,7 @@ describe('vet --from of a long mixed list', () => {
     'my-lodash@npm:lodahs@1',
     'react-native-utils-helper-for-depwarden-tests',
     './lib',
-    'l\u043edash',
+    'l0dash',
     '@depwarden-tests/unregistered-scoped',
   ];
   // Names already in the list (among the established ones, or above): the first occurrence is the one judged.
@@ -173,10 +217,10 @@ describe('vet --from of a long mixed list', () => {
       [
         'high git-dependency github:user/repo',
         'high near-miss-name expresss',
-        'high near-miss-name l\u043edash',
+        'high near-miss-name l0dash',
         'high near-miss-name lodahs',
         'high unregistered-name @depwarden-tests/unregistered-scoped',
-        'high unregistered-name l\u043edash',
+        'high unregistered-name l0dash',
         'high unregistered-name react-native-utils-helper-for-depwarden-tests',
         'high url-dependency x',
         'low alias-dependency lodahs',

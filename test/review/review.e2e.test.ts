@@ -53,6 +53,19 @@ describe('depwarden review (real git repositories)', () => {
     expect(findings(run.stdout)).toEqual([`high unregistered-name ${name} package.json:6`]);
   });
 
+  it('a Unicode look-alike name: refused in package.json as npm refuses it, an undeclared import in code (no squat, no registry look-up)', async () => {
+    const declared = repository({ 'package.json': manifest({}) }, { 'package.json': manifest({ 'l\u043edash': '^4.17.21' }) });
+    expect(await depwarden(['review', ...REG], { cwd: declared })).toEqual({
+      status: 2,
+      stdout: '',
+      stderr:
+        'depwarden: package.json: line 5: the dependency "l\\u{43e}dash" is not a package name npm would install (name can only contain URL-friendly characters; \\u{43e} is outside ASCII, a look-alike or invisible character)\n',
+    });
+    const imported = repository({ 'package.json': manifest({}) }, { 'src/a.js': "require('lod\u200bash');\n" });
+    const run = await depwarden(['review', ...REG, '--format', 'json'], { cwd: imported });
+    expect(findings(run.stdout)).toEqual(['medium undeclared-import lod\u200bash src/a.js:1']);
+  });
+
   it('a URL dependency added to package.json', async () => {
     const dir = repository({ 'package.json': manifest({}) }, { 'package.json': manifest({ payload: 'http://attacker.example.test/payload.tgz' }) });
     const run = await depwarden(['review', ...REG, '--format', 'json'], { cwd: dir });
@@ -114,6 +127,25 @@ describe('depwarden review (real git repositories)', () => {
     ]);
   });
 
+  it("the header names the formats judged: a changed lockfile's, names added, or none", async () => {
+    const lockfileOnly = repository(
+      { 'package.json': manifest({}) },
+      { 'package.json': require_('npm-v3/package.json'), 'package-lock.json': require_('npm-v3/package-lock.json') },
+    );
+    const namesOnly = repository({ 'package.json': manifest({}) }, { 'package.json': manifest({ lodahs: '^1.0.0' }) });
+    const nothing = repository({ 'package.json': manifest({}) }, { 'README.md': 'docs\n' });
+    const header = async (dir: string) => (await depwarden(['review', ...REG], { cwd: dir })).stdout.split('\n')[0];
+    expect(await header(lockfileOnly)).toBe('depwarden: checked 4 packages in (change) (npm-lockfile-v3)');
+    expect(await header(namesOnly)).toBe('depwarden: checked 1 package in (change) (names)');
+    // Offline, with a registry the name record does not describe, the name's existence was not judged: said in the report.
+    expect((await depwarden(['review', ...REG], { cwd: namesOnly })).stdout).toContain(
+      "unregistered names: not checked for 1 dependency from https://registry.example.test/ (lodahs): offline, npm's cache does not hold them, and depwarden's name record describes only the public registry",
+    );
+    expect(await header(nothing)).toBe('depwarden: checked 0 packages in (change) (no dependency changes)');
+    const json = JSON.parse((await depwarden(['review', ...REG, '--format', 'json'], { cwd: lockfileOnly })).stdout) as { source: object };
+    expect(json.source).toEqual({ file: '(change)', format: 'names', packages: 4, formats: ['npm-lockfile-v3'] });
+  });
+
   it('reads a unified diff from standard input (git diff | depwarden review --diff -)', async () => {
     const dir = repository(
       { 'package.json': manifest({}), 'src/a.js': "const a = require('./a');\n" },
@@ -163,6 +195,12 @@ describe('depwarden review (real git repositories)', () => {
       stderr: expect.stringMatching(/^depwarden: git rev-parse failed: fatal: not a git repository/),
     });
     const dir = repository({ 'package.json': manifest({}) });
+    // Options are checked before git is asked anything.
+    expect(await depwarden(['review', '--format', 'bogus', ...REG], { cwd: plain })).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'depwarden: --format must be one of text, json, sarif, markdown, github; found "bogus"\n',
+    });
     expect(await depwarden(['review', '--base', 'no-such-rev', ...REG], { cwd: dir })).toMatchObject({
       status: 2,
       stderr: 'depwarden: "no-such-rev" is not a commit of this repository (a branch, tag or commit id)\n',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DependencyTree, PatchReference } from '../../src/tree/model.js';
 import { patchedDependency } from '../../src/rules/patched-dependency.js';
+import { berryPatchHash } from '../../src/tree/berry-patch-hash.js';
 import { contextOf, lockTree, registryEntry } from '../support/tree.js';
 
 /** A git-style patch of one package file, as pnpm, bun and yarn write them. */
@@ -137,10 +138,26 @@ describe('patched-dependency', () => {
     ]);
     const stale = md5Base32(TEST_SCRIPT_PATCH);
     expect(findings(withPatches([patch('p.patch', INDEX_PATCH, { hash: stale })], 'pnpm-lockfile'))).toEqual([
-      { location: 'node_modules/a', severity: 'medium', detail: { code: 'patch-hash-mismatch', file: 'p.patch', recorded: stale } },
+      { location: 'node_modules/a', severity: 'medium', detail: { code: 'patch-hash-mismatch', file: 'p.patch', recorded: stale, manager: 'pnpm' } },
     ]);
-    // A hash of a scheme it does not know is not compared; nor is bun's or yarn's (they record none).
+    // A hash of a scheme it does not know is not compared; nor is bun's (it records none).
     expect(findings(withPatches([patch('p.patch', INDEX_PATCH, { hash: 'v2-unknown' })], 'pnpm-lockfile'))).toHaveLength(1);
     expect(findings(withPatches([patch('p.patch', INDEX_PATCH, { hash: stale })], 'bun-lockfile'))[0]!.detail.code).toBe('patched-dependency');
+  });
+
+  it("yarn berry: a patch whose content is not what the locator's hash= was made of is medium", () => {
+    expect(findings(withPatches([patch('p.patch', INDEX_PATCH, { hash: berryPatchHash(INDEX_PATCH) })], 'yarn-berry'))).toEqual([
+      { location: 'node_modules/a', severity: 'low', detail: { code: 'patched-dependency', file: 'p.patch' } },
+    ]);
+    const stale = berryPatchHash(TEST_SCRIPT_PATCH)!;
+    expect(findings(withPatches([patch('p.patch', INDEX_PATCH, { hash: stale })], 'yarn-berry'))).toEqual([
+      { location: 'node_modules/a', severity: 'medium', detail: { code: 'patch-hash-mismatch', file: 'p.patch', recorded: stale, manager: 'yarn' } },
+    ]);
+  });
+
+  it('a patch file outside the project is high, and was never read', () => {
+    expect(
+      findings(withPatches([{ file: '../x.patch', path: '../x.patch', locations: ['node_modules/a'], outside: true, problem: 'it is outside the project' }])),
+    ).toEqual([{ location: 'node_modules/a', severity: 'high', detail: { code: 'patch-outside-project', file: '../x.patch' } }]);
   });
 });

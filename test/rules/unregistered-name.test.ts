@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { unregisteredName } from '../../src/rules/unregistered-name.js';
-import { findingsOf, lockTree, PUBLIC_REGISTRY, REGISTRIES, registryEntry } from '../support/tree.js';
+import { namesNotJudged, unregisteredName } from '../../src/rules/unregistered-name.js';
+import { contextOf, findingsOf, lockTree, published, PUBLIC_REGISTRY, REGISTRIES, registryEntry } from '../support/tree.js';
 
 const HALLUCINATED = 'react-native-utils-helper-for-depwarden-tests';
 const PUBLIC = { ...REGISTRIES, registry: PUBLIC_REGISTRY };
+const REGISTRY_OF_FIXTURES = REGISTRIES.registry;
 
 const tree = lockTree(
   {
@@ -60,6 +61,37 @@ describe('unregistered-name', () => {
       { location: 'node_modules/no-integrity-for-depwarden-tests', code: 'unregistered-name', severity: 'medium' },
       { location: 'node_modules/other-tarball-for-depwarden-tests', code: 'unregistered-name', severity: 'medium' },
     ]);
+  });
+
+  it("offline, what it could not judge is listed by registry: another registry's names npm's cache lacks, unless locked from that registry", () => {
+    const corp = 'https://npm.corp.example.test/';
+    const offline = lockTree(
+      {
+        'node_modules/locked-here': registryEntry('locked-here', '1.0.0'),
+        'node_modules/no-integrity': registryEntry('no-integrity', '1.0.0', { integrity: undefined }),
+        'node_modules/cached': registryEntry('cached', '1.0.0', { integrity: undefined }),
+        'node_modules/@corp/lib': registryEntry('@corp/lib', '1.0.0'),
+        'node_modules/public-name': { ...registryEntry('public-name', '1.0.0'), resolved: `${PUBLIC_REGISTRY}public-name/-/public-name-1.0.0.tgz` },
+      },
+      { dependencies: { 'locked-here': '^1', 'no-integrity': '^1', cached: '^1', '@corp/lib': '^1', 'public-name': '^1' } },
+    );
+    const miss = { ok: false, notFound: false, cause: 'not in the cache', offline: true } as const;
+    const facts = {
+      byLocation: new Map([
+        ['node_modules/no-integrity', miss],
+        ['node_modules/cached', published('1.0.0', { name: 'cached', version: '1.0.0' })],
+      ]),
+      asked: 2,
+      offline: true,
+    };
+    // @corp's registry is not the one its entry was locked from; the public registry's names are the name record's.
+    const registries = { ...REGISTRIES, scopes: new Map([['@corp', corp]]) };
+    const notJudged = (settings: typeof registries) =>
+      Object.fromEntries([...namesNotJudged({ ...contextOf(offline, settings), facts })].map(([registry, names]) => [registry, [...names].sort()]));
+    // public-name was locked from the public registry, not from the one npm is configured with: not proof there.
+    expect(notJudged(registries)).toEqual({ [REGISTRY_OF_FIXTURES]: ['no-integrity', 'public-name'], [corp]: ['@corp/lib'] });
+    // With the public registry configured, the name record judges them all (and the rule reports what it lacks).
+    expect(notJudged({ ...registries, registry: PUBLIC_REGISTRY, scopes: new Map() })).toEqual({});
   });
 
   it("atob and btoa, which the name record's source leaves out, are registered (#19)", () => {

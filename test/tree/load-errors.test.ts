@@ -1,9 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { diskFiles } from '../../src/tree/files.js';
 import { loadProject } from '../../src/tree/load.js';
 import { FIXTURES } from '../support/paths.js';
+import { tempDir } from '../support/temp.js';
 
 async function failure(name: string, nodeModules = false): Promise<string> {
   const dir = join(FIXTURES, 'bad', name);
@@ -40,6 +42,16 @@ describe('bad input is one clear InputError naming the file', () => {
     expect(message).toContain('\\x1b]8;;http://evil\\x07x');
     expect(message).toMatch(/is not a usable path/);
     expect(message).not.toMatch(/[\u0000-\u001f]/);
+  });
+
+  it('a look-alike or invisible character in a name is refused as npm refuses it, and shown escaped', async () => {
+    const dir = tempDir('lookalike');
+    const lock = { lockfileVersion: 3, packages: { '': { dependencies: { 'l\u043edash': '^4' } }, 'node_modules/l\u043edash': { version: '4.17.21' } } };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0' }));
+    writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock));
+    await expect(loadProject(diskFiles(dir), { nodeModules: false })).rejects.toThrow(
+      'names a package "l\\u{43e}dash" that npm would refuse (name can only contain URL-friendly characters)',
+    );
   });
 
   it('__proto__ is refused as a package name, and pollutes nothing', async () => {

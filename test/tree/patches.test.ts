@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diskFiles } from '../../src/tree/files.js';
 import { loadProject } from '../../src/tree/load.js';
+import { berryPatchHash } from '../../src/tree/berry-patch-hash.js';
 import { berryPatchFiles, pnpmPatchHashMatches } from '../../src/tree/patches.js';
 import { FIXTURES } from '../support/paths.js';
 import { tempDir } from '../support/temp.js';
@@ -14,7 +15,7 @@ const PATCHED = [
   ['pnpm-v6', 'patches/dw-core@2.0.0.patch', 'patches/dw-core@2.0.0.patch', '6jtyfvxfug3hj3aujit4l2zmo4'],
   ['pnpm-v9', 'patches/dw-core@2.0.0.patch', 'patches/dw-core@2.0.0.patch', '6jtyfvxfug3hj3aujit4l2zmo4'],
   ['bun', 'patches/dw-core@2.0.0.patch', 'patches/dw-core@2.0.0.patch', undefined],
-  ['yarn-berry', '~/.yarn/patches/dw-core-npm-2.0.0-4a9a7367a2.patch', '.yarn/patches/dw-core-npm-2.0.0-4a9a7367a2.patch', undefined],
+  ['yarn-berry', '~/.yarn/patches/dw-core-npm-2.0.0-4a9a7367a2.patch', '.yarn/patches/dw-core-npm-2.0.0-4a9a7367a2.patch', '481c3d'],
 ] as const;
 
 describe('patches read from the lockfiles the real package managers wrote', () => {
@@ -22,11 +23,13 @@ describe('patches read from the lockfiles the real package managers wrote', () =
     const dir = join(LOCKFILES, folder);
     const { tree } = await loadProject(diskFiles(dir), { nodeModules: false });
     expect(tree.patches).toEqual([
-      { file, path, locations: ['node_modules/dw-core'], ...(tree.format === 'pnpm-lockfile' ? { hash } : {}), text: readFileSync(join(dir, path), 'utf8') },
+      { file, path, locations: ['node_modules/dw-core'], ...(tree.format === 'bun-lockfile' ? {} : { hash }), text: readFileSync(join(dir, path), 'utf8') },
     ]);
     expect(tree.nodes.get('node_modules/dw-core')).toMatchObject({ name: 'dw-core', version: '2.0.0' });
     // pnpm's hash is that of the file it wrote (pnpm 7: of its own diff, without the final newline).
-    if (hash !== undefined) expect(pnpmPatchHashMatches(hash, readFileSync(join(dir, path), 'utf8'))).toBe(true);
+    if (tree.format === 'pnpm-lockfile') expect(pnpmPatchHashMatches(hash!, readFileSync(join(dir, path), 'utf8'))).toBe(true);
+    // yarn berry's, as yarn 4 computes it.
+    if (tree.format === 'yarn-berry') expect(berryPatchHash(readFileSync(join(dir, path), 'utf8'))).toBe(hash);
   });
 
   it.each(['npm', 'yarn-classic'])('%s: no patch mechanism, none read', async (folder) => {
@@ -87,7 +90,7 @@ describe('yarn berry patch: references', () => {
   it.each([
     [
       'patch:dw-core@npm%3A2.0.0#~/.yarn/patches/dw-core.patch::version=2.0.0&hash=481c3d',
-      [{ file: '~/.yarn/patches/dw-core.patch', path: '.yarn/patches/dw-core.patch' }],
+      [{ file: '~/.yarn/patches/dw-core.patch', path: '.yarn/patches/dw-core.patch', hash: '481c3d' }],
     ],
     // yarn's own compatibility patches are part of yarn, not project code.
     ['patch:resolve@npm%3A^1.20.0#optional!builtin<compat/resolve>::version=1.22.8&hash=c3c19d', []],
@@ -103,7 +106,45 @@ describe('yarn berry patch: references', () => {
     ],
     ['patch:a@npm%3A1.0.0#patches/a.patch::locator=app%40workspace%3A.', [{ file: 'patches/a.patch', path: 'patches/a.patch' }]],
     ['npm:1.0.0', []],
+    // Outside the project: kept as written, so the loader can tell (and never reads it).
+    ['patch:a@npm%3A1.0.0#/etc/passwd::version=1.0.0&locator=ws-a%40workspace%3Apackages%2Fws-a', [{ file: '/etc/passwd', path: '/etc/passwd' }]],
+    ['patch:a@npm%3A1.0.0#~/../x.patch::version=1.0.0', [{ file: '~/../x.patch', path: '../x.patch' }]],
   ])('%s', (reference, expected) => {
     expect(berryPatchFiles(reference)).toEqual(expected);
+  });
+});
+
+describe("yarn berry's patch hash, recomputed as yarn 4 computes it", () => {
+  it('is the hash yarn wrote in the fixture lockfile (yarn patch-commit -s)', () => {
+    const dir = join(FIXTURES, 'lockfiles', 'yarn-berry');
+    const recorded = /#~\/(\.yarn\/patches\/[^:]+)::version=[^&]+&hash=([0-9a-f]+)/.exec(readFileSync(join(dir, 'yarn.lock'), 'utf8'))!;
+    expect(berryPatchHash(readFileSync(join(dir, recorded[1]!), 'utf8'))).toBe(recorded[2]);
+  });
+
+  it.each([
+    // Measured: yarn 4.18.1's own parsePatchFile and getPatchHash (taken from @yarnpkg/cli-dist) give these.
+    [
+      'a created file without a newline at its end, and a deleted one',
+      'diff --git a/new.js b/new.js\nnew file mode 100644\nindex 0000000..e69de29\n--- /dev/null\n+++ b/new.js\n@@ -0,0 +1,2 @@\n+x\n+y\n\\ No newline at end of file\ndiff --git a/old.js b/old.js\ndeleted file mode 100755\nindex e69de29..0000000\n--- a/old.js\n+++ /dev/null\n@@ -1 +0,0 @@\n-z\n',
+      '2aa223',
+    ],
+    [
+      'a rename with a mode change',
+      'diff --git a/a.sh b/b.sh\nold mode 100644\nnew mode 100755\nsimilarity index 100%\nrename from a.sh\nrename to b.sh\n',
+      '8dd113',
+    ],
+    [
+      'Windows line ends and a path through ..',
+      'diff --git a/x/../y.js b/x/../y.js\nold mode 100644\nnew mode 100755\n--- a/x/../y.js\n+++ b/x/../y.js\n@@ -1,2 +1,2 @@\r\n-a\r\n+b\r\n c\r\n',
+      'd03194',
+    ],
+  ])('%s', (_, text, hash) => {
+    expect(berryPatchHash(text)).toBe(hash);
+  });
+
+  it('says nothing it cannot recompute exactly: a file yarn cannot parse, a semver exclusivity', () => {
+    expect(berryPatchHash('not a patch\n')).toBeUndefined();
+    expect(berryPatchHash('diff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1,2 +1 @@\n-a\n+b\n')).toBeUndefined();
+    expect(berryPatchHash('semver exclusivity ^1\ndiff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1 +1 @@\n-a\n+b\n')).toBeUndefined();
   });
 });
