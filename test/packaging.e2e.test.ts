@@ -161,11 +161,12 @@ describe('the packed tarball (npm pack, installed into an empty project from a l
     expect({ status: check.status, stderr: check.stderr.replace(/^npm (warn|notice).*\n/gm, '') }).toEqual({ status: 0, stderr: '' });
   });
 
-  it('`depwarden init` in a project with a lockfile: npm adds and locks the running version', () => {
+  it('`depwarden init` in a project that does not declare depwarden: nothing is taken by name from the registry, which holds one', () => {
     const other = join(work, 'other');
     mkdirSync(other);
     writeFileSync(join(other, 'package.json'), `${JSON.stringify({ name: 'other', version: '1.0.0', private: true }, null, 2)}\n`);
     expect(npm(['install', '--package-lock-only'], other).status).toBe(0);
+    const lockBefore = readFileSync(join(other, 'package-lock.json'), 'utf8');
     const init = spawnSync(join(app, 'node_modules', '.bin', 'depwarden'), ['init'], {
       cwd: other,
       encoding: 'utf8',
@@ -177,12 +178,12 @@ describe('the packed tarball (npm pack, installed into an empty project from a l
         npm_config_globalconfig: join(work, 'no-global-npmrc'),
       },
     });
-    expect(init.status, init.stderr).toBe(0);
+    expect(init.status, init.stderr).toBe(4);
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    expect(init.stdout).toContain(`depwarden init: package.json, lockfile: added devDependencies depwarden@${version}`);
-    expect(JSON.parse(readFileSync(join(other, 'package.json'), 'utf8')).devDependencies).toEqual({ depwarden: version });
-    const locked = JSON.parse(readFileSync(join(other, 'package-lock.json'), 'utf8')).packages['node_modules/depwarden'];
-    expect(locked).toMatchObject({ version, dev: true, integrity: expect.stringMatching(/^sha512-/) });
+    expect(init.stdout).toContain(`depwarden init: package.json: depwarden is not a devDependency: add it from a tarball you built`);
+    expect(init.stdout).toContain(`npm install --save-dev --save-exact <path>/depwarden-${version}.tgz`);
+    expect(JSON.parse(readFileSync(join(other, 'package.json'), 'utf8')).devDependencies).toBeUndefined();
+    expect(readFileSync(join(other, 'package-lock.json'), 'utf8')).toBe(lockBefore);
     expect(existsSync(join(other, 'node_modules'))).toBe(false);
     const check = spawnSync(join(app, 'node_modules', '.bin', 'depwarden'), ['check'], {
       cwd: other,

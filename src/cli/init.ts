@@ -6,17 +6,17 @@ import { check } from '../analysis/analyze.js';
 import { RC_FILE } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { parseJsonText } from '../json.js';
-import { spawnNpm } from './install.js';
 import { TOOL } from './tool.js';
 import {
   CI_SNIPPET,
+  addSelfAdvice,
+  declaresSelf,
   IGNORE_SCRIPTS_EFFECT,
   formatLike,
   pendingScripts,
   withGateScripts,
   withIgnoreScripts,
   withPendingReview,
-  withSelfDependency,
 } from '../init/wiring.js';
 import { diskFiles } from '../tree/files.js';
 
@@ -29,11 +29,13 @@ Wires the project in the current folder to depwarden, changing only what is miss
     skips the project's own: a plain npm install runs none of its lifecycle scripts, and
     \`npm run <x>\` (npm test, npm start) skips pre<x> and post<x> (measured with npm 11.19);
     npm run deps:install runs the project's own lifecycle scripts itself
-  - package.json gets depwarden in devDependencies, pinned to this version (${TOOL.version}), and the
-    scripts deps:install, deps:ci, deps:check, which run that pinned copy; with ignore-scripts=false
-    set by you, also a preinstall hook (depwarden check --hook)
-Then prints a GitHub Actions job that runs the project's own pinned copy. Running it again changes
-nothing.
+  - package.json gets the scripts deps:install, deps:ci, deps:check, which run the project's own
+    pinned copy of depwarden; with ignore-scripts=false set by you, also a preinstall hook
+    (depwarden check --hook)
+Then prints a GitHub Actions job that runs that pinned copy. Running it again changes nothing.
+init never adds depwarden itself: it is not published, and anyone could own the name on a registry.
+When package.json does not declare it, init says how to add it from a tarball you built (\`npm pack\`
+in a clone) and exits 4: one step is left to you.
 
 Options:
   --offline                    read install scripts from npm's cache only
@@ -86,26 +88,14 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
   const scriptsRun = npmrc.current === 'false';
   if (!scriptsRun) lines.push(`note: ${IGNORE_SCRIPTS_EFFECT}`);
 
-  // Without a lockfile package.json is edited here; with one, npm adds and locks it (integrity included) in both files.
-  const self = withSelfDependency(manifest, TOOL.version);
-  const scripts = withGateScripts(hasLockfile ? manifest : self.manifest, scriptsRun);
+  const declared = declaresSelf(manifest);
+  const scripts = withGateScripts(manifest, scriptsRun);
   manifest = scripts.manifest;
-  if ((self.added && !hasLockfile) || scripts.added.length > 0 || (inManifest && added > 0)) write('package.json', formatLike(manifestText, manifest));
-  let npmStatus = 0;
-  const addSelf = ['install', '--save-dev', '--save-exact', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', `depwarden@${TOOL.version}`];
-  if (!self.added) lines.push('package.json: depwarden already declared');
-  else if (!hasLockfile) lines.push(`package.json: added devDependencies depwarden@${TOOL.version}; install it with \`npm install --ignore-scripts\``);
-  else {
-    npmStatus = await spawnNpm(io, { stdoutToStderr: true })([...addSelf, ...(values.offline ? ['--offline'] : [])], io.cwd);
-    lines.push(
-      npmStatus === 0
-        ? `package.json, lockfile: added devDependencies depwarden@${TOOL.version} (npm ${addSelf.join(' ')})`
-        : `package.json: depwarden NOT added: npm failed; run \`npm ${addSelf.join(' ')}\` yourself`,
-    );
-  }
+  if (scripts.added.length > 0 || (inManifest && added > 0)) write('package.json', formatLike(manifestText, manifest));
+  lines.push(declared ? 'package.json: depwarden already declared' : `package.json: ${addSelfAdvice(TOOL.version)}`);
   lines.push(scripts.added.length ? `package.json: added scripts ${scripts.added.join(', ')}` : 'package.json: scripts unchanged');
 
   io.stdout.write(`${lines.map((line) => `depwarden init: ${line}`).join('\n')}\n\nIn CI:\n\n${CI_SNIPPET}`);
   // Everything else init wrote stays; the exit code tells a script that one step is left to the user.
-  return npmStatus === 0 ? EXIT.clean : EXIT.npm;
+  return declared ? EXIT.clean : EXIT.npm;
 }

@@ -111,6 +111,7 @@ export type FindingDetail =
   | { code: 'weak-integrity'; algorithms: readonly string[] }
   | { code: 'resolved-mismatch'; resolved: string; urlName: string; urlVersion: string }
   | { code: 'unparsable-resolved'; resolved: string }
+  | { code: 'resolved-not-tarball'; resolved: string; host: string }
   | {
       code: 'spec-resolution-mismatch';
       /** What the dependent asked for, and what kind of spec that is. */

@@ -57,10 +57,14 @@ export function serverSpecs(
   configDir: string,
   syntax: RunnerSyntax,
   disk: McpDisk,
-): { readonly specs: string[] } | { readonly status: 'not checked' | 'cannot judge'; readonly note: string } {
+): { readonly specs: string[] } | { readonly status: 'not checked' | 'cannot judge' | 'refused'; readonly note: string } {
   if (entry.command === undefined) return { status: 'not checked', note: `remote server (${entry.url}): nothing is installed or run locally` };
   const started = serverLaunch(entry.command, entry.args, syntax);
-  if (started.kind === 'other') return { status: 'not checked', note: `runs ${entry.command}: not an npm package launch` };
+  if (started.kind === 'other') return { status: 'not checked', note: `runs ${started.program}: not an npm package launch` };
+  // Fail closed: a line whose meaning depends on the shell could start any package; refused as a finding would be.
+  if (started.kind === 'unreadable') {
+    return { status: 'refused', note: `cannot tell what it starts (${started.reason}): write the server's command and arguments as a plain list` };
+  }
   if (started.kind === 'installed-bin') {
     const installed = installedPackageOf(started.binPath, configDir, disk);
     if (typeof installed !== 'object') return { status: 'cannot judge', note: installed };
@@ -151,7 +155,7 @@ export function pinServers(
     const { verdict, entry, config } = result;
     if (result.status !== 'unpinned' || verdict === undefined || entry.command === undefined) continue;
     const started = serverLaunch(entry.command, entry.args, syntax);
-    if (started.kind !== 'runner') continue;
+    if (started.kind !== 'runner' || started.inShellLine) continue;
     let text = texts.get(config.path) ?? readText(config.path);
     started.launch.packages.forEach((asked, index) => {
       const resolved = verdict.launches[index];

@@ -93,14 +93,19 @@ const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependenc
  * then run this copy, locked with its integrity, never whatever a bare `npx depwarden` would fetch. A project that
  * already declares depwarden keeps its own spec.
  */
-export function withSelfDependency(manifest: Json, version: string): { manifest: Json; added: boolean } {
-  if (
-    DEPENDENCY_FIELDS.some((field) => typeof manifest[field] === 'object' && manifest[field] !== null && Object.hasOwn(manifest[field] as Json, 'depwarden'))
-  ) {
-    return { manifest, added: false };
-  }
-  return { manifest: { ...manifest, devDependencies: { ...((manifest.devDependencies as Json | undefined) ?? {}), depwarden: version } }, added: true };
+/** Whether package.json already declares depwarden (any dependency field): init never adds it itself. */
+export function declaresSelf(manifest: Json): boolean {
+  return DEPENDENCY_FIELDS.some(
+    (field) => typeof manifest[field] === 'object' && manifest[field] !== null && Object.hasOwn(manifest[field] as Json, 'depwarden'),
+  );
 }
+
+/**
+ * How to add depwarden when it is not declared. Never by name from a registry: it is not published, so whoever owns
+ * the name `depwarden` there would be pinned and run by the CI job init prints (README, Install).
+ */
+export const addSelfAdvice = (version: string): string =>
+  `depwarden is not a devDependency: add it from a tarball you built (\`npm pack\` in a clone of depwarden), never by name from a registry, where anyone could own the name: \`npm install --save-dev --save-exact <path>/depwarden-${version}.tgz\``;
 
 /** Serializes JSON the way the file was written: its indentation, and a final newline. */
 export function formatLike(original: string | undefined, value: unknown): string {

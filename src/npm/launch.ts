@@ -117,23 +117,29 @@ export function commandName(command: string): string {
 
 /** How an MCP server is started, as far as npm packages are concerned. */
 export type ServerLaunch =
-  | { readonly kind: 'runner'; readonly launch: Launch }
+  /** inShellLine: read from a `sh -c` line, so the packages' argIndex names no argument of the config. */
+  | { readonly kind: 'runner'; readonly launch: Launch; readonly inShellLine?: true }
   /** `node_modules/.bin/<bin>`: a package already installed in a project. */
   | { readonly kind: 'installed-bin'; readonly binPath: string }
   /** Not an npm package: another program (node script, python, docker...). */
-  | { readonly kind: 'other' };
+  | { readonly kind: 'other'; readonly program: string }
+  /** A wrapper whose command depwarden cannot read (a shell line with more than words, an unknown env option). */
+  | { readonly kind: 'unreadable'; readonly reason: string };
 
 /**
- * Which runner a server's command line uses, and what it fetches. `cmd /c npx …` (how Windows clients start npx) is
- * read through. `npm exec` and `npm x` are read with npx's syntax: npm stops at the first positional as well when
- * the options come first, as they do in every MCP config seen.
+ * Which runner a server's command line uses, and what it fetches. Wrappers are read through: `cmd /c npx …` (how
+ * Windows clients start npx), `env [options] [NAME=value…] npx …`, and `sh|bash|zsh|dash -c '<line>'` when the line
+ * is a plain word list. `npm exec` and `npm x` are read with npx's syntax: npm stops at the first positional as well
+ * when the options come first, as they do in every MCP config seen.
  */
 export function serverLaunch(command: string, args: readonly string[], npxArgs: RunnerSyntax): ServerLaunch {
   const name = commandName(command);
   if (name === 'cmd' && /^\/c$/i.test(args[0] ?? '') && args[1] !== undefined) {
     const inner = serverLaunch(args[1], args.slice(2), npxArgs);
-    return inner.kind === 'runner' ? { kind: 'runner', launch: shift(inner.launch, 2) } : inner;
+    return inner.kind === 'runner' ? { ...inner, launch: shift(inner.launch, 2) } : inner;
   }
+  if (name === 'env') return throughEnv(args, npxArgs);
+  if (SHELLS.has(name)) return throughShell(name, args, npxArgs);
   if (name === 'npx') return { kind: 'runner', launch: parseRunnerArgs('npx', args, npxArgs) };
   if (name === 'bunx') return { kind: 'runner', launch: parseRunnerArgs('bunx', args, DLX_SYNTAX) };
   if (name === 'npm' && (args[0] === 'exec' || args[0] === 'x')) return { kind: 'runner', launch: parseRunnerArgs('npm exec', args.slice(1), npxArgs, 1) };
@@ -141,7 +147,107 @@ export function serverLaunch(command: string, args: readonly string[], npxArgs: 
   if (name === 'yarn' && args[0] === 'dlx') return { kind: 'runner', launch: parseRunnerArgs('yarn dlx', args.slice(1), DLX_SYNTAX, 1) };
   if (name === 'bun' && args[0] === 'x') return { kind: 'runner', launch: parseRunnerArgs('bunx', args.slice(1), DLX_SYNTAX, 1) };
   if (/(^|[\\/])node_modules[\\/]\.bin[\\/][^\\/]+$/.test(command)) return { kind: 'installed-bin', binPath: command };
-  return { kind: 'other' };
+  return { kind: 'other', program: command };
+}
+
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash']);
+/** GNU and BSD env's switches, alone or combined (`-iv`); `-` alone is `-i`. */
+const ENV_SWITCHES = /^(?:-[i0v]+|-|--ignore-environment|--null|--debug|--(?:default|ignore|block)-signal(?:=.*)?|--(?:unset|chdir)=.*|-[uC].+)$/;
+const ENV_VALUED = new Set(['-u', '--unset', '-C', '--chdir', '-P']);
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** `env [options] [NAME=value…] command args…`: the command, its arguments shifted past env's own. */
+function throughEnv(args: readonly string[], npxArgs: RunnerSyntax): ServerLaunch {
+  let index = 0;
+  for (; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === '--') {
+      index++;
+      break;
+    }
+    if (ENV_VALUED.has(arg)) index++;
+    else if (ENV_SWITCHES.test(arg)) continue;
+    // `-S` splits a string by env's own quoting rules, and any option not listed may take a value: fail closed.
+    else if (arg.startsWith('-')) return { kind: 'unreadable', reason: `env option ${arg}` };
+    else break;
+  }
+  while (index < args.length && ASSIGNMENT.test(args[index]!)) index++;
+  if (index >= args.length) return { kind: 'other', program: 'env' };
+  const inner = serverLaunch(args[index]!, args.slice(index + 1), npxArgs);
+  return inner.kind === 'runner' ? { ...inner, launch: shift(inner.launch, index + 1) } : inner;
+}
+
+/**
+ * `sh -c '<line>'` (bash, zsh, dash alike): the line read as the command it runs when it is a plain word list.
+ * Anything the shell would expand, redirect or chain (`$`, quotes within quotes, `|`, `;`, globs…) is unreadable:
+ * what runs then depends on the shell, not on the words.
+ */
+function throughShell(shell: string, args: readonly string[], npxArgs: RunnerSyntax): ServerLaunch {
+  let reads = false;
+  let line: string | undefined;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    if (/^[-+][A-Za-z]+$/.test(arg)) {
+      if (arg.startsWith('-') && arg.includes('c')) reads = true;
+      if (arg.includes('o')) index++; // `-o pipefail`: the option's name
+      continue;
+    }
+    if (arg === '--rcfile' || arg === '--init-file') {
+      index++;
+      continue;
+    }
+    if (/^--[a-z-]+$/.test(arg) && arg !== '--') continue;
+    if (arg === '--') {
+      line = args[index + 1];
+      break;
+    }
+    line = arg;
+    break;
+  }
+  // Without -c the shell runs a script file: another program, as `node server.js` is.
+  if (!reads) return { kind: 'other', program: shell };
+  if (line === undefined) return { kind: 'unreadable', reason: `${shell} -c without a command` };
+  const words = shellWords(line);
+  if (words === undefined) return { kind: 'unreadable', reason: `${shell} -c '${line}': more than a plain word list` };
+  let start = 0;
+  while (start < words.length && ASSIGNMENT.test(words[start]!)) start++;
+  if (words[start] === 'exec') start++;
+  if (start >= words.length) return { kind: 'unreadable', reason: `${shell} -c '${line}': no command` };
+  const inner = serverLaunch(words[start]!, words.slice(start + 1), npxArgs);
+  // The packages' places are words of one argument: `--fix` cannot pin them there.
+  return inner.kind === 'runner' ? { ...inner, inShellLine: true } : inner;
+}
+
+/**
+ * The words of a shell line that only lists words: unquoted characters that no shell expands, and '…' or "…" parts
+ * without quotes, `$`, backquotes or backslashes inside. Undefined for anything else. Written by hand: a shell
+ * parser would also accept what this refuses on purpose.
+ */
+export function shellWords(line: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index]!;
+    if (char === ' ' || char === '\t') {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+      continue;
+    }
+    if (char === "'" || char === '"') {
+      const end = line.indexOf(char, index + 1);
+      if (end === -1) return undefined;
+      const quoted = line.slice(index + 1, end);
+      if (char === '"' && /[$`\\!]/.test(quoted)) return undefined;
+      word = (word ?? '') + quoted;
+      index = end;
+      continue;
+    }
+    // `~` expands at the start of a word; inside one (`pkg@~1.2`) it is a letter.
+    if (!/[A-Za-z0-9@%+=:,./_^~-]/.test(char) || (char === '~' && word === undefined)) return undefined;
+    word = (word ?? '') + char;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
 }
 
 function shift(launch: Launch, by: number): Launch {

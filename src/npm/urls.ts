@@ -1,24 +1,49 @@
-/** The name and version a registry-style tarball URL names: `.../<name>/-/<basename>-<version>.tgz`. */
+/** The name and version a registry's tarball URL names. */
 export interface RegistryTarball {
   readonly name: string;
   readonly version: string;
 }
 
+/**
+ * The name and version a registry's tarball URL names. Written by hand: no npm library reads a tarball URL back.
+ * The shapes registries produce, under any path prefix (Artifactory, Nexus, verdaccio, Azure, GitLab):
+ * - `/<name>/-/<basename>-<version>.tgz`, the scope as its own segment or URL-encoded (`@scope%2fname`);
+ * - `/@scope/name/-/@scope/name-<version>.tgz` (GitLab keeps the scope in the file name);
+ * - `/download/@scope/name/<version>/<digest>` (GitHub Packages).
+ * A query or a `#sha1` (yarn classic) is not part of the path.
+ */
 export function parseRegistryTarball(url: URL): RegistryTarball | undefined {
-  const segments = url.pathname.split('/');
+  const segments = url.pathname.split('/').map(safeDecode);
   const dash = segments.lastIndexOf('-');
-  if (dash < 1 || dash !== segments.length - 2) return undefined;
-  const file = safeDecode(segments[dash + 1]!);
+  if (dash >= 1 && dash === segments.length - 3 && segments[dash + 1]!.startsWith('@')) {
+    return namedTarball(segments.slice(0, dash), `${segments[dash + 1]}/${segments[dash + 2]}`);
+  }
+  if (dash >= 1 && dash === segments.length - 2) return namedTarball(segments.slice(0, dash), segments[dash + 1]!);
+  return githubDownload(segments);
+}
+
+/** `<name>/-/<file>`: the name from the segments before `-`, the version from the file. */
+function namedTarball(before: readonly string[], file: string): RegistryTarball | undefined {
   if (!file.endsWith('.tgz')) return undefined;
-  const last = safeDecode(segments[dash - 1]!);
-  // Scoped names appear as `@scope/name/-/` or, encoded, `@scope%2fname/-/`.
-  const before = dash >= 2 ? safeDecode(segments[dash - 2]!) : '';
-  const name = last.startsWith('@') ? last : before.startsWith('@') ? `${before}/${last}` : last;
+  const last = before.at(-1)!;
+  const previous = before.length >= 2 ? before.at(-2)! : '';
+  const name = last.startsWith('@') ? last : previous.startsWith('@') ? `${previous}/${last}` : last;
   const basename = name.slice(name.indexOf('/') + 1);
-  const stem = file.slice(0, -'.tgz'.length);
+  // GitLab (and an encoded slash) keep the scope in the file name: it must be the name's own scope.
+  const scoped = file.startsWith('@') && name.startsWith('@') && file.startsWith(`${name.slice(0, name.indexOf('/'))}/`);
+  const stem = (scoped ? file.slice(file.indexOf('/') + 1) : file).slice(0, -'.tgz'.length);
   // A file that does not start with the name still names *some* package: report all of it as the version-less name.
-  if (!stem.startsWith(`${basename}-`)) return { name: stem, version: '' };
+  if (!stem.startsWith(`${basename}-`)) return { name: file.slice(0, -'.tgz'.length), version: '' };
   return { name, version: stem.slice(basename.length + 1) };
+}
+
+/** GitHub Packages: `/download/@scope/name/<version>/<digest>` (it serves scoped packages only). */
+function githubDownload(segments: readonly string[]): RegistryTarball | undefined {
+  const download = segments.length - 5;
+  if (download < 0 || segments[download] !== 'download' || !segments[download + 1]!.startsWith('@')) return undefined;
+  const [scope, name, version, digest] = segments.slice(download + 1);
+  if (!name || !version || !digest || name.startsWith('@')) return undefined;
+  return { name: `${scope}/${name}`, version };
 }
 
 function safeDecode(text: string): string {

@@ -1,9 +1,6 @@
-import { isFetchedPackage } from '../tree/queries.js';
-import { registryFor } from '../npm/registries.js';
-import { classifySpec } from '../npm/specs.js';
+import { askedFromRegistry, isFetchedPackage } from '../tree/queries.js';
+import { expectedRegistryHost, onTrustedHost } from '../npm/registries.js';
 import { hostOf, tryUrl } from '../npm/urls.js';
-import type { PackageNode } from '../tree/model.js';
-import type { RegistrySettings } from '../npm/registries.js';
 import { defineRule, type RuleFinding } from './types.js';
 
 /**
@@ -23,30 +20,11 @@ export const foreignRegistry = defineRule({
   check({ tree, registries }) {
     const findings: RuleFinding[] = [];
     for (const node of tree.nodes.values()) {
-      if (!isFetchedPackage(node) || node.resolved === undefined || !fromRegistry(node)) continue;
+      if (!isFetchedPackage(node) || node.resolved === undefined || !askedFromRegistry(node)) continue;
       const url = tryUrl(node.resolved);
-      if (!url || !/^https?:$/.test(url.protocol)) continue;
-      const expected = expectedRegistry(node.name, registries);
-      const host = hostOf(url);
-      if (host === expected || registries.allowedHosts.some((allowed) => allowed.toLowerCase() === host)) continue;
-      findings.push({ node, detail: { code: 'foreign-registry', host, expected } });
+      if (!url || !/^https?:$/.test(url.protocol) || onTrustedHost(node.name, url, registries)) continue;
+      findings.push({ node, detail: { code: 'foreign-registry', host: hostOf(url), expected: expectedRegistryHost(node.name, registries) } });
     }
     return findings;
   },
 });
-
-/**
- * No dependent asked for a URL, git or local source (those are other rules'): a registry version, nothing
- * known, or a spec npm cannot read, whose tarball host must then be the registry's too (fail closed).
- */
-function fromRegistry(node: PackageNode): boolean {
-  return node.edgesIn.every((edge) => {
-    const kind = classifySpec(edge.name, edge.spec).type;
-    return kind === 'registry' || kind === 'invalid';
-  });
-}
-
-function expectedRegistry(name: string, registries: RegistrySettings): string {
-  const registry = registryFor(name, registries);
-  return tryUrl(registry) ? hostOf(new URL(registry)) : registry;
-}

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Declarer } from '../findings/model.js';
-import { resolvedSource, type ResolvedSource } from '../npm/specs.js';
+import { classifySpec, resolvedSource, type ResolvedSource } from '../npm/specs.js';
 import type { DependencyTree, Edge, PackageNode } from './model.js';
 
 /** The project's own packages: the root and its workspaces. Their choices are the user's, not a dependency's. */
@@ -15,6 +15,17 @@ export function* resolvedEdges(tree: DependencyTree): Generator<{ edge: Edge; no
   for (const from of tree.nodes.values()) {
     for (const edge of from.edgesOut.values()) if (edge.to) yield { edge, node: edge.to };
   }
+}
+
+/**
+ * No dependent asked for a URL, git or local source (those are other rules'): a registry version, nothing
+ * known, or a spec npm cannot read, whose tarball must then be the registry's own (fail closed).
+ */
+export function askedFromRegistry(node: PackageNode): boolean {
+  return node.edgesIn.every((edge) => {
+    const kind = classifySpec(edge.name, edge.spec).type;
+    return kind === 'registry' || kind === 'invalid';
+  });
 }
 
 /**

@@ -332,4 +332,41 @@ describe('depwarden check --hook under each package manager', () => {
     expect(run.stderr).toContain('read pnpm-lock.yaml, the lockfile pnpm installs from; also found, not checked: package-lock.json');
     expect(run.stderr).toContain('runs after the dependencies were extracted');
   });
+
+  it('a resolved on the registry host that is no tarball of the package fails: npm, yarn classic, and an allowed host', async () => {
+    const dir = tempDir('check-registry-path');
+    const payload = 'https://registry.example.test/uploads/payload.tgz';
+    const integrity = `sha512-${Buffer.from('payload').toString('base64')}`;
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0' } }));
+    const lock = (resolved: string) =>
+      JSON.stringify({
+        name: 'app',
+        lockfileVersion: 3,
+        packages: { '': { name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0' } }, 'node_modules/a': { version: '1.0.0', resolved, integrity } },
+      });
+    writeFileSync(join(dir, 'package-lock.json'), lock(payload));
+    const npmRun = await depwarden(['check', dir, ...REG]);
+    expect(npmRun.status).toBe(1);
+    expect(npmRun.stdout).toContain('[resolved-mismatch]');
+    expect(npmRun.stdout).toContain(`names no tarball of this package (…/<name>/-/<name>-<version>.tgz): ${payload}`);
+
+    writeFileSync(join(dir, 'package-lock.json'), lock('https://mirror.example.test/some/other/path.tgz'));
+    writeFileSync(join(dir, '.depwardenrc.json'), JSON.stringify({ allowedHosts: ['mirror.example.test'] }));
+    const allowed = await depwarden(['check', dir, ...REG]);
+    expect(allowed.status).toBe(1);
+    expect(allowed.stdout).toContain('on the registry host mirror.example.test but names no tarball of this package');
+
+    writeFileSync(join(dir, 'package-lock.json'), lock('https://registry.example.test/a/-/a-1.0.0.tgz'));
+    expect((await depwarden(['check', dir, ...REG])).status).toBe(0);
+
+    const yarn = tempDir('check-registry-path-yarn');
+    writeFileSync(join(yarn, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0' } }));
+    writeFileSync(
+      join(yarn, 'yarn.lock'),
+      `# yarn lockfile v1\n\n\na@^1.0.0:\n  version "1.0.0"\n  resolved "${payload}#0123456789abcdef"\n  integrity ${integrity}\n`,
+    );
+    const yarnRun = await depwarden(['check', yarn, ...REG]);
+    expect(yarnRun.status).toBe(1);
+    expect(yarnRun.stdout).toContain('[resolved-mismatch]');
+  });
 });

@@ -164,6 +164,37 @@ describe('depwarden mcp: the servers AI clients start', () => {
     expect(again.stdout).toMatch(/mcpServers\.files .*\n {2}ok:/);
   });
 
+  it('reads servers started through env and sh -c; a shell line it cannot read is refused; --fix pins only real arguments', async () => {
+    const project = join(work, 'mcp-wrapped');
+    mkdirSync(project, { recursive: true });
+    const wrapped = `{
+  "mcpServers": {
+    "sh-squat": { "command": "sh", "args": ["-c", "npx -y @modelcontext-protocol/sdk"] },
+    "env-squat": { "command": "env", "args": ["FOO=1", "npx", "-y", "@modelcontext-protocol/sdk"] },
+    "piped": { "command": "bash", "args": ["-c", "npx -y dw-mcp-good@1.1.0 | tee log"] },
+    "env-latest": { "command": "env", "args": ["A=1", "npx", "-y", "dw-mcp-good@latest"] },
+    "sh-latest": { "command": "sh", "args": ["-c", "npx -y dw-mcp-good@latest"] }
+  }
+}
+`;
+    const file = join(project, '.mcp.json');
+    writeFileSync(file, wrapped);
+    const run = await depwarden(['mcp', '--fix'], project);
+    expect(run.status).toBe(1);
+    const verdicts = [...run.stdout.matchAll(/^\.mcp\.json {2}(\S+) .*\n {2}([^:]+):/gm)].map((match) => `${match[1]}: ${match[2]}`);
+    expect(verdicts).toEqual([
+      'mcpServers.sh-squat: refused',
+      'mcpServers.env-squat: refused',
+      'mcpServers.piped: refused',
+      'mcpServers.env-latest: unpinned',
+      'mcpServers.sh-latest: unpinned',
+    ]);
+    expect(run.stdout).toContain("cannot tell what it starts (bash -c 'npx -y dw-mcp-good@1.1.0 | tee log': more than a plain word list)");
+    expect(run.stdout).toContain('@modelcontext-protocol/sdk  [near-miss-name]');
+    expect(readFileSync(file, 'utf8')).toBe(wrapped.replace('"A=1", "npx", "-y", "dw-mcp-good@latest"', '"A=1", "npx", "-y", "dw-mcp-good@1.1.0"'));
+    expect(readdirSync(run.marks)).toEqual([]);
+  });
+
   it('says where it looked when no config exists, and reads the desktop clients’ files under HOME', async () => {
     const empty = await depwarden(['mcp'], join(work, 'packages'));
     expect(empty.status).toBe(2);

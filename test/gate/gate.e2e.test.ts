@@ -54,7 +54,7 @@ beforeAll(async () => {
     writeSharedPackage(packages, { name: 'dw-premarker', version: '1.0.0', scripts: { preinstall: marker('dw-premarker') } }),
     writeSharedPackage(packages, { name: 'dw-mid2', version: '1.0.0', dependencies: { 'dw-urlholder': '^1.0.0' } }),
     writeSharedPackage(packages, { name: 'dw-mid1', version: '1.0.0', dependencies: { 'dw-mid2': '^1.0.0' } }),
-    // init adds depwarden itself at this version from the registry: a stand-in of that name is enough for npm.
+    // A squat: a package called depwarden at this very version on the registry, which init must never take.
     writeSharedPackage(packages, { name: 'depwarden', version: TOOL_VERSION }),
   ]);
 });
@@ -171,16 +171,19 @@ describe('depwarden init and the preinstall hook', () => {
         4,
       ),
     );
+    const lockBefore = readFileSync(join(dir, 'package-lock.json'), 'utf8');
     const first = await depwarden(['init'], dir);
-    expect(first.status).toBe(0);
     expect(first.stdout).toContain('depwarden init: .depwardenrc.json: 2 install script(s) listed under "pendingReview"');
     expect(first.stdout).toContain('depwarden init: .npmrc: added ignore-scripts=true');
     expect(first.stdout).toContain('depwarden init: package.json: added scripts deps:install, deps:ci, deps:check');
-    expect(first.stdout).toContain(`depwarden init: package.json, lockfile: added devDependencies depwarden@${TOOL_VERSION}`);
-    expect(JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')).packages['node_modules/depwarden']).toMatchObject({
-      version: TOOL_VERSION,
-      dev: true,
-    });
+    // depwarden@<this version> is on the registry (a squat): init neither fetches nor pins it, and says how to add it.
+    expect(first.status).toBe(4);
+    expect(first.stdout).toContain(
+      `depwarden init: package.json: depwarden is not a devDependency: add it from a tarball you built (\`npm pack\` in a clone of depwarden), never by name from a registry`,
+    );
+    expect(first.stdout).toContain(`\`npm install --save-dev --save-exact <path>/depwarden-${TOOL_VERSION}.tgz\``);
+    expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toBe(lockBefore);
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).devDependencies).toBeUndefined();
     expect(first.stdout).toContain('uses: github/codeql-action/upload-sarif@v3');
     const policy = JSON.parse(readFileSync(join(dir, '.depwardenrc.json'), 'utf8'));
     expect(policy.pendingReview.map((entry: { package: string; script: string }) => `${entry.package}: ${entry.script}`)).toEqual([
@@ -199,23 +202,20 @@ describe('depwarden init and the preinstall hook', () => {
 
     const files = snapshot(dir);
     const second = await depwarden(['init'], dir);
+    expect(second.status).toBe(4);
     expect(second.stdout).toContain('.depwardenrc.json: unchanged');
     expect(second.stdout).toContain('.npmrc: unchanged (ignore-scripts=true is already set)');
     expect(second.stdout).toContain('package.json: scripts unchanged');
     expect(snapshot(dir)).toEqual(files);
   });
 
-  it('init exits 4 when npm cannot add depwarden, keeping everything else it wrote and saying what to run', async () => {
-    const dir = project('init-offline', { dependencies: { 'dw-plain': '^1.0.0' } });
-    for (const file of ['package-lock.json']) cpSync(join(work, 'good', file), join(dir, file));
-    const lockBefore = readFileSync(join(dir, 'package-lock.json'), 'utf8');
-    // An empty npm cache and --offline: npm cannot fetch depwarden's packument, so its step fails.
-    const run = await depwardenAsync(['init', '--offline'], { cwd: dir, env: { ...npmEnv(), npm_config_cache: join(work, 'empty-cache') } });
-    expect(run.status).toBe(4);
-    expect(run.stdout).toContain(`depwarden init: package.json: depwarden NOT added: npm failed; run \`npm install --save-dev --save-exact`);
-    expect(readFileSync(join(dir, '.npmrc'), 'utf8')).toBe('ignore-scripts=true\n');
-    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts).toMatchObject({ 'deps:install': 'depwarden install' });
-    expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toBe(lockBefore);
+  it('init exits 0 once package.json declares depwarden (from a tarball), and never asks npm for it by name', async () => {
+    const dir = project('init-declared', { dependencies: { 'dw-plain': '^1.0.0' }, devDependencies: { depwarden: 'file:../depwarden-local.tgz' } });
+    const run = await depwarden(['init'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('depwarden init: package.json: depwarden already declared');
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).devDependencies).toEqual({ depwarden: 'file:../depwarden-local.tgz' });
+    expect(existsSync(join(dir, 'package-lock.json'))).toBe(false);
   });
 
   it('init refuses a malformed policy file with a one-line error', async () => {

@@ -41,6 +41,19 @@ describe('serverSpecs: what a server start fetches', () => {
     expect(serverSpecs(entry('npx', ['-y']), '/p', syntax, disk)).toEqual({ status: 'cannot judge', note: 'npx names no package' });
   });
 
+  it('through env and sh -c; a shell line that is more than words is refused, never skipped', () => {
+    expect(serverSpecs(entry('sh', ['-c', 'npx -y expresss']), '/p', syntax, disk)).toEqual({ specs: ['expresss'] });
+    expect(serverSpecs(entry('env', ['FOO=1', 'npx', '-y', 'expresss']), '/p', syntax, disk)).toEqual({ specs: ['expresss'] });
+    expect(serverSpecs(entry('sh', ['-c', 'python server.py']), '/p', syntax, disk)).toEqual({
+      status: 'not checked',
+      note: 'runs python: not an npm package launch',
+    });
+    expect(serverSpecs(entry('bash', ['-c', 'npx -y $(curl -s https://x.example.test/name)']), '/p', syntax, disk)).toEqual({
+      status: 'refused',
+      note: "cannot tell what it starts (bash -c 'npx -y $(curl -s https://x.example.test/name)': more than a plain word list): write the server's command and arguments as a plain list",
+    });
+  });
+
   it('node_modules/.bin: the installed package behind the link, from the config folder or the project above it', () => {
     const project = tempDir('mcp-bin');
     mkdirSync(join(project, 'node_modules', '@acme', 'server', 'bin'), { recursive: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPinnedSpec, npxSyntax, parseRunnerArgs, serverLaunch } from '../../src/npm/launch.js';
+import { isPinnedSpec, npxSyntax, parseRunnerArgs, serverLaunch, shellWords } from '../../src/npm/launch.js';
 import { unpinnedExec } from '../../src/rules/unpinned-exec.js';
 import type { LaunchEvidence } from '../../src/rules/types.js';
 import { contextOf, findingsIn, lockTree, registryEntry } from '../support/tree.js';
@@ -92,7 +92,66 @@ describe('launch commands, as each runner reads them', () => {
     expect(packagesOf('cmd', ['/c', 'npx', '-y', 'pkg'])).toMatchObject({ runner: 'npx', packages: [{ spec: 'pkg', argIndex: 3 }] });
     expect(packagesOf('C:\\Program Files\\nodejs\\npx.cmd', ['-y', 'pkg'])).toMatchObject({ runner: 'npx', packages: [{ spec: 'pkg', argIndex: 1 }] });
     expect(serverLaunch('./node_modules/.bin/some-mcp', [], npx)).toEqual({ kind: 'installed-bin', binPath: './node_modules/.bin/some-mcp' });
-    expect(serverLaunch('node', ['server.js'], npx)).toEqual({ kind: 'other' });
-    expect(serverLaunch('uvx', ['tool'], npx)).toEqual({ kind: 'other' });
+    expect(serverLaunch('node', ['server.js'], npx)).toEqual({ kind: 'other', program: 'node' });
+    expect(serverLaunch('uvx', ['tool'], npx)).toEqual({ kind: 'other', program: 'uvx' });
+  });
+
+  it('env: its options and NAME=value words, then the command; options it does not know fail closed', () => {
+    expect(packagesOf('env', ['FOO=1', 'npx', '-y', 'expresss'])).toMatchObject({ runner: 'npx', packages: [{ spec: 'expresss', argIndex: 3 }] });
+    expect(packagesOf('/usr/bin/env', ['-i', '-u', 'HOME', '--chdir=/tmp', '--', 'A=1', 'B=', 'npx', 'pkg@1'])).toMatchObject({
+      packages: [{ spec: 'pkg@1', argIndex: 8 }],
+    });
+    expect(packagesOf('env', ['-iv', 'PATH=/bin', 'cmd', '/c', 'npx', '-y', 'pkg'])).toMatchObject({ packages: [{ spec: 'pkg', argIndex: 6 }] });
+    expect(packagesOf('env', ['-', 'npm', 'exec', '--', 'pkg'])).toMatchObject({ runner: 'npm exec', packages: [{ spec: 'pkg', argIndex: 4 }] });
+    expect(serverLaunch('env', ['FOO=1', 'python', 'server.py'], npx)).toEqual({ kind: 'other', program: 'python' });
+    expect(serverLaunch('env', ['FOO=1'], npx)).toEqual({ kind: 'other', program: 'env' });
+    expect(serverLaunch('env', ['-S', 'npx -y pkg'], npx)).toEqual({ kind: 'unreadable', reason: 'env option -S' });
+    expect(serverLaunch('env', ['--split-string=npx pkg'], npx)).toEqual({ kind: 'unreadable', reason: 'env option --split-string=npx pkg' });
+  });
+
+  it('sh, bash, zsh -c: a plain word list is read as the command it runs; anything the shell would expand fails closed', () => {
+    expect(serverLaunch('sh', ['-c', 'npx -y expresss'], npx)).toMatchObject({
+      kind: 'runner',
+      inShellLine: true,
+      launch: { packages: [{ spec: 'expresss' }] },
+    });
+    expect(packagesOf('bash', ['-lc', 'FOO=1 exec npx -y \'some-mcp@^1.2\' "--stdio"'])).toMatchObject({
+      runner: 'npx',
+      packages: [{ spec: 'some-mcp@^1.2' }],
+      args: ['--stdio'],
+    });
+    expect(packagesOf('/bin/zsh', ['-o', 'pipefail', '-c', 'env A=1 pnpm dlx pkg@~1.2', 'name'])).toMatchObject({
+      runner: 'pnpm dlx',
+      packages: [{ spec: 'pkg@~1.2' }],
+    });
+    expect(packagesOf('bash', ['--norc', '-c', '--', '  npx\t-y  a  '])).toMatchObject({ packages: [{ spec: 'a' }] });
+    expect(serverLaunch('sh', ['-c', 'python server.py'], npx)).toEqual({ kind: 'other', program: 'python' });
+    expect(serverLaunch('bash', ['start.sh'], npx)).toEqual({ kind: 'other', program: 'bash' });
+    for (const line of [
+      'npx -y a | tee log',
+      'npx -y a; rm -rf x',
+      'npx -y $(cat pkg)',
+      'npx -y "$PKG"',
+      'npx -y `cat pkg`',
+      'npx -y a && b',
+      'npx -y a > log',
+      'npx -y pkg*',
+      'npx -y {a,b}',
+      'npx -y ~/pkg.tgz',
+      'npx -y "a',
+      'npx -y a\nnpx b',
+      'npx -y a\\ b',
+      '# npx -y a',
+      'FOO=1',
+    ]) {
+      expect(serverLaunch('sh', ['-c', line], npx), line).toMatchObject({ kind: 'unreadable' });
+    }
+    expect(serverLaunch('bash', ['-c'], npx)).toEqual({ kind: 'unreadable', reason: 'bash -c without a command' });
+  });
+
+  it('shellWords: the words of a plain line', () => {
+    expect(shellWords(`npx -y 'a b' "c"d e@~1`)).toEqual(['npx', '-y', 'a b', 'cd', 'e@~1']);
+    expect(shellWords('')).toEqual([]);
+    expect(shellWords('a | b')).toBeUndefined();
   });
 });
