@@ -5,7 +5,7 @@ import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './rep
 import { vet } from '../analysis/analyze.js';
 import { InputError } from '../errors.js';
 import { diskFiles, readRequired } from '../tree/files.js';
-import { parseNameArgument, refusedArgument, type NameArgument } from '../tree/names.js';
+import { readVetNames, type NameArgument } from '../tree/names.js';
 
 export const VET_HELP = `Usage: depwarden vet <name[@range]>... [options]
        depwarden vet --from <file|-> [options]
@@ -31,21 +31,20 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
     values.from === undefined ? positionals.map((text) => ({ text })) : linesOf(values.from === '-' ? stdin() : readRequired(diskFiles(io.cwd), values.from));
   if (names.length === 0)
     throw new InputError(values.from === undefined ? 'vet needs at least one name; see depwarden vet --help' : `no names in ${values.from}`);
-  for (const { text, line } of names) {
-    const refused = refusedArgument(text);
-    if (refused === undefined) continue;
+  const { names: toVet, refused } = readVetNames(names);
+  if (refused !== undefined) {
+    const { text, line } = refused.argument;
     const where = line === undefined ? '' : `line ${line}: `;
-    throw new InputError(`${where}"${text}" is not a package name npm would install (${refused})`, values.from === '-' ? '(stdin)' : values.from);
+    throw new InputError(`${where}"${text}" is not a package name npm would install (${refused.reason})`, values.from === '-' ? '(stdin)' : values.from);
   }
 
   const sourceFile = values.from === undefined ? '(arguments)' : values.from === '-' ? '(stdin)' : values.from;
-  const analysis = await vet(names, { ...analysisOptions(values, io, diskFiles(io.cwd)), sourceFile });
-  // A name given twice is judged once, as first given (treeFromNames): its findings point at that line.
+  const analysis = await vet(toVet, { ...analysisOptions(values, io, diskFiles(io.cwd)), sourceFile });
+  // A name given twice is judged once, as first given (treeFromVetNames): its findings point at that line. Only
+  // the lines of findings are looked up (a list of 20,000 names has a few).
   const lines = new Map<string, number>();
-  for (const { text, line } of names) {
-    const { location } = parseNameArgument(text);
-    if (!lines.has(location)) lines.set(location, line ?? 1);
-  }
+  const reported = new Set(analysis.result.findings.map((finding) => finding.package.location));
+  for (const { location, line } of toVet) if (reported.has(location) && !lines.has(location)) lines.set(location, line ?? 1);
   return writeReport(values, io, analysis, {
     file: sourceFile,
     absolutePath: fromFile ?? resolve(io.cwd, 'package.json'),

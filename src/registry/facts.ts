@@ -71,16 +71,21 @@ export async function gatherFacts(
   client: RegistryClient,
   options: { offline: boolean; onProgress?: ((done: number, total: number) => void) | undefined; cache?: FactsCache | undefined },
 ): Promise<RegistryFacts> {
-  const asked: [PackageNode, string][] = [];
+  // Two lists, not a pair per package: a vet of 20,000 names would allocate 20,000 pairs.
+  const askedNodes: PackageNode[] = [];
+  const askedNames: string[] = [];
   for (const node of tree.nodes.values()) {
     const name = registryName(tree, node);
-    if (name !== undefined) asked.push([node, name]);
+    if (name === undefined) continue;
+    askedNodes.push(node);
+    askedNames.push(name);
   }
+  const asked = askedNodes.length;
   const byLocation = new Map<string, FactsEntry>();
   let done = 0;
   const settle = (node: PackageNode, entry: FactsEntry): void => {
     byLocation.set(node.location, entry);
-    options.onProgress?.(++done, asked.length);
+    options.onProgress?.(++done, asked);
   };
   // A certain miss is one shared answer (see certainMiss): its entry is made once, not once per name.
   let lastMiss: { miss: object; entry: FactsEntry } | undefined;
@@ -91,7 +96,9 @@ export async function gatherFacts(
   // What the facts cache holds and what npm's cache certainly lacks is settled at once; only the rest waits
   // on requests (a vet of 20,000 names offline makes no promise per name).
   const requests: Promise<void>[] = [];
-  for (const [node, name] of asked) {
+  for (let index = 0; index < asked; index++) {
+    const node = askedNodes[index]!;
+    const name = askedNames[index]!;
     const registry = client.registryFor(name);
     const versioned = node.version !== undefined;
     if (!versioned) {
@@ -135,7 +142,7 @@ export async function gatherFacts(
   }
   await Promise.all(requests);
   options.cache?.save();
-  return { byLocation, asked: asked.length, offline: options.offline };
+  return { byLocation, asked, offline: options.offline };
 }
 
 /**

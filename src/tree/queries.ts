@@ -10,11 +10,22 @@ export function declarerOf(node: PackageNode): Declarer {
   return { name: node.name, version: node.version, isProject: isProjectNode(node) };
 }
 
-/** Every declared dependency that resolves to a node in the tree, with that node. */
-export function* resolvedEdges(tree: DependencyTree): Generator<{ edge: Edge; node: PackageNode }> {
+type ResolvedEdges = readonly { readonly edge: Edge; readonly node: PackageNode }[];
+const resolvedByTree = new WeakMap<DependencyTree, { size: number; list: ResolvedEdges }>();
+
+/**
+ * Every declared dependency that resolves to a node in the tree, with that node. Listed once per tree (several
+ * rules walk it; a vet of 20,000 names would otherwise make the pairs anew for each).
+ */
+export function resolvedEdges(tree: DependencyTree): ResolvedEdges {
+  const known = resolvedByTree.get(tree);
+  if (known !== undefined && known.size === tree.nodes.size) return known.list;
+  const list: { edge: Edge; node: PackageNode }[] = [];
   for (const from of tree.nodes.values()) {
-    for (const edge of from.edgesOut.values()) if (edge.to) yield { edge, node: edge.to };
+    for (const edge of from.edgesOut.values()) if (edge.to) list.push({ edge, node: edge.to });
   }
+  resolvedByTree.set(tree, { size: tree.nodes.size, list });
+  return list;
 }
 
 /**
@@ -53,10 +64,14 @@ export function needsIntegrity(tree: DependencyTree, node: PackageNode): boolean
  */
 export type NodeSource = ResolvedSource | { readonly type: 'link'; readonly target: string } | { readonly type: 'unrecorded' };
 
+// Shared answers: every node of a names tree, and most of a lockfile's, has one of these.
+const UNRECORDED: NodeSource = Object.freeze({ type: 'unrecorded' });
+const FROM_REGISTRY: NodeSource = Object.freeze({ type: 'registry' });
+
 export function sourceOf(tree: DependencyTree, node: PackageNode): NodeSource {
   if (node.isLink && tree.format === 'node-modules' && node.target && isStoreFolder(node.target)) return sourceOf(tree, node.target);
   if (node.isLink) return { type: 'link', target: node.target?.location ?? node.resolved ?? '' };
-  if (node.resolved === undefined) return { type: tree.format === 'node-modules' ? 'unrecorded' : 'registry' };
+  if (node.resolved === undefined) return tree.format === 'node-modules' ? UNRECORDED : FROM_REGISTRY;
   return resolvedSource(node.name, node.resolved);
 }
 
