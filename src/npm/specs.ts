@@ -18,10 +18,10 @@ const NUMBER = '(?:0|[1-9]\\d*)';
 const PRERELEASE_ID = '(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)';
 const TAIL = `(?:-${PRERELEASE_ID}(?:\\.${PRERELEASE_ID})*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?`;
 const WILD = '[xX*]';
-const COMPARATOR = `(?:[~^]|>=?|<=?|=)?v?${NUMBER}(?:\\.(?:${NUMBER}(?:\\.(?:${NUMBER}${TAIL}|${WILD}))?|${WILD}(?:\\.${WILD})?))?`;
+const COMPARATOR = `(?:(?:[~^]|>=?|<=?|=) *)?v?${NUMBER}(?:\\.(?:${NUMBER}(?:\\.(?:${NUMBER}${TAIL}|${WILD}))?|${WILD}(?:\\.${WILD})?))?`;
 const PLAIN_RANGE = new RegExp(`^${COMPARATOR}$|^\\*$|^$|^latest$`);
 // A compound range of such comparators, space-separated within a set and sets joined by `||` (`^1.2.3 || ^2.0.0`,
-// `>=1.0.0 <2`), which a lockfile's manifests hold often: semver reads every such string as a valid range, so npa
+// `>=1.0.0 <2`, `>= 1.43.0 < 2` as some write it), which a lockfile's manifests hold often: semver reads every such string as a valid range, so npa
 // says `range` too (the same test compares them), and a check need not load npa for them.
 const COMPOUND_RANGE = new RegExp(`^ *${COMPARATOR}(?: +${COMPARATOR})* *(?:\\|\\| *${COMPARATOR}(?: +${COMPARATOR})* *)*$`);
 const FULL_COMMIT = /^[0-9a-f]{40}$/i;

@@ -34,6 +34,8 @@ describe('classifySpec', () => {
     ['~1.2', 'registry'],
     ['1.x', 'registry'],
     ['>=1.0.0 <2', 'registry'],
+    ['>= 1.43.0 < 2', 'registry'],
+    ['^7.4.0 || ^8.0.0-0 <8.0.0', 'registry'],
     ['^1.2.3 || ^2.0.0', 'registry'],
     ['1||2', 'registry'],
     [' >=1.2.3-beta.1 <2.0.0 || 3.x ', 'registry'],
@@ -67,7 +69,29 @@ describe('classifySpec', () => {
   });
 
   it('agrees with npm-package-arg on 5,000 seeded compound ranges (comparators joined by spaces and ||)', () => {
-    const pieces = ['^1.2.3', '~1.2', '1.x', '>=1.0.0', '<2', '<=2.0.0-rc.1', '=1.2.3+build.5', 'v1', '*', 'x', '.5', '^', '1.2.3.4', 'latest', '01'];
+    const pieces = [
+      '^1.2.3',
+      '~1.2',
+      '1.x',
+      '>=1.0.0',
+      '<2',
+      '<=2.0.0-rc.1',
+      '=1.2.3+build.5',
+      'v1',
+      '*',
+      'x',
+      '.5',
+      '^',
+      '1.2.3.4',
+      'latest',
+      '01',
+      '>= 1.43.0',
+      '< 2',
+      '^ 1.2',
+      '~  v1',
+      '= 3',
+      '>=  ',
+    ];
     const joins = [' ', '  ', '||', ' || ', ' - ', '\t', ''];
     let seed = 20_261_202;
     const next = (count: number) => Math.floor(((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * count);
