@@ -28,8 +28,11 @@ const FULL_COMMIT = /^[0-9a-f]{40}$/i;
 
 const cache = new Map<string, SpecKind>();
 
+/** A semver range (or `latest`, or nothing) that npm fetches from the registry by name, read without npa (see PLAIN_RANGE). */
+export const isRangeSpec = (spec: string): boolean => PLAIN_RANGE.test(spec) || COMPOUND_RANGE.test(spec);
+
 export function classifySpec(name: string, spec: string): SpecKind {
-  if (PLAIN_RANGE.test(spec) || COMPOUND_RANGE.test(spec)) return { type: 'registry', realName: name };
+  if (isRangeSpec(spec)) return { type: 'registry', realName: name };
   const key = `${name}\u0000${spec}`;
   let kind = cache.get(key);
   if (!kind) {

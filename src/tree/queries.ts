@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Declarer } from '../findings/model.js';
-import { resolvedSource, type ResolvedSource } from '../npm/specs.js';
+import { isRangeSpec, resolvedSource, type ResolvedSource } from '../npm/specs.js';
 import type { DependencyTree, Edge, PackageNode } from './model.js';
 
 /** The project's own packages: the root and its workspaces. Their choices are the user's, not a dependency's. */
@@ -25,6 +25,21 @@ export function resolvedEdges(tree: DependencyTree): ResolvedEdges {
     for (const edge of from.edgesOut.values()) if (edge.to) list.push({ edge, node: edge.to });
   }
   resolvedByTree.set(tree, { size: tree.nodes.size, list });
+  return list;
+}
+
+const unusualByTree = new WeakMap<DependencyTree, { size: number; list: ResolvedEdges }>();
+
+/**
+ * The resolved edges whose spec is not a semver range (isRangeSpec): URL, git, local, alias and tag specs, and
+ * specs npm cannot read. The rules that judge what such a spec fetches walk only these: in a lockfile nearly
+ * every spec is a range, and a vet of 20,000 names has a handful of others.
+ */
+export function unusualEdges(tree: DependencyTree): ResolvedEdges {
+  const known = unusualByTree.get(tree);
+  if (known !== undefined && known.size === tree.nodes.size) return known.list;
+  const list = resolvedEdges(tree).filter(({ edge }) => !isRangeSpec(edge.spec));
+  unusualByTree.set(tree, { size: tree.nodes.size, list });
   return list;
 }
 

@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { isBareSpec, parseNameArgument, readVetNames, refusedArgument, refusedName, treeFromNames, treeFromVetNames } from '../../src/tree/names.js';
 import { dependencyPaths, pathTo } from '../../src/tree/paths.js';
+import { resolvedEdges, unusualEdges } from '../../src/tree/queries.js';
+import { classifySpec } from '../../src/npm/specs.js';
 
 const require = createRequire(import.meta.url);
 const npa = require('npm-package-arg') as typeof import('npm-package-arg');
@@ -175,6 +177,17 @@ describe('the tree of names to vet', () => {
         source,
       ).nodes.keys(),
     ]).toEqual([...tree.nodes.keys()]);
+  });
+
+  it('lists apart the edges whose spec is no range, which the URL, git and local rules judge', () => {
+    const tree = treeFromNames(
+      texts.map((text) => ({ text })),
+      source,
+    );
+    expect(unusualEdges(tree).map(({ edge }) => edge.name)).toEqual(['al', './lib', 'github:u/r', 'x']);
+    for (const { edge } of resolvedEdges(tree))
+      if (!unusualEdges(tree).some((unusual) => unusual.edge === edge))
+        expect(classifySpec(edge.name, edge.spec)).toEqual({ type: 'registry', realName: edge.name });
   });
 
   it('gives each node the chain a walk of the whole tree gives', () => {
