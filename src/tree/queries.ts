@@ -38,7 +38,10 @@ const unusualByTree = new WeakMap<DependencyTree, { size: number; list: Resolved
 export function unusualEdges(tree: DependencyTree): ResolvedEdges {
   const known = unusualByTree.get(tree);
   if (known !== undefined && known.size === tree.nodes.size) return known.list;
-  const list = resolvedEdges(tree).filter(({ edge }) => !isRangeSpec(edge.spec));
+  const list: { edge: Edge; node: PackageNode }[] = [];
+  for (const from of tree.nodes.values()) {
+    for (const edge of from.edgesOut.values()) if (edge.to && !isRangeSpec(edge.spec)) list.push({ edge, node: edge.to });
+  }
   unusualByTree.set(tree, { size: tree.nodes.size, list });
   return list;
 }
