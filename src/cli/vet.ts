@@ -55,10 +55,14 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
 
 function linesOf(text: string): NameArgument[] {
   const names: NameArgument[] = [];
-  // One pass, no array of every line's record: a --from file may hold tens of thousands of names.
-  text.split(/\r?\n/).forEach((line, index) => {
-    const trimmed = line.trim();
-    if (trimmed !== '' && !trimmed.startsWith('#')) names.push({ text: trimmed, line: index + 1 });
-  });
+  // One pass by index, no array of every line: a --from file may hold tens of thousands of names. A line's
+  // trailing \r (a CRLF file) goes with the trim.
+  for (let start = 0, line = 1; start <= text.length; line++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const trimmed = text.slice(start, end).trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) names.push({ text: trimmed, line });
+    start = end + 1;
+  }
   return names;
 }
