@@ -31,6 +31,9 @@ const cache = new Map<string, SpecKind>();
 /** A semver range (or `latest`, or nothing) that npm fetches from the registry by name, read without npa (see PLAIN_RANGE). */
 export const isRangeSpec = (spec: string): boolean => PLAIN_RANGE.test(spec) || COMPOUND_RANGE.test(spec);
 
+/** What a spec fetches, without the details: for a range no object is made (a vet of 20,000 names asks it of each in several rules). */
+export const specType = (name: string, spec: string): SpecKind['type'] => (isRangeSpec(spec) ? 'registry' : classifySpec(name, spec).type);
+
 export function classifySpec(name: string, spec: string): SpecKind {
   if (isRangeSpec(spec)) return { type: 'registry', realName: name };
   const key = `${name}\u0000${spec}`;

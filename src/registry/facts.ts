@@ -8,7 +8,7 @@ import type { FactsCache } from './facts-cache.js';
 import { isFetchedPackage } from '../tree/queries.js';
 import { installScriptsOf } from '../npm/scripts.js';
 import { analyzeInstallScripts, type PackageFile, type ScriptAnalysis } from '../scripts/analyze.js';
-import { classifyResolved, classifySpec } from '../npm/specs.js';
+import { classifyResolved, specType } from '../npm/specs.js';
 import type { DependencyTree, PackageNode } from '../tree/model.js';
 
 /** What the registry knows of the version of one package that the tree holds (or `vet` would install). */
@@ -165,7 +165,7 @@ export function registryName(tree: DependencyTree, node: PackageNode): string | 
   const fetched = tree.format === 'names' ? !node.isRoot : isFetchedPackage(node);
   if (!fetched) return undefined;
   if (node.resolved !== undefined && classifyResolved(node.resolved) !== 'tarball-url') return undefined;
-  for (const edge of node.edgesIn) if (classifySpec(edge.name, edge.spec).type !== 'registry') return undefined;
+  for (const edge of node.edgesIn) if (specType(edge.name, edge.spec) !== 'registry') return undefined;
   return node.name;
 }
 

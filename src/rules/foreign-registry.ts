@@ -1,6 +1,6 @@
 import { isFetchedPackage } from '../tree/queries.js';
 import { registryFor } from '../npm/registries.js';
-import { classifySpec } from '../npm/specs.js';
+import { specType } from '../npm/specs.js';
 import { hostOf, tryUrl } from '../npm/urls.js';
 import type { PackageNode } from '../tree/model.js';
 import type { RegistrySettings } from '../npm/registries.js';
@@ -41,7 +41,7 @@ export const foreignRegistry = defineRule({
  */
 function fromRegistry(node: PackageNode): boolean {
   return node.edgesIn.every((edge) => {
-    const kind = classifySpec(edge.name, edge.spec).type;
+    const kind = specType(edge.name, edge.spec);
     return kind === 'registry' || kind === 'invalid';
   });
 }

@@ -1,5 +1,5 @@
 import { declarer } from '../findings/wording.js';
-import { classifySpec } from '../npm/specs.js';
+import { specType } from '../npm/specs.js';
 import { declarerOf } from '../tree/queries.js';
 import { defineRule, type RuleFinding } from './types.js';
 
@@ -23,7 +23,7 @@ export const invalidSpec = defineRule({
     const findings: RuleFinding[] = [];
     for (const from of tree.nodes.values()) {
       for (const edge of from.edgesOut.values()) {
-        if (edge.type === 'workspace' || classifySpec(edge.name, edge.spec).type !== 'invalid') continue;
+        if (edge.type === 'workspace' || specType(edge.name, edge.spec) !== 'invalid') continue;
         findings.push({ node: edge.to ?? from, detail: { code: 'invalid-spec', name: edge.name, spec: edge.spec, declaredBy: declarerOf(from) } });
       }
     }

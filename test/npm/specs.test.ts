@@ -1,6 +1,6 @@
 import npa from 'npm-package-arg';
 import { describe, expect, it } from 'vitest';
-import { classifySpec } from '../../src/npm/specs.js';
+import { classifySpec, specType } from '../../src/npm/specs.js';
 
 /** What npm-package-arg says a spec fetches, in classifySpec's terms (its fallbacks for `link:` and lone URLs aside). */
 function npaKind(spec: string): string {
@@ -62,6 +62,7 @@ describe('classifySpec', () => {
     for (const spec of specs(20_000)) {
       const expected = npaKind(spec);
       const actual = classifySpec('a', spec).type;
+      if (specType('a', spec) !== actual) disagreements.push(`${JSON.stringify(spec)}: specType ${specType('a', spec)}, classifySpec ${actual}`);
       const agrees = expected === 'not registry' ? actual !== 'registry' : expected === actual || (expected === 'remote' && actual === 'remote');
       if (!agrees && !['git', 'remote'].includes(expected)) disagreements.push(`${JSON.stringify(spec)}: npa ${expected}, depwarden ${actual}`);
     }
