@@ -28,23 +28,34 @@ export function resolvedEdges(tree: DependencyTree): ResolvedEdges {
   return list;
 }
 
-const unusualByTree = new WeakMap<DependencyTree, { size: number; list: ResolvedEdges }>();
+const unusualByTree = new WeakMap<DependencyTree, { size: number; edges: readonly Edge[]; resolved: ResolvedEdges }>();
+
+function unusual(tree: DependencyTree): { edges: readonly Edge[]; resolved: ResolvedEdges } {
+  const known = unusualByTree.get(tree);
+  if (known !== undefined && known.size === tree.nodes.size) return known;
+  const edges: Edge[] = [];
+  const resolved: { edge: Edge; node: PackageNode }[] = [];
+  for (const from of tree.nodes.values()) {
+    for (const edge of from.edgesOut.values()) {
+      if (isRangeSpec(edge.spec)) continue;
+      edges.push(edge);
+      if (edge.to) resolved.push({ edge, node: edge.to });
+    }
+  }
+  const lists = { size: tree.nodes.size, edges, resolved };
+  unusualByTree.set(tree, lists);
+  return lists;
+}
 
 /**
- * The resolved edges whose spec is not a semver range (isRangeSpec): URL, git, local, alias and tag specs, and
- * specs npm cannot read. The rules that judge what such a spec fetches walk only these: in a lockfile nearly
- * every spec is a range, and a vet of 20,000 names has a handful of others.
+ * The declared edges whose spec is not a semver range (isRangeSpec): URL, git, local, alias and tag specs, and
+ * specs npm cannot read, in the tree's order. The rules that judge such specs walk only these: in a lockfile nearly
+ * every spec is a range, and a vet of 20,000 names has a handful of others. Listed once per tree.
  */
-export function unusualEdges(tree: DependencyTree): ResolvedEdges {
-  const known = unusualByTree.get(tree);
-  if (known !== undefined && known.size === tree.nodes.size) return known.list;
-  const list: { edge: Edge; node: PackageNode }[] = [];
-  for (const from of tree.nodes.values()) {
-    for (const edge of from.edgesOut.values()) if (edge.to && !isRangeSpec(edge.spec)) list.push({ edge, node: edge.to });
-  }
-  unusualByTree.set(tree, { size: tree.nodes.size, list });
-  return list;
-}
+export const unusualSpecEdges = (tree: DependencyTree): readonly Edge[] => unusual(tree).edges;
+
+/** The unusualSpecEdges that resolve to a node in the tree, with that node. */
+export const unusualEdges = (tree: DependencyTree): ResolvedEdges => unusual(tree).resolved;
 
 /**
  * Packages that were fetched into a node_modules folder: not the project, its workspaces, symlinks, or the

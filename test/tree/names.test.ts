@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { isBareSpec, parseNameArgument, readVetNames, refusedArgument, refusedName, treeFromNames, treeFromVetNames } from '../../src/tree/names.js';
 import { dependencyPaths, pathTo } from '../../src/tree/paths.js';
-import { resolvedEdges, unusualEdges } from '../../src/tree/queries.js';
+import { resolvedEdges, unusualEdges, unusualSpecEdges } from '../../src/tree/queries.js';
 import { classifySpec } from '../../src/npm/specs.js';
 
 const require = createRequire(import.meta.url);
@@ -185,6 +185,7 @@ describe('the tree of names to vet', () => {
       source,
     );
     expect(unusualEdges(tree).map(({ edge }) => edge.name)).toEqual(['al', './lib', 'github:u/r', 'x']);
+    expect(unusualSpecEdges(tree)).toEqual(unusualEdges(tree).map(({ edge }) => edge));
     for (const { edge } of resolvedEdges(tree))
       if (!unusualEdges(tree).some((unusual) => unusual.edge === edge))
         expect(classifySpec(edge.name, edge.spec)).toEqual({ type: 'registry', realName: edge.name });
