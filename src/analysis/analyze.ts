@@ -23,7 +23,7 @@ import type { Severity } from '../findings/model.js';
 import type { FileSource } from '../tree/files.js';
 import { loadProject, type LoadedProject } from '../tree/load.js';
 import type { DependencyTree } from '../tree/model.js';
-import { treeFromNames, type NameArgument } from '../tree/names.js';
+import { treeFromVetNames, type VetName } from '../tree/names.js';
 
 export interface AnalyzeOptions {
   /** The project folder: its policy and its npm configuration apply. */
@@ -91,9 +91,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 }
 
 /** `depwarden vet`: the same rules on names not installed yet. */
-export async function vet(names: readonly NameArgument[], options: AnalyzeOptions & { sourceFile: string }): Promise<Analysis> {
+export async function vet(names: readonly VetName[], options: AnalyzeOptions & { sourceFile: string }): Promise<Analysis> {
   const policy = loadPolicy(options.files, RULE_IDS, options.config);
-  return analyze(treeFromNames(names, { sourceFile: options.sourceFile, projectDir: options.files.dir }), policy, options);
+  return analyze(treeFromVetNames(names, { sourceFile: options.sourceFile, projectDir: options.files.dir }), policy, options);
 }
 
 /** Every rule, registry facts included, on a tree already loaded. */

@@ -6,7 +6,7 @@ import { vet } from '../analysis/analyze.js';
 import { InputError } from '../errors.js';
 import { escapeName } from '../text/escape.js';
 import { diskFiles, readRequired } from '../tree/files.js';
-import { parseNameArgument, refusedArgument, type NameArgument } from '../tree/names.js';
+import { readVetNames, type NameArgument } from '../tree/names.js';
 
 export const VET_HELP = `Usage: depwarden vet <name[@range]>... [options]
        depwarden vet --from <file|-> [options]
@@ -32,21 +32,20 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
     values.from === undefined ? positionals.map((text) => ({ text })) : linesOf(values.from === '-' ? stdin() : readRequired(diskFiles(io.cwd), values.from));
   if (names.length === 0)
     throw new InputError(values.from === undefined ? 'vet needs at least one name; see depwarden vet --help' : `no names in ${values.from}`);
-  for (const { text, line } of names) {
-    const refused = refusedArgument(text);
-    if (refused === undefined) continue;
+  const { names: toVet, refused } = readVetNames(names);
+  if (refused !== undefined) {
+    const { text, line } = refused.argument;
     const where = line === undefined ? '' : `line ${line}: `;
-    throw new InputError(`${where}"${escapeName(text)}" is not a package name npm would install (${refused})`, values.from === '-' ? '(stdin)' : values.from);
+    throw new InputError(`${where}"${escapeName(text)}" is not a package name npm would install (${refused.reason})`, values.from === '-' ? '(stdin)' : values.from);
   }
 
   const sourceFile = values.from === undefined ? '(arguments)' : values.from === '-' ? '(stdin)' : values.from;
-  const analysis = await vet(names, { ...analysisOptions(values, io, diskFiles(io.cwd)), sourceFile });
-  // A name given twice is judged once, as first given (treeFromNames): its findings point at that line.
+  const analysis = await vet(toVet, { ...analysisOptions(values, io, diskFiles(io.cwd)), sourceFile });
+  // A name given twice is judged once, as first given (treeFromVetNames): its findings point at that line. Only
+  // the lines of findings are looked up (a list of 20,000 names has a few).
   const lines = new Map<string, number>();
-  for (const { text, line } of names) {
-    const { location } = parseNameArgument(text);
-    if (!lines.has(location)) lines.set(location, line ?? 1);
-  }
+  const reported = new Set(analysis.result.findings.map((finding) => finding.package.location));
+  for (const { location, line } of toVet) if (reported.has(location) && !lines.has(location)) lines.set(location, line ?? 1);
   return writeReport(values, io, analysis, {
     file: sourceFile,
     absolutePath: fromFile ?? resolve(io.cwd, 'package.json'),
@@ -57,10 +56,14 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
 
 function linesOf(text: string): NameArgument[] {
   const names: NameArgument[] = [];
-  // One pass, no array of every line's record: a --from file may hold tens of thousands of names.
-  text.split(/\r?\n/).forEach((line, index) => {
-    const trimmed = line.trim();
-    if (trimmed !== '' && !trimmed.startsWith('#')) names.push({ text: trimmed, line: index + 1 });
-  });
+  // One pass by index, no array of every line: a --from file may hold tens of thousands of names. A line's
+  // trailing \r (a CRLF file) goes with the trim.
+  for (let start = 0, line = 1; start <= text.length; line++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const trimmed = text.slice(start, end).trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) names.push({ text: trimmed, line });
+    start = end + 1;
+  }
   return names;
 }

@@ -32,14 +32,19 @@ const FULL_COMMIT = /^[0-9a-f]{40}$/i;
 // (the pattern of src/tree/names.ts: lower-case letters, digits and - . _ ~, not leading . or _, optionally scoped).
 const PLAIN_ALIAS = /^npm:((?:@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*)@(.*)$/;
 const RESERVED_NAMES = new Set(['node_modules', 'favicon.ico']);
-const isPlainRange = (spec: string): boolean => PLAIN_RANGE.test(spec) || COMPOUND_RANGE.test(spec);
 
 const cache = new Map<string, SpecKind>();
 
+/** A semver range (or `latest`, or nothing) that npm fetches from the registry by name, read without npa (see PLAIN_RANGE). */
+export const isRangeSpec = (spec: string): boolean => PLAIN_RANGE.test(spec) || COMPOUND_RANGE.test(spec);
+
+/** What a spec fetches, without the details: for a range no object is made (a vet of 20,000 names asks it of each in several rules). */
+export const specType = (name: string, spec: string): SpecKind['type'] => (isRangeSpec(spec) ? 'registry' : classifySpec(name, spec).type);
+
 export function classifySpec(name: string, spec: string): SpecKind {
-  if (isPlainRange(spec)) return { type: 'registry', realName: name };
+  if (isRangeSpec(spec)) return { type: 'registry', realName: name };
   const alias = PLAIN_ALIAS.exec(spec);
-  if (alias && !RESERVED_NAMES.has(alias[1]!) && isPlainRange(alias[2]!)) return { type: 'registry', realName: alias[1]! };
+  if (alias && !RESERVED_NAMES.has(alias[1]!) && isRangeSpec(alias[2]!)) return { type: 'registry', realName: alias[1]! };
   const key = `${name}\u0000${spec}`;
   let kind = cache.get(key);
   if (!kind) {

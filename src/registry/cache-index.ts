@@ -1,15 +1,18 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Look-ups answered with one stat each before the top-level folders are listed instead. */
-const STATS_BEFORE_LISTING = 1_000;
+/**
+ * Look-ups answered with one stat each before the top-level folders are listed instead. A listing costs about what
+ * a stat does, and answers every later look-up in its folder: a long run of look-ups soon pays for all 256.
+ */
+export const STATS_BEFORE_LISTING = 100;
 /** A top-level folder with more second-level folders than this (of 256) is from a large cache: listings would not pay. */
 const SPARSE_MAX = 64;
 
 /**
  * Whether cacache's index holds a bucket for a key hash (`index-v5/<2 hex>/<2 hex>/<rest>`). Each look-up takes one
  * stat, except in a long run of them (a list of tens of thousands of names to vet, nearly all not cached) against a
- * cache of a few thousand entries: there most second-level folders do not exist, so past a thousand look-ups the
+ * cache of a few thousand entries: there most second-level folders do not exist, so past the first hundred look-ups the
  * 256 top-level folders are listed, each once, and a hash whose second-level folder is not listed is a miss
  * without a system call. In a large cache nearly every second-level folder exists and the stats stay. A bucket
  * written after its folder was listed counts as a miss, as a stat made at that moment would have.

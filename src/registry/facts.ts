@@ -9,7 +9,7 @@ import { isFetchedPackage } from '../tree/queries.js';
 import { refusedName } from '../tree/names.js';
 import { installScriptsOf } from '../npm/scripts.js';
 import { analyzeInstallScripts, type PackageFile, type ScriptAnalysis } from '../scripts/analyze.js';
-import { classifyResolved, classifySpec } from '../npm/specs.js';
+import { classifyResolved, specType } from '../npm/specs.js';
 import type { DependencyTree, PackageNode } from '../tree/model.js';
 
 /** What the registry knows of the version of one package that the tree holds (or `vet` would install). */
@@ -72,16 +72,21 @@ export async function gatherFacts(
   client: RegistryClient,
   options: { offline: boolean; onProgress?: ((done: number, total: number) => void) | undefined; cache?: FactsCache | undefined },
 ): Promise<RegistryFacts> {
-  const asked: [PackageNode, string][] = [];
+  // Two lists, not a pair per package: a vet of 20,000 names would allocate 20,000 pairs.
+  const askedNodes: PackageNode[] = [];
+  const askedNames: string[] = [];
   for (const node of tree.nodes.values()) {
     const name = registryName(tree, node);
-    if (name !== undefined) asked.push([node, name]);
+    if (name === undefined) continue;
+    askedNodes.push(node);
+    askedNames.push(name);
   }
+  const asked = askedNodes.length;
   const byLocation = new Map<string, FactsEntry>();
   let done = 0;
   const settle = (node: PackageNode, entry: FactsEntry): void => {
     byLocation.set(node.location, entry);
-    options.onProgress?.(++done, asked.length);
+    options.onProgress?.(++done, asked);
   };
   // A certain miss is one shared answer (see certainMiss): its entry is made once, not once per name.
   let lastMiss: { miss: object; entry: FactsEntry } | undefined;
@@ -92,7 +97,9 @@ export async function gatherFacts(
   // What the facts cache holds and what npm's cache certainly lacks is settled at once; only the rest waits
   // on requests (a vet of 20,000 names offline makes no promise per name).
   const requests: Promise<void>[] = [];
-  for (const [node, name] of asked) {
+  for (let index = 0; index < asked; index++) {
+    const node = askedNodes[index]!;
+    const name = askedNames[index]!;
     const registry = client.registryFor(name);
     const versioned = node.version !== undefined;
     if (!versioned) {
@@ -136,7 +143,7 @@ export async function gatherFacts(
   }
   await Promise.all(requests);
   options.cache?.save();
-  return { byLocation, asked: asked.length, offline: options.offline };
+  return { byLocation, asked, offline: options.offline };
 }
 
 /**
@@ -161,7 +168,7 @@ export function registryName(tree: DependencyTree, node: PackageNode): string | 
   // A name npm refuses (an import of `l\u043edash` under review) is no registry's: asking would only earn an EINVALIDTAGNAME.
   if (tree.format === 'names' && refusedName(node.name) !== undefined) return undefined;
   if (node.resolved !== undefined && classifyResolved(node.resolved) !== 'tarball-url') return undefined;
-  for (const edge of node.edgesIn) if (classifySpec(edge.name, edge.spec).type !== 'registry') return undefined;
+  for (const edge of node.edgesIn) if (specType(edge.name, edge.spec) !== 'registry') return undefined;
   return node.name;
 }
 

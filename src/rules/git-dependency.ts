@@ -1,6 +1,6 @@
 import type { GitPin } from '../findings/model.js';
 import { declarer } from '../findings/wording.js';
-import { declarerOf, resolvedEdges } from '../tree/queries.js';
+import { declarerOf, unusualEdges } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
 import type { PackageNode } from '../tree/model.js';
 import { defineRule, type RuleFinding } from './types.js';
@@ -37,7 +37,8 @@ export const gitDependency = defineRule({
   check({ tree }) {
     const findings: RuleFinding[] = [];
     const seen = new Set<PackageNode>();
-    for (const { edge, node } of resolvedEdges(tree)) {
+    // A range fetches from the registry: only the other specs can be this rule's (unusualEdges).
+    for (const { edge, node } of unusualEdges(tree)) {
       const kind = classifySpec(edge.name, edge.spec);
       if (kind.type !== 'git' || seen.has(node)) continue;
       seen.add(node);

@@ -1,4 +1,4 @@
-import { resolvedEdges } from '../tree/queries.js';
+import { unusualEdges } from '../tree/queries.js';
 import { isLoopback, tryUrl } from '../npm/urls.js';
 import type { PackageNode } from '../tree/model.js';
 import { defineRule, type RuleFinding } from './types.js';
@@ -30,7 +30,8 @@ export const insecureProtocol = defineRule({
       findings.push({ node, detail: { code: 'insecure-protocol', url: text, protocol: url.protocol.slice(0, -1) } });
     };
     for (const node of tree.nodes.values()) report(node, node.resolved);
-    for (const { edge, node } of resolvedEdges(tree)) report(node, edge.spec);
+    // A range is no URL: only the other specs can name a protocol (unusualEdges).
+    for (const { edge, node } of unusualEdges(tree)) report(node, edge.spec);
     return findings;
   },
 });

@@ -1,6 +1,6 @@
 import { declarer } from '../findings/wording.js';
-import { classifySpec } from '../npm/specs.js';
-import { declarerOf } from '../tree/queries.js';
+import { specType } from '../npm/specs.js';
+import { declarerOf, unusualSpecEdges } from '../tree/queries.js';
 import { defineRule, type RuleFinding } from './types.js';
 
 /**
@@ -21,11 +21,10 @@ export const invalidSpec = defineRule({
   },
   check({ tree }) {
     const findings: RuleFinding[] = [];
-    for (const from of tree.nodes.values()) {
-      for (const edge of from.edgesOut.values()) {
-        if (edge.type === 'workspace' || classifySpec(edge.name, edge.spec).type !== 'invalid') continue;
-        findings.push({ node: edge.to ?? from, detail: { code: 'invalid-spec', name: edge.name, spec: edge.spec, declaredBy: declarerOf(from) } });
-      }
+    // A range is a valid spec: only the others can be this rule's (unusualSpecEdges).
+    for (const edge of unusualSpecEdges(tree)) {
+      if (edge.type === 'workspace' || specType(edge.name, edge.spec) !== 'invalid') continue;
+      findings.push({ node: edge.to ?? edge.from, detail: { code: 'invalid-spec', name: edge.name, spec: edge.spec, declaredBy: declarerOf(edge.from) } });
     }
     return findings;
   },

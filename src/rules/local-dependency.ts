@@ -1,5 +1,5 @@
 import { declarer } from '../findings/wording.js';
-import { declarerOf, pointsOutside, resolvedEdges } from '../tree/queries.js';
+import { declarerOf, pointsOutside, unusualEdges } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
 import type { PackageNode } from '../tree/model.js';
 import { defineRule, type RuleFinding } from './types.js';
@@ -24,7 +24,8 @@ export const localDependency = defineRule({
   check({ tree }) {
     const findings: RuleFinding[] = [];
     const seen = new Set<PackageNode>();
-    for (const { edge, node } of resolvedEdges(tree)) {
+    // A range fetches from the registry: only the other specs can be this rule's (unusualEdges).
+    for (const { edge, node } of unusualEdges(tree)) {
       const kind = classifySpec(edge.name, edge.spec);
       if (kind.type !== 'local' || edge.type === 'workspace' || seen.has(node)) continue;
       const declaredBy = declarerOf(edge.from);

@@ -31,7 +31,9 @@ export const nearMissName = defineRule({
   },
   check(context) {
     const { tree, names } = context;
-    const byName = new Map<string, PackageNode[]>();
+    // A name's one node, or its nodes when several (a name held at several versions): an array for each name
+    // would be 20,000 of them for a list of names to vet.
+    const byName = new Map<string, PackageNode | PackageNode[]>();
     for (const node of tree.nodes.values()) {
       if (isProjectNode(node) || node.isLink) continue;
       // `vet ./lib` or `vet https://host/x.tgz`: the text is a spec, not a name; the local/URL/git rules judge it.
@@ -39,13 +41,15 @@ export const nearMissName = defineRule({
       // A name npm refuses (an import of `l\u043edash` under review) squats nothing: npm cannot install it.
       if (tree.format === 'names' && refusedName(node.name) !== undefined) continue;
       const same = byName.get(node.name);
-      if (same) same.push(node);
-      else byName.set(node.name, [node]);
+      if (same === undefined) byName.set(node.name, node);
+      else if (Array.isArray(same)) same.push(node);
+      else byName.set(node.name, [same, node]);
     }
     const findings: RuleFinding[] = [];
-    for (const [name, nodes] of byName) {
+    for (const [name, held] of byName) {
       const match = findNearMiss(name, names);
       if (!match) continue;
+      const nodes = Array.isArray(held) ? held : [held];
       const vouch = vouchedFor(nodes, context);
       const severity = lower(match.severity, vouch.steps);
       findings.push({

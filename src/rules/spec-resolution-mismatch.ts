@@ -1,5 +1,5 @@
 import { declarer } from '../findings/wording.js';
-import { classifySpec } from '../npm/specs.js';
+import { specType } from '../npm/specs.js';
 import { declarerOf, pointsOutside, sourceOf, type NodeSource } from '../tree/queries.js';
 import type { FetchSource } from '../findings/model.js';
 import type { PackageNode } from '../tree/model.js';
@@ -68,7 +68,7 @@ export const specResolutionMismatch = defineRule({
       if (source.type === 'invalid' || source.type === 'unrecorded') continue;
       for (const edge of node.edgesIn) {
         if (edge.type === 'workspace') continue;
-        const kind = classifySpec(edge.name, edge.spec).type;
+        const kind = specType(edge.name, edge.spec);
         if (kind === 'invalid' || FITS[kind].has(source.type)) continue;
         const fetched = fetchedFrom(source);
         findings.push({

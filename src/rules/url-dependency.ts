@@ -1,5 +1,5 @@
 import { declarer } from '../findings/wording.js';
-import { declarerOf, resolvedEdges } from '../tree/queries.js';
+import { declarerOf, unusualEdges } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
 import { defineRule, type RuleFinding } from './types.js';
 
@@ -19,7 +19,8 @@ export const urlDependency = defineRule({
   },
   check({ tree }) {
     const findings: RuleFinding[] = [];
-    for (const { edge, node } of resolvedEdges(tree)) {
+    // A range fetches from the registry: only the other specs can be this rule's (unusualEdges).
+    for (const { edge, node } of unusualEdges(tree)) {
       const kind = classifySpec(edge.name, edge.spec);
       if (kind.type !== 'remote') continue;
       const declaredBy = declarerOf(edge.from);

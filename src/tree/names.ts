@@ -22,20 +22,53 @@ class NoEdges extends Map<string, Edge> {
 }
 const NO_EDGES_OUT: Map<string, Edge> = new NoEdges();
 
+/** One argument to vet, read once: what the tree and the report's lines need of it. */
+export interface VetName {
+  readonly name: string;
+  readonly spec: string;
+  readonly location: string;
+  /** Its line in a --from file. */
+  readonly line: number | undefined;
+}
+
+/**
+ * Each argument parsed once, in order (treeFromVetNames judges a name given twice once, as first given).
+ * `refused`: the first argument npm would refuse to install, with why (as refusedArgument says).
+ */
+export function readVetNames(names: readonly NameArgument[]): { names: VetName[]; refused?: { argument: NameArgument; reason: string } } {
+  const read: VetName[] = [];
+  for (const argument of names) {
+    const trimmed = argument.text.trim();
+    const bare = isBareSpec(trimmed);
+    const { name, spec, location } = parseTrimmed(trimmed, bare);
+    const reason = CONTROL.test(trimmed) ? 'it contains control characters' : trimmed === '' ? 'the name is empty' : bare ? undefined : refusedName(name);
+    if (reason !== undefined) return { names: read, refused: { argument, reason } };
+    read.push({ name, spec, location, line: argument.line });
+  }
+  return { names: read };
+}
+
 /**
  * The tree `vet` checks: a root that declares each name, and one unresolved node per name, so that the
  * same rules apply as to a lockfile (nothing is fetched, so there is nothing to verify an integrity of).
  */
 export function treeFromNames(names: readonly NameArgument[], source: Omit<TreeSource, 'format'>): DependencyTree {
+  return treeFromVetNames(
+    names.map(({ text, line }) => ({ ...parseNameArgument(text), line })),
+    source,
+  );
+}
+
+/** treeFromNames of arguments already read (readVetNames). A name given twice is judged once, as first given. */
+export function treeFromVetNames(names: readonly VetName[], source: Omit<TreeSource, 'format'>): DependencyTree {
   const root = createNode({ location: '', installName: '', name: '' });
   const nodes = new Map<string, PackageNode>([['', root]]);
-  for (const { text } of names) {
-    const { name, spec, location } = parseNameArgument(text);
+  for (const { name, spec, location } of names) {
     if (nodes.has(location)) continue;
     // Each edge is linked here to the node made for it, as finishTree would resolve it (the root's
     // `node_modules/<name>`); a list of 20,000 names then makes no second pass and no location look-ups.
     const edge: Edge = { name, spec, type: 'prod', from: root, to: undefined };
-    const node = createNode({ location, installName: name, name: realName(name, spec), edgesIn: [edge], edgesOut: NO_EDGES_OUT });
+    const node = new NameNode(location, name, realName(name, spec), edge);
     edge.to = node;
     nodes.set(location, node);
     root.edgesOut.set(name, edge);
@@ -44,13 +77,70 @@ export function treeFromNames(names: readonly NameArgument[], source: Omit<TreeS
 }
 
 /**
+ * A name to vet: resolved to nothing yet, declared once by the root, declaring nothing. What every such node
+ * shares lives once on the prototype, so a list of 20,000 names allocates four fields a name, not twenty (less
+ * to allocate, and to copy when the garbage collector promotes the tree).
+ */
+class NameNode implements PackageNode {
+  // Declared only: their values are NAME_NODE_SHARED's, on the prototype.
+  declare readonly version: undefined;
+  declare readonly resolved: undefined;
+  declare readonly integrity: undefined;
+  declare readonly isRoot: boolean;
+  declare readonly isWorkspace: boolean;
+  declare readonly isLink: boolean;
+  declare target: PackageNode | undefined;
+  declare isLinkTarget: boolean;
+  declare readonly dev: boolean;
+  declare readonly optional: boolean;
+  declare readonly inBundle: boolean;
+  declare readonly scripts: undefined;
+  declare readonly manifestProblem: undefined;
+  declare readonly declaredOnly: boolean;
+  declare readonly hasInstallScript: boolean;
+  declare readonly edgesOut: Map<string, Edge>;
+  readonly edgesIn: Edge[];
+  constructor(
+    readonly location: string,
+    readonly installName: string,
+    readonly name: string,
+    edge: Edge,
+  ) {
+    this.edgesIn = [edge];
+  }
+}
+const NAME_NODE_SHARED: Omit<PackageNode, 'location' | 'installName' | 'name' | 'edgesIn'> = {
+  version: undefined,
+  resolved: undefined,
+  integrity: undefined,
+  isRoot: false,
+  isWorkspace: false,
+  isLink: false,
+  target: undefined,
+  isLinkTarget: false,
+  dev: false,
+  optional: false,
+  inBundle: false,
+  scripts: undefined,
+  manifestProblem: undefined,
+  declaredOnly: false,
+  hasInstallScript: false,
+  edgesOut: NO_EDGES_OUT,
+};
+Object.assign(NameNode.prototype, NAME_NODE_SHARED);
+
+/**
  * The name, spec and tree location of one typed argument. A path, URL or git spec typed alone (`./lib`,
  * `../x.tgz`, `https://host/x.tgz`, `github:u/r`) names no package until npm fetches it: its text stands for
  * the name, and `isBareSpec` tells the name checks to leave it to the URL, git and local rules.
  */
 export function parseNameArgument(text: string): { name: string; spec: string; location: string } {
   const trimmed = text.trim();
-  if (isBareSpec(trimmed)) return { name: trimmed, spec: trimmed, location: `node_modules/${trimmed}` };
+  return parseTrimmed(trimmed, isBareSpec(trimmed));
+}
+
+function parseTrimmed(trimmed: string, bare: boolean): { name: string; spec: string; location: string } {
+  if (bare) return { name: trimmed, spec: trimmed, location: `node_modules/${trimmed}` };
   const match = NAME_WITH_SPEC.exec(trimmed);
   const name = match ? match[1]! : trimmed;
   return { name, spec: match ? match[2] || '*' : trimmed, location: `node_modules/${name}` };

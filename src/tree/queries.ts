@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Declarer } from '../findings/model.js';
-import { classifySpec, resolvedSource, type ResolvedSource } from '../npm/specs.js';
+import { isRangeSpec, resolvedSource, specType, type ResolvedSource } from '../npm/specs.js';
 import type { DependencyTree, Edge, PackageNode } from './model.js';
 
 /** The project's own packages: the root and its workspaces. Their choices are the user's, not a dependency's. */
@@ -10,12 +10,52 @@ export function declarerOf(node: PackageNode): Declarer {
   return { name: node.name, version: node.version, isProject: isProjectNode(node) };
 }
 
-/** Every declared dependency that resolves to a node in the tree, with that node. */
-export function* resolvedEdges(tree: DependencyTree): Generator<{ edge: Edge; node: PackageNode }> {
+type ResolvedEdges = readonly { readonly edge: Edge; readonly node: PackageNode }[];
+const resolvedByTree = new WeakMap<DependencyTree, { size: number; list: ResolvedEdges }>();
+
+/**
+ * Every declared dependency that resolves to a node in the tree, with that node. Listed once per tree (several
+ * rules walk it; a vet of 20,000 names would otherwise make the pairs anew for each).
+ */
+export function resolvedEdges(tree: DependencyTree): ResolvedEdges {
+  const known = resolvedByTree.get(tree);
+  if (known !== undefined && known.size === tree.nodes.size) return known.list;
+  const list: { edge: Edge; node: PackageNode }[] = [];
   for (const from of tree.nodes.values()) {
-    for (const edge of from.edgesOut.values()) if (edge.to) yield { edge, node: edge.to };
+    for (const edge of from.edgesOut.values()) if (edge.to) list.push({ edge, node: edge.to });
   }
+  resolvedByTree.set(tree, { size: tree.nodes.size, list });
+  return list;
 }
+
+const unusualByTree = new WeakMap<DependencyTree, { size: number; edges: readonly Edge[]; resolved: ResolvedEdges }>();
+
+function unusual(tree: DependencyTree): { edges: readonly Edge[]; resolved: ResolvedEdges } {
+  const known = unusualByTree.get(tree);
+  if (known !== undefined && known.size === tree.nodes.size) return known;
+  const edges: Edge[] = [];
+  const resolved: { edge: Edge; node: PackageNode }[] = [];
+  for (const from of tree.nodes.values()) {
+    for (const edge of from.edgesOut.values()) {
+      if (isRangeSpec(edge.spec)) continue;
+      edges.push(edge);
+      if (edge.to) resolved.push({ edge, node: edge.to });
+    }
+  }
+  const lists = { size: tree.nodes.size, edges, resolved };
+  unusualByTree.set(tree, lists);
+  return lists;
+}
+
+/**
+ * The declared edges whose spec is not a semver range (isRangeSpec): URL, git, local, alias and tag specs, and
+ * specs npm cannot read, in the tree's order. The rules that judge such specs walk only these: in a lockfile nearly
+ * every spec is a range, and a vet of 20,000 names has a handful of others. Listed once per tree.
+ */
+export const unusualSpecEdges = (tree: DependencyTree): readonly Edge[] => unusual(tree).edges;
+
+/** The unusualSpecEdges that resolve to a node in the tree, with that node. */
+export const unusualEdges = (tree: DependencyTree): ResolvedEdges => unusual(tree).resolved;
 
 /**
  * No dependent asked for a URL, git or local source (those are other rules'): a registry version, nothing
@@ -23,7 +63,7 @@ export function* resolvedEdges(tree: DependencyTree): Generator<{ edge: Edge; no
  */
 export function askedFromRegistry(node: PackageNode): boolean {
   return node.edgesIn.every((edge) => {
-    const kind = classifySpec(edge.name, edge.spec).type;
+    const kind = specType(edge.name, edge.spec);
     return kind === 'registry' || kind === 'invalid';
   });
 }
@@ -64,10 +104,14 @@ export function needsIntegrity(tree: DependencyTree, node: PackageNode): boolean
  */
 export type NodeSource = ResolvedSource | { readonly type: 'link'; readonly target: string } | { readonly type: 'unrecorded' };
 
+// Shared answers: every node of a names tree, and most of a lockfile's, has one of these.
+const UNRECORDED: NodeSource = Object.freeze({ type: 'unrecorded' });
+const FROM_REGISTRY: NodeSource = Object.freeze({ type: 'registry' });
+
 export function sourceOf(tree: DependencyTree, node: PackageNode): NodeSource {
   if (node.isLink && tree.format === 'node-modules' && node.target && isStoreFolder(node.target)) return sourceOf(tree, node.target);
   if (node.isLink) return { type: 'link', target: node.target?.location ?? node.resolved ?? '' };
-  if (node.resolved === undefined) return { type: tree.format === 'node-modules' ? 'unrecorded' : 'registry' };
+  if (node.resolved === undefined) return tree.format === 'node-modules' ? UNRECORDED : FROM_REGISTRY;
   return resolvedSource(node.name, node.resolved);
 }
 

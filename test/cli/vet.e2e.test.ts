@@ -58,8 +58,8 @@ describe('depwarden vet', () => {
 
   it('reads names from a file or standard input, skipping comments, and locates them by line in SARIF', async () => {
     const dir = tempDir('vet');
-    // Given twice, crossenv is judged once, as first given (line 4).
-    writeFileSync(join(dir, 'names.txt'), '# what the assistant suggested\nlodash\n\ncrossenv@^7\n\ncrossenv@^7\n');
+    // Given twice, crossenv is judged once, as first given (line 4); lines may end in CRLF.
+    writeFileSync(join(dir, 'names.txt'), '# what the assistant suggested\r\nlodash\r\n\r\ncrossenv@^7\n\ncrossenv@^7\n');
     const fromFile = await depwarden(['vet', '--from', 'names.txt', '--format', 'sarif'], { cwd: dir });
     expect(fromFile.status).toBe(0); // crossenv is medium: below the default failing severity
     const results = JSON.parse(fromFile.stdout).runs[0].results;

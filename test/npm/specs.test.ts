@@ -1,6 +1,6 @@
 import npa from 'npm-package-arg';
 import { describe, expect, it } from 'vitest';
-import { classifySpec } from '../../src/npm/specs.js';
+import { classifySpec, specType } from '../../src/npm/specs.js';
 
 /** What npm-package-arg says a spec fetches, in classifySpec's terms (its fallbacks for `link:` and lone URLs aside). */
 function npaKind(spec: string): string {
@@ -34,6 +34,8 @@ describe('classifySpec', () => {
     ['~1.2', 'registry'],
     ['1.x', 'registry'],
     ['>=1.0.0 <2', 'registry'],
+    ['>= 1.43.0 < 2', 'registry'],
+    ['^7.4.0 || ^8.0.0-0 <8.0.0', 'registry'],
     ['^1.2.3 || ^2.0.0', 'registry'],
     ['1||2', 'registry'],
     [' >=1.2.3-beta.1 <2.0.0 || 3.x ', 'registry'],
@@ -63,6 +65,7 @@ describe('classifySpec', () => {
     for (const spec of specs(20_000)) {
       const expected = npaKind(spec);
       const actual = classifySpec('a', spec).type;
+      if (specType('a', spec) !== actual) disagreements.push(`${JSON.stringify(spec)}: specType ${specType('a', spec)}, classifySpec ${actual}`);
       const agrees = expected === 'not registry' ? actual !== 'registry' : expected === actual || (expected === 'remote' && actual === 'remote');
       if (!agrees && !['git', 'remote'].includes(expected)) disagreements.push(`${JSON.stringify(spec)}: npa ${expected}, depwarden ${actual}`);
     }
@@ -141,6 +144,10 @@ describe('classifySpec', () => {
       '>=  *',
       '~ ',
       '> =',
+      '>= 1.43.0',
+      '~  v1',
+      '= 3',
+      '>=  ',
     ];
     const joins = [' ', '  ', '||', ' || ', ' - ', '\t', ''];
     let seed = 20_261_202;

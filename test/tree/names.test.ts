@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { isBareSpec, refusedName } from '../../src/tree/names.js';
+import { isBareSpec, parseNameArgument, readVetNames, refusedArgument, refusedName, treeFromNames, treeFromVetNames } from '../../src/tree/names.js';
+import { dependencyPaths, pathTo } from '../../src/tree/paths.js';
+import { resolvedEdges, unusualEdges, unusualSpecEdges } from '../../src/tree/queries.js';
+import { classifySpec } from '../../src/npm/specs.js';
 
 const require = createRequire(import.meta.url);
 const npa = require('npm-package-arg') as typeof import('npm-package-arg');
@@ -103,5 +106,102 @@ describe('refusedName', () => {
   it('says why, in the validator words, for a refused plain-looking name', () => {
     expect(refusedName('node_modules')).toBe('node_modules is not a valid package name');
     expect(refusedName('favicon.ico')).toBe('favicon.ico is not a valid package name');
+  });
+});
+
+// vet reads each argument once (readVetNames): its parse and refusal must be the ones the separate functions give.
+describe('readVetNames', () => {
+  const texts = [...TEXTS, ' lodash ', 'lodash@^4', 'a\u0000b', '', '   ', '@scope/', 'node_modules'];
+
+  it.each(texts)('reads %j as parseNameArgument and refusedArgument do', (text) => {
+    const { names, refused } = readVetNames([{ text, line: 7 }]);
+    const reason = refusedArgument(text);
+    if (reason === undefined) {
+      expect(refused).toBeUndefined();
+      expect(names).toEqual([{ ...parseNameArgument(text), line: 7 }]);
+    } else {
+      expect(refused).toEqual({ argument: { text, line: 7 }, reason });
+      expect(names).toEqual([]);
+    }
+  });
+
+  it('stops at the first refused argument, with the names read before it', () => {
+    const { names, refused } = readVetNames([
+      { text: 'react', line: 1 },
+      { text: '@scope/', line: 2 },
+      { text: 'lodash', line: 3 },
+    ]);
+    expect(names.map(({ name }) => name)).toEqual(['react']);
+    expect(refused?.argument.line).toBe(2);
+  });
+});
+
+describe('the tree of names to vet', () => {
+  const source = { sourceFile: 'names.txt', projectDir: '/project' };
+  const texts = ['react', 'lodash@^4', 'react@18', 'al@npm:lodash@4', './lib', 'github:u/r', 'x@https://host.example.test/x.tgz', 'lodash'];
+
+  it('holds each location once, as first given, declared by the root, with nothing resolved', () => {
+    const tree = treeFromVetNames(readVetNames(texts.map((text, index) => ({ text, line: index + 1 }))).names, source);
+    expect([...tree.nodes.keys()]).toEqual([
+      '',
+      'node_modules/react',
+      'node_modules/lodash',
+      'node_modules/al',
+      'node_modules/./lib',
+      'node_modules/github:u/r',
+      'node_modules/x',
+    ]);
+    expect(tree.root.edgesOut.get('lodash')).toMatchObject({ spec: '^4', to: tree.nodes.get('node_modules/lodash') });
+    const alias = tree.nodes.get('node_modules/al')!;
+    // Every field a rule reads, as createNode would give a node that resolved to nothing yet.
+    expect({ ...Object.getPrototypeOf(alias), ...alias }).toMatchObject({
+      location: 'node_modules/al',
+      installName: 'al',
+      name: 'lodash',
+      version: undefined,
+      resolved: undefined,
+      integrity: undefined,
+      isRoot: false,
+      isWorkspace: false,
+      isLink: false,
+      isLinkTarget: false,
+      dev: false,
+      optional: false,
+      inBundle: false,
+      declaredOnly: false,
+      hasInstallScript: false,
+    });
+    expect(alias.edgesIn).toEqual([tree.root.edgesOut.get('al')]);
+    expect(alias.edgesOut.size).toBe(0);
+    expect(() => alias.edgesOut.set('x', alias.edgesIn[0]!)).toThrow('declares no dependencies');
+    // The same tree from the arguments as typed.
+    expect([
+      ...treeFromNames(
+        texts.map((text) => ({ text })),
+        source,
+      ).nodes.keys(),
+    ]).toEqual([...tree.nodes.keys()]);
+  });
+
+  it('lists apart the edges whose spec is no range, which the URL, git and local rules judge', () => {
+    const tree = treeFromNames(
+      texts.map((text) => ({ text })),
+      source,
+    );
+    expect(unusualEdges(tree).map(({ edge }) => edge.name)).toEqual(['al', './lib', 'github:u/r', 'x']);
+    expect(unusualSpecEdges(tree)).toEqual(unusualEdges(tree).map(({ edge }) => edge));
+    for (const { edge } of resolvedEdges(tree))
+      if (!unusualEdges(tree).some((unusual) => unusual.edge === edge))
+        expect(classifySpec(edge.name, edge.spec)).toEqual({ type: 'registry', realName: edge.name });
+  });
+
+  it('gives each node the chain a walk of the whole tree gives', () => {
+    const tree = treeFromNames(
+      texts.map((text) => ({ text })),
+      source,
+    );
+    const walked = dependencyPaths(tree);
+    for (const node of tree.nodes.values()) expect(pathTo(tree, node)).toEqual(walked.get(node) ?? []);
+    expect(pathTo(tree, tree.nodes.get('node_modules/al')!)).toEqual(['al']);
   });
 });
