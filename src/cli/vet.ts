@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './report-options.js';
-import { vet } from '../analysis/analyze.js';
+import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, renderReport } from './report-options.js';
+import { vet, type Analysis } from '../analysis/analyze.js';
+import { combineReports } from '../report/combine.js';
 import { InputError } from '../errors.js';
 import { escapeName } from '../text/escape.js';
 import { diskFiles, readRequired } from '../tree/files.js';
-import { readVetNames, type NameArgument } from '../tree/names.js';
+import { trimLine } from '../text/trim.js';
+import { readVetNames, vetRounds, type NameArgument, type VetName } from '../tree/names.js';
 
 export const VET_HELP = `Usage: depwarden vet <name[@range]>... [options]
        depwarden vet --from <file|-> [options]
@@ -36,22 +38,47 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
   if (refused !== undefined) {
     const { text, line } = refused.argument;
     const where = line === undefined ? '' : `line ${line}: `;
-    throw new InputError(`${where}"${escapeName(text)}" is not a package name npm would install (${refused.reason})`, values.from === '-' ? '(stdin)' : values.from);
+    throw new InputError(
+      `${where}"${escapeName(text)}" is not a package name npm would install (${refused.reason})`,
+      values.from === '-' ? '(stdin)' : values.from,
+    );
   }
 
   const sourceFile = values.from === undefined ? '(arguments)' : values.from === '-' ? '(stdin)' : values.from;
-  const analysis = await vet(toVet, { ...analysisOptions(values, io, diskFiles(io.cwd)), sourceFile });
-  // A name given twice is judged once, as first given (treeFromVetNames): its findings point at that line. Only
-  // the lines of findings are looked up (a list of 20,000 names has a few).
+  // A name given again with another spec (`lodash`, then `lodash@https://…`) is judged in a later round: a tree
+  // holds one package of a name, and dropping the second spec would pass what npm could fetch. Most lists make one.
+  const rounds = vetRounds(toVet);
+  const analyses: Analysis[] = [];
+  const reports: { file: string; text: string }[] = [];
+  for (const round of rounds) {
+    const analysis = await vet(round, { ...analysisOptions(values, io, diskFiles(io.cwd)), sourceFile });
+    analyses.push(analysis);
+    reports.push({
+      file: sourceFile,
+      text: renderReport(values, io, analysis, {
+        file: sourceFile,
+        absolutePath: fromFile ?? resolve(io.cwd, 'package.json'),
+        text: undefined,
+        // Only a --from file has lines; only the lines of findings are looked up (20,000 names have a few).
+        lines: fromFile === undefined ? undefined : findingLines(round, analysis),
+      }),
+    });
+  }
+  io.stdout.write(combineReports(values.format ?? 'text', reports));
+  if (analyses.some((analysis) => analysis.failing.length > 0)) return EXIT.findings;
+  // With --strict, an allow entry fails only when no round used it.
+  const unusedInAll = analyses
+    .map((analysis) => new Set(analysis.result.unusedAllows.map((entry) => entry.where)))
+    .reduce((left, right) => new Set([...left].filter((where) => right.has(where))));
+  return values.strict && unusedInAll.size > 0 ? EXIT.findings : EXIT.clean;
+}
+
+/** The --from line of each name with a finding (a name given twice is judged as first given in its round). */
+function findingLines(round: readonly VetName[], analysis: Analysis): Map<string, number> {
   const lines = new Map<string, number>();
   const reported = new Set(analysis.result.findings.map((finding) => finding.package.location));
-  for (const { location, line } of toVet) if (reported.has(location) && !lines.has(location)) lines.set(location, line ?? 1);
-  return writeReport(values, io, analysis, {
-    file: sourceFile,
-    absolutePath: fromFile ?? resolve(io.cwd, 'package.json'),
-    text: undefined,
-    lines,
-  });
+  for (const { location, line } of round) if (line !== undefined && reported.has(location) && !lines.has(location)) lines.set(location, line);
+  return lines;
 }
 
 function linesOf(text: string): NameArgument[] {
@@ -61,7 +88,7 @@ function linesOf(text: string): NameArgument[] {
   for (let start = 0, line = 1; start <= text.length; line++) {
     const newline = text.indexOf('\n', start);
     const end = newline === -1 ? text.length : newline;
-    const trimmed = text.slice(start, end).trim();
+    const trimmed = trimLine(text.slice(start, end));
     if (trimmed !== '' && !trimmed.startsWith('#')) names.push({ text: trimmed, line });
     start = end + 1;
   }

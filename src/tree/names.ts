@@ -1,6 +1,7 @@
 import { npa, validateName } from '../cjs.js';
 import { InputError } from '../errors.js';
 import { escapeName } from '../text/escape.js';
+import { trimLine } from '../text/trim.js';
 import { createNode, type TreeSource } from './build.js';
 import type { DependencyTree, Edge, PackageNode } from './model.js';
 
@@ -38,7 +39,7 @@ export interface VetName {
 export function readVetNames(names: readonly NameArgument[]): { names: VetName[]; refused?: { argument: NameArgument; reason: string } } {
   const read: VetName[] = [];
   for (const argument of names) {
-    const trimmed = argument.text.trim();
+    const trimmed = trimLine(argument.text);
     const bare = isBareSpec(trimmed);
     const { name, spec, location } = parseTrimmed(trimmed, bare);
     const reason = CONTROL.test(trimmed) ? 'it contains control characters' : trimmed === '' ? 'the name is empty' : bare ? undefined : refusedName(name);
@@ -46,6 +47,23 @@ export function readVetNames(names: readonly NameArgument[]): { names: VetName[]
     read.push({ name, spec, location, line: argument.line });
   }
   return { names: read };
+}
+
+/**
+ * The names to vet in rounds, each of which names a package once: the first spec given of every name, then the
+ * second different spec of those given twice, and so on. The same name and spec given again is judged once.
+ */
+export function vetRounds(names: readonly VetName[]): VetName[][] {
+  const rounds: VetName[][] = [];
+  const specsOf = new Map<string, Set<string>>();
+  for (const vetName of names) {
+    let specs = specsOf.get(vetName.location);
+    if (specs === undefined) specsOf.set(vetName.location, (specs = new Set()));
+    if (specs.has(vetName.spec)) continue;
+    (rounds[specs.size] ??= []).push(vetName);
+    specs.add(vetName.spec);
+  }
+  return rounds;
 }
 
 /**
@@ -135,7 +153,7 @@ Object.assign(NameNode.prototype, NAME_NODE_SHARED);
  * the name, and `isBareSpec` tells the name checks to leave it to the URL, git and local rules.
  */
 export function parseNameArgument(text: string): { name: string; spec: string; location: string } {
-  const trimmed = text.trim();
+  const trimmed = trimLine(text);
   return parseTrimmed(trimmed, isBareSpec(trimmed));
 }
 
@@ -214,7 +232,7 @@ export function refusedName(name: string): string | undefined {
  * Paths, URLs and git specs are not names and pass.
  */
 export function refusedArgument(text: string): string | undefined {
-  const trimmed = text.trim();
+  const trimmed = trimLine(text);
   if (CONTROL.test(trimmed)) return 'it contains control characters';
   if (trimmed === '') return 'the name is empty';
   if (isBareSpec(trimmed)) return undefined;

@@ -87,6 +87,24 @@ describe('depwarden vet', () => {
     ]);
   });
 
+  it('judges every spec of a name given twice, whichever comes first', async () => {
+    for (const names of [
+      ['lodash', 'lodash@https://files.example.test/x.tgz'],
+      ['lodash@https://files.example.test/x.tgz', 'lodash'],
+    ]) {
+      const run = await depwarden(['vet', '--offline', ...names, '--format', 'json']);
+      expect(run.status).toBe(1);
+      expect(rulesOf(run.stdout)).toEqual(['high url-dependency lodash']);
+    }
+    const dir = tempDir('vet-twice');
+    writeFileSync(join(dir, 'names.txt'), 'lodash@4\nlodash@github:evil/lodash\n');
+    const fromFile = await depwarden(['vet', '--offline', '--from', 'names.txt', '--format', 'json'], { cwd: dir });
+    expect(fromFile.status).toBe(1);
+    expect(JSON.parse(fromFile.stdout).findings.map((finding: { rule: string; at: { line: number } }) => `${finding.rule} ${finding.at.line}`)).toEqual([
+      'git-dependency 2',
+    ]);
+  });
+
   it('allows a reviewed name through the policy', async () => {
     const dir = tempDir('vet');
     writeFileSync(join(dir, '.depwardenrc.json'), JSON.stringify({ allow: [{ package: 'expresss', rule: 'near-miss-name', reason: 'our fork' }] }));
@@ -189,8 +207,9 @@ describe('vet --from of a long mixed list', () => {
     'l0dash',
     '@depwarden-tests/unregistered-scoped',
   ];
-  // Names already in the list (among the established ones, or above): the first occurrence is the one judged.
-  const repeated = ['expresss@latest', 'lodash@^4', '@types/node@20', 'crossenv'];
+  // Names already in the list with the same spec (among the established ones, or above): judged once. (Another spec
+  // of a name is judged in a round of its own: see 'judges every spec of a name given twice'.)
+  const repeated = ['expresss', 'lodash', '@types/node', 'crossenv@^7'];
   const findingsOf = (stdout: string) =>
     JSON.parse(stdout)
       .findings.map((finding: { rule: string; severity: string; package: object; detail?: object; details?: object; message: string }) =>

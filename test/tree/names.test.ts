@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { isBareSpec, parseNameArgument, readVetNames, refusedArgument, refusedName, treeFromNames, treeFromVetNames } from '../../src/tree/names.js';
+import { isBareSpec, parseNameArgument, readVetNames, refusedArgument, refusedName, treeFromNames, treeFromVetNames, vetRounds } from '../../src/tree/names.js';
 import { dependencyPaths, pathTo } from '../../src/tree/paths.js';
 import { resolvedEdges, unusualEdges, unusualSpecEdges } from '../../src/tree/queries.js';
 import { classifySpec } from '../../src/npm/specs.js';
@@ -133,6 +133,29 @@ describe('readVetNames', () => {
     ]);
     expect(names.map(({ name }) => name)).toEqual(['react']);
     expect(refused?.argument.line).toBe(2);
+  });
+});
+
+describe('vetRounds', () => {
+  const read = (...texts: string[]) => readVetNames(texts.map((text, index) => ({ text, line: index + 1 }))).names;
+  const specs = (rounds: ReturnType<typeof vetRounds>) => rounds.map((round) => round.map(({ name, spec, line }) => `${line}:${name}@${spec}`));
+
+  it('puts a name given again with another spec in a later round, and the same spec again nowhere', () => {
+    const rounds = vetRounds(read('lodash', 'react', 'lodash@https://evil.example.test/x.tgz', 'lodash', 'lodash@github:evil/lodash', 'react@^18'));
+    expect(specs(rounds)).toEqual([['1:lodash@*', '2:react@*'], ['3:lodash@https://evil.example.test/x.tgz', '6:react@^18'], ['5:lodash@github:evil/lodash']]);
+  });
+
+  it('makes one round of names each given once', () => {
+    expect(vetRounds(read('a', 'b', '@s/c@1'))).toHaveLength(1);
+  });
+});
+
+describe('names around Unicode white space', () => {
+  it('keeps a no-break space, which npm refuses, and trims only ASCII blanks and a CRLF end', () => {
+    expect(parseNameArgument('\u00a0lodash').name).toBe('\u00a0lodash');
+    expect(refusedArgument('\u00a0lodash')).toContain('outside ASCII');
+    expect(refusedArgument('lodash\u3000')).toContain('outside ASCII');
+    expect(readVetNames([{ text: ' lodash\r' }]).names[0]?.name).toBe('lodash');
   });
 });
 
