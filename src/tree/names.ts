@@ -54,14 +54,23 @@ export function readVetNames(names: readonly NameArgument[]): { names: VetName[]
  * second different spec of those given twice, and so on. The same name and spec given again is judged once.
  */
 export function vetRounds(names: readonly VetName[]): VetName[][] {
-  const rounds: VetName[][] = [];
-  const specsOf = new Map<string, Set<string>>();
+  const first: VetName[] = [];
+  const rounds: VetName[][] = [first];
+  // The spec first given of each name; a set only for a name given again (a list of 20,000 names has a few).
+  const specsOf = new Map<string, string | Set<string>>();
   for (const vetName of names) {
-    let specs = specsOf.get(vetName.location);
-    if (specs === undefined) specsOf.set(vetName.location, (specs = new Set()));
-    if (specs.has(vetName.spec)) continue;
+    const { location, spec } = vetName;
+    const seen = specsOf.get(location);
+    if (seen === undefined) {
+      specsOf.set(location, spec);
+      first.push(vetName);
+      continue;
+    }
+    const specs = typeof seen === 'string' ? new Set([seen]) : seen;
+    if (specs.has(spec)) continue;
     (rounds[specs.size] ??= []).push(vetName);
-    specs.add(vetName.spec);
+    specs.add(spec);
+    specsOf.set(location, specs);
   }
   return rounds;
 }
