@@ -38,7 +38,7 @@ export const REPORT_HELP = `  --format <format>            text (default), json,
   --config <file>              policy file to use instead of .depwardenrc.json / package.json#depwarden
   --registry <url>             the registry packages should come from (default: npm's configuration)
   --offline                    no network: registry facts from npm's cache only
-  --timeout <ms>               per-request registry timeout (default: 30000)
+  --timeout <ms>               the most a registry request may take, body included (default: 30000)
   --concurrency <n>            registry requests at once (default: 16)
   --osv-url <url>              the OSV API asked for malware reports (default: policy advisories.osvUrl,
                                else the public OSV API)
@@ -72,7 +72,8 @@ export function analysisOptions(values: ReportValues, io: CliIo, files: FileSour
   return {
     files,
     env: io.env,
-    registry: values.registry,
+    // npm fetches only over http(s): another scheme (`ftp://x`) would be judged as if it were a registry.
+    registry: httpUrl(values.registry, '--registry'),
     failOn: oneOf(values['fail-on'], SEVERITIES, '--fail-on') as Severity | undefined,
     config: values.config === undefined ? undefined : { files: diskFiles(io.cwd), path: values.config },
     offline: values.offline ?? false,

@@ -260,6 +260,8 @@ describe('depwarden check', () => {
       // A value that starts with a dash is the value (node's parser called it "ambiguous", in three lines).
       [['check', '--timeout', '-5'], 'depwarden: --timeout must be a whole number above 0; found "-5"\n'],
       [['check', '--concurrency', '-1'], 'depwarden: --concurrency must be a whole number above 0; found "-1"\n'],
+      [['check', '--registry', 'ftp://registry.example.test/'], 'depwarden: --registry must be an http(s) URL; found "ftp://registry.example.test/"\n'],
+      [['vet', 'a', '--registry', 'registry.example.test'], 'depwarden: --registry must be an http(s) URL; found "registry.example.test"\n'],
       [['vet', 'a', '--timeout', '-0.5'], 'depwarden: --timeout must be a whole number above 0; found "-0.5"\n'],
       [['review', '--concurrency', '-2'], 'depwarden: --concurrency must be a whole number above 0; found "-2"\n'],
       [['mcp', '--timeout', '-5'], 'depwarden: --timeout must be a whole number above 0; found "-5"\n'],
