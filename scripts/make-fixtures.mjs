@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writePackage, startTarballServer } from '../test/support/fixture-packages.mjs';
+import { CORE_PACKAGES, publishPackages, writePackage, startTarballServer } from '../test/support/fixture-packages.mjs';
 import { startRegistry } from '../test/support/registry.mjs';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures');
@@ -21,14 +21,11 @@ const tarballHost = tarballs.host;
 try {
   // The registry's packages.
   const published = [
-    { name: 'dw-core', version: '1.0.0' },
-    { name: 'dw-core', version: '2.0.0' },
-    { name: 'dw-util', version: '1.0.0', dependencies: { 'dw-core': '^1.0.0' } },
-    { name: 'dw-dev', version: '1.0.0' },
+    ...CORE_PACKAGES,
     { name: 'dw-phantom', version: '1.0.0', dependencies: { 'dw-payload': `http://${tarballHost}/dw-payload-1.0.0.tgz` } },
     { name: 'dw-middle', version: '1.0.0', dependencies: { 'dw-phantom': '^1.0.0' } },
   ];
-  for (const manifest of published) await registry.publish(writePackage(join(work, 'pkg', `${manifest.name}-${manifest.version}`), manifest));
+  await publishPackages(registry, join(work, 'pkg'), published);
 
   // A URL tarball (never in the registry) and a git repository.
   const payload = writePackage(join(work, 'pkg', 'dw-payload'), { name: 'dw-payload', version: '1.0.0' });

@@ -14,7 +14,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writePackage, startTarballServer } from '../test/support/fixture-packages.mjs';
+import { CORE_PACKAGES, publishPackages, writePackage, startTarballServer } from '../test/support/fixture-packages.mjs';
 import { freePort, startRegistry } from '../test/support/registry.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'lockfiles');
@@ -36,15 +36,12 @@ const git = await startGitDaemon(join(work, 'git'));
 
 try {
   const published = [
-    { name: 'dw-core', version: '1.0.0' },
-    { name: 'dw-core', version: '2.0.0' },
-    { name: 'dw-util', version: '1.0.0', dependencies: { 'dw-core': '^1.0.0' } },
-    { name: 'dw-dev', version: '1.0.0' },
+    ...CORE_PACKAGES,
     // A near-miss of a popular name, planted in the registry.
     { name: 'expresss', version: '1.0.0' },
     { name: '@dw/scoped', version: '1.0.0', dependencies: { 'dw-util': '^1.0.0' } },
   ];
-  for (const manifest of published) await registry.publish(writePackage(join(work, 'pkg', `${manifest.name}-${manifest.version}`), manifest));
+  await publishPackages(registry, join(work, 'pkg'), published);
   const payload = writePackage(join(work, 'pkg', 'dw-payload'), { name: 'dw-payload', version: '1.0.0' });
   execFileSync('npm', ['pack', '--pack-destination', join(work, 'served')], { cwd: payload, stdio: 'ignore' });
 

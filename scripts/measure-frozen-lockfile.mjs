@@ -11,7 +11,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writePackage } from '../test/support/fixture-packages.mjs';
+import { CORE_PACKAGES, publishPackages, writePackage } from '../test/support/fixture-packages.mjs';
 import { startRegistry } from '../test/support/registry.mjs';
 import { FROZEN_EDITS } from '../test/support/frozen-edits.mjs';
 
@@ -24,13 +24,7 @@ const toolFile = (...parts) => join(tools, 'node_modules', ...parts);
 
 const registry = await startRegistry();
 try {
-  for (const manifest of [
-    { name: 'dw-core', version: '1.0.0' },
-    { name: 'dw-core', version: '2.0.0' },
-    { name: 'dw-util', version: '1.0.0', dependencies: { 'dw-core': '^1.0.0' } },
-    { name: 'dw-dev', version: '1.0.0' },
-  ])
-    await registry.publish(writePackage(join(work, 'pkg', `${manifest.name}-${manifest.version}`), manifest));
+  await publishPackages(registry, join(work, 'pkg'), CORE_PACKAGES);
 
   const project = {
     name: 'lock-app',

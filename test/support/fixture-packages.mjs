@@ -15,6 +15,19 @@ export function writePackage(dir, manifest, files = {}) {
   return dir;
 }
 
+/** The registry packages every fixture project builds on: two majors of dw-core, a dependent of it, a dev tool. */
+export const CORE_PACKAGES = [
+  { name: 'dw-core', version: '1.0.0' },
+  { name: 'dw-core', version: '2.0.0' },
+  { name: 'dw-util', version: '1.0.0', dependencies: { 'dw-core': '^1.0.0' } },
+  { name: 'dw-dev', version: '1.0.0' },
+];
+
+/** Writes each manifest as a package under `dir` and publishes it, one after the other, with the real npm CLI. */
+export async function publishPackages(registry, dir, manifests) {
+  for (const manifest of manifests) await registry.publish(writePackage(join(dir, `${manifest.name}-${manifest.version}`), manifest));
+}
+
 /** Serves the files of `dir` on 127.0.0.1; returns its `host:port` and a stop function. */
 export async function startTarballServer(dir) {
   mkdirSync(dir, { recursive: true });
