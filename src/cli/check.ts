@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, exitCodeOf, renderReport } from './report-options.js';
+import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, combinedExitCode, renderReport } from './report-options.js';
 import { check, type CheckResult } from '../analysis/analyze.js';
 import { combineReports } from '../report/combine.js';
 import { InputError } from '../errors.js';
@@ -93,11 +93,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
     };
   });
   io.stdout.write(combineReports(values.format ?? 'text', reports));
-  // The worst of the lockfiles; --strict: a policy entry that matched nothing in any of them.
-  if (outcomes.some((outcome) => outcome.failing.length > 0)) return EXIT.findings;
-  const unused = outcomes.map((outcome) => new Set(outcome.result.unusedAllows.map((entry) => entry.where)));
-  const stale = outcomes[0]!.result.unusedAllows.filter((entry) => unused.every((set) => set.has(entry.where)));
-  return Math.max(...outcomes.map((outcome) => exitCodeOf({ ...values, strict: values.strict && stale.length > 0 }, outcome)));
+  return combinedExitCode(values, outcomes);
 }
 
 /** check takes a project folder: a file given in its place (often the lockfile itself) is named for what it is. */

@@ -169,6 +169,17 @@ export function renderReport(
   return renderers[format](input);
 }
 
+/**
+ * The exit code of several analyses reported as one (check's lockfiles, vet's rounds): 1 when any has a finding at or
+ * above the failing severity or, with --strict, when a policy entry matched nothing in any of them.
+ */
+export function combinedExitCode(values: ReportValues, analyses: readonly Analysis[]): number {
+  if (analyses.some((analysis) => analysis.failing.length > 0)) return EXIT.findings;
+  const unused = analyses.map((analysis) => new Set(analysis.result.unusedAllows.map((entry) => entry.where)));
+  const stale = analyses[0]!.result.unusedAllows.filter((entry) => unused.every((set) => set.has(entry.where)));
+  return values.strict && stale.length > 0 ? EXIT.findings : EXIT.clean;
+}
+
 /** 1 when a finding is at or above the failing severity (or, with --strict, a policy entry matched nothing), else 0. */
 export function exitCodeOf(values: ReportValues, analysis: Analysis): number {
   if (analysis.failing.length > 0) return EXIT.findings;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, renderReport } from './report-options.js';
+import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, combinedExitCode, renderReport } from './report-options.js';
 import { vet, type Analysis } from '../analysis/analyze.js';
 import { combineReports } from '../report/combine.js';
 import { InputError } from '../errors.js';
@@ -65,12 +65,7 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
     });
   }
   io.stdout.write(combineReports(values.format ?? 'text', reports));
-  if (analyses.some((analysis) => analysis.failing.length > 0)) return EXIT.findings;
-  // With --strict, an allow entry fails only when no round used it.
-  const unusedInAll = analyses
-    .map((analysis) => new Set(analysis.result.unusedAllows.map((entry) => entry.where)))
-    .reduce((left, right) => new Set([...left].filter((where) => right.has(where))));
-  return values.strict && unusedInAll.size > 0 ? EXIT.findings : EXIT.clean;
+  return combinedExitCode(values, analyses);
 }
 
 /** The --from line of each name with a finding (a name given twice is judged as first given in its round). */
