@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import { spawnNpm } from './install.js';
 import { execCommand, execScripts, gateExec, installChecked, pinnedSpec, type ExecCommand, type ExecVerdict } from '../gate/exec.js';
 import { execFolderStore } from '../registry/exec-folders.js';
-import { npxSyntax, parseRunnerArgs, type Launch } from '../npm/launch.js';
+import { npmEnvironment, npxSyntax, parseRunnerArgs, type Launch } from '../npm/launch.js';
 import { escapeName, escapeText } from '../text/escape.js';
 import { diskFiles, readRequired } from '../tree/files.js';
 
@@ -34,6 +34,8 @@ export const NPX_HELP = `Usage: depwarden npx [depwarden options] [-y] [-p <pack
 Takes npx's own arguments: -y/--yes, -p/--package (repeatable; the first positional argument is
 then the command), -c/--call; otherwise the first positional argument is the package to run and
 everything after it goes to that command. depwarden's options go before the first positional.
+npx's own --registry, --@scope:registry and --userconfig are followed: the tree is checked and
+installed from where they point.
 
 ${RUN_TEXT}
 
@@ -78,6 +80,7 @@ export async function runExec(argv: readonly string[], io: CliIo): Promise<numbe
     call: undefined,
     commandArgs: after.slice(1),
     yes: true,
+    settings: [],
   };
   return gateAndRun(launch, values, io);
 }
@@ -90,7 +93,10 @@ export async function runNpx(argv: readonly string[], io: CliIo): Promise<number
   }
   const launch = parseRunnerArgs('npx', rest, npxSyntax(npmSwitches()));
   if (launch.packages.length === 0) throw new InputError('depwarden npx needs a package to run: depwarden npx [-y] <package> [args...]');
-  return gateAndRun(launch, values, io);
+  // npx's own `--registry`/`--userconfig` decide where the packages come from: checked and installed from there.
+  const applied = npmEnvironment(io.env, launch.settings);
+  if ('unfollowed' in applied) throw new InputError(applied.unfollowed);
+  return gateAndRun(launch, values, { ...io, env: applied.env });
 }
 
 async function gateAndRun(launch: Launch, values: ReportValues, io: CliIo): Promise<number> {

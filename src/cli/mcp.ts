@@ -19,7 +19,9 @@ exec, pnpm dlx, yarn dlx, bunx or node_modules/.bin: each package and its whole 
 \`depwarden exec\` does, without running anything. A server started by a tag or a range
 (\`some-mcp@latest\`, no version) is an unpinned-exec finding: every start fetches whatever is newest.
 Wrappers are read through: cmd /c, env (options, NAME=value) and sh|bash|zsh -c '<line>' when the
-line is plain words; a line with more (pipes, ;, $(...), $VAR, globs) is refused.
+line is plain words; a line with more (pipes, ;, $(...), $VAR, globs) is refused. A server's own
+npm settings (env, envFile, NAME=value words, npx's --registry) decide the registry it is judged
+against; one depwarden cannot follow (another folder, yarn's rc file) cannot be judged.
 
 Without files it reads, in the current folder: .mcp.json, .cursor/mcp.json, .vscode/mcp.json;
 in your home folder (HOME): Claude Code's ~/.claude.json (its mcpServers and every project's

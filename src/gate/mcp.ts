@@ -1,8 +1,9 @@
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import type { AnalyzeOptions } from '../analysis/analyze.js';
 import { isInputError } from '../errors.js';
 import { npa } from '../cjs.js';
-import { isPinnedSpec, serverLaunch, type npxSyntax } from '../npm/launch.js';
+import { envSetting, isPinnedSpec, npmEnvironment, serverLaunch, type FetchSetting, type npxSyntax } from '../npm/launch.js';
 import { gateExec, pinnedSpec, type ExecVerdict } from './exec.js';
 import { replaceServerArg, serverName, type McpServerEntry } from './mcp-config.js';
 
@@ -57,7 +58,9 @@ export function serverSpecs(
   configDir: string,
   syntax: RunnerSyntax,
   disk: McpDisk,
-): { readonly specs: string[] } | { readonly status: 'not checked' | 'cannot judge' | 'refused'; readonly note: string } {
+):
+  | { readonly specs: string[]; /** Undefined: the packages are installed already, nothing is fetched. */ readonly settings?: readonly FetchSetting[] }
+  | { readonly status: 'not checked' | 'cannot judge' | 'refused'; readonly note: string } {
   if (entry.command === undefined) return { status: 'not checked', note: `remote server (${entry.url}): nothing is installed or run locally` };
   const started = serverLaunch(entry.command, entry.args, syntax);
   if (started.kind === 'other') return { status: 'not checked', note: `runs ${started.program}: not an npm package launch` };
@@ -72,7 +75,42 @@ export function serverSpecs(
   }
   const specs = started.launch.packages.map((entry) => entry.spec);
   if (specs.length === 0) return { status: 'cannot judge', note: `${started.launch.runner} names no package` };
-  return { specs };
+  return { specs, settings: started.launch.settings };
+}
+
+/**
+ * The environment npm runs with when the client starts the server: the user's, then the config's `envFile` and
+ * `env`, then the launch's own settings (`env NAME=value`, `--registry`), the last one winning as it does for the
+ * runner. Only what moves where packages come from is taken; so a server that starts npx against another registry
+ * is judged against that registry. A setting npm's config cannot express, or a value the client fills in itself
+ * (`${input:…}`), cannot be followed: the server cannot be judged.
+ */
+export function serverEnvironment(
+  entry: McpServerEntry,
+  launchSettings: readonly FetchSetting[],
+  configDir: string,
+  userEnv: NodeJS.ProcessEnv,
+  disk: McpDisk,
+): { readonly env: NodeJS.ProcessEnv; readonly settings: readonly FetchSetting[] } | { readonly status: 'cannot judge'; readonly note: string } {
+  const fromFile = entry.envFile === undefined ? {} : readEnvFile(entry.envFile, configDir, disk);
+  if (typeof fromFile === 'string') return { status: 'cannot judge', note: fromFile };
+  const settings = Object.entries({ ...fromFile, ...entry.env })
+    .flatMap(([name, value]) => envSetting(name, value) ?? [])
+    .concat(launchSettings);
+  const applied = npmEnvironment(userEnv, settings);
+  if ('unfollowed' in applied) return { status: 'cannot judge', note: applied.unfollowed };
+  return { env: applied.env, settings };
+}
+
+/** VS Code's `envFile`, read as dotenv (Node's own parser); a path with other variables than ${workspaceFolder} cannot be read. */
+function readEnvFile(envFile: string, configDir: string, disk: McpDisk): Record<string, string> | string {
+  // VS Code's config sits in `<workspace>/.vscode/`; other clients' paths are taken from the config's folder.
+  const workspace = basename(configDir) === '.vscode' ? dirname(configDir) : configDir;
+  const path = envFile.replaceAll('${workspaceFolder}', workspace);
+  if (path.includes('${')) return `envFile ${envFile} names a variable depwarden cannot fill in; its settings may change where packages are fetched from`;
+  const text = disk.readText(resolve(workspace, path));
+  if (text === undefined) return `envFile ${envFile} cannot be read; its settings may change where packages are fetched from`;
+  return Object.fromEntries(Object.entries(parseEnv(text)).flatMap(([name, value]) => (value === undefined ? [] : [[name, value]])));
 }
 
 /**
@@ -90,9 +128,16 @@ export async function judgeServer(
   const asked = serverSpecs(entry, dirname(config.path), syntax, disk);
   if (!('specs' in asked)) return { ...base, ...asked };
   const { specs } = asked;
+  const started =
+    asked.settings === undefined ? { env: options.env, settings: [] } : serverEnvironment(entry, asked.settings, dirname(config.path), options.env, disk);
+  if (!('env' in started)) return { ...base, ...started };
+  // The server's own settings decide its registry: depwarden's --registry does not reach the client's npx.
+  const serverOptions = started.settings.length === 0 ? options : { ...options, env: started.env, registry: undefined };
   try {
-    const verdict = await gateExec(specs, options, `${config.shown}: ${serverName(entry)}`);
-    return { ...base, verdict, ...statusOf(verdict, specs) };
+    const verdict = await gateExec(specs, serverOptions, `${config.shown}: ${serverName(entry)}`);
+    const status = statusOf(verdict, specs);
+    const followed = started.settings.map((setting) => `${setting.name}=${setting.value}`).join(', ');
+    return { ...base, verdict, ...status, ...(followed ? { note: `${status.note} (judged with the server's ${followed})` } : {}) };
   } catch (error) {
     if (!isInputError(error)) throw error;
     return { ...base, status: 'cannot judge', note: error.message };

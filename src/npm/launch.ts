@@ -22,6 +22,87 @@ export interface Launch {
   readonly commandArgs: readonly string[];
   /** Whether the runner was told not to ask before installing (`-y`). */
   readonly yes: boolean;
+  /**
+   * The settings of the launch itself that move where the runner fetches from (`--registry`, `npm_config_registry=`
+   * before the command, `HOME=`): in the order the runner applies them, the last one winning.
+   */
+  readonly settings: readonly FetchSetting[];
+}
+
+/** A setting written into a launch that changes where packages come from: another registry, npm config or folder. */
+export interface FetchSetting {
+  /** As written: `--registry`, `npm_config_registry`, `HOME`. */
+  readonly name: string;
+  readonly value: string;
+  /**
+   * The environment variable npm reads for the same setting (`npm_config_registry` for `--registry`), so that npm's
+   * own config loader can follow it; undefined when npm's config cannot express it (yarn's rc file, bun's config,
+   * another working folder).
+   */
+  readonly npmEnv: string | undefined;
+}
+
+/**
+ * npm's settings that decide where a package is fetched from (npm's definitions): the registry, a scope's registry,
+ * the config files that set them and the host rewrite.
+ */
+const NPM_FETCH_KEYS = new Set(['registry', 'userconfig', 'globalconfig', 'replace-registry-host']);
+const isNpmFetchKey = (key: string): boolean => NPM_FETCH_KEYS.has(key) || /^@[^:]+:registry$/.test(key);
+/** The runner options that run it in another folder (another project `.npmrc`) or with another config file. */
+const FOREIGN_CONFIG_OPTIONS = new Set(['C', 'dir', 'cwd', 'config', 'c']);
+
+/** A runner option (`--registry`, `--@acme:registry`, `--userconfig`) that moves where packages come from. */
+function optionSetting(key: string, value: string, runnerReadsNpmConfig: boolean): FetchSetting | undefined {
+  if (isNpmFetchKey(key)) return { name: `--${key}`, value, npmEnv: `npm_config_${key}` };
+  if (!runnerReadsNpmConfig && FOREIGN_CONFIG_OPTIONS.has(key)) return { name: key.length === 1 ? `-${key}` : `--${key}`, value, npmEnv: undefined };
+  return undefined;
+}
+
+/**
+ * An environment variable set for the launch that moves where packages come from: npm's `npm_config_*` fetch keys
+ * (read case-insensitively, `_` for `-`, as @npmcli/config reads them), HOME (another `~/.npmrc`), and the
+ * registry variables of yarn and bun.
+ */
+export function envSetting(name: string, value: string): FetchSetting | undefined {
+  const npmKey = /^npm_config_(.+)$/i.exec(name)?.[1];
+  if (npmKey !== undefined) {
+    const key = npmKey.startsWith('//') ? npmKey : npmKey.replace(/(?!^)_/g, '-').toLowerCase();
+    return isNpmFetchKey(key) ? { name, value, npmEnv: name } : undefined;
+  }
+  if (name === 'HOME' || name === 'USERPROFILE') return { name, value, npmEnv: name };
+  if (name === 'YARN_NPM_REGISTRY_SERVER' || name === 'BUN_CONFIG_REGISTRY') return { name, value, npmEnv: 'npm_config_registry' };
+  if (/^YARN_(RC_FILENAME|NPM_SCOPES)$/.test(name) || name === 'BUN_INSTALL') return { name, value, npmEnv: undefined };
+  return undefined;
+}
+
+/**
+ * The environment npm reads with a launch's settings applied, the last one winning; or, for a setting npm's config
+ * cannot express or a value a client fills in itself (`${input:…}`), why it cannot be followed.
+ */
+export function npmEnvironment(
+  userEnv: NodeJS.ProcessEnv,
+  settings: readonly FetchSetting[],
+): { readonly env: NodeJS.ProcessEnv } | { readonly unfollowed: string } {
+  const env: NodeJS.ProcessEnv = { ...userEnv };
+  for (const setting of settings) {
+    const key = setting.npmEnv;
+    if (key === undefined || setting.value.includes('${')) {
+      return { unfollowed: `${setting.name}=${setting.value} changes where packages are fetched from, in a way depwarden cannot follow` };
+    }
+    // npm reads npm_config_* whatever its case: the setting replaces the user's own, in any spelling.
+    for (const name of Object.keys(env)) if (name !== key && name.toLowerCase() === key.toLowerCase()) delete env[name];
+    env[key] = setting.value;
+  }
+  return { env };
+}
+
+/** The fetch settings of `NAME=value` words. */
+function assignmentSettings(words: readonly string[]): FetchSetting[] {
+  return words.flatMap((word) => {
+    const equals = word.indexOf('=');
+    const setting = envSetting(word.slice(0, equals), word.slice(equals + 1));
+    return setting ? [setting] : [];
+  });
 }
 
 /** How a runner reads its options: which take a value, and which of those name packages or a shell line. */
@@ -49,22 +130,33 @@ export function npxSyntax(npmSwitches: ReadonlySet<string>): RunnerSyntax {
   };
 }
 
-/** pnpm dlx, yarn dlx and bunx: only `--package`/`-p` takes a value (their docs); every other option is a switch. */
+/**
+ * pnpm dlx, yarn dlx and bunx: `--package`/`-p` takes a value (their docs), and so do the npm settings pnpm reads
+ * from its command line (`--registry`); every other option is a switch.
+ */
 const DLX_SYNTAX: RunnerSyntax = {
   packageFlags: new Set(['package', 'p']),
   callFlags: new Set(),
   yesFlags: new Set(),
-  takesValue: (key) => key === 'package' || key === 'p',
+  takesValue: (key) => key === 'package' || key === 'p' || isNpmFetchKey(key),
 };
 
 /**
  * Reads a runner's arguments the way the runner does: options first; the first positional argument is the package
  * to fetch (or, when `--package` named the packages, the command to run); everything after it goes to the command.
  */
-export function parseRunnerArgs(runner: Runner, args: readonly string[], syntax: RunnerSyntax, offset = 0): Launch {
+export function parseRunnerArgs(
+  runner: Runner,
+  args: readonly string[],
+  syntax: RunnerSyntax,
+  offset = 0,
+  before: { readonly settings: readonly FetchSetting[]; readonly yes?: boolean } = { settings: [] },
+): Launch {
   const packages: LaunchPackage[] = [];
+  const settings: FetchSetting[] = [...before.settings];
+  const readsNpmConfig = runner === 'npx' || runner === 'npm exec';
   let call: string | undefined;
-  let yes = runner !== 'npx' && runner !== 'npm exec';
+  let yes = before.yes ?? !readsNpmConfig;
   let index = 0;
   for (; index < args.length; index++) {
     const arg = args[index]!;
@@ -83,9 +175,11 @@ export function parseRunnerArgs(runner: Runner, args: readonly string[], syntax:
       if (value === undefined) break;
       if (syntax.packageFlags.has(key)) packages.push({ spec: value, argIndex: offset + index, prefix: '' });
       else if (syntax.callFlags.has(key)) call = value;
+      else pushSetting(settings, optionSetting(key, value, readsNpmConfig));
     } else if (inline !== undefined) {
       if (syntax.packageFlags.has(key)) packages.push({ spec: inline, argIndex: offset + index, prefix: arg.slice(0, equals + 1) });
       else if (syntax.callFlags.has(key)) call = inline;
+      else pushSetting(settings, optionSetting(key, inline, readsNpmConfig));
     }
   }
   const positionals = args.slice(index);
@@ -97,6 +191,7 @@ export function parseRunnerArgs(runner: Runner, args: readonly string[], syntax:
       call,
       commandArgs: call === undefined ? positionals.slice(1) : positionals,
       yes,
+      settings,
     };
   }
   const first = positionals[0];
@@ -107,7 +202,12 @@ export function parseRunnerArgs(runner: Runner, args: readonly string[], syntax:
     call: undefined,
     commandArgs: positionals.slice(1),
     yes,
+    settings,
   };
+}
+
+function pushSetting(settings: FetchSetting[], setting: FetchSetting | undefined): void {
+  if (setting) settings.push(setting);
 }
 
 /** The file name of a command without its folder and Windows extension: `C:\\nodejs\\npx.cmd` is `npx`. */
@@ -142,12 +242,72 @@ export function serverLaunch(command: string, args: readonly string[], npxArgs: 
   if (SHELLS.has(name)) return throughShell(name, args, npxArgs);
   if (name === 'npx') return { kind: 'runner', launch: parseRunnerArgs('npx', args, npxArgs) };
   if (name === 'bunx') return { kind: 'runner', launch: parseRunnerArgs('bunx', args, DLX_SYNTAX) };
-  if (name === 'npm' && (args[0] === 'exec' || args[0] === 'x')) return { kind: 'runner', launch: parseRunnerArgs('npm exec', args.slice(1), npxArgs, 1) };
-  if (name === 'pnpm' && args[0] === 'dlx') return { kind: 'runner', launch: parseRunnerArgs('pnpm dlx', args.slice(1), DLX_SYNTAX, 1) };
-  if (name === 'yarn' && args[0] === 'dlx') return { kind: 'runner', launch: parseRunnerArgs('yarn dlx', args.slice(1), DLX_SYNTAX, 1) };
-  if (name === 'bun' && args[0] === 'x') return { kind: 'runner', launch: parseRunnerArgs('bunx', args.slice(1), DLX_SYNTAX, 1) };
+  const manager = MANAGER_RUNNERS[name];
+  if (manager !== undefined) {
+    const started = throughManager(name, manager, args, npxArgs);
+    if (started !== undefined) return started;
+  }
   if (/(^|[\\/])node_modules[\\/]\.bin[\\/][^\\/]+$/.test(command)) return { kind: 'installed-bin', binPath: command };
   return { kind: 'other', program: command };
+}
+
+/** The package managers' subcommands that fetch and run a package: `npm exec|x`, `pnpm dlx`, `yarn dlx`, `bun x`. */
+const MANAGER_RUNNERS: Readonly<Record<string, { readonly words: readonly string[]; readonly runner: Runner }>> = {
+  npm: { words: ['exec', 'x'], runner: 'npm exec' },
+  pnpm: { words: ['dlx'], runner: 'pnpm dlx' },
+  yarn: { words: ['dlx'], runner: 'yarn dlx' },
+  bun: { words: ['x'], runner: 'bunx' },
+};
+
+/** The global options of pnpm, yarn and bun that take a value, as far as they come before `dlx`/`x`. */
+const MANAGER_OPTIONS: RunnerSyntax = {
+  packageFlags: new Set(),
+  callFlags: new Set(),
+  yesFlags: new Set(),
+  takesValue: (key) => isNpmFetchKey(key) || FOREIGN_CONFIG_OPTIONS.has(key) || ['filter', 'F', 'reporter', 'loglevel'].includes(key),
+};
+
+/**
+ * `npm [options] exec …` and the like: the manager's own options may come before its subcommand (`npm --yes exec`,
+ * `npm --registry <url> exec`, `pnpm -C <dir> dlx`); they count for the launch. Undefined when the command runs no
+ * package. When an option depwarden cannot read could hide the subcommand (a value it took for a switch), the
+ * launch is unreadable rather than "not an npm launch".
+ */
+function throughManager(name: string, manager: (typeof MANAGER_RUNNERS)[string], args: readonly string[], npxArgs: RunnerSyntax): ServerLaunch | undefined {
+  const syntax = name === 'npm' ? npxArgs : MANAGER_OPTIONS;
+  const settings: FetchSetting[] = [];
+  let yes: boolean | undefined;
+  let index = 0;
+  for (; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === '--') {
+      index++;
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') break;
+    const equals = arg.indexOf('=');
+    const key = arg.replace(/^-+/, '').split('=')[0]!;
+    let value = equals === -1 ? undefined : arg.slice(equals + 1);
+    if (value === undefined && syntax.takesValue(key, args[index + 1])) value = args[++index];
+    if (name === 'npm' && (key === 'y' || key === 'yes')) yes = value === undefined || value === 'true';
+    else if (value !== undefined) pushSetting(settings, optionSetting(key, value, name === 'npm'));
+  }
+  const word = args[index];
+  if (word !== undefined && manager.words.includes(word)) {
+    return {
+      kind: 'runner',
+      launch: parseRunnerArgs(manager.runner, args.slice(index + 1), name === 'npm' ? npxArgs : DLX_SYNTAX, index + 1, { settings, yes }),
+    };
+  }
+  const later = args.findIndex((arg, at) => at > index && manager.words.includes(arg));
+  const hidden = later !== -1 && args.slice(0, later).every((arg, at) => arg.startsWith('-') || args[at - 1]?.startsWith('-'));
+  return hidden ? { kind: 'unreadable', reason: `${name} option ${args[index - 1] ?? word} before ${args[later]}` } : undefined;
+}
+
+/** The launch with settings made around it (env's or the shell line's `NAME=value` words) applied first. */
+function withSettings(started: ServerLaunch, settings: readonly FetchSetting[]): ServerLaunch {
+  if (started.kind !== 'runner' || settings.length === 0) return started;
+  return { ...started, launch: { ...started.launch, settings: [...settings, ...started.launch.settings] } };
 }
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash']);
@@ -171,9 +331,10 @@ function throughEnv(args: readonly string[], npxArgs: RunnerSyntax): ServerLaunc
     else if (arg.startsWith('-')) return { kind: 'unreadable', reason: `env option ${arg}` };
     else break;
   }
+  const assignments = index;
   while (index < args.length && ASSIGNMENT.test(args[index]!)) index++;
   if (index >= args.length) return { kind: 'other', program: 'env' };
-  const inner = serverLaunch(args[index]!, args.slice(index + 1), npxArgs);
+  const inner = withSettings(serverLaunch(args[index]!, args.slice(index + 1), npxArgs), assignmentSettings(args.slice(assignments, index)));
   return inner.kind === 'runner' ? { ...inner, launch: shift(inner.launch, index + 1) } : inner;
 }
 
@@ -213,7 +374,10 @@ function throughShell(shell: string, args: readonly string[], npxArgs: RunnerSyn
   while (start < words.length && ASSIGNMENT.test(words[start]!)) start++;
   if (words[start] === 'exec') start++;
   if (start >= words.length) return { kind: 'unreadable', reason: `${shell} -c '${line}': no command` };
-  const inner = serverLaunch(words[start]!, words.slice(start + 1), npxArgs);
+  const inner = withSettings(
+    serverLaunch(words[start]!, words.slice(start + 1), npxArgs),
+    assignmentSettings(words.slice(0, start).filter((word) => word !== 'exec')),
+  );
   // The packages' places are words of one argument: `--fix` cannot pin them there.
   return inner.kind === 'runner' ? { ...inner, inShellLine: true } : inner;
 }

@@ -195,6 +195,37 @@ describe('depwarden mcp: the servers AI clients start', () => {
     expect(readdirSync(run.marks)).toEqual([]);
   });
 
+  it("judges a server against the registry its own start sets (env, npx's --registry), and reads npm's options before exec", async () => {
+    const project = join(work, 'mcp-registry');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      join(project, '.mcp.json'),
+      JSON.stringify({
+        mcpServers: {
+          'env-registry': { command: 'npx', args: ['-y', 'dw-mcp-good@1.1.0'], env: { npm_config_registry: registry.url } },
+          'option-registry': { command: 'npx', args: ['--registry', registry.url, '-y', 'dw-mcp-good@1.1.0'] },
+          'npm-options-first': { command: 'npm', args: ['--yes', 'exec', '@modelcontext-protocol/sdk'], env: { npm_config_registry: registry.url } },
+          'other-folder': { command: 'pnpm', args: ['-C', '/srv/app', 'dlx', 'dw-mcp-good@1.1.0'] },
+        },
+      }),
+    );
+    // depwarden's own registry answers nothing: only a server's own setting can make it judged.
+    const run = await depwarden(['mcp', '--registry', 'http://127.0.0.1:9/'], project);
+    const verdicts = [...run.stdout.matchAll(/^\.mcp\.json {2}(\S+) .*\n {2}([^:]+):/gm)].map((match) => `${match[1]}: ${match[2]}`);
+    expect(verdicts).toEqual([
+      'mcpServers.env-registry: ok',
+      'mcpServers.option-registry: ok',
+      'mcpServers.npm-options-first: refused',
+      'mcpServers.other-folder: cannot judge',
+    ]);
+    expect(run.stdout).toContain(`ok: dw-mcp-good@1.1.0 (judged with the server's npm_config_registry=${registry.url})`);
+    expect(run.stdout).toContain(`ok: dw-mcp-good@1.1.0 (judged with the server's --registry=${registry.url})`);
+    expect(run.stdout).toContain('@modelcontext-protocol/sdk  [near-miss-name]');
+    expect(run.stdout).toContain('cannot judge: -C=/srv/app changes where packages are fetched from, in a way depwarden cannot follow');
+    expect(run.status).toBe(1);
+    expect(readdirSync(run.marks)).toEqual([]);
+  });
+
   it('says where it looked when no config exists, and reads the desktop clients’ files under HOME', async () => {
     const empty = await depwarden(['mcp'], join(work, 'packages'));
     expect(empty.status).toBe(2);

@@ -27,6 +27,7 @@ const launch = (more: Partial<Launch> = {}): Launch => ({
   call: undefined,
   commandArgs: ['--stdio'],
   yes: true,
+  settings: [],
   ...more,
 });
 

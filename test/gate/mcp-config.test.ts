@@ -16,8 +16,11 @@ describe('MCP config files', () => {
 
   it('reads servers (VS Code) and mcpServers (the others), with comments and trailing commas', () => {
     expect(readMcpConfig(vscode, '.vscode/mcp.json')).toEqual([
-      { serversKey: 'servers', name: 'gh', command: 'npx', args: ['-y', 'some-mcp@latest'], url: undefined },
-      { serversKey: 'servers', name: 'web', command: undefined, args: [], url: 'https://mcp.example.test/' },
+      { serversKey: 'servers', name: 'gh', command: 'npx', args: ['-y', 'some-mcp@latest'], url: undefined, env: {} },
+      { serversKey: 'servers', name: 'web', command: undefined, args: [], url: 'https://mcp.example.test/', env: {} },
+    ]);
+    expect(readMcpConfig('{"servers":{"a":{"command":"npx","args":["x"],"env":{"A":"1"},"envFile":"${workspaceFolder}/.env"}}}', 'f')).toMatchObject([
+      { env: { A: '1' }, envFile: '${workspaceFolder}/.env' },
     ]);
     expect(readMcpConfig('{"mcpServers":{"a":{"command":"npx","args":["x"]}}}', 'f')).toHaveLength(1);
   });
@@ -27,6 +30,8 @@ describe('MCP config files', () => {
     expect(() => readMcpConfig('[]', 'f')).toThrow('an MCP config must be a JSON object');
     expect(() => readMcpConfig('{"mcpServers":{"a":{"command":"npx","args":"x"}}}', 'f')).toThrow('mcpServers.a.args must be a list of strings');
     expect(() => readMcpConfig('{"mcpServers":{"a":{}}}', 'f')).toThrow('mcpServers.a has neither a command nor a url');
+    expect(() => readMcpConfig('{"mcpServers":{"a":{"command":"npx","env":{"A":1}}}}', 'f')).toThrow('mcpServers.a.env must be an object of strings');
+    expect(() => readMcpConfig('{"mcpServers":{"a":{"command":"npx","envFile":[]}}}', 'f')).toThrow('mcpServers.a.envFile must be a string');
   });
 
   it('replaces one argument in place: every other byte stays', () => {

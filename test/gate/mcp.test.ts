@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFi
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMcpConfig } from '../../src/gate/mcp-config.js';
-import { installedPackageOf, mcpConfigCandidates, pinServers, pinnedAs, serverSpecs, type McpDisk } from '../../src/gate/mcp.js';
+import { installedPackageOf, mcpConfigCandidates, pinServers, pinnedAs, serverEnvironment, serverSpecs, type McpDisk } from '../../src/gate/mcp.js';
 import { npxSyntax } from '../../src/npm/launch.js';
 import type { ResolvedLaunch } from '../../src/registry/ideal-tree.js';
 import { tempDir } from '../support/temp.js';
@@ -28,11 +28,14 @@ describe('mcpConfigCandidates', () => {
 });
 
 describe('serverSpecs: what a server start fetches', () => {
-  const entry = (command: string | undefined, args: string[] = [], url?: string) => ({ serversKey: 'mcpServers', name: 's', command, args, url });
+  const entry = (command: string | undefined, args: string[] = [], url?: string) => ({ serversKey: 'mcpServers', name: 's', command, args, url, env: {} });
 
   it('the packages of a runner, or a verdict for what is no npm launch', () => {
-    expect(serverSpecs(entry('npx', ['-y', 'some-mcp@latest', '--stdio']), '/p', syntax, disk)).toEqual({ specs: ['some-mcp@latest'] });
-    expect(serverSpecs(entry('cmd', ['/c', 'npx', '-y', '-p', 'a@1.0.0', '-p', 'b', 'run']), '/p', syntax, disk)).toEqual({ specs: ['a@1.0.0', 'b'] });
+    expect(serverSpecs(entry('npx', ['-y', 'some-mcp@latest', '--stdio']), '/p', syntax, disk)).toEqual({ specs: ['some-mcp@latest'], settings: [] });
+    expect(serverSpecs(entry('cmd', ['/c', 'npx', '-y', '-p', 'a@1.0.0', '-p', 'b', 'run']), '/p', syntax, disk)).toEqual({
+      specs: ['a@1.0.0', 'b'],
+      settings: [],
+    });
     expect(serverSpecs(entry(undefined, [], 'https://mcp.example.test/'), '/p', syntax, disk)).toEqual({
       status: 'not checked',
       note: 'remote server (https://mcp.example.test/): nothing is installed or run locally',
@@ -42,8 +45,8 @@ describe('serverSpecs: what a server start fetches', () => {
   });
 
   it('through env and sh -c; a shell line that is more than words is refused, never skipped', () => {
-    expect(serverSpecs(entry('sh', ['-c', 'npx -y expresss']), '/p', syntax, disk)).toEqual({ specs: ['expresss'] });
-    expect(serverSpecs(entry('env', ['FOO=1', 'npx', '-y', 'expresss']), '/p', syntax, disk)).toEqual({ specs: ['expresss'] });
+    expect(serverSpecs(entry('sh', ['-c', 'npx -y expresss']), '/p', syntax, disk)).toEqual({ specs: ['expresss'], settings: [] });
+    expect(serverSpecs(entry('env', ['FOO=1', 'npx', '-y', 'expresss']), '/p', syntax, disk)).toEqual({ specs: ['expresss'], settings: [] });
     expect(serverSpecs(entry('sh', ['-c', 'python server.py']), '/p', syntax, disk)).toEqual({
       status: 'not checked',
       note: 'runs python: not an npm package launch',
@@ -68,6 +71,52 @@ describe('serverSpecs: what a server start fetches', () => {
     expect(installedPackageOf('node_modules/.bin/acme-server', project, disk)).toBe(
       'the package behind node_modules/.bin/acme-server has no readable name and version',
     );
+  });
+});
+
+describe("serverEnvironment: the npm settings the client's start of a server makes", () => {
+  const server = (env: Record<string, string>, envFile?: string) => ({
+    serversKey: 'servers',
+    name: 's',
+    command: 'npx',
+    args: [],
+    url: undefined,
+    env,
+    envFile,
+  });
+
+  it("envFile, then env, then the launch's own settings, the last winning; other variables are left alone", () => {
+    const project = tempDir('mcp-env');
+    mkdirSync(join(project, '.vscode'));
+    writeFileSync(join(project, '.env'), 'API_KEY=secret\nnpm_config_registry="http://file.example.test/"\nHOME=/home/other\n');
+    const configDir = join(project, '.vscode');
+    const started = serverEnvironment(server({ API_KEY: 'x' }, '${workspaceFolder}/.env'), [], configDir, { PATH: '/bin' }, disk);
+    expect(started).toHaveProperty('env', { PATH: '/bin', npm_config_registry: 'http://file.example.test/', HOME: '/home/other' });
+    expect(started).toHaveProperty(
+      'settings',
+      expect.arrayContaining([
+        { name: 'npm_config_registry', value: 'http://file.example.test/', npmEnv: 'npm_config_registry' },
+        { name: 'HOME', value: '/home/other', npmEnv: 'HOME' },
+      ]),
+    );
+    const overridden = serverEnvironment(
+      server({ npm_config_registry: 'http://env.example.test/' }, '.env'),
+      [{ name: '--registry', value: 'http://option.example.test/', npmEnv: 'npm_config_registry' }],
+      configDir,
+      {},
+      disk,
+    );
+    expect(overridden).toMatchObject({ env: { npm_config_registry: 'http://option.example.test/' } });
+    expect(serverEnvironment(server({ GITHUB_TOKEN: 't' }), [], configDir, { PATH: '/bin' }, disk)).toEqual({ env: { PATH: '/bin' }, settings: [] });
+  });
+
+  it('an envFile it cannot read, or a value the client fills in, cannot be judged', () => {
+    expect(serverEnvironment(server({}, '${workspaceFolder}/missing.env'), [], '/p/.vscode', {}, disk)).toEqual({
+      status: 'cannot judge',
+      note: 'envFile ${workspaceFolder}/missing.env cannot be read; its settings may change where packages are fetched from',
+    });
+    expect(serverEnvironment(server({}, '${env:HOME}/.env'), [], '/p/.vscode', {}, disk)).toMatchObject({ status: 'cannot judge' });
+    expect(serverEnvironment(server({ npm_config_registry: '${input:registry}' }), [], '/p', {}, disk)).toMatchObject({ status: 'cannot judge' });
   });
 });
 

@@ -67,6 +67,7 @@ describe('launch commands, as each runner reads them', () => {
       call: undefined,
       commandArgs: ['--stdio', '-p', 'x'],
       yes: true,
+      settings: [],
     });
     expect(packagesOf('npx', ['--prefer-offline', '--package=a@1', '-p', 'b', 'run-it', 'arg'])).toEqual({
       runner: 'npx',
