@@ -48,13 +48,19 @@ export interface FetchSetting {
  */
 const NPM_FETCH_KEYS = new Set(['registry', 'userconfig', 'globalconfig', 'replace-registry-host']);
 const isNpmFetchKey = (key: string): boolean => NPM_FETCH_KEYS.has(key) || /^@[^:]+:registry$/.test(key);
-/** The runner options that run it in another folder (another project `.npmrc`) or with another config file. */
+/**
+ * The runner options that run it in another folder (another project `.npmrc`) or with another config file: npm's
+ * `--prefix` (`-C`); pnpm's `-C`/`--dir`, yarn's and bun's `--cwd`, bun's `--config`/`-c`.
+ */
 const FOREIGN_CONFIG_OPTIONS = new Set(['C', 'dir', 'cwd', 'config', 'c']);
+const NPM_FOREIGN_CONFIG_OPTIONS = new Set(['C', 'prefix']);
 
 /** A runner option (`--registry`, `--@acme:registry`, `--userconfig`) that moves where packages come from. */
 function optionSetting(key: string, value: string, runnerReadsNpmConfig: boolean): FetchSetting | undefined {
   if (isNpmFetchKey(key)) return { name: `--${key}`, value, npmEnv: `npm_config_${key}` };
-  if (!runnerReadsNpmConfig && FOREIGN_CONFIG_OPTIONS.has(key)) return { name: key.length === 1 ? `-${key}` : `--${key}`, value, npmEnv: undefined };
+  if ((runnerReadsNpmConfig ? NPM_FOREIGN_CONFIG_OPTIONS : FOREIGN_CONFIG_OPTIONS).has(key)) {
+    return { name: key.length === 1 ? `-${key}` : `--${key}`, value, npmEnv: undefined };
+  }
   return undefined;
 }
 

@@ -29,6 +29,9 @@ describe('fetch settings a launch makes: where the runner fetches from', () => {
     });
     expect(launchOf(serverLaunch('npm', ['-y', 'x', 'pkg'], npx))).toMatchObject({ yes: true, packages: [{ spec: 'pkg', argIndex: 2 }], settings: [] });
     expect(launchOf(serverLaunch('npm', ['exec', 'pkg'], npx)).yes).toBe(false);
+    expect(launchOf(serverLaunch('npm', ['--prefix', '/srv/app', 'exec', 'pkg'], npx)).settings).toEqual([
+      { name: '--prefix', value: '/srv/app', npmEnv: undefined },
+    ]);
     expect(launchOf(serverLaunch('pnpm', ['--registry=' + REGISTRY, 'dlx', 'pkg'], npx))).toMatchObject({
       runner: 'pnpm dlx',
       packages: [{ spec: 'pkg', argIndex: 2 }],
