@@ -144,6 +144,7 @@ export function renderReport(
     result: analysis.result,
     failing: analysis.failing,
     failOn: analysis.failOn,
+    strict: values.strict,
     rules: analysis.rules,
     source: {
       file: source.file,

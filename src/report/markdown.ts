@@ -1,6 +1,7 @@
 import { findingTexts, packageLabel } from './messages.js';
 import { redactReport } from './redact.js';
 import type { ReportInput } from './types.js';
+import { staleText } from './text.js';
 
 /** A pull-request comment: one short table, worst first, each with the reason and the fix. */
 export function renderMarkdown(report: ReportInput): string {
@@ -26,6 +27,8 @@ export function renderMarkdown(report: ReportInput): string {
       );
     }
   }
+  const stale = staleText(input);
+  if (stale) lines.push('', `Failing with --strict: ${cell(stale)}.`);
   for (const notice of input.notices ?? []) lines.push('', `> ${cell(notice.file)} ${cell(notice.message)}`);
   for (const note of input.registry.notes ?? []) lines.push('', `> ${cell(note)}`);
   return `${lines.join('\n')}\n`;

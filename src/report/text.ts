@@ -55,12 +55,22 @@ function registryLine({ registry }: ReportInput): string | undefined {
 function summaryLine(input: ReportInput, allowed: number): string {
   const { findings } = input.result;
   const allowedText = allowed > 0 ? `, ${allowed} allowed by policy` : '';
-  if (findings.length === 0) return `No findings${allowedText}.`;
+  const stale = staleText(input);
+  if (findings.length === 0) return stale ? `No findings${allowedText}; failing with --strict: ${stale}.` : `No findings${allowedText}.`;
   const counts = SEVERITIES.map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
     .filter(([, count]) => count > 0)
     .map(([severity, count]) => `${count} ${severity}`);
-  const verdict = input.failing.length > 0 ? `${input.failing.length} at or above ${input.failOn}: failing.` : `none at or above ${input.failOn}.`;
+  const verdict =
+    input.failing.length > 0
+      ? `${input.failing.length} at or above ${input.failOn}: failing${stale ? `; with --strict also: ${stale}` : ''}.`
+      : `none at or above ${input.failOn}${stale ? `; failing with --strict: ${stale}` : ''}.`;
   return `${findings.length} finding${findings.length === 1 ? '' : 's'} (${counts.join(', ')}${allowedText}); ${verdict}`;
+}
+
+/** Why --strict fails a run: its policy entries that matched nothing (the hints above name each). */
+export function staleText({ strict, result }: ReportInput): string | undefined {
+  if (!strict || result.unusedAllows.length === 0) return undefined;
+  return `policy ${result.unusedAllows.map((entry) => entry.where).join(', ')} matched nothing`;
 }
 
 /** The header's format: the tree's, or review's list of what it judged (a change with no dependency in it judges nothing). */

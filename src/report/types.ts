@@ -7,6 +7,8 @@ export interface ReportInput {
   readonly result: RunResult;
   readonly failing: readonly Finding[];
   readonly failOn: Severity;
+  /** `--strict`: a policy allowlist entry that matched nothing fails the run; the summary says so. */
+  readonly strict?: boolean | undefined;
   readonly rules: readonly RuleMeta[];
   readonly source: {
     /** The file the tree came from, relative to the project ('package-lock.json', 'node_modules'). */

@@ -199,7 +199,10 @@ describe('depwarden check', () => {
     const stale = await depwarden(['check', fixture('npm-v3'), ...REG, '--config', fixture('policies/stale-entry.json')]);
     expect(stale.status).toBe(0);
     expect(stale.stdout).toContain('hint: policy allow[0] (never-installed, git-dependency) matched nothing');
-    expect((await depwarden(['check', fixture('npm-v3'), ...REG, '--config', fixture('policies/stale-entry.json'), '--strict'])).status).toBe(1);
+    const strict = await depwarden(['check', fixture('npm-v3'), ...REG, '--config', fixture('policies/stale-entry.json'), '--strict']);
+    expect(strict.status).toBe(1);
+    // Exit 1 with no finding: the summary says why.
+    expect(strict.stdout.trimEnd().split('\n').at(-1)).toBe('No findings; failing with --strict: policy allow[0] matched nothing.');
   });
 
   it('escapes package text so it cannot drive the terminal', async () => {

@@ -150,3 +150,42 @@ describe('renderers: hostile text is made safe in every format', () => {
     expect(why.replace(/`[^`]*`/g, '')).not.toMatch(/(?<![\w`])@\w/);
   });
 });
+
+describe('renderers: --strict says why it fails', () => {
+  const stale = { where: 'allow[0]', package: 'never-installed', rule: 'git-dependency' } as const;
+  const withStale = async (strict: boolean): Promise<ReportInput> => {
+    const input = await fixtureReport('npm-v3');
+    return { ...input, strict, result: { ...input.result, unusedAllows: [stale as never] } };
+  };
+
+  it('text: no findings, yet failing: the summary names the entries that matched nothing', async () => {
+    const input = await withStale(true);
+    expect(input.result.findings).toEqual([]);
+    const lines = renderText(input, { color: false }).trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('No findings; failing with --strict: policy allow[0] matched nothing.');
+    expect(
+      renderText(await withStale(false), { color: false })
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toBe('No findings.');
+  });
+
+  it('text: findings below the threshold, failing only because of --strict', async () => {
+    const input = await fixtureReport('risky/app');
+    const below = {
+      ...input,
+      strict: true,
+      failOn: 'critical' as const,
+      failing: [],
+      result: { ...input.result, unusedAllows: [stale as never, { ...stale, where: 'allow[2]' } as never] },
+    };
+    expect(renderText(below, { color: false }).trimEnd().split('\n').at(-1)).toBe(
+      '5 findings (1 critical, 2 high, 1 medium, 1 low); none at or above critical; failing with --strict: policy allow[0], allow[2] matched nothing.',
+    );
+  });
+
+  it('markdown: the comment says it too', async () => {
+    expect(renderMarkdown(await withStale(true))).toContain('\n\nFailing with --strict: policy allow\\[0\\] matched nothing.\n');
+  });
+});
