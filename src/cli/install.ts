@@ -38,7 +38,7 @@ export const INSTALL_HELP = GATE_HELP('install');
 export const CI_HELP = GATE_HELP('ci');
 
 /** depwarden's own options; --registry and --offline also go on to npm. */
-const VALUE_OPTIONS = new Set(['--manager', '--scripts', '--fail-on', '--format', '--config', '--timeout', '--concurrency']);
+const VALUE_OPTIONS = new Set(['--manager', '--scripts', '--fail-on', '--format', '--config', '--timeout', '--concurrency', '--osv-url', '--osv-data']);
 const FLAG_OPTIONS = new Set(['--strict', '--color', '--no-color']);
 const SHARED_VALUE = new Set(['--registry']);
 
