@@ -87,6 +87,7 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
       text: renderReport(values, io, outcome, {
         file: tree.sourceFile,
         absolutePath: join(dir, tree.sourceFile),
+        projectDir: dir,
         text: lockfileText,
         lines: lockfileText === undefined ? undefined : entryLines(tree, lockfileText),
       }),

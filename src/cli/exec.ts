@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { EXIT, type CliIo } from './io.js';
 import { npmSwitches } from './npm-argv.js';
-import { REPORT_HELP, analysisOptions, writeReport, type ReportValues } from './report-options.js';
+import { REPORT_HELP, analysisOptions, askedNamesSource, writeReport, type ReportSource, type ReportValues } from './report-options.js';
 import { InputError } from '../errors.js';
 import { spawnNpm } from './install.js';
 import { execCommand, execScripts, gateExec, installChecked, pinnedSpec, type ExecCommand, type ExecVerdict } from '../gate/exec.js';
@@ -133,6 +133,17 @@ export async function runNpx(argv: readonly string[], io: CliIo): Promise<number
   return gateAndRun(launch, values, { ...io, env: applied.env });
 }
 
+/** What exec's and mcp's reports say they checked: the names asked for (refused before any tree), or the tree npm exec would fetch. */
+export function execSource(verdict: ExecVerdict): ReportSource {
+  if (verdict.stage === 'names') return askedNamesSource(verdict.analysis.tree);
+  return {
+    file: '(npm exec)',
+    title: "the tree npm exec would fetch (arborist's ideal tree of the packages asked for)",
+    absolutePath: undefined,
+    text: undefined,
+  };
+}
+
 async function gateAndRun(launch: Launch, values: ReportValues, io: CliIo): Promise<number> {
   const specs = launch.packages.map((entry) => entry.spec);
   // The command's stdout is its own (an MCP server speaks JSON-RPC on it): depwarden writes to stderr only.
@@ -144,7 +155,7 @@ async function gateAndRun(launch: Launch, values: ReportValues, io: CliIo): Prom
     if (pin !== resolved.spec) io.stderr.write(`depwarden: resolved ${escapeName(resolved.spec)} to ${escapeName(pin)}\n`);
   }
   if (analysis.result.findings.length > 0 || analysis.failing.length > 0) {
-    const code = writeReport(values, reportIo, analysis, { file: '(npm exec)', absolutePath: resolve(io.cwd, '(npm exec)'), text: undefined });
+    const code = writeReport(values, reportIo, analysis, execSource(verdict));
     if (code !== EXIT.clean) {
       const what = verdict.stage === 'names' ? 'the packages asked for' : 'the tree npm exec would fetch';
       io.stderr.write(`depwarden: exec refused: ${analysis.failing.length} finding(s) at or above ${analysis.failOn} in ${what}; nothing was run\n`);

@@ -5,7 +5,7 @@ import { staleText } from './text.js';
 
 /** A pull-request comment: one short table, worst first, each with the reason and the fix. */
 export function renderMarkdown(report: ReportInput): string {
-  const texts = findingTexts(report.rules);
+  const texts = findingTexts(report.rules, report.source.asked);
   const input = redactReport(report);
   const { findings } = input.result;
   const lines = ['### depwarden'];

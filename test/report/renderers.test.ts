@@ -48,12 +48,13 @@ describe('renderers of the risky fixture', () => {
     const lines = input.source.text!.split('\n');
     for (const result of sarif.runs[0].results) {
       const { artifactLocation, region } = result.locations[0].physicalLocation;
-      expect(artifactLocation.uri).toBe('risky/app/package-lock.json');
+      expect(artifactLocation).toEqual({ uri: 'risky/app/package-lock.json', uriBaseId: '%SRCROOT%' });
       const location = result.locations[0].logicalLocations[0].fullyQualifiedName;
       expect(lines[region.startLine - 1]).toBe(`    "${location}": {`);
       expect(sarif.runs[0].tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId);
     }
     expect(sarif.runs[0].results.map((result: { level: string }) => result.level)).toEqual(['error', 'error', 'error', 'warning', 'note']);
+    expect(sarif.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: input.source.rootUri } });
   });
 
   it('github annotations, JSON and SARIF place each finding at the same file and line (annotations said line 1)', async () => {

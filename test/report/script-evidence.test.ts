@@ -62,7 +62,8 @@ describe('install-script evidence in every format', () => {
     const [result] = sarif.runs[0].results;
     expect(result.relatedLocations[0]).toMatchObject({
       id: 1,
-      physicalLocation: { artifactLocation: { uri: 'node_modules/dw-core/setup.js' }, region: { startLine: 3 } },
+      // Relative to the root, as the lockfile's own URI: the package folder inside the project.
+      physicalLocation: { artifactLocation: { uri: 'risky/app/node_modules/dw-core/setup.js', uriBaseId: '%SRCROOT%' }, region: { startLine: 3 } },
       message: { text: expect.stringContaining('decodes data and runs it') },
     });
     expect(
