@@ -18,7 +18,9 @@ export function renderGithub(report: ReportInput): string {
     // relative to the report's root (the git root), as GitHub reads them.
     const place = at.uri === undefined ? '' : `file=${property(at.uri)},line=${at.line ?? 1},`;
     const properties = `${place}title=${property(`depwarden ${finding.rule}: ${packageLabel(finding)}`)}`;
-    return `::${COMMAND[finding.severity]} ${properties}::${data(`${texts.message(finding)}. Fix: ${texts.hint(finding)}.`)}`;
+    // The evidence lines the fix points at, one per line of the annotation (%0A is its line break).
+    const evidence = texts.evidence(finding).map(({ file, line, text }) => `%0A${data(`${file}:${line} ${text}`)}`);
+    return `::${COMMAND[finding.severity]} ${properties}::${data(`${texts.message(finding)}. Fix: ${texts.hint(finding)}.`)}${evidence.join('')}`;
   });
   for (const notice of input.notices ?? []) lines.push(`::warning file=${property(notice.file)}::${data(notice.message)}`);
   return lines.length ? `${lines.join('\n')}\n` : '';
