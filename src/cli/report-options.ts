@@ -132,6 +132,8 @@ export interface ReportSource {
   projectDir?: string;
   /** The folder paths are relative to (review: the repository's); default: the git root above the project, else the project. */
   root?: string;
+  /** Of several reports of one run: the policy entries that matched nothing in any (what --strict fails on). */
+  unusedEverywhere?: readonly string[];
   /** vet and the gates' names: what was asked for, by tree location. */
   asked?: ReadonlyMap<string, AskedName>;
   text: string | undefined;
@@ -156,7 +158,7 @@ export function renderReport(
     result: analysis.result,
     failing: analysis.failing,
     failOn: analysis.failOn,
-    strict: values.strict,
+    strictFailures: values.strict ? (source.unusedEverywhere ?? analysis.result.unusedAllows.map((entry) => entry.where)) : undefined,
     rules: analysis.rules,
     source: {
       file: source.file,
@@ -237,9 +239,13 @@ const posixPath = (path: string): string => path.split(sep).join('/');
  */
 export function combinedExitCode(values: ReportValues, analyses: readonly Analysis[]): number {
   if (analyses.some((analysis) => analysis.failing.length > 0)) return EXIT.findings;
+  return values.strict && unusedEverywhere(analyses).length > 0 ? EXIT.findings : EXIT.clean;
+}
+
+/** The policy entries (`allow[0]`) that matched nothing in any of several analyses of one run. */
+export function unusedEverywhere(analyses: readonly Analysis[]): string[] {
   const unused = analyses.map((analysis) => new Set(analysis.result.unusedAllows.map((entry) => entry.where)));
-  const stale = analyses[0]!.result.unusedAllows.filter((entry) => unused.every((set) => set.has(entry.where)));
-  return values.strict && stale.length > 0 ? EXIT.findings : EXIT.clean;
+  return analyses[0]!.result.unusedAllows.map((entry) => entry.where).filter((where) => unused.every((set) => set.has(where)));
 }
 
 /** 1 when a finding is at or above the failing severity (or, with --strict, a policy entry matched nothing), else 0. */

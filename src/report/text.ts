@@ -69,9 +69,9 @@ function summaryLine(input: ReportInput, allowed: number): string {
 }
 
 /** Why --strict fails a run: its policy entries that matched nothing (the hints above name each). */
-export function staleText({ strict, result }: ReportInput): string | undefined {
-  if (!strict || result.unusedAllows.length === 0) return undefined;
-  return `policy ${result.unusedAllows.map((entry) => entry.where).join(', ')} matched nothing`;
+export function staleText({ strictFailures }: ReportInput): string | undefined {
+  if (strictFailures === undefined || strictFailures.length === 0) return undefined;
+  return `policy ${strictFailures.join(', ')} matched nothing`;
 }
 
 /** What the header says was checked: the lockfile (or node_modules) and its format, the tree worked out, or the names asked for. */

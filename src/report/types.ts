@@ -7,8 +7,11 @@ export interface ReportInput {
   readonly result: RunResult;
   readonly failing: readonly Finding[];
   readonly failOn: Severity;
-  /** `--strict`: a policy allowlist entry that matched nothing fails the run; the summary says so. */
-  readonly strict?: boolean | undefined;
+  /**
+   * `--strict`: the policy allowlist entries (`allow[0]`) that matched nothing and so fail the run; the summary says
+   * so. Of several reports of one run (check's lockfiles), those that matched nothing in any of them.
+   */
+  readonly strictFailures?: readonly string[] | undefined;
   readonly rules: readonly RuleMeta[];
   readonly source: {
     /** The file the tree came from, relative to the project ('package-lock.json', 'node_modules'), or '(arguments)'. */

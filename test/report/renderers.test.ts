@@ -156,7 +156,7 @@ describe('renderers: --strict says why it fails', () => {
   const stale = { where: 'allow[0]', package: 'never-installed', rule: 'git-dependency' } as const;
   const withStale = async (strict: boolean): Promise<ReportInput> => {
     const input = await fixtureReport('npm-v3');
-    return { ...input, strict, result: { ...input.result, unusedAllows: [stale as never] } };
+    return { ...input, strictFailures: strict ? ['allow[0]'] : undefined, result: { ...input.result, unusedAllows: [stale as never] } };
   };
 
   it('text: no findings, yet failing: the summary names the entries that matched nothing', async () => {
@@ -176,7 +176,7 @@ describe('renderers: --strict says why it fails', () => {
     const input = await fixtureReport('risky/app');
     const below = {
       ...input,
-      strict: true,
+      strictFailures: ['allow[0]', 'allow[2]'],
       failOn: 'critical' as const,
       failing: [],
       result: { ...input.result, unusedAllows: [stale as never, { ...stale, where: 'allow[2]' } as never] },
