@@ -136,6 +136,18 @@ describe('depwarden vet', () => {
     expect(fromFileJson.findings[0]).toMatchObject({ asked: { text: 'x@https://files.example.test/x.tgz', line: 2 }, at: { uri: 'names.txt', line: 2 } });
   });
 
+  it('a token in a spec asked for is shown as *** wherever the spec is named', async () => {
+    const spec = 'x@https://deploy:s3cret@files.example.test/x.tgz?_authToken=npm_T0KEN';
+    for (const format of ['text', 'json', 'sarif', 'github', 'markdown']) {
+      const run = await depwarden(['vet', '--offline', spec, '--format', format]);
+      expect(run.status).toBe(1);
+      expect(run.stdout).not.toMatch(/s3cret|npm_T0KEN/);
+    }
+    expect((await depwarden(['vet', '--offline', spec])).stdout).toContain(
+      '  x  [url-dependency]  asked as x@https://***@files.example.test/x.tgz?_authToken=***\n',
+    );
+  });
+
   it('judges every spec of a name given twice, whichever comes first', async () => {
     for (const names of [
       ['lodash', 'lodash@https://files.example.test/x.tgz'],
