@@ -36,4 +36,3 @@ describe('declares, dependsOn', () => {
     expect(dependsOn({ name: '', version: undefined, isProject: true, asked: true })).toBe('asked for');
   });
 });
-
