@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, combinedExitCode, renderReport } from './report-options.js';
+import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, combinedExitCode, renderReport, unusedEverywhere } from './report-options.js';
 import { check, type CheckResult } from '../analysis/analyze.js';
 import { combineReports } from '../report/combine.js';
 import { InputError } from '../errors.js';
@@ -80,6 +80,8 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
         "depwarden: also found bun.lockb, not checked: bun's binary lockfile cannot be read (`bun install --save-text-lockfile` writes bun.lock)\n",
       );
   }
+  // --strict fails on an entry that matched nothing in any lockfile: each report says that, not its own.
+  const unused = unusedEverywhere(outcomes);
   const reports = outcomes.map((outcome) => {
     const { tree, lockfileText } = outcome.project;
     return {
@@ -87,6 +89,8 @@ export async function runCheck(argv: readonly string[], io: CliIo): Promise<numb
       text: renderReport(values, io, outcome, {
         file: tree.sourceFile,
         absolutePath: join(dir, tree.sourceFile),
+        projectDir: dir,
+        unusedEverywhere: unused,
         text: lockfileText,
         lines: lockfileText === undefined ? undefined : entryLines(tree, lockfileText),
       }),

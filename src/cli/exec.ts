@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { EXIT, type CliIo } from './io.js';
 import { npmSwitches } from './npm-argv.js';
-import { REPORT_HELP, analysisOptions, writeReport, type ReportValues } from './report-options.js';
+import { REPORT_HELP, analysisOptions, askedNamesSource, writeReport, type ReportSource, type ReportValues } from './report-options.js';
 import { InputError } from '../errors.js';
 import { spawnNpm } from './install.js';
 import { execCommand, execScripts, gateExec, installChecked, pinnedSpec, type ExecCommand, type ExecVerdict } from '../gate/exec.js';
@@ -42,7 +42,7 @@ ${RUN_TEXT}
 Options:
 ${REPORT_HELP}`;
 
-const VALUE_OPTIONS = new Set(['--fail-on', '--format', '--config', '--timeout', '--concurrency', '--registry']);
+const VALUE_OPTIONS = new Set(['--fail-on', '--format', '--config', '--timeout', '--concurrency', '--registry', '--osv-url', '--osv-data']);
 const FLAG_OPTIONS = new Set(['--strict', '--color', '--no-color', '--offline']);
 
 /** depwarden's options, taken from the front of the arguments until the first one that is not one. */
@@ -72,7 +72,8 @@ export async function runExec(argv: readonly string[], io: CliIo): Promise<numbe
   }
   const [spec, ...after] = rest;
   if (spec === undefined || spec.startsWith('-')) throw new InputError('depwarden exec needs a package spec: depwarden exec <package-spec> [-- <args>...]');
-  if (after.length > 0 && after[0] !== '--') throw new InputError(`arguments for the command go after "--": depwarden exec ${spec} -- ${after.join(' ')}`);
+  if (after.length > 0 && after[0] !== '--')
+    throw new InputError(`depwarden's options go before the package spec, arguments for the command after "--": ${suggestedExec(argv, spec, after)}`);
   const launch: Launch = {
     runner: 'npm exec',
     packages: [{ spec, argIndex: 0, prefix: '' }],
@@ -83,6 +84,39 @@ export async function runExec(argv: readonly string[], io: CliIo): Promise<numbe
     settings: [],
   };
   return gateAndRun(launch, values, io);
+}
+
+/**
+ * The command line meant by `depwarden exec <spec> <words…> [-- <args>…]`: depwarden's own options among the words
+ * move before the spec (where exec takes them), the other words go after `--`, ahead of the arguments given there.
+ */
+function suggestedExec(argv: readonly string[], spec: string, after: readonly string[]): string {
+  const dash = after.indexOf('--');
+  const words = dash === -1 ? after : after.slice(0, dash);
+  const { own, other } = splitOwnOptions(words);
+  const before = argv.slice(0, argv.length - after.length - 1);
+  const command = [...other, ...(dash === -1 ? [] : after.slice(dash + 1))];
+  return ['depwarden', 'exec', ...before, ...own, spec, ...(command.length ? ['--', ...command] : [])].map(shellWord).join(' ');
+}
+
+/** depwarden's own options (with their values) among words, wherever they stand, and the rest in order. */
+function splitOwnOptions(words: readonly string[]): { own: string[]; other: string[] } {
+  const own: string[] = [];
+  const other: string[] = [];
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
+    const flag = word.startsWith('--') && word.includes('=') ? word.slice(0, word.indexOf('=')) : word;
+    if (FLAG_OPTIONS.has(flag)) own.push(word);
+    else if (VALUE_OPTIONS.has(flag) && flag !== word) own.push(word);
+    else if (VALUE_OPTIONS.has(flag) && index + 1 < words.length) own.push(word, words[++index]!);
+    else other.push(word);
+  }
+  return { own, other };
+}
+
+/** A word as a POSIX shell reads it back: quoted when it holds anything but plain characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/u.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 export async function runNpx(argv: readonly string[], io: CliIo): Promise<number> {
@@ -99,6 +133,17 @@ export async function runNpx(argv: readonly string[], io: CliIo): Promise<number
   return gateAndRun(launch, values, { ...io, env: applied.env });
 }
 
+/** What exec's and mcp's reports say they checked: the names asked for (refused before any tree), or the tree npm exec would fetch. */
+export function execSource(verdict: ExecVerdict): ReportSource {
+  if (verdict.stage === 'names') return askedNamesSource(verdict.analysis.tree);
+  return {
+    file: '(npm exec)',
+    title: "the tree npm exec would fetch (arborist's ideal tree of the packages asked for)",
+    absolutePath: undefined,
+    text: undefined,
+  };
+}
+
 async function gateAndRun(launch: Launch, values: ReportValues, io: CliIo): Promise<number> {
   const specs = launch.packages.map((entry) => entry.spec);
   // The command's stdout is its own (an MCP server speaks JSON-RPC on it): depwarden writes to stderr only.
@@ -110,7 +155,7 @@ async function gateAndRun(launch: Launch, values: ReportValues, io: CliIo): Prom
     if (pin !== resolved.spec) io.stderr.write(`depwarden: resolved ${escapeName(resolved.spec)} to ${escapeName(pin)}\n`);
   }
   if (analysis.result.findings.length > 0 || analysis.failing.length > 0) {
-    const code = writeReport(values, reportIo, analysis, { file: '(npm exec)', absolutePath: resolve(io.cwd, '(npm exec)'), text: undefined });
+    const code = writeReport(values, reportIo, analysis, execSource(verdict));
     if (code !== EXIT.clean) {
       const what = verdict.stage === 'names' ? 'the packages asked for' : 'the tree npm exec would fetch';
       io.stderr.write(`depwarden: exec refused: ${analysis.failing.length} finding(s) at or above ${analysis.failOn} in ${what}; nothing was run\n`);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { oneOf } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { npmPositionals } from './npm-argv.js';
-import { REPORT_HELP, analysisOptions, writeReport, type ReportValues } from './report-options.js';
+import { REPORT_HELP, analysisOptions, askedNamesSource, writeReport, type ReportSource, type ReportValues } from './report-options.js';
 import { InputError } from '../errors.js';
 import { gateCi, gateInstall, type GateVerdict } from '../gate/gate.js';
 import { installWithPolicy, type NpmRunner } from '../gate/install.js';
@@ -38,7 +38,7 @@ export const INSTALL_HELP = GATE_HELP('install');
 export const CI_HELP = GATE_HELP('ci');
 
 /** depwarden's own options; --registry and --offline also go on to npm. */
-const VALUE_OPTIONS = new Set(['--manager', '--scripts', '--fail-on', '--format', '--config', '--timeout', '--concurrency']);
+const VALUE_OPTIONS = new Set(['--manager', '--scripts', '--fail-on', '--format', '--config', '--timeout', '--concurrency', '--osv-url', '--osv-data']);
 const FLAG_OPTIONS = new Set(['--strict', '--color', '--no-color']);
 const SHARED_VALUE = new Set(['--registry']);
 
@@ -108,11 +108,7 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
   if (command === 'ci' && specs.length > 0) throw new InputError('depwarden ci installs what the lockfile pins: it takes no package names');
   const verdict: GateVerdict = command === 'install' ? await gateInstall(specs, options) : await gateCi(options);
   const { analysis } = verdict;
-  const code = writeReport(values as ReportValues, io, analysis, {
-    file: verdict.stage === 'names' ? '(arguments)' : 'package.json',
-    absolutePath: resolve(dir, 'package.json'),
-    text: undefined,
-  });
+  const code = writeReport(values as ReportValues, io, analysis, gateSource(verdict, dir, command, 'npm'));
   if (code !== EXIT.clean) {
     const what = verdict.stage === 'names' ? 'the packages asked for' : `the tree npm would ${command}`;
     io.stderr.write(`depwarden: ${command} refused: ${analysis.failing.length} finding(s) at or above ${analysis.failOn} in ${what}; nothing was installed\n`);
@@ -128,6 +124,22 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
     npm: spawnNpm(io, { stdoutToStderr: reportIsDocument(values) }),
     warn: (line) => io.stderr.write(`${line}\n`),
   });
+}
+
+/**
+ * What the gate's report says it checked: the names asked for (refused before any tree), the lockfile (ci), or the
+ * tree an install would write: npm's is arborist's ideal tree from package.json (and the lockfile, if any); another
+ * manager's is the lockfile it wrote in a copy of the project.
+ */
+function gateSource(verdict: GateVerdict, dir: string, command: 'install' | 'ci', tool: string): ReportSource {
+  if (verdict.stage === 'names') return askedNamesSource(verdict.analysis.tree);
+  const { sourceFile } = verdict.analysis.tree;
+  if (command === 'ci') return { file: sourceFile, absolutePath: resolve(dir, sourceFile), text: undefined };
+  const title =
+    tool === 'npm'
+      ? "the tree npm would install (arborist's ideal tree from package.json)"
+      : `the tree ${tool} would install (the ${sourceFile} it wrote in a copy of the project)`;
+  return { file: 'package.json', title, absolutePath: resolve(dir, 'package.json'), text: undefined };
 }
 
 /**
@@ -156,11 +168,7 @@ async function runManagerGate({ command, manager, npmArgs, values, scripts, opti
   const host = managerHost(io, { stdoutToStderr: reportIsDocument(values) });
   const verdict = command === 'install' ? await gateManagerInstall(manager, specs, npmArgs, options, host) : await gateManagerCi(manager, options);
   const { analysis } = verdict;
-  const code = writeReport(values as ReportValues, io, analysis, {
-    file: verdict.stage === 'names' ? '(arguments)' : 'package.json',
-    absolutePath: resolve(io.cwd, 'package.json'),
-    text: undefined,
-  });
+  const code = writeReport(values as ReportValues, io, analysis, gateSource(verdict, io.cwd, command, toolOf(manager)));
   if (code !== EXIT.clean) {
     const what =
       verdict.stage === 'names' ? 'the packages asked for' : `the tree ${toolOf(manager)} would ${command === 'ci' ? 'install from its lockfile' : 'install'}`;

@@ -6,6 +6,7 @@ import { npmSwitches } from './npm-argv.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport, type ReportValues } from './report-options.js';
 import { InputError } from '../errors.js';
 import { pinnedSpec } from '../gate/exec.js';
+import { execSource } from './exec.js';
 import { readMcpConfig, serverName } from '../gate/mcp-config.js';
 import { judgeServer, mcpConfigCandidates, pinServers, type McpDisk, type McpFix, type ServerResult, type ServerStatus } from '../gate/mcp.js';
 import { npxSyntax } from '../npm/launch.js';
@@ -82,7 +83,9 @@ function report(results: readonly ServerResult[], fixes: readonly McpFix[], valu
       status: result.status,
       note: result.note,
       resolved: result.verdict?.launches.map((launch) => ({ spec: launch.spec, pinned: pinnedSpec(launch) })) ?? [],
-      report: result.verdict ? (JSON.parse(captured((sink) => writeReport(values, sink(io), result.verdict!.analysis, source(io)))) as unknown) : undefined,
+      report: result.verdict
+        ? (JSON.parse(captured((sink) => writeReport(values, sink(io), result.verdict!.analysis, execSource(result.verdict!)))) as unknown)
+        : undefined,
     }));
     io.stdout.write(`${JSON.stringify({ servers, fixed: fixes }, null, 2)}\n`);
   } else {
@@ -92,7 +95,7 @@ function report(results: readonly ServerResult[], fixes: readonly McpFix[], valu
         `${escapeText(result.config.shown)}  ${escapeText(serverName(result.entry))}  ${escapeText(command)}\n  ${result.status}: ${escapeText(result.note)}\n`,
       );
       if (result.verdict && result.verdict.analysis.result.findings.length > 0) {
-        const text = captured((sink) => writeReport(values, sink(io), result.verdict!.analysis, source(io)));
+        const text = captured((sink) => writeReport(values, sink(io), result.verdict!.analysis, execSource(result.verdict!)));
         io.stdout.write(text.replace(/^/gm, '    ').replace(/ +$/gm, ''));
       }
     }
@@ -106,8 +109,6 @@ function report(results: readonly ServerResult[], fixes: readonly McpFix[], valu
   if (refused) return EXIT.findings;
   return unjudged ? EXIT.input : EXIT.clean;
 }
-
-const source = (io: CliIo) => ({ file: '(npm exec)', absolutePath: resolve(io.cwd, '(npm exec)'), text: undefined });
 
 /** What a renderer wrote, as a string (the CLI's writeReport writes to a stream). */
 function captured(write: (sink: (io: CliIo) => CliIo) => void): string {

@@ -33,9 +33,12 @@ export function managerHost(io: CliIo, { stdoutToStderr = false } = {}): Manager
 export function requireTool(tool: ManagerTool, env: NodeJS.ProcessEnv, because: string): string {
   const found = toolPath(tool, env);
   if (found) return found;
-  throw new InputError(
-    `this project installs with ${tool} (${because}), but there is no ${tool} on PATH: install it, or run \`corepack enable\` to use the version package.json pins`,
-  );
+  // corepack provides pnpm and yarn only: bun comes from its own installer or its npm package.
+  const advice =
+    tool === 'bun'
+      ? 'install bun (its own installer, or `npm install --global bun`; corepack does not provide bun)'
+      : 'install it, or run `corepack enable` to use the version package.json pins';
+  throw new InputError(`this project installs with ${tool} (${because}), but there is no ${tool} on PATH: ${advice}`);
 }
 
 export function toolPath(tool: string, env: NodeJS.ProcessEnv): string | undefined {

@@ -1,4 +1,6 @@
-import { relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { oneOf } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { TOOL } from './tool.js';
@@ -9,10 +11,10 @@ import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
-import type { ReportInput } from '../report/types.js';
+import type { AskedName, ReportInput } from '../report/types.js';
 import { SEVERITIES, type Severity } from '../findings/model.js';
 import { diskFiles, type FileSource } from '../tree/files.js';
-import type { TreeFormat } from '../tree/model.js';
+import type { DependencyTree, TreeFormat } from '../tree/model.js';
 import { packageCount } from '../tree/paths.js';
 
 /** The options every command that reports findings takes, with their help lines. */
@@ -122,7 +124,18 @@ export function writeReport(
 
 export interface ReportSource {
   file: string;
-  absolutePath: string;
+  /** What was checked, when it is no file of the project as read (ReportInput's source.title). */
+  title?: string;
+  /** The file findings point at; none when what was checked is in no file (names given as arguments or on standard input). */
+  absolutePath: string | undefined;
+  /** The project's folder; default: the file's folder, else the current one. */
+  projectDir?: string;
+  /** The folder paths are relative to (review: the repository's); default: the git root above the project, else the project. */
+  root?: string;
+  /** Of several reports of one run: the policy entries that matched nothing in any (what --strict fails on). */
+  unusedEverywhere?: readonly string[];
+  /** vet and the gates' names: what was asked for, by tree location. */
+  asked?: ReadonlyMap<string, AskedName>;
   text: string | undefined;
   lines?: ReadonlyMap<string, number>;
   /** Packages judged, when the analysis's tree is not all of them (review). */
@@ -140,14 +153,18 @@ export function renderReport(
   change?: Pick<ReportInput, 'changeLocation' | 'notices'>,
 ): string {
   const format = oneOf(values.format, FORMATS, '--format') ?? 'text';
+  const places = reportPlaces(io, source);
   const input: ReportInput = {
     result: analysis.result,
     failing: analysis.failing,
     failOn: analysis.failOn,
+    strictFailures: values.strict ? (source.unusedEverywhere ?? analysis.result.unusedAllows.map((entry) => entry.where)) : undefined,
     rules: analysis.rules,
     source: {
       file: source.file,
-      uri: relative(io.cwd, resolve(source.absolutePath)).split(sep).join('/'),
+      title: source.title,
+      ...places,
+      asked: source.asked,
       format: analysis.tree.format,
       packages: source.packages ?? packageCount(analysis.tree),
       formats: source.formats,
@@ -169,15 +186,66 @@ export function renderReport(
   return renderers[format](input);
 }
 
+/** A name to vet as it was asked for: `lodash` (typed without a spec), `lodash@^4`, or a URL or path typed alone. */
+export function askedText(name: string, spec: string): string {
+  return spec === '*' ? name : spec === name ? spec : `${name}@${spec}`;
+}
+
+/**
+ * What the gates (install, exec, mcp) judged first, when the names asked for were refused: names given as arguments,
+ * in no file, each shown as asked for (the names tree's root declares each once).
+ */
+export function askedNamesSource(tree: DependencyTree): ReportSource {
+  const asked = new Map<string, AskedName>();
+  for (const edge of tree.root.edgesOut.values()) if (edge.to) asked.set(edge.to.location, { text: askedText(edge.name, edge.spec) });
+  return { file: '(arguments)', absolutePath: undefined, text: undefined, asked };
+}
+
+/**
+ * The paths of a report, relative to one root (SARIF's %SRCROOT%, GitHub's repository root): the git root above the
+ * project, else the project's folder; a file outside that root (a --from list elsewhere) moves the root to its folder.
+ */
+function reportPlaces(io: CliIo, source: ReportSource): Pick<ReportInput['source'], 'uri' | 'rootUri' | 'project'> {
+  const file = source.absolutePath === undefined ? undefined : resolve(io.cwd, source.absolutePath);
+  const projectDir = resolve(io.cwd, source.projectDir ?? (file === undefined ? '.' : dirname(file)));
+  let root = source.root ?? gitRoot(projectDir) ?? projectDir;
+  if (file !== undefined && !isInside(root, file)) root = dirname(file);
+  const project = isInside(root, projectDir) ? posixPath(relative(root, projectDir)) : '';
+  return {
+    uri: file === undefined ? undefined : posixPath(relative(root, file)),
+    rootUri: pathToFileURL(root).href.replace(/\/?$/, '/'),
+    project: project === '' ? '' : `${project}/`,
+  };
+}
+
+/** The nearest folder at or above `dir` that holds `.git` (a folder, or a file in a worktree or submodule). */
+function gitRoot(dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, '.git'))) return at;
+    if (dirname(at) === at) return undefined;
+  }
+}
+
+const isInside = (root: string, path: string): boolean => {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+};
+
+const posixPath = (path: string): string => path.split(sep).join('/');
+
 /**
  * The exit code of several analyses reported as one (check's lockfiles, vet's rounds): 1 when any has a finding at or
  * above the failing severity or, with --strict, when a policy entry matched nothing in any of them.
  */
 export function combinedExitCode(values: ReportValues, analyses: readonly Analysis[]): number {
   if (analyses.some((analysis) => analysis.failing.length > 0)) return EXIT.findings;
+  return values.strict && unusedEverywhere(analyses).length > 0 ? EXIT.findings : EXIT.clean;
+}
+
+/** The policy entries (`allow[0]`) that matched nothing in any of several analyses of one run. */
+export function unusedEverywhere(analyses: readonly Analysis[]): string[] {
   const unused = analyses.map((analysis) => new Set(analysis.result.unusedAllows.map((entry) => entry.where)));
-  const stale = analyses[0]!.result.unusedAllows.filter((entry) => unused.every((set) => set.has(entry.where)));
-  return values.strict && stale.length > 0 ? EXIT.findings : EXIT.clean;
+  return analyses[0]!.result.unusedAllows.map((entry) => entry.where).filter((where) => unused.every((set) => set.has(where)));
 }
 
 /** 1 when a finding is at or above the failing severity (or, with --strict, a policy entry matched nothing), else 0. */

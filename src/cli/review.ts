@@ -57,7 +57,7 @@ export async function runReview(argv: readonly string[], io: CliIo, stdin: () =>
     values,
     io,
     outcome.analysis,
-    { file: '(change)', absolutePath: resolve(root, 'package.json'), text: undefined, packages: outcome.packages, formats: outcome.formats },
+    { file: '(change)', absolutePath: resolve(root, 'package.json'), root, text: undefined, packages: outcome.packages, formats: outcome.formats },
     { changeLocation: (finding) => outcome.locations.get(findingKey(finding)), notices: outcome.notices },
   );
 }

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, combinedExitCode, renderReport } from './report-options.js';
+import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, askedText, combinedExitCode, renderReport } from './report-options.js';
+import type { AskedName } from '../report/types.js';
 import { vet, type Analysis } from '../analysis/analyze.js';
 import { combineReports } from '../report/combine.js';
 import { InputError } from '../errors.js';
@@ -57,10 +58,11 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
       file: sourceFile,
       text: renderReport(values, io, analysis, {
         file: sourceFile,
-        absolutePath: fromFile ?? resolve(io.cwd, 'package.json'),
+        // Names given as arguments or on standard input are in no file.
+        absolutePath: fromFile,
+        projectDir: io.cwd,
         text: undefined,
-        // Only a --from file has lines; only the lines of findings are looked up (20,000 names have a few).
-        lines: fromFile === undefined ? undefined : findingLines(round, analysis),
+        asked: findingsAsked(round, analysis),
       }),
     });
   }
@@ -68,12 +70,16 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
   return combinedExitCode(values, analyses);
 }
 
-/** The --from line of each name with a finding (a name given twice is judged as first given in its round). */
-function findingLines(round: readonly VetName[], analysis: Analysis): Map<string, number> {
-  const lines = new Map<string, number>();
+/**
+ * What each name with a finding was asked as, with its --from line (a name given twice is judged as first given in
+ * its round); only the names of findings are looked up (20,000 names have a few).
+ */
+function findingsAsked(round: readonly VetName[], analysis: Analysis): Map<string, AskedName> {
+  const asked = new Map<string, AskedName>();
   const reported = new Set(analysis.result.findings.map((finding) => finding.package.location));
-  for (const { location, line } of round) if (line !== undefined && reported.has(location) && !lines.has(location)) lines.set(location, line);
-  return lines;
+  for (const { name, spec, location, line } of round)
+    if (reported.has(location) && !asked.has(location)) asked.set(location, { text: askedText(name, spec), line });
+  return asked;
 }
 
 function linesOf(text: string): NameArgument[] {

@@ -97,6 +97,8 @@ export interface Declarer {
   readonly name: string;
   readonly version: string | undefined;
   readonly isProject: boolean;
+  /** The root is the names asked for (vet, the gates' names), not a project: the spec is what was asked for. Set by the report. */
+  readonly asked?: boolean | undefined;
 }
 
 /** The typed facts of one finding; src/report turns each code into prose. */

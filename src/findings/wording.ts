@@ -8,6 +8,16 @@ export function declarer(by: Declarer): string {
   return by.version ? `${by.name}@${by.version}` : by.name;
 }
 
+/** `the project declares`, `x@1.0.0 declares`, or `asked for` when the root is the names asked for (vet). */
+export function declares(by: Declarer): string {
+  return by.asked ? 'asked for' : `${declarer(by)} declares`;
+}
+
+/** `the project depends on`, `x@1.0.0 depends on`, or `asked for` when the root is the names asked for (vet). */
+export function dependsOn(by: Declarer): string {
+  return by.asked ? 'asked for' : `${declarer(by)} depends on`;
+}
+
 const COMPACT_UNITS = ['', 'K', 'M', 'B', 'T'];
 
 /**

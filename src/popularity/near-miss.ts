@@ -36,6 +36,8 @@ const SEARCHED_BY_PARTS: ReadonlySet<NearMissFamily> = new Set(['edit-distance-2
 /** One edit from a two- or three-letter name is half of npm; only structural families apply to them. */
 const EDIT_FAMILIES: ReadonlySet<NearMissFamily> = new Set(['transposition', 'keyboard-slip', 'substitution', 'insertion', 'repeated-character', 'deletion']);
 const MIN_EDIT_LENGTH = 4;
+/** Names of at most this many letters (scope and separators aside) are not judged against their own separators' variants. */
+const MAX_SHORT_DELIMITER_LETTERS = 2;
 
 /**
  * The most popular package that `name` imitates, when the imitation is likely deliberate: the target is far
@@ -77,6 +79,8 @@ function firstImitated(
     const target = index.targetName(rank);
     const family = relate(name, target, facts, targetFacts);
     if (family === undefined || (EDIT_FAMILIES.has(family) && bareLength(name) < MIN_EDIT_LENGTH)) continue;
+    // `b` beside `b_`, `q` beside `q-`: one or two letters and some punctuation is no imitation anyone would notice.
+    if (family === 'delimiter' && facts.bareUndelimited.length <= MAX_SHORT_DELIMITER_LETTERS) continue;
     // Anything nearer that the part search turns up is another relation, judged by the fast search:
     // `generator` is @babel/generator's bare name, not a slip of `degenerator`.
     if (near && !SEARCHED_BY_PARTS.has(family)) return undefined;

@@ -131,8 +131,13 @@ async function loadIndex(path: string): Promise<LoadedData> {
 }
 
 const DAY = 24 * 3_600_000;
+/** Whole days from `date` to `now`, in words: `less than a day`, `1 day`, `12 days`. */
+export function daysSince(date: string, now: Date): string {
+  const days = Math.max(0, Math.floor((now.getTime() - Date.parse(date)) / DAY));
+  return days === 0 ? 'less than a day' : `${days} day${days === 1 ? '' : 's'}`;
+}
 const freshness = (newest: string | undefined, now: Date): string =>
-  newest === undefined ? '' : `, newest of ${newest.slice(0, 10)} (${Math.max(0, Math.floor((now.getTime() - Date.parse(newest)) / DAY))} days old)`;
+  newest === undefined ? '' : `, newest of ${newest.slice(0, 10)} (${daysSince(newest, now)} old)`;
 
 /** The index `depwarden data update` saved: the export's malware advisories and when they were downloaded. */
 interface SavedIndex {
@@ -168,7 +173,7 @@ function readSaved(dir: string | undefined): LoadedData | undefined {
     index: { byName },
     label: `the OSV export saved by depwarden data update (${saved.url})`,
     note: (now) =>
-      `malware advisories: ${saved.advisories.length} from the OSV export downloaded ${saved.downloaded.slice(0, 10)} (${Math.max(0, Math.floor((now.getTime() - Date.parse(saved.downloaded)) / DAY))} days ago); \`depwarden data update\` refreshes it`,
+      `malware advisories: ${saved.advisories.length} from the OSV export downloaded ${saved.downloaded.slice(0, 10)} (${daysSince(saved.downloaded, now)} ago); \`depwarden data update\` refreshes it`,
   };
 }
 

@@ -177,7 +177,12 @@ async function factsFor(node: PackageNode, packument: Packument, client: Registr
   const version = node.version ?? chooseVersion(node, packument, versions);
   const manifest = version === undefined ? undefined : packument.versions?.[version];
   if (version === undefined || !manifest) {
-    return { ok: false, notFound: false, offline: false, cause: `the registry does not list version ${version ?? 'matching the spec'}` };
+    return {
+      ok: false,
+      notFound: false,
+      offline: false,
+      cause: version === undefined ? 'the registry lists no version matching the spec' : `the registry does not list version ${version}`,
+    };
   }
   const sorted = versions.sort(semver.compare);
   const before = previousRelease(packument, version, sorted);

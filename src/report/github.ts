@@ -9,16 +9,18 @@ const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'e
 
 /** GitHub Actions workflow commands: one annotation per finding, on the changed line it comes from. */
 export function renderGithub(report: ReportInput): string {
-  const texts = findingTexts(report.rules);
+  const texts = findingTexts(report.rules, report.source.asked);
   const input = redactReport(report);
   const locate = findingLocator(input);
-  // Names given as arguments or on standard input are in no file: annotations without a place.
-  const inNoFile = input.source.file === '(arguments)' || input.source.file === '(stdin)';
   const lines = input.result.findings.map((finding) => {
     const at = locate(finding);
-    const place = inNoFile && input.changeLocation?.(finding) === undefined ? '' : `file=${property(at.uri)},line=${at.line ?? 1},`;
+    // Names given as arguments or on standard input are in no file: annotations without a place. Paths are
+    // relative to the report's root (the git root), as GitHub reads them.
+    const place = at.uri === undefined ? '' : `file=${property(at.uri)},line=${at.line ?? 1},`;
     const properties = `${place}title=${property(`depwarden ${finding.rule}: ${packageLabel(finding)}`)}`;
-    return `::${COMMAND[finding.severity]} ${properties}::${data(`${texts.message(finding)}. Fix: ${texts.hint(finding)}.`)}`;
+    // The evidence lines the fix points at, one per line of the annotation (%0A is its line break).
+    const evidence = texts.evidence(finding).map(({ file, line, text }) => `%0A${data(`${file}:${line} ${text}`)}`);
+    return `::${COMMAND[finding.severity]} ${properties}::${data(`${texts.message(finding)}. Fix: ${texts.hint(finding)}.`)}${evidence.join('')}`;
   });
   for (const notice of input.notices ?? []) lines.push(`::warning file=${property(notice.file)}::${data(notice.message)}`);
   return lines.length ? `${lines.join('\n')}\n` : '';

@@ -7,7 +7,7 @@ import { escapeJsonText } from '../text/escape.js';
 
 /** The stable machine-readable shape documented in the README ("JSON output"). */
 export function renderJson(report: ReportInput): string {
-  const texts = findingTexts(report.rules);
+  const texts = findingTexts(report.rules, report.source.asked);
   const input = redactReport(report);
   const { findings, allowed, unusedAllows } = input.result;
   const locate = findingLocator(input);
@@ -35,7 +35,7 @@ export function renderJson(report: ReportInput): string {
           ...(finding.package.alias === undefined ? {} : { alias: finding.package.alias }),
         },
         path: finding.path,
-        ...atOf(locate(finding)),
+        ...placeOf(locate(finding)),
         details,
       };
     }),
@@ -53,7 +53,10 @@ export function renderJson(report: ReportInput): string {
   return `${escapeJsonText(JSON.stringify(json, null, 2))}\n`;
 }
 
-/** Where the finding points (findingLocator), when its line is known. */
-function atOf({ uri, line }: FindingPlace): { at?: { uri: string; line: number } } {
-  return line === undefined ? {} : { at: { uri, line } };
+/** What was asked for (vet), and where the finding points (findingLocator) when it is in a file at a known line. */
+function placeOf({ uri, line, asked }: FindingPlace): { asked?: { text: string; line?: number }; at?: { uri: string; line: number } } {
+  return {
+    ...(asked === undefined ? {} : { asked: { text: asked.text, ...(asked.line === undefined ? {} : { line: asked.line }) } }),
+    ...(uri === undefined || line === undefined ? {} : { at: { uri, line } }),
+  };
 }

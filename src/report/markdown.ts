@@ -1,10 +1,12 @@
 import { findingTexts, packageLabel } from './messages.js';
 import { redactReport } from './redact.js';
 import type { ReportInput } from './types.js';
+import { staleText } from './text.js';
+import type { EvidenceLine } from '../findings/model.js';
 
 /** A pull-request comment: one short table, worst first, each with the reason and the fix. */
 export function renderMarkdown(report: ReportInput): string {
-  const texts = findingTexts(report.rules);
+  const texts = findingTexts(report.rules, report.source.asked);
   const input = redactReport(report);
   const { findings } = input.result;
   const lines = ['### depwarden'];
@@ -22,13 +24,26 @@ export function renderMarkdown(report: ReportInput): string {
       const at = input.changeLocation?.(finding);
       const where = at ? ` (${at.uri}:${at.line})` : '';
       lines.push(
-        `| ${finding.severity} | ${codeSpan(packageLabel(finding))} | ${finding.rule} | ${cell(texts.message(finding))}${cell(where)} | ${cell(texts.hint(finding))} |`,
+        `| ${finding.severity} | ${codeSpan(packageLabel(finding))} | ${finding.rule} | ${cell(texts.message(finding))}${cell(where)}${evidenceCell(texts.evidence(finding))} | ${cell(texts.hint(finding))} |`,
       );
     }
   }
+  const stale = staleText(input);
+  if (stale) lines.push('', `Failing with --strict: ${cell(stale)}.`);
   for (const notice of input.notices ?? []) lines.push('', `> ${cell(notice.file)} ${cell(notice.message)}`);
   for (const note of input.registry.notes ?? []) lines.push('', `> ${cell(note)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** At most this many evidence lines in a table cell; JSON and SARIF carry them all. */
+const MAX_EVIDENCE_LINES = 3;
+
+/** The evidence lines the fix points at ("read the evidence lines"), in the "why" cell: a table row holds no list. */
+function evidenceCell(evidence: readonly EvidenceLine[]): string {
+  if (evidence.length === 0) return '';
+  const shown = evidence.slice(0, MAX_EVIDENCE_LINES).map(({ file, line, text }) => codeSpan(`${file}:${line} ${text}`));
+  const more = evidence.length > MAX_EVIDENCE_LINES ? ` (${evidence.length - MAX_EVIDENCE_LINES} more in --format json)` : '';
+  return `. Evidence: ${shown.join('; ')}${more}`;
 }
 
 // Controls, bidi overrides and the Unicode line/paragraph separators: each would break or reorder the table.

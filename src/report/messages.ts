@@ -8,7 +8,11 @@ export interface FindingTexts {
   evidence(finding: Finding): readonly EvidenceLine[];
 }
 
-export function findingTexts(rules: readonly RuleMeta[]): FindingTexts {
+/**
+ * `asked`: the names were asked for (vet, the gates' names; ReportInput.source.asked), so what "the project declares"
+ * of them reads as what was asked for.
+ */
+export function findingTexts(rules: readonly RuleMeta[], asked?: ReadonlyMap<string, unknown>): FindingTexts {
   const byRule = new Map(rules.map((rule) => [rule.id, rule]));
   const textOf = (finding: Finding): CodeText<FindingCode> => {
     const text = byRule.get(finding.rule)?.messages[finding.detail.code];
@@ -16,10 +20,15 @@ export function findingTexts(rules: readonly RuleMeta[]): FindingTexts {
     if (!text) throw new Error(`rule ${finding.rule} has no message for ${finding.detail.code}`);
     return text as CodeText<FindingCode>;
   };
+  const detailOf = (finding: Finding): never => {
+    const { detail } = finding;
+    if (asked === undefined || !('declaredBy' in detail) || !detail.declaredBy.isProject || !asked.has(finding.package.location)) return detail as never;
+    return { ...detail, declaredBy: { ...detail.declaredBy, asked: true } } as never;
+  };
   return {
-    message: (finding) => textOf(finding).message(finding.detail as never),
-    hint: (finding) => textOf(finding).hint(finding.detail as never),
-    evidence: (finding) => textOf(finding).evidence?.(finding.detail as never) ?? [],
+    message: (finding) => textOf(finding).message(detailOf(finding)),
+    hint: (finding) => textOf(finding).hint(detailOf(finding)),
+    evidence: (finding) => textOf(finding).evidence?.(detailOf(finding)) ?? [],
   };
 }
 

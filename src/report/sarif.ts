@@ -13,12 +13,15 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   low: 'note',
   info: 'note',
 };
+/** The base of every artifact URI (SARIF 2.1.0 §3.14.14): the repository's root, as GitHub code scanning resolves paths. */
+const SRCROOT = '%SRCROOT%';
+
 /** GitHub code scanning ranks security alerts by this CVSS-like score. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
 
 /** SARIF 2.1.0 for GitHub code scanning: one result per finding, located at its entry in the lockfile. */
 export function renderSarif(report: ReportInput): string {
-  const texts = findingTexts(report.rules);
+  const texts = findingTexts(report.rules, report.source.asked);
   const input = redactReport(report);
   const locate = findingLocator(input);
   const sarif = {
@@ -41,13 +44,15 @@ export function renderSarif(report: ReportInput): string {
             })),
           },
         },
+        // Every artifact URI is relative to %SRCROOT%, the git root (else the project's folder), as code scanning expects.
+        originalUriBaseIds: { [SRCROOT]: { uri: input.source.rootUri } },
         results: input.result.findings.map((finding) => ({
           ruleId: finding.rule,
           ruleIndex: input.rules.findIndex((rule) => rule.id === finding.rule),
           level: LEVEL[finding.severity],
           message: { text: `${packageLabel(finding)}: ${texts.message(finding)}. Fix: ${texts.hint(finding)}.` },
           locations: [location(input, finding, locate)],
-          ...relatedLocations(finding, texts.evidence(finding)),
+          ...relatedLocations(input, finding, texts.evidence(finding)),
           partialFingerprints: { depwardenFinding: `${finding.rule}/${finding.detail.code}/${finding.package.location}` },
           properties: {
             severity: finding.severity,
@@ -63,11 +68,13 @@ export function renderSarif(report: ReportInput): string {
 }
 
 function location(input: ReportInput, finding: Finding, locate: (finding: Finding) => FindingPlace) {
-  const { uri, line } = locate(finding);
+  const { uri, line, asked } = locate(finding);
   const inChange = input.changeLocation?.(finding) !== undefined;
+  // A name given as an argument is in no file: its result has a logical location only (the name as asked for).
+  const name = asked?.text ?? (inChange ? finding.package.name : finding.package.location || '(root)');
   return {
-    physicalLocation: { artifactLocation: { uri }, region: { startLine: line ?? 1 } },
-    logicalLocations: [{ fullyQualifiedName: inChange ? finding.package.name : finding.package.location || '(root)', kind: 'package' }],
+    ...(uri === undefined ? {} : { physicalLocation: { artifactLocation: { uri, uriBaseId: SRCROOT }, region: { startLine: line ?? 1 } } }),
+    logicalLocations: [{ fullyQualifiedName: name, kind: 'package' }],
   };
 }
 
@@ -75,13 +82,13 @@ function location(input: ReportInput, finding: Finding, locate: (finding: Findin
  * A finding's evidence as related locations inside the package (`node_modules/x/setup.js` line 3; the script text
  * itself at the package's package.json); the signals themselves are in the property bag.
  */
-function relatedLocations(finding: Finding, evidence: readonly EvidenceLine[]) {
+function relatedLocations(input: ReportInput, finding: Finding, evidence: readonly EvidenceLine[]) {
   if (evidence.length === 0) return {};
-  const base = finding.package.location || finding.package.name;
+  const base = `${input.source.project}${finding.package.location || finding.package.name}`;
   return {
     relatedLocations: evidence.map(({ file, line, text }, index) => ({
       id: index + 1,
-      physicalLocation: { artifactLocation: { uri: `${base}/${file.replace(/#.*$/, '')}` }, region: { startLine: line } },
+      physicalLocation: { artifactLocation: { uri: `${base}/${file.replace(/#.*$/, '')}`, uriBaseId: SRCROOT }, region: { startLine: line } },
       message: { text },
     })),
   };

@@ -16,11 +16,11 @@ export const freshRelease = defineRule({
   messages: {
     'fresh-release': {
       message: (detail) =>
-        `version ${detail.version} was published ${detail.hours} hours ago (${detail.published}), within the ${detail.limitHours}-hour cool-down`,
+        `version ${detail.version} was published ${hoursAgo(detail.hours)} (${detail.published}), within the ${detail.limitHours}-hour cool-down`,
       hint: () => 'wait, or pin the previous version, until the release has been looked at',
     },
     'new-package': {
-      message: (detail) => `the package's first release is ${detail.days} days old (${detail.firstPublished}): it has no history yet`,
+      message: (detail) => `the package's first release is ${daysOld(detail.days)} (${detail.firstPublished}): it has no history yet`,
       hint: () => 'wait, or pin the previous version, until the release has been looked at',
     },
   },
@@ -50,3 +50,8 @@ export const freshRelease = defineRule({
     return findings;
   },
 });
+
+/** `less than an hour ago`, `1 hour ago`, `5 hours ago` (the finding holds whole hours, rounded). */
+const hoursAgo = (hours: number): string => (hours < 1 ? 'less than an hour ago' : `${hours} hour${hours === 1 ? '' : 's'} ago`);
+
+const daysOld = (days: number): string => (days < 1 ? 'less than a day old' : `${days} day${days === 1 ? '' : 's'} old`);

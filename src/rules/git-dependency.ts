@@ -30,7 +30,8 @@ export const gitDependency = defineRule({
   defaultSeverity: 'high',
   messages: {
     'git-dependency': {
-      message: (detail) => `${declarer(detail.declaredBy)} declares it from git as "${detail.spec}"; ${pinText(detail.pin, detail.resolved)}`,
+      message: (detail) =>
+        `${detail.declaredBy.asked ? 'asked for' : `${declarer(detail.declaredBy)} declares it`} from git as "${detail.spec}"; ${pinText(detail.pin, detail.resolved)}`,
       hint: (detail) => (detail.pin.kind === 'commit' ? 'prefer a registry release' : 'pin the spec to a full commit hash, or use a registry release'),
     },
   },

@@ -15,7 +15,7 @@ export const insecureProtocol = defineRule({
   defaultSeverity: 'high',
   messages: {
     'insecure-protocol': {
-      message: (detail) => `fetched over plain ${detail.protocol}: (${detail.url}), so anyone on the network path can replace it`,
+      message: (detail) => `fetched over plain ${detail.protocol} (${detail.url}), so anyone on the network path can replace it`,
       hint: () => 'use https: (git+https: or git+ssh: for git)',
     },
   },

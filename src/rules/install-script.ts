@@ -27,14 +27,18 @@ export const installScript = defineRule({
     'install-script': {
       message: (detail) => {
         const scripts = detail.scripts
-          .map(({ name, text }) => (text === undefined ? `an ${name} script (its text is unknown offline)` : `${name}: ${text}`))
+          .map(({ name, text }) =>
+            text === undefined ? `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name} script (its text is unknown offline)` : `${name}: ${text}`,
+          )
           .join('; ');
         const files = detail.files.map(({ path }) => path).join(', ');
         const kinds = SIGNAL_ORDER.filter((kind) => detail.signals.some((signal) => signal.kind === kind));
         const does = kinds.length ? `; it ${kinds.map((kind) => SIGNAL_TEXT[kind]).join(', ')}` : '';
         return `runs at install: ${scripts}${files ? `; reads ${files}` : ''}${does}${detail.filesFault ? `; ${detail.filesFault}` : ''}`;
       },
-      hint: () => 'read the evidence lines; install with --ignore-scripts, or allow the package (and version range) in the policy with a reason',
+      // Evidence lines exist only when a signal was found: the hint points at them only then.
+      hint: (detail) =>
+        `${detail.signals.length > 0 ? 'read the evidence lines; ' : ''}install with --ignore-scripts, or allow the package (and version range) in the policy with a reason`,
       evidence: (detail) =>
         orderedSignals(detail.signals).map((signal) => ({
           file: signal.file,

@@ -15,8 +15,8 @@ export const invalidSpec = defineRule({
   messages: {
     'invalid-spec': {
       message: (detail) =>
-        `${declarer(detail.declaredBy)} declares "${detail.name}": "${detail.spec}", a spec npm cannot parse, so what it fetches cannot be judged`,
-      hint: () => 'fix the spec, or remove the package that declares it',
+        `${detail.declaredBy.asked ? `asked for "${detail.name}@${detail.spec}"` : `${declarer(detail.declaredBy)} declares "${detail.name}": "${detail.spec}"`}, a spec npm cannot parse, so what it fetches cannot be judged`,
+      hint: (detail) => (detail.declaredBy.asked ? 'fix the spec' : 'fix the spec, or remove the package that declares it'),
     },
   },
   check({ tree }) {

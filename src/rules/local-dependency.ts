@@ -1,4 +1,4 @@
-import { declarer } from '../findings/wording.js';
+import { declares } from '../findings/wording.js';
 import { declarerOf, pointsOutside, unusualEdges } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
 import type { PackageNode } from '../tree/model.js';
@@ -16,8 +16,8 @@ export const localDependency = defineRule({
     'local-dependency': {
       message: (detail) =>
         detail.outsideProject
-          ? `${declarer(detail.declaredBy)} declares a local path outside the project: "${detail.spec}"`
-          : `${declarer(detail.declaredBy)} declares a local path, "${detail.spec}", that points into whatever machine installs it`,
+          ? `${declares(detail.declaredBy)} a local path outside the project: "${detail.spec}"`
+          : `${declares(detail.declaredBy)} a local path, "${detail.spec}", that points into whatever machine installs it`,
       hint: () => 'vendor the package inside the project or publish it',
     },
   },

@@ -53,7 +53,7 @@ export const specResolutionMismatch = defineRule({
   messages: {
     'spec-resolution-mismatch': {
       message: (detail) =>
-        `${declarer(detail.declaredBy)} asks for "${detail.spec}" (${SPEC_KIND_TEXT[detail.specKind]}), but ${sourceText(detail.source, detail.resolved)}${detail.outsideProject ? ', outside the project' : ''}`,
+        `${detail.declaredBy.asked ? 'asked for' : `${declarer(detail.declaredBy)} asks for`} "${detail.spec}" (${SPEC_KIND_TEXT[detail.specKind]}), but ${sourceText(detail.source, detail.resolved)}${detail.outsideProject ? ', outside the project' : ''}`,
       hint: (detail) =>
         detail.specKind === 'registry'
           ? 'do not install: restore the lockfile from a trusted revision, or declare the source you really want in package.json'

@@ -1,4 +1,4 @@
-import { declarer } from '../findings/wording.js';
+import { dependsOn } from '../findings/wording.js';
 import { declarerOf, isProjectNode } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
 import { refusedName } from '../tree/names.js';
@@ -25,8 +25,8 @@ export const unregisteredName = defineRule({
     'unregistered-name': {
       message: (detail) =>
         detail.source === 'registry'
-          ? `${declarer(detail.declaredBy)} depends on a name the registry does not have (404): anyone can register it (a hallucinated or removed name)`
-          : `${declarer(detail.declaredBy)} depends on a name the public registry did not know on ${detail.countsDate}: anyone can register it (a hallucinated or removed name), unless it is private or newer (offline, so only depwarden's name record was asked; online, the registry answers)`,
+          ? `${dependsOn(detail.declaredBy)} a name the registry does not have (404): anyone can register it (a hallucinated or removed name)`
+          : `${dependsOn(detail.declaredBy)} a name the public registry did not know on ${detail.countsDate}: anyone can register it (a hallucinated or removed name), unless it is private or newer (offline, so only depwarden's name record was asked; online, the registry answers)`,
       hint: () => 'check the spelling and where the name came from; give private packages a scope; allow it in the policy if it is yours',
     },
   },

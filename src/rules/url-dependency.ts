@@ -13,7 +13,8 @@ export const urlDependency = defineRule({
   defaultSeverity: 'high',
   messages: {
     'url-dependency': {
-      message: (detail) => `${declarer(detail.declaredBy)} declares it as a URL tarball, ${detail.url}: code the registry never saw, fetched at install time`,
+      message: (detail) =>
+        `${detail.declaredBy.asked ? 'asked for' : `${declarer(detail.declaredBy)} declares it`} as a URL tarball, ${detail.url}: code the registry never saw, fetched at install time`,
       hint: () => 'replace it with a registry version, or allow it in the policy with a reason after reading the tarball',
     },
   },

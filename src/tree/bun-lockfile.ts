@@ -20,7 +20,8 @@ export function loadBunLockfile(text: string, source: TreeSource): DependencyTre
   const shape: Shape = new Shape(source.sourceFile);
   const lockfile = parseJsonc(text, shape);
   if (!BUN_VERSIONS.includes(lockfile.lockfileVersion as number)) {
-    shape.fail(`has lockfileVersion ${shown(JSON.stringify(lockfile.lockfileVersion) ?? 'missing')}; depwarden reads bun.lock versions 0 to 2`);
+    const found = lockfile.lockfileVersion === undefined ? 'has no lockfileVersion' : `has lockfileVersion ${shown(JSON.stringify(lockfile.lockfileVersion))}`;
+    shape.fail(`${found}; depwarden reads bun.lock versions 0 to 2`);
   }
   const workspaces = shape.record(lockfile.workspaces, '"workspaces"');
   const packages = shape.optionalRecord(lockfile.packages, '"packages"') ?? {};

@@ -95,7 +95,9 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
     tree = await loadWithArborist('lockfile', { format: 'npm-lockfile-v1', sourceFile, projectDir: files.dir });
     validateNames(tree);
   } else {
-    shape.fail(`has lockfileVersion ${JSON.stringify(version) ?? 'missing'}; depwarden reads versions 1, 2 and 3`);
+    shape.fail(
+      `${version === undefined ? 'has no lockfileVersion' : `has lockfileVersion ${shown(JSON.stringify(version))}`}; depwarden reads versions 1, 2 and 3`,
+    );
   }
   // Out of sync is a finding (lockfile-out-of-sync), and the rest is still checked; `depwarden ci` refuses it.
   const outOfSync = syncProblems(tree, workspaceManifests(files, tree, manifest));

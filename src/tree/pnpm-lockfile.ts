@@ -25,7 +25,9 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
   const version = String(lockfile.lockfileVersion);
   const major = Number.parseInt(version, 10);
   if (![5, 6, 9].includes(major) || (major === 5 && Number(version) < 5.3)) {
-    shape.fail(`has lockfileVersion ${shown(version)}; depwarden reads pnpm lockfiles 5.3, 5.4, 6.x and 9.0`);
+    shape.fail(
+      `${lockfile.lockfileVersion === undefined ? 'has no lockfileVersion' : `has lockfileVersion ${shown(version)}`}; depwarden reads pnpm lockfiles 5.3, 5.4, 6.x and 9.0`,
+    );
   }
   const packagesSection = shape.optionalRecord(lockfile.packages, '"packages"') ?? {};
   const graph = major === 9 ? (shape.optionalRecord(lockfile.snapshots, '"snapshots"') ?? {}) : packagesSection;

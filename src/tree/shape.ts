@@ -60,8 +60,9 @@ export class Shape {
     const verdict = validateName(name);
     if (!verdict.validForOldPackages) {
       const reason = verdict.errors?.[0] ?? 'invalid';
-      // escapeName: a look-alike or invisible character is what makes it invalid, so it is shown.
-      this.fail(`${where} names a package "${escapeName(name)}" that npm would refuse (${reason})`);
+      // escapeName: a look-alike or invisible character is what makes it invalid, so it is shown, in the name and
+      // in the place that holds it (a lockfile key is the name again).
+      this.fail(`${escapeName(where)} names a package "${escapeName(name)}" that npm would refuse (${reason})`);
     }
     this.validNames.add(name);
     return name;

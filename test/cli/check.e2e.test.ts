@@ -1,5 +1,7 @@
-import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { depwarden as spawned, depwardenInProcess as depwarden } from '../support/cli.js';
 import { FIXTURES } from '../support/paths.js';
@@ -8,6 +10,7 @@ import { REGISTRY } from '../support/tree.js';
 
 const fixture = (name: string) => join(FIXTURES, name);
 const REG = ['--registry', REGISTRY, '--offline'];
+const SARIF_SCHEMA = JSON.parse(readFileSync(join(FIXTURES, 'sarif', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
 
 // Most cases run the CLI's main in-process; the launcher (bin/, exit code, no stack trace) is tested spawned.
 describe('depwarden check', () => {
@@ -172,6 +175,39 @@ describe('depwarden check', () => {
     expect(results).toEqual(findings);
   });
 
+  it('sarif and github annotations: paths relative to the git root (%SRCROOT%), wherever check runs from', async () => {
+    const repo = tempDir('git-root');
+    mkdirSync(join(repo, '.git'));
+    const app = join(repo, 'packages', 'app');
+    cpSync(fixture('risky/app'), app, { recursive: true });
+    for (const cwd of [repo, app, join(repo, 'packages')]) {
+      const sarif = JSON.parse((await depwarden(['check', app, ...REG, '--format', 'sarif'], { cwd })).stdout);
+      const validate = new AjvDraft04.default({ strict: false, validateFormats: false, unicodeRegExp: false }).compile(SARIF_SCHEMA);
+      expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
+      expect(sarif.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: pathToFileURL(`${repo}/`).href } });
+      const locations = sarif.runs[0].results.map((result: { locations: { physicalLocation: unknown }[] }) => result.locations[0]!.physicalLocation);
+      expect(locations.length).toBeGreaterThan(0);
+      for (const location of locations) expect(location).toMatchObject({ artifactLocation: { uri: 'packages/app/package-lock.json', uriBaseId: '%SRCROOT%' } });
+      const github = (await depwarden(['check', app, ...REG, '--format', 'github'], { cwd })).stdout.trim().split('\n');
+      expect(github.every((line) => line.includes(' file=packages/app/package-lock.json,line='))).toBe(true);
+    }
+    // node_modules: each package's package.json inside the project, under the same root.
+    const modules = join(repo, 'modules');
+    cpSync(fixture('node-modules'), modules, { recursive: true });
+    writeFileSync(
+      join(modules, 'node_modules', 'dw-dev', 'package.json'),
+      JSON.stringify({ name: 'dw-dev', version: '1.0.0', scripts: { postinstall: 'node x.js' } }),
+    );
+    const sarif = JSON.parse(
+      (await depwarden(['check', modules, '--node-modules', ...REG, '--format', 'sarif', '--fail-on', 'info'], { cwd: modules })).stdout,
+    );
+    const uris = sarif.runs[0].results.map(
+      (result: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => result.locations[0]!.physicalLocation.artifactLocation.uri,
+    );
+    expect(uris.length).toBeGreaterThan(0);
+    for (const uri of uris) expect(uri).toMatch(/^modules\/node_modules\/.+\/package\.json$/);
+  });
+
   it('takes the registry from npm configuration: env, or the project .npmrc', async () => {
     // Without any configuration npm's default (public) registry applies: the fixture's placeholder host is
     // foreign, and its private package names are unknown to the public name record.
@@ -199,7 +235,10 @@ describe('depwarden check', () => {
     const stale = await depwarden(['check', fixture('npm-v3'), ...REG, '--config', fixture('policies/stale-entry.json')]);
     expect(stale.status).toBe(0);
     expect(stale.stdout).toContain('hint: policy allow[0] (never-installed, git-dependency) matched nothing');
-    expect((await depwarden(['check', fixture('npm-v3'), ...REG, '--config', fixture('policies/stale-entry.json'), '--strict'])).status).toBe(1);
+    const strict = await depwarden(['check', fixture('npm-v3'), ...REG, '--config', fixture('policies/stale-entry.json'), '--strict']);
+    expect(strict.status).toBe(1);
+    // Exit 1 with no finding: the summary says why.
+    expect(strict.stdout.trimEnd().split('\n').at(-1)).toBe('No findings; failing with --strict: policy allow[0] matched nothing.');
   });
 
   it('escapes package text so it cannot drive the terminal', async () => {

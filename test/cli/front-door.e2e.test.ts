@@ -92,4 +92,13 @@ describe("install / ci arguments: npm options read with npm's own definitions", 
       help: false,
     });
   });
+
+  it('--osv-url and --osv-data, listed in the help, are depwarden options, never passed to npm', () => {
+    expect(splitGateArgs(['--osv-url', 'https://osv.example.test/', '--osv-data=osv.zip', 'a'])).toEqual({
+      values: { 'osv-url': 'https://osv.example.test/', 'osv-data': 'osv.zip' },
+      npmArgs: ['a'],
+      specs: ['a'],
+      help: false,
+    });
+  });
 });

@@ -1,12 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
 import { depwardenInProcess as depwarden } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
-import { BIN } from '../support/paths.js';
+import { BIN, FIXTURES } from '../support/paths.js';
 import { loadNameIndex } from '../../src/popularity/load.js';
+
+const SARIF_SCHEMA = JSON.parse(readFileSync(join(FIXTURES, 'sarif', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
 
 const rulesOf = (stdout: string) =>
   JSON.parse(stdout).findings.map(
@@ -18,7 +22,7 @@ describe('depwarden vet', () => {
   it('exit 0 for real, popular names', async () => {
     const run = await depwarden(['vet', 'lodash', 'express@^4', '@types/node@20', 'react-dom']);
     expect(run).toMatchObject({ status: 0, stderr: '' });
-    expect(run.stdout).toContain('depwarden: checked 4 packages in (arguments) (names)');
+    expect(run.stdout).toContain('depwarden: checked 4 names given as arguments\n');
     expect(run.stdout).toContain('No findings.');
   });
 
@@ -66,7 +70,9 @@ describe('depwarden vet', () => {
     expect(results).toHaveLength(1);
     const [result] = results;
     expect(result.ruleId).toBe('near-miss-name');
-    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'names.txt' }, region: { startLine: 4 } });
+    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'names.txt', uriBaseId: '%SRCROOT%' }, region: { startLine: 4 } });
+    // Outside a git repository the list's folder is the root its path is relative to.
+    expect(JSON.parse(fromFile.stdout).runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: pathToFileURL(`${dir}/`).href } });
 
     const fromStdin = spawnSync(process.execPath, [BIN, 'vet', '--from', '-', '--fail-on', 'medium'], {
       input: 'crossenv\n',
@@ -74,7 +80,8 @@ describe('depwarden vet', () => {
       env: ISOLATED_ENV,
     });
     expect(fromStdin.status).toBe(1);
-    expect(fromStdin.stdout).toContain('checked 1 package in (stdin)');
+    expect(fromStdin.stdout).toContain('depwarden: checked 1 name read from standard input\n');
+    expect(fromStdin.stdout).toContain('  crossenv  [near-miss-name]  (stdin):1: crossenv\n');
   });
 
   it('judges URL, git and alias specs like check does', async () => {
@@ -85,6 +92,60 @@ describe('depwarden vet', () => {
       'high git-dependency github:user/repo',
       'low alias-dependency lodahs',
     ]);
+  });
+
+  it('names what was asked for, not a project or a node_modules folder, in every format', async () => {
+    const dir = tempDir('vet-asked');
+    const args = ['x@https://files.example.test/x.tgz', 'expresss'];
+    const text = await depwarden(['vet', '--offline', ...args], { cwd: dir });
+    expect(text.stdout).toContain(
+      '  x  [url-dependency]  asked as x@https://files.example.test/x.tgz\n    asked for as a URL tarball, https://files.example.test/x.tgz: code the registry never saw',
+    );
+    expect(text.stdout).toContain('  expresss  [near-miss-name]  asked as expresss\n');
+    expect(text.stdout).not.toMatch(/node_modules|the project/);
+
+    // Arguments are in no file: SARIF gives a logical location only, the annotations no file, JSON no `at`.
+    const sarif = JSON.parse((await depwarden(['vet', '--offline', ...args, '--format', 'sarif'], { cwd: dir })).stdout);
+    const validate = new AjvDraft04.default({ strict: false, validateFormats: false, unicodeRegExp: false }).compile(SARIF_SCHEMA);
+    expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
+    expect(sarif.runs[0].results.map((result: { locations: unknown[] }) => result.locations)).toEqual([
+      [{ logicalLocations: [{ fullyQualifiedName: 'x@https://files.example.test/x.tgz', kind: 'package' }] }],
+      [{ logicalLocations: [{ fullyQualifiedName: 'expresss', kind: 'package' }] }],
+    ]);
+    const github = (await depwarden(['vet', '--offline', ...args, '--format', 'github'], { cwd: dir })).stdout;
+    expect(
+      github
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => line.startsWith('::error title=depwarden ')),
+    ).toBe(true);
+    const json = JSON.parse((await depwarden(['vet', '--offline', ...args, '--format', 'json'], { cwd: dir })).stdout);
+    expect(json.findings.map((finding: { asked: unknown; at?: unknown }) => [finding.asked, finding.at])).toEqual([
+      [{ text: 'x@https://files.example.test/x.tgz' }, undefined],
+      [{ text: 'expresss' }, undefined],
+    ]);
+
+    // From a file: its line, in the text, the annotations and JSON.
+    writeFileSync(join(dir, 'names.txt'), '# suggested\nx@https://files.example.test/x.tgz\n');
+    const fromFile = await depwarden(['vet', '--offline', '--from', 'names.txt'], { cwd: dir });
+    expect(fromFile.stdout).toContain('depwarden: checked 1 name in names.txt\n');
+    expect(fromFile.stdout).toContain('  x  [url-dependency]  names.txt:2: x@https://files.example.test/x.tgz\n');
+    const annotations = (await depwarden(['vet', '--offline', '--from', 'names.txt', '--format', 'github'], { cwd: dir })).stdout;
+    expect(annotations).toMatch(/^::error file=names\.txt,line=2,title=depwarden url-dependency%3A x::asked for as a URL tarball/);
+    const fromFileJson = JSON.parse((await depwarden(['vet', '--offline', '--from', 'names.txt', '--format', 'json'], { cwd: dir })).stdout);
+    expect(fromFileJson.findings[0]).toMatchObject({ asked: { text: 'x@https://files.example.test/x.tgz', line: 2 }, at: { uri: 'names.txt', line: 2 } });
+  });
+
+  it('a token in a spec asked for is shown as *** wherever the spec is named', async () => {
+    const spec = 'x@https://deploy:s3cret@files.example.test/x.tgz?_authToken=npm_T0KEN';
+    for (const format of ['text', 'json', 'sarif', 'github', 'markdown']) {
+      const run = await depwarden(['vet', '--offline', spec, '--format', format]);
+      expect(run.status).toBe(1);
+      expect(run.stdout).not.toMatch(/s3cret|npm_T0KEN/);
+    }
+    expect((await depwarden(['vet', '--offline', spec])).stdout).toContain(
+      '  x  [url-dependency]  asked as x@https://***@files.example.test/x.tgz?_authToken=***\n',
+    );
   });
 
   it('judges every spec of a name given twice, whichever comes first', async () => {

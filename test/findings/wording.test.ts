@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compact, declarer } from '../../src/findings/wording.js';
+import { compact, declarer, declares, dependsOn } from '../../src/findings/wording.js';
 
 describe('compact', () => {
   // The reference is Intl's own compact notation, which the hand-written form replaces for start-up time.
@@ -25,5 +25,14 @@ describe('declarer', () => {
     expect(declarer({ name: '', version: undefined, isProject: true })).toBe('the project');
     expect(declarer({ name: 'app', version: '1.0.0', isProject: true })).toBe("the project's app");
     expect(declarer({ name: 'dw-phantom', version: '1.0.0', isProject: false })).toBe('dw-phantom@1.0.0');
+  });
+});
+
+describe('declares, dependsOn', () => {
+  it('say who declared it, or, for names asked for (vet), that it was asked for', () => {
+    expect(declares({ name: '', version: undefined, isProject: true })).toBe('the project declares');
+    expect(dependsOn({ name: 'dw-phantom', version: '1.0.0', isProject: false })).toBe('dw-phantom@1.0.0 depends on');
+    expect(declares({ name: '', version: undefined, isProject: true, asked: true })).toBe('asked for');
+    expect(dependsOn({ name: '', version: undefined, isProject: true, asked: true })).toBe('asked for');
   });
 });

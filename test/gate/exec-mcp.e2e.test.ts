@@ -81,6 +81,7 @@ describe('depwarden exec / npx: the gate before npm exec (real npm, local verdac
   it('refuses a server whose tree holds a near-miss name, and never runs it', async () => {
     const run = await depwarden(['exec', 'dw-mcp-bad', '--', '--stdio']);
     expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^depwarden: checked \d+ packages in the tree npm exec would fetch \(arborist's ideal tree of the packages asked for\)\n/m);
     expect(run.stderr).toContain('lodahs@1.0.0  [near-miss-name]');
     expect(run.stderr).toContain('via: (root) > dw-mcp-bad > dw-helper > lodahs');
     expect(run.stderr).toContain('exec refused: 1 finding(s) at or above high in the tree npm exec would fetch; nothing was run');
@@ -107,7 +108,8 @@ describe('depwarden exec / npx: the gate before npm exec (real npm, local verdac
   it('refuses a squatted scope before npm fetches anything', async () => {
     const run = await depwarden(['npx', '-y', '@modelcontext-protocol/sdk']);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('[near-miss-name]');
+    expect(run.stderr).toContain('depwarden: checked 1 name given as arguments\n');
+    expect(run.stderr).toContain('  @modelcontext-protocol/sdk  [near-miss-name]  asked as @modelcontext-protocol/sdk\n');
     expect(run.stderr).toContain('in the packages asked for; nothing was run');
     expect(existsSync(join(run.marks, '@modelcontext-protocol+sdk'))).toBe(false);
   });

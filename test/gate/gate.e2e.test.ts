@@ -69,6 +69,8 @@ describe('depwarden install / ci: the gate before npm (real npm, local verdaccio
     const before = snapshot(dir);
     const run = await depwarden(['install'], dir);
     expect(run.status).toBe(1);
+    // What was checked: the tree arborist worked out from package.json, not package.json in some lockfile format.
+    expect(run.stdout).toMatch(/^depwarden: checked \d+ packages in the tree npm would install \(arborist's ideal tree from package\.json\)\n/);
     expect(run.stdout).toContain('[url-dependency]');
     expect(run.stdout).toContain('via: (root) > dw-mid1 > dw-mid2 > dw-urlholder > dw-plain');
     expect(run.stdout).toContain('lodahs@1.0.0  [near-miss-name]');
@@ -98,9 +100,12 @@ describe('depwarden install / ci: the gate before npm (real npm, local verdaccio
     const squat = await depwarden(['install', 'lodahs'], dir);
     expect(squat.status).toBe(1);
     expect(squat.stderr).toContain('refused: 1 finding(s) at or above high in the packages asked for');
+    expect(squat.stdout).toMatch(/^depwarden: checked 1 name given as arguments\n/);
+    expect(squat.stdout).toContain('  lodahs  [near-miss-name]  asked as lodahs\n');
     const invented = await depwarden(['install', 'dw-never-published-anywhere'], dir);
     expect(invented.status).toBe(1);
     expect(invented.stdout).toContain('[unregistered-name]');
+    expect(invented.stdout).toContain('    asked for a name the registry does not have (404)');
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(before);
     expect(existsSync(join(dir, 'node_modules', 'lodahs'))).toBe(false);
   });
@@ -115,6 +120,7 @@ describe('depwarden install / ci: the gate before npm (real npm, local verdaccio
     writeFileSync(join(dir, 'package-lock.json'), swapped);
     const run = await depwarden(['ci'], dir);
     expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^depwarden: checked \d+ packages in package-lock\.json \(npm-lockfile-v3\)\n/);
     expect(run.stdout).toContain('[resolved-mismatch]');
     expect(run.stderr).toContain('ci refused');
     expect(existsSync(join(dir, 'node_modules'))).toBe(false);

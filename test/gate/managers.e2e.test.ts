@@ -193,7 +193,9 @@ describe('the manager gate, whatever the manager', () => {
     const dir = project('no-bun', 'bun', { dependencies: { 'dw-plain': '^1.0.0' } });
     const result = await depwardenAsync(['install'], { cwd: dir, env: { ...managerEnv(), PATH: dirname(process.execPath) } });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('this project installs with bun (package.json packageManager), but there is no bun on PATH');
+    expect(result.stderr).toBe(
+      'depwarden: this project installs with bun (package.json packageManager), but there is no bun on PATH: install bun (its own installer, or `npm install --global bun`; corepack does not provide bun)\n',
+    );
     expect(existsSync(join(dir, 'node_modules'))).toBe(false);
   });
 

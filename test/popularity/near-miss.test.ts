@@ -68,6 +68,13 @@ describe('findNearMiss against the committed index', () => {
     expect(findNearMiss('cxt', index)).toBeUndefined();
   });
 
+  it('takes no one- or two-letter name for its own punctuated variant (`b` beside `b_`)', () => {
+    expect(index.downloads('b_')).toBeGreaterThan(100 * (index.downloads('b') ?? 0));
+    expect(findNearMiss('b', index)).toBeUndefined();
+    // Three letters and more still are: `cross_env` is `cross-env` with its separator changed.
+    expect(findNearMiss('cross_env', index)).toMatchObject({ target: 'cross-env', family: 'delimiter' });
+  });
+
   it('takes no two-edit look-alike for a name nearer to a more popular one', () => {
     // `generator` is @babel/generator's bare name (another scope: no finding of the part search), not a slip of `degenerator`.
     expect(findNearMiss('generator', index)).toBeUndefined();

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatherAdvisories } from '../../src/registry/advisories.js';
+import { daysSince, gatherAdvisories } from '../../src/registry/advisories.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { loadNpmSettings } from '../../src/registry/npm-config.js';
 import { tempDir } from '../support/temp.js';
@@ -84,5 +84,16 @@ describe('OSV API faults', () => {
     answer = 'endless';
     const advisories = await ask(true);
     expect([...advisories.byLocation.values()]).toEqual([{ ok: false, cause: "OSV's answer has more than 20 pages" }]);
+  });
+});
+
+describe('daysSince', () => {
+  it('says an age in whole days, in words', () => {
+    const now = new Date('2026-12-02T12:00:00Z');
+    expect(daysSince('2026-12-02T01:00:00Z', now)).toBe('less than a day');
+    expect(daysSince('2026-12-01T06:00:00Z', now)).toBe('1 day');
+    expect(daysSince('2026-11-20T12:00:00Z', now)).toBe('12 days');
+    // A date after now (a clock off by a little) is no negative age.
+    expect(daysSince('2026-12-03T00:00:00Z', now)).toBe('less than a day');
   });
 });

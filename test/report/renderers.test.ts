@@ -48,12 +48,13 @@ describe('renderers of the risky fixture', () => {
     const lines = input.source.text!.split('\n');
     for (const result of sarif.runs[0].results) {
       const { artifactLocation, region } = result.locations[0].physicalLocation;
-      expect(artifactLocation.uri).toBe('risky/app/package-lock.json');
+      expect(artifactLocation).toEqual({ uri: 'risky/app/package-lock.json', uriBaseId: '%SRCROOT%' });
       const location = result.locations[0].logicalLocations[0].fullyQualifiedName;
       expect(lines[region.startLine - 1]).toBe(`    "${location}": {`);
       expect(sarif.runs[0].tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId);
     }
     expect(sarif.runs[0].results.map((result: { level: string }) => result.level)).toEqual(['error', 'error', 'error', 'warning', 'note']);
+    expect(sarif.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: input.source.rootUri } });
   });
 
   it('github annotations, JSON and SARIF place each finding at the same file and line (annotations said line 1)', async () => {
@@ -148,5 +149,44 @@ describe('renderers: hostile text is made safe in every format', () => {
     expect(row).toContain('`@org/team`');
     const why = row.split(' | ')[3]!;
     expect(why.replace(/`[^`]*`/g, '')).not.toMatch(/(?<![\w`])@\w/);
+  });
+});
+
+describe('renderers: --strict says why it fails', () => {
+  const stale = { where: 'allow[0]', package: 'never-installed', rule: 'git-dependency' } as const;
+  const withStale = async (strict: boolean): Promise<ReportInput> => {
+    const input = await fixtureReport('npm-v3');
+    return { ...input, strictFailures: strict ? ['allow[0]'] : undefined, result: { ...input.result, unusedAllows: [stale as never] } };
+  };
+
+  it('text: no findings, yet failing: the summary names the entries that matched nothing', async () => {
+    const input = await withStale(true);
+    expect(input.result.findings).toEqual([]);
+    const lines = renderText(input, { color: false }).trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('No findings; failing with --strict: policy allow[0] matched nothing.');
+    expect(
+      renderText(await withStale(false), { color: false })
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toBe('No findings.');
+  });
+
+  it('text: findings below the threshold, failing only because of --strict', async () => {
+    const input = await fixtureReport('risky/app');
+    const below = {
+      ...input,
+      strictFailures: ['allow[0]', 'allow[2]'],
+      failOn: 'critical' as const,
+      failing: [],
+      result: { ...input.result, unusedAllows: [stale as never, { ...stale, where: 'allow[2]' } as never] },
+    };
+    expect(renderText(below, { color: false }).trimEnd().split('\n').at(-1)).toBe(
+      '5 findings (1 critical, 2 high, 1 medium, 1 low); none at or above critical; failing with --strict: policy allow[0], allow[2] matched nothing.',
+    );
+  });
+
+  it('markdown: the comment says it too', async () => {
+    expect(renderMarkdown(await withStale(true))).toContain('\n\nFailing with --strict: policy allow\\[0\\] matched nothing.\n');
   });
 });

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/model.js';
+import { renderGithub } from '../../src/report/github.js';
 import { renderJson } from '../../src/report/json.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
 import type { ReportInput } from '../../src/report/types.js';
@@ -62,7 +64,8 @@ describe('install-script evidence in every format', () => {
     const [result] = sarif.runs[0].results;
     expect(result.relatedLocations[0]).toMatchObject({
       id: 1,
-      physicalLocation: { artifactLocation: { uri: 'node_modules/dw-core/setup.js' }, region: { startLine: 3 } },
+      // Relative to the root, as the lockfile's own URI: the package folder inside the project.
+      physicalLocation: { artifactLocation: { uri: 'risky/app/node_modules/dw-core/setup.js', uriBaseId: '%SRCROOT%' }, region: { startLine: 3 } },
       message: { text: expect.stringContaining('decodes data and runs it') },
     });
     expect(
@@ -75,5 +78,19 @@ describe('install-script evidence in every format', () => {
       excerpt: "https.get('https://c.example.test/')",
       host: 'c.example.test',
     });
+  });
+
+  it('markdown and github: the evidence lines the fix points at are shown there too', async () => {
+    const input = await withScriptFinding();
+    const row = renderMarkdown(input)
+      .split('\n')
+      .find((line) => line.includes('install-script'))!;
+    expect(row).toContain('. Evidence: `setup.js:3 decodes data and runs it: exec(atob(x)) // ');
+    expect(row).toContain("`setup.js:7 contacts the network (c.example.test): https.get('https://c.example.test/')` | read the evidence lines;");
+    const [annotation, ...rest] = renderGithub(input).trimEnd().split('\n');
+    expect(rest).toEqual([]);
+    expect(annotation).toContain('Fix: read the evidence lines; ');
+    expect(annotation).toMatch(/%0Asetup\.js:3 decodes data and runs it: exec\(atob\(x\)\) \/\/ .*%0Asetup\.js:7 contacts the network/);
+    expect(annotation).not.toMatch(/[\u001b\u202e]/u);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { freshRelease } from '../../src/rules/fresh-release.js';
-import { findingsIn, lockTree, published, registryEntry, withFacts } from '../support/tree.js';
+import { findingsIn, lockTree, messageOf, published, registryEntry, withFacts } from '../support/tree.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3_600_000);
@@ -27,5 +27,17 @@ describe('fresh-release', () => {
   it('follows the policy thresholds', () => {
     const context = { ...withFacts(tree, facts, now), thresholds: { freshReleaseHours: 80, newPackageDays: 0 } };
     expect(findingsIn(freshRelease, context).map((finding) => finding.location)).toEqual(['node_modules/fresh', 'node_modules/settled']);
+  });
+
+  it('says an age in words: under an hour or a day, one hour or day, or how many', () => {
+    const fresh = (hours: number) =>
+      messageOf(freshRelease, { code: 'fresh-release', version: '2.0.0', published: '2026-11-25T11:40:00.000Z', hours, limitHours: 48 });
+    expect(fresh(0)).toBe('version 2.0.0 was published less than an hour ago (2026-11-25T11:40:00.000Z), within the 48-hour cool-down');
+    expect(fresh(1)).toMatch(/ published 1 hour ago /);
+    expect(fresh(5)).toMatch(/ published 5 hours ago /);
+    const young = (days: number) => messageOf(freshRelease, { code: 'new-package', firstPublished: '2026-11-25T01:00:00.000Z', days, limitDays: 30 });
+    expect(young(0)).toBe("the package's first release is less than a day old (2026-11-25T01:00:00.000Z): it has no history yet");
+    expect(young(1)).toMatch(/ is 1 day old /);
+    expect(young(10)).toMatch(/ is 10 days old /);
   });
 });

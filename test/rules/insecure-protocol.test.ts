@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { insecureProtocol } from '../../src/rules/insecure-protocol.js';
-import { findingsOf, lockTree } from '../support/tree.js';
+import { findingsOf, lockTree, messageOf } from '../support/tree.js';
 
 describe('insecure-protocol', () => {
   it('flags plain http and git: fetches, registry hosts included, and nothing over https, ssh or loopback', () => {
@@ -39,5 +39,11 @@ describe('insecure-protocol', () => {
   it('catches an insecure spec even when the lockfile records no resolved', () => {
     const tree = lockTree({ 'node_modules/x': { version: '1.0.0' } }, { dependencies: { x: 'http://files.example.test/x.tgz' } });
     expect(findingsOf(insecureProtocol, tree)).toEqual([{ location: 'node_modules/x', code: 'insecure-protocol', severity: 'high' }]);
+  });
+
+  it('names the protocol and the URL', () => {
+    expect(messageOf(insecureProtocol, { code: 'insecure-protocol', url: 'http://files.example.test/url.tgz', protocol: 'http' })).toBe(
+      'fetched over plain http (http://files.example.test/url.tgz), so anyone on the network path can replace it',
+    );
   });
 });

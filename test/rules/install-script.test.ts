@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { installScript } from '../../src/rules/install-script.js';
 import { analyzeInstallScripts } from '../../src/scripts/analyze.js';
 import { installScriptsOf } from '../../src/npm/scripts.js';
-import { contextOf, findingsIn, lockTree, published, registryEntry, withFacts } from '../support/tree.js';
+import { contextOf, findingsIn, lockTree, messageOf, published, registryEntry, withFacts } from '../support/tree.js';
 import { memoryReader } from '../support/install-scripts.js';
 
 /** Published facts whose install analysis is what the tarball reader would produce from `files`. */
@@ -71,5 +71,24 @@ describe('install-script', () => {
 
   it('offline, only the lockfile flag is known: the script text is unknown, not absent', () => {
     expect(findingsIn(installScript, contextOf(tree))).toEqual([{ location: 'node_modules/dw-offline', code: 'install-script', severity: 'medium' }]);
+  });
+
+  it('points the fix at the evidence lines only when there are some', () => {
+    const hint = (name: string) => {
+      const finding = installScript.check(context).find((found) => found.node.name === name)!;
+      return (installScript.messages['install-script'] as { hint(detail: unknown): string }).hint(finding.detail);
+    };
+    expect(hint('dw-dropper')).toBe(
+      'read the evidence lines; install with --ignore-scripts, or allow the package (and version range) in the policy with a reason',
+    );
+    // node-gyp rebuild: a script, but no signal, so no evidence line is shown.
+    expect(hint('dw-native')).toBe('install with --ignore-scripts, or allow the package (and version range) in the policy with a reason');
+  });
+
+  it('names a script whose text is unknown with the right article', () => {
+    const unknown = (name: string) =>
+      messageOf(installScript, { code: 'install-script', scripts: [{ name, text: undefined }], files: [], signals: [], filesFault: undefined });
+    expect(unknown('preinstall')).toBe('runs at install: a preinstall script (its text is unknown offline)');
+    expect(unknown('install')).toBe('runs at install: an install script (its text is unknown offline)');
   });
 });

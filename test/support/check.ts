@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { check } from '../../src/analysis/analyze.js';
 import { TOOL } from '../../src/cli/tool.js';
 import type { ReportInput } from '../../src/report/types.js';
@@ -36,7 +37,16 @@ export async function fixtureReport(name: string): Promise<ReportInput> {
     failing: outcome.failing,
     failOn: outcome.failOn,
     rules: outcome.rules,
-    source: { file: tree.sourceFile, uri: `${name}/${tree.sourceFile}`, format: tree.format, packages: packageCount(tree), text: lockfileText },
+    source: {
+      file: tree.sourceFile,
+      // Paths relative to the fixtures folder, as the CLI makes them relative to a git root.
+      uri: `${name}/${tree.sourceFile}`,
+      rootUri: pathToFileURL(`${FIXTURES}/`).href,
+      project: `${name}/`,
+      format: tree.format,
+      packages: packageCount(tree),
+      text: lockfileText,
+    },
     tool: { ...TOOL, version: '0.0.0-test' },
     registry: outcome.registry,
   };

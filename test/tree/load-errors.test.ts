@@ -49,9 +49,30 @@ describe('bad input is one clear InputError naming the file', () => {
     const lock = { lockfileVersion: 3, packages: { '': { dependencies: { 'l\u043edash': '^4' } }, 'node_modules/l\u043edash': { version: '4.17.21' } } };
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0' }));
     writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock));
-    await expect(loadProject(diskFiles(dir), { nodeModules: false })).rejects.toThrow(
-      'names a package "l\\u{43e}dash" that npm would refuse (name can only contain URL-friendly characters)',
+    const error = await loadProject(diskFiles(dir), { nodeModules: false }).catch((caught: unknown) => caught as InputError);
+    // The place (the lockfile key) shows the name escaped as well: no raw look-alike anywhere in the line.
+    expect((error as InputError).message).toBe(
+      '"packages"["node_modules/l\\u{43e}dash"] names a package "l\\u{43e}dash" that npm would refuse (name can only contain URL-friendly characters)',
     );
+  });
+
+  it.each([
+    ['package-lock.json', JSON.stringify({ packages: {} }), 'package-lock.json: has no lockfileVersion; depwarden reads versions 1, 2 and 3'],
+    [
+      'package-lock.json',
+      JSON.stringify({ lockfileVersion: '3', packages: {} }),
+      'package-lock.json: has lockfileVersion "3"; depwarden reads versions 1, 2 and 3',
+    ],
+    ['bun.lock', JSON.stringify({ workspaces: {}, packages: {} }), 'bun.lock: has no lockfileVersion; depwarden reads bun.lock versions 0 to 2'],
+    ['pnpm-lock.yaml', 'importers: {}\n', 'pnpm-lock.yaml: has no lockfileVersion; depwarden reads pnpm lockfiles 5.3, 5.4, 6.x and 9.0'],
+    ['pnpm-lock.yaml', "lockfileVersion: '4.0'\n", 'pnpm-lock.yaml: has lockfileVersion 4.0; depwarden reads pnpm lockfiles 5.3, 5.4, 6.x and 9.0'],
+  ])('%s with a missing or unknown lockfileVersion says which (%#)', async (lockfile, text, expected) => {
+    const dir = tempDir('lockfile-version');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0' }));
+    writeFileSync(join(dir, lockfile), text);
+    const error = await loadProject(diskFiles(dir), { nodeModules: false }).catch((caught: unknown) => caught as InputError);
+    expect(error).toBeInstanceOf(InputError);
+    expect(`${(error as InputError).file}: ${(error as InputError).message}`).toBe(expected);
   });
 
   it('__proto__ is refused as a package name, and pollutes nothing', async () => {
