@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm test`'s steps that need nothing of one another (the build, eslint, prettier, tsc of the tests: none of the
 // checks reads dist/), run at once: each is one process on one core, so on two cores they take about half the time
-// of all of them in a row (the build alone took ~17 s of CPU before the checks started). Each command's output is
-// printed whole when it ends, in the order given; the exit code is the first failure's.
+// of all of them in a row (the build alone took ~17 s of CPU before the checks started). `npm test` builds with
+// `tsc --noCheck`: `tsc -p test` type-checks src/ with the tests under the same options, and checking it twice cost
+// ~6 s of CPU (the emitted dist/ is the same byte for byte). Each command's output is printed whole when it ends, in
+// the order given; the exit code is the first failure's.
 //   node scripts/parallel.mjs "<command>" "<command>" ...
 import { spawn } from 'node:child_process';
 
