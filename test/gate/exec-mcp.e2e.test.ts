@@ -137,7 +137,8 @@ describe('depwarden mcp: the servers AI clients start', () => {
     const project = join(work, 'mcp-project');
     mkdirSync(join(project, '.vscode'), { recursive: true });
     writeFileSync(join(project, '.vscode', 'mcp.json'), config.replace('"mcpServers"', '"servers"'));
-    const run = await depwarden(['mcp'], project, {}, { inProcess: true });
+    // Spawned: mcp's exit code through the launcher, its report on stdout and what it read on stderr.
+    const run = await depwarden(['mcp'], project);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('depwarden: MCP configs found: .vscode/mcp.json');
     const verdicts = [...run.stdout.matchAll(/^\.vscode\/mcp\.json {2}(\S+) .*\n {2}([^:]+):/gm)].map((match) => `${match[1]}: ${match[2]}`);
