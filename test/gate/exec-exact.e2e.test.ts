@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { depwardenAsync } from '../support/cli.js';
+import { depwardenAsync, depwardenInProcess } from '../support/cli.js';
 import { type Registry } from '../support/registry.mjs';
 import { sharedRegistry } from '../support/shared-registry.js';
 import { tempDir } from '../support/temp.js';
@@ -96,8 +96,9 @@ function makeHome(name: string, files: Record<string, string> = {}): string {
   return home;
 }
 
+/** The built CLI in `home`; `mcp` (it starts no process: it judges and pins) runs main() in this process. */
 function run(home: string, args: string[], cwd = home, extraEnv: Record<string, string> = {}) {
-  return depwardenAsync(args, {
+  return (args[0] === 'mcp' ? depwardenInProcess : depwardenAsync)(args, {
     cwd,
     env: {
       HOME: home,

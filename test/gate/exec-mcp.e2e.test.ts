@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { depwardenAsync } from '../support/cli.js';
+import { depwardenAsync, depwardenInProcess } from '../support/cli.js';
 import { type Registry } from '../support/registry.mjs';
 import { sharedRegistry } from '../support/shared-registry.js';
 
@@ -24,14 +24,19 @@ function npmEnv(home: string) {
   };
 }
 
-async function depwarden(args: string[], cwd?: string, homeFiles: Record<string, string> = {}) {
+/**
+ * A run of the built CLI in its own HOME. `inProcess`: main() in this process, for runs that start no process (a
+ * refusal before npm runs, `mcp`'s verdicts): the spawned runs of this file prove what needs a process of its own
+ * (the command's output and exit code through the terminal, npm as a child).
+ */
+async function depwarden(args: string[], cwd?: string, homeFiles: Record<string, string> = {}, { inProcess = false } = {}) {
   const home = join(work, `home-${++runs}`);
   mkdirSync(join(home, 'marks'), { recursive: true });
   for (const [file, text] of Object.entries(homeFiles)) {
     mkdirSync(join(home, file, '..'), { recursive: true });
     writeFileSync(join(home, file), text);
   }
-  const run = await depwardenAsync(args, { cwd: cwd ?? home, env: npmEnv(home) });
+  const run = await (inProcess ? depwardenInProcess : depwardenAsync)(args, { cwd: cwd ?? home, env: npmEnv(home) });
   return { ...run, marks: join(home, 'marks') };
 }
 
@@ -106,7 +111,7 @@ describe('depwarden exec / npx: the gate before npm exec (real npm, local verdac
   });
 
   it('refuses a squatted scope before npm fetches anything', async () => {
-    const run = await depwarden(['npx', '-y', '@modelcontext-protocol/sdk']);
+    const run = await depwarden(['npx', '-y', '@modelcontext-protocol/sdk'], undefined, {}, { inProcess: true });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('depwarden: checked 1 name given as arguments\n');
     expect(run.stderr).toContain('  @modelcontext-protocol/sdk  [near-miss-name]  asked as @modelcontext-protocol/sdk\n');
@@ -132,6 +137,7 @@ describe('depwarden mcp: the servers AI clients start', () => {
     const project = join(work, 'mcp-project');
     mkdirSync(join(project, '.vscode'), { recursive: true });
     writeFileSync(join(project, '.vscode', 'mcp.json'), config.replace('"mcpServers"', '"servers"'));
+    // Spawned: mcp's exit code through the launcher, its report on stdout and what it read on stderr.
     const run = await depwarden(['mcp'], project);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('depwarden: MCP configs found: .vscode/mcp.json');
@@ -158,10 +164,10 @@ describe('depwarden mcp: the servers AI clients start', () => {
     mkdirSync(join(project, '.vscode'), { recursive: true });
     const file = join(project, '.vscode', 'mcp.json');
     writeFileSync(file, config);
-    const run = await depwarden(['mcp', '--fix', '.vscode/mcp.json'], project);
+    const run = await depwarden(['mcp', '--fix', '.vscode/mcp.json'], project, {}, { inProcess: true });
     expect(run.stdout).toContain('pinned dw-mcp-good@latest to dw-mcp-good@1.1.0 in .vscode/mcp.json (mcpServers.files)');
     expect(readFileSync(file, 'utf8')).toBe(config.replace('"dw-mcp-good@latest"', '"dw-mcp-good@1.1.0"'));
-    const again = await depwarden(['mcp', '.vscode/mcp.json'], project);
+    const again = await depwarden(['mcp', '.vscode/mcp.json'], project, {}, { inProcess: true });
     expect(again.stdout).not.toContain('[unpinned-exec]');
     expect(again.stdout).toMatch(/mcpServers\.files .*\n {2}ok:/);
   });
@@ -181,7 +187,7 @@ describe('depwarden mcp: the servers AI clients start', () => {
 `;
     const file = join(project, '.mcp.json');
     writeFileSync(file, wrapped);
-    const run = await depwarden(['mcp', '--fix'], project);
+    const run = await depwarden(['mcp', '--fix'], project, {}, { inProcess: true });
     expect(run.status).toBe(1);
     const verdicts = [...run.stdout.matchAll(/^\.mcp\.json {2}(\S+) .*\n {2}([^:]+):/gm)].map((match) => `${match[1]}: ${match[2]}`);
     expect(verdicts).toEqual([
@@ -229,15 +235,20 @@ describe('depwarden mcp: the servers AI clients start', () => {
   });
 
   it('says where it looked when no config exists, and reads the desktop clients’ files under HOME', async () => {
-    const empty = await depwarden(['mcp'], join(work, 'packages'));
+    const empty = await depwarden(['mcp'], join(work, 'packages'), {}, { inProcess: true });
     expect(empty.status).toBe(2);
     expect(empty.stderr).toContain('no MCP config found; looked for: .mcp.json');
     expect(empty.stderr).toContain(join('.codeium', 'windsurf', 'mcp_config.json'));
-    const desktop = await depwarden(['mcp'], join(work, 'packages'), {
-      '.config/Claude/claude_desktop_config.json': JSON.stringify({
-        mcpServers: { pinned: { command: '/usr/local/bin/npx', args: ['-y', '@dw-tools/mcp-pinned@2.0.0'] } },
-      }),
-    });
+    const desktop = await depwarden(
+      ['mcp'],
+      join(work, 'packages'),
+      {
+        '.config/Claude/claude_desktop_config.json': JSON.stringify({
+          mcpServers: { pinned: { command: '/usr/local/bin/npx', args: ['-y', '@dw-tools/mcp-pinned@2.0.0'] } },
+        }),
+      },
+      { inProcess: true },
+    );
     expect(desktop.stderr).toMatch(/MCP configs found: \S*home-\d+\/\.config\/Claude\/claude_desktop_config\.json\n/);
     expect(desktop.stdout).toMatch(/mcpServers\.pinned .*\n {2}ok: @dw-tools\/mcp-pinned@2\.0\.0/);
     expect(desktop.status).toBe(0);

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
-import { depwardenAsync } from '../support/cli.js';
+import { depwardenAsync, depwardenInProcess } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 import { BIN, ROOT } from '../support/paths.js';
 import { type Registry } from '../support/registry.mjs';
@@ -26,6 +26,11 @@ const npmEnv = () => ({
 });
 
 const depwarden = (args: string[], cwd: string) => depwardenAsync(args, { cwd, env: npmEnv() });
+/**
+ * main() in this process, for runs that start no process (init; a refusal of the names asked for, before npm runs):
+ * the spawned runs beside them prove the exit codes and the output of npm as a child.
+ */
+const depwardenHere = (args: string[], cwd: string) => depwardenInProcess(args, { cwd, env: npmEnv() });
 
 function project(name: string, manifest: Record<string, unknown>, files: Record<string, string> = {}): string {
   const dir = join(work, name);
@@ -97,12 +102,12 @@ describe('depwarden install / ci: the gate before npm (real npm, local verdaccio
   it('refuses a near-miss or an unregistered name before npm runs', async () => {
     const dir = join(work, 'good');
     const before = readFileSync(join(dir, 'package.json'), 'utf8');
-    const squat = await depwarden(['install', 'lodahs'], dir);
+    const squat = await depwardenHere(['install', 'lodahs'], dir);
     expect(squat.status).toBe(1);
     expect(squat.stderr).toContain('refused: 1 finding(s) at or above high in the packages asked for');
     expect(squat.stdout).toMatch(/^depwarden: checked 1 name given as arguments\n/);
     expect(squat.stdout).toContain('  lodahs  [near-miss-name]  asked as lodahs\n');
-    const invented = await depwarden(['install', 'dw-never-published-anywhere'], dir);
+    const invented = await depwardenHere(['install', 'dw-never-published-anywhere'], dir);
     expect(invented.status).toBe(1);
     expect(invented.stdout).toContain('[unregistered-name]');
     expect(invented.stdout).toContain('    asked for a name the registry does not have (404)');
@@ -178,7 +183,7 @@ describe('depwarden init and the preinstall hook', () => {
       ),
     );
     const lockBefore = readFileSync(join(dir, 'package-lock.json'), 'utf8');
-    const first = await depwarden(['init'], dir);
+    const first = await depwardenHere(['init'], dir);
     expect(first.stdout).toContain('depwarden init: .depwardenrc.json: 2 install script(s) listed under "pendingReview"');
     expect(first.stdout).toContain('depwarden init: .npmrc: added ignore-scripts=true');
     expect(first.stdout).toContain('depwarden init: package.json: added scripts deps:install, deps:ci, deps:check');
@@ -207,7 +212,7 @@ describe('depwarden init and the preinstall hook', () => {
     expect(manifest).toMatch(/^\{\n {4}"name"/);
 
     const files = snapshot(dir);
-    const second = await depwarden(['init'], dir);
+    const second = await depwardenHere(['init'], dir);
     expect(second.status).toBe(4);
     expect(second.stdout).toContain('.depwardenrc.json: unchanged');
     expect(second.stdout).toContain('.npmrc: unchanged (ignore-scripts=true is already set)');
@@ -217,7 +222,7 @@ describe('depwarden init and the preinstall hook', () => {
 
   it('init exits 0 once package.json declares depwarden (from a tarball), and never asks npm for it by name', async () => {
     const dir = project('init-declared', { dependencies: { 'dw-plain': '^1.0.0' }, devDependencies: { depwarden: 'file:../depwarden-local.tgz' } });
-    const run = await depwarden(['init'], dir);
+    const run = await depwardenHere(['init'], dir);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('depwarden init: package.json: depwarden already declared');
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).devDependencies).toEqual({ depwarden: 'file:../depwarden-local.tgz' });
@@ -226,7 +231,7 @@ describe('depwarden init and the preinstall hook', () => {
 
   it('init refuses a malformed policy file with a one-line error', async () => {
     const dir = project('init-bad-rc', {}, { '.depwardenrc.json': '{ "allow": [' });
-    const run = await depwarden(['init'], dir);
+    const run = await depwardenHere(['init'], dir);
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('.depwardenrc.json');

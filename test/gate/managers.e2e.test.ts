@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISOLATED_ENV } from '../support/check.js';
-import { depwardenAsync, type CliRun } from '../support/cli.js';
+import { depwardenAsync, depwardenInProcess, type CliRun } from '../support/cli.js';
 import { installManagers, type TestManager } from '../support/managers.js';
 import { type Registry } from '../support/registry.mjs';
 import { marker, writeSharedPackage } from '../support/shared-packages.js';
@@ -181,7 +181,11 @@ describe('the manager gate, whatever the manager', () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'two-lockfiles', version: '1.0.0' }));
     writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'two-lockfiles', version: '1.0.0', lockfileVersion: 3, packages: { '': {} } }));
     writeFileSync(join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
-    const result = await run(['ci', '--manager', 'pnpm'], dir, 'pnpm');
+    // A usage error before any manager runs: main() in this process (the spawned runs above prove the exit codes).
+    const result = await depwardenInProcess(['ci', '--manager', 'pnpm'], {
+      cwd: dir,
+      env: { ...managerEnv(), PATH: `${bins.pnpm}${delimiter}${ISOLATED_ENV.PATH}` },
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
       'depwarden: pnpm installs from pnpm-lock.yaml, but the lockfile depwarden would read here is package-lock.json: name the manager in package.json "packageManager"\n',
@@ -191,7 +195,7 @@ describe('the manager gate, whatever the manager', () => {
 
   it('a project whose manager is not on PATH is a usage error that says what to do', async () => {
     const dir = project('no-bun', 'bun', { dependencies: { 'dw-plain': '^1.0.0' } });
-    const result = await depwardenAsync(['install'], { cwd: dir, env: { ...managerEnv(), PATH: dirname(process.execPath) } });
+    const result = await depwardenInProcess(['install'], { cwd: dir, env: { ...managerEnv(), PATH: dirname(process.execPath) } });
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
       'depwarden: this project installs with bun (package.json packageManager), but there is no bun on PATH: install bun (its own installer, or `npm install --global bun`; corepack does not provide bun)\n',

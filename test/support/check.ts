@@ -6,16 +6,14 @@ import type { ReportInput } from '../../src/report/types.js';
 import { diskFiles } from '../../src/tree/files.js';
 import { packageCount } from '../../src/tree/paths.js';
 import { FIXTURES } from './paths.js';
-import { tempDir } from './temp.js';
+import { TEST_HOME } from './temp.js';
 import { REGISTRY } from './tree.js';
 
-/** This test file's own home folder, with npm's cache in it: nothing a test runs reads or writes the user's ~/.npm. */
-export const TEST_HOME = tempDir('home');
-
 /**
- * npm configuration of nobody: only the defaults and the given registry apply, npm's cache is the test file's
- * own (empty) one, and npm's `offline` is on so that no test can reach a real registry by accident. Online
- * tests turn it off and name the local registry.
+ * npm configuration of nobody: only the defaults and the given registry apply, HOME and npm's cache are the test
+ * file's own (empty: TEST_HOME in temp.ts), so nothing a test runs reads or writes the user's ~/.npm, and npm's
+ * `offline` is on so that no test can reach a real registry by accident. Online tests turn it off and name the local
+ * registry.
  */
 export const ISOLATED_ENV = {
   PATH: process.env.PATH,
