@@ -1,11 +1,11 @@
 import { dependsOn } from '../findings/wording.js';
 import { declarerOf, isProjectNode } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
-import { refusedName } from '../tree/names.js';
+import { nameOnlyNode, refusedName } from '../tree/names.js';
 import { registryFor, sameRegistry } from '../npm/registries.js';
 import { parseRegistryTarball, tryUrl } from '../npm/urls.js';
-import type { RegistryFacts } from '../registry/facts.js';
-import type { DependencyTree, PackageNode } from '../tree/model.js';
+import type { FactsEntry, RegistryFacts } from '../registry/facts.js';
+import type { DependencyTree, Edge, PackageNode, VetName } from '../tree/model.js';
 import { defineRule, type RuleContext, type RuleFinding } from './types.js';
 
 /**
@@ -42,15 +42,16 @@ export const unregisteredName = defineRule({
       }
       return same;
     };
-    for (const { from, to, realName, answer } of directRegistryDependencies(tree, facts)) {
+    forEachDirectRegistryDependency(tree, facts, (from, to, realName, answer) => {
       const known = answer && (answer.ok || !answer.offline);
       const missing = known
         ? !answer.ok && answer.notFound
         : isPublic(registryFor(realName, registries)) && !names.isRegistered(realName) && !lockedFromRegistry(to, registries.publicRegistry);
-      if (!missing) continue;
+      if (!missing) return;
+      const node = 'edgesIn' in to ? to : nameOnlyNode(tree, to);
       findings.push({
-        node: to,
-        severity: to.version === undefined ? 'high' : 'medium',
+        node,
+        severity: node.version === undefined ? 'high' : 'medium',
         detail: {
           code: 'unregistered-name',
           countsDate: names.meta.countsDate,
@@ -58,22 +59,39 @@ export const unregisteredName = defineRule({
           source: known ? 'registry' : 'record',
         },
       });
-    }
+    });
     return findings;
   },
 });
 
-/** The project's (and workspaces') dependencies fetched from a registry by name, with what the registry said of each. */
-function* directRegistryDependencies(tree: DependencyTree, facts: RegistryFacts | undefined) {
-  for (const from of tree.nodes.values()) {
-    if (!isProjectNode(from)) continue;
-    for (const edge of from.edgesOut.values()) {
+/**
+ * The project's (and workspaces') dependencies fetched from a registry by name, with what the registry said of
+ * each: `to` is the node, or a vet name known by name only (a plain name npm's cache does not hold, offline, so
+ * without an answer), in the order given.
+ */
+function forEachDirectRegistryDependency(
+  tree: DependencyTree,
+  facts: RegistryFacts | undefined,
+  visit: (from: PackageNode, to: PackageNode | VetName, realName: string, answer: FactsEntry | undefined) => void,
+): void {
+  const edgesOf = (from: PackageNode, edges: Iterable<Edge>): void => {
+    for (const edge of edges) {
       const kind = classifySpec(edge.name, edge.spec);
       if (kind.type !== 'registry' || !edge.to) continue;
       // A name npm refuses (an import of `l\u043edash` under review) is not one anyone can register.
       if (tree.format === 'names' && refusedName(kind.realName) !== undefined) continue;
-      yield { from, to: edge.to, realName: kind.realName, answer: facts?.byLocation.get(edge.to.location) };
+      visit(from, edge.to, kind.realName, facts?.byLocation.get(edge.to.location));
     }
+  };
+  if (tree.vetNames === undefined) {
+    for (const from of tree.nodes.values()) if (isProjectNode(from)) edgesOf(from, from.edgesOut.values());
+    return;
+  }
+  // A vet tree: the root declares every name, in the order given.
+  for (const vetName of tree.vetNames) {
+    const node = tree.nodes.get(vetName.location);
+    if (node === undefined) visit(tree.root, vetName, vetName.name, undefined);
+    else edgesOf(tree.root, node.edgesIn);
   }
 }
 
@@ -85,19 +103,21 @@ function* directRegistryDependencies(tree: DependencyTree, facts: RegistryFacts 
 export function namesNotJudged({ tree, registries, facts }: Pick<RuleContext, 'tree' | 'registries' | 'facts'>): ReadonlyMap<string, string[]> {
   // Sets, not arrays searched per name: a vet of 20,000 names would spend seconds in includes().
   const byRegistry = new Map<string, Set<string>>();
-  for (const { to, realName, answer } of directRegistryDependencies(tree, facts)) {
-    if (answer && (answer.ok || !answer.offline)) continue;
+  forEachDirectRegistryDependency(tree, facts, (_from, to, realName, answer) => {
+    if (answer && (answer.ok || !answer.offline)) return;
     const registry = registryFor(realName, registries);
-    if (sameRegistry(registry, registries.publicRegistry) || lockedFromRegistry(to, registry)) continue;
+    if (sameRegistry(registry, registries.publicRegistry) || lockedFromRegistry(to, registry)) return;
     let names = byRegistry.get(registry);
     if (names === undefined) byRegistry.set(registry, (names = new Set()));
     names.add(realName);
-  }
+  });
   return new Map([...byRegistry].map(([registry, names]) => [registry, [...names]]));
 }
 
 /** A locked entry whose bytes came from `registry`'s tarball URL for this very name and version, pinned by an integrity. */
-function lockedFromRegistry(node: PackageNode, registry: string): boolean {
+function lockedFromRegistry(node: PackageNode | VetName, registry: string): boolean {
+  // A vet name known by name only is locked nowhere.
+  if (!('edgesIn' in node)) return false;
   if (node.version === undefined || node.integrity === undefined || node.resolved === undefined || node.declaredOnly) return false;
   const url = tryUrl(node.resolved);
   const base = tryUrl(registry);
