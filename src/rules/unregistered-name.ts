@@ -32,16 +32,7 @@ export const unregisteredName = defineRule({
   },
   check({ tree, names, registries, facts }) {
     const findings: RuleFinding[] = [];
-    // Whether a registry is the public one, judged once per registry (a vet of 20,000 names has one or two).
-    const publicByRegistry = new Map<string, boolean>();
-    const isPublic = (registry: string): boolean => {
-      let same = publicByRegistry.get(registry);
-      if (same === undefined) {
-        same = sameRegistry(registry, registries.publicRegistry);
-        publicByRegistry.set(registry, same);
-      }
-      return same;
-    };
+    const isPublic = publicRegistryTest(registries);
     forEachDirectRegistryDependency(tree, facts, (from, to, realName, answer) => {
       const known = answer && (answer.ok || !answer.offline);
       const missing = known
@@ -103,15 +94,29 @@ function forEachDirectRegistryDependency(
 export function namesNotJudged({ tree, registries, facts }: Pick<RuleContext, 'tree' | 'registries' | 'facts'>): ReadonlyMap<string, string[]> {
   // Sets, not arrays searched per name: a vet of 20,000 names would spend seconds in includes().
   const byRegistry = new Map<string, Set<string>>();
+  const isPublic = publicRegistryTest(registries);
   forEachDirectRegistryDependency(tree, facts, (_from, to, realName, answer) => {
     if (answer && (answer.ok || !answer.offline)) return;
     const registry = registryFor(realName, registries);
-    if (sameRegistry(registry, registries.publicRegistry) || lockedFromRegistry(to, registry)) return;
+    if (isPublic(registry) || lockedFromRegistry(to, registry)) return;
     let names = byRegistry.get(registry);
     if (names === undefined) byRegistry.set(registry, (names = new Set()));
     names.add(realName);
   });
   return new Map([...byRegistry].map(([registry, names]) => [registry, [...names]]));
+}
+
+/** Whether a registry is the public one, judged once per registry (a vet of 20,000 names has one or two). */
+function publicRegistryTest(registries: RuleContext['registries']): (registry: string) => boolean {
+  const byRegistry = new Map<string, boolean>();
+  return (registry) => {
+    let same = byRegistry.get(registry);
+    if (same === undefined) {
+      same = sameRegistry(registry, registries.publicRegistry);
+      byRegistry.set(registry, same);
+    }
+    return same;
+  };
 }
 
 /** A locked entry whose bytes came from `registry`'s tarball URL for this very name and version, pinned by an integrity. */

@@ -34,6 +34,12 @@ export function readVetNames(names: readonly NameArgument[]): { names: VetName[]
   const read: VetName[] = [];
   for (const argument of names) {
     const trimmed = trimLine(argument.text);
+    // Nearly every line of a list: a plain name alone, which npm accepts as it is (isPlainName) and reads as no path
+    // (neither `~` first nor a tarball's ending): the checks below would each pass it.
+    if (isPlainName(trimmed) && trimmed[0] !== '~' && !TARBALL_FILE.test(trimmed)) {
+      read.push({ name: trimmed, spec: '*', location: `node_modules/${trimmed}`, line: argument.line });
+      continue;
+    }
     const bare = isBareSpec(trimmed);
     const { name, spec, location } = parseTrimmed(trimmed, bare);
     const reason = CONTROL.test(trimmed) ? 'it contains control characters' : trimmed === '' ? 'the name is empty' : bare ? undefined : refusedName(name);
