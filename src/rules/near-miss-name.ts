@@ -2,7 +2,7 @@ import { severityRank, type NearMissFamily, type Severity } from '../findings/mo
 import { compact } from '../findings/wording.js';
 import { manifestDependencies } from '../npm/registries.js';
 import { ESTABLISHED_DOWNLOADS, findNearMiss } from '../popularity/near-miss.js';
-import { isBareSpec, nameOnlyNode, refusedName } from '../tree/names.js';
+import { isBareSpec, isNameOnly, nameOnlyNode, refusedName } from '../tree/names.js';
 import { isProjectNode } from '../tree/queries.js';
 import type { PackageNode, VetName } from '../tree/model.js';
 import { defineRule, type RuleContext, type RuleFinding } from './types.js';
@@ -51,17 +51,16 @@ export const nearMissName = defineRule({
     if (tree.vetNames === undefined) for (const node of tree.nodes.values()) consider(node);
     else {
       // In the order given, nodes and names known by name only (plain names npm accepts) alike.
-      for (const vetName of tree.vetNames) {
-        const node = tree.nodes.get(vetName.location);
-        if (node === undefined) hold(vetName.name, vetName);
-        else consider(node);
+      for (const entry of tree.vetNames) {
+        if (isNameOnly(entry)) hold(entry.name, entry);
+        else consider(entry);
       }
     }
     const findings: RuleFinding[] = [];
     for (const [name, held] of byName) {
       const match = findNearMiss(name, names);
       if (!match) continue;
-      const nodes = (Array.isArray(held) ? held : [held]).map((one) => ('edgesIn' in one ? one : nameOnlyNode(tree, one)));
+      const nodes = (Array.isArray(held) ? held : [held]).map((one) => (isNameOnly(one) ? nameOnlyNode(tree, one) : one));
       const vouch = vouchedFor(nodes, context);
       const severity = lower(match.severity, vouch.steps);
       findings.push({

@@ -1,7 +1,7 @@
 import { dependsOn } from '../findings/wording.js';
 import { declarerOf, isProjectNode } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
-import { nameOnlyNode, refusedName } from '../tree/names.js';
+import { isNameOnly, nameOnlyNode, refusedName } from '../tree/names.js';
 import { registryFor, sameRegistry } from '../npm/registries.js';
 import { parseRegistryTarball, tryUrl } from '../npm/urls.js';
 import type { FactsEntry, RegistryFacts } from '../registry/facts.js';
@@ -39,7 +39,7 @@ export const unregisteredName = defineRule({
         ? !answer.ok && answer.notFound
         : isPublic(registryFor(realName, registries)) && !names.isRegistered(realName) && !lockedFromRegistry(to, registries.publicRegistry);
       if (!missing) return;
-      const node = 'edgesIn' in to ? to : nameOnlyNode(tree, to);
+      const node = isNameOnly(to) ? nameOnlyNode(tree, to) : to;
       findings.push({
         node,
         severity: node.version === undefined ? 'high' : 'medium',
@@ -79,10 +79,9 @@ function forEachDirectRegistryDependency(
     return;
   }
   // A vet tree: the root declares every name, in the order given.
-  for (const vetName of tree.vetNames) {
-    const node = tree.nodes.get(vetName.location);
-    if (node === undefined) visit(tree.root, vetName, vetName.name, undefined);
-    else edgesOf(tree.root, node.edgesIn);
+  for (const entry of tree.vetNames) {
+    if (isNameOnly(entry)) visit(tree.root, entry, entry.name, undefined);
+    else edgesOf(tree.root, entry.edgesIn);
   }
 }
 
@@ -122,7 +121,7 @@ function publicRegistryTest(registries: RuleContext['registries']): (registry: s
 /** A locked entry whose bytes came from `registry`'s tarball URL for this very name and version, pinned by an integrity. */
 function lockedFromRegistry(node: PackageNode | VetName, registry: string): boolean {
   // A vet name known by name only is locked nowhere.
-  if (!('edgesIn' in node)) return false;
+  if (isNameOnly(node)) return false;
   if (node.version === undefined || node.integrity === undefined || node.resolved === undefined || node.declaredOnly) return false;
   const url = tryUrl(node.resolved);
   const base = tryUrl(registry);

@@ -81,10 +81,10 @@ export interface DependencyTree {
    */
   readonly deletedLockfile?: { readonly lockfile: string; readonly manifest: string; readonly dependencies: number };
   /**
-   * `vet`: every name the root declares, in the order given, each location once. A name with a node is in `nodes`;
-   * the others are known by their name only (see treeFromVetNames), judged by the name rules alone.
+   * `vet`: every name the root declares, in the order given, each once: its node (in `nodes`), or the name itself
+   * when it is known by its name only (see treeFromVetNames), judged by the name rules alone.
    */
-  readonly vetNames?: readonly VetName[];
+  readonly vetNames?: readonly (PackageNode | VetName)[];
 }
 
 /** One name to vet, read once: what the tree and the report's lines need of it. */

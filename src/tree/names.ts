@@ -33,20 +33,23 @@ export type { VetName } from './model.js';
 export function readVetNames(names: readonly NameArgument[]): { names: VetName[]; refused?: { argument: NameArgument; reason: string } } {
   const read: VetName[] = [];
   for (const argument of names) {
-    const trimmed = trimLine(argument.text);
-    // Nearly every line of a list: a plain name alone, which npm accepts as it is (isPlainName) and reads as no path
-    // (neither `~` first nor a tarball's ending): the checks below would each pass it.
-    if (isPlainName(trimmed) && trimmed[0] !== '~' && !TARBALL_FILE.test(trimmed)) {
-      read.push({ name: trimmed, spec: '*', location: `node_modules/${trimmed}`, line: argument.line });
-      continue;
-    }
-    const bare = isBareSpec(trimmed);
-    const { name, spec, location } = parseTrimmed(trimmed, bare);
-    const reason = CONTROL.test(trimmed) ? 'it contains control characters' : trimmed === '' ? 'the name is empty' : bare ? undefined : refusedName(name);
-    if (reason !== undefined) return { names: read, refused: { argument, reason } };
-    read.push({ name, spec, location, line: argument.line });
+    const vetName = readVetName(argument.text, argument.line);
+    if ('reason' in vetName) return { names: read, refused: { argument, reason: vetName.reason } };
+    read.push(vetName);
   }
   return { names: read };
+}
+
+/** One argument of readVetNames, read: the name to vet, or why npm would refuse to install it. */
+export function readVetName(text: string, line: number | undefined): VetName | { readonly reason: string } {
+  const trimmed = trimLine(text);
+  // Nearly every line of a list: a plain name alone, which npm accepts as it is (isPlainName) and reads as no path
+  // (neither `~` first nor a tarball's ending): the checks below would each pass it.
+  if (isPlainName(trimmed) && trimmed[0] !== '~' && !TARBALL_FILE.test(trimmed)) return { name: trimmed, spec: '*', location: `node_modules/${trimmed}`, line };
+  const bare = isBareSpec(trimmed);
+  const { name, spec, location } = parseTrimmed(trimmed, bare);
+  const reason = CONTROL.test(trimmed) ? 'it contains control characters' : trimmed === '' ? 'the name is empty' : bare ? undefined : refusedName(name);
+  return reason === undefined ? { name, spec, location, line } : { reason };
 }
 
 /**
@@ -56,13 +59,14 @@ export function readVetNames(names: readonly NameArgument[]): { names: VetName[]
 export function vetRounds(names: readonly VetName[]): VetName[][] {
   const first: VetName[] = [];
   const rounds: VetName[][] = [first];
-  // The spec first given of each name; a set only for a name given again (a list of 20,000 names has a few).
+  // The spec first given of each name (whose location is `node_modules/<name>`); a set only for a name given again
+  // (a list of 20,000 names has a few).
   const specsOf = new Map<string, string | Set<string>>();
   for (const vetName of names) {
-    const { location, spec } = vetName;
-    const seen = specsOf.get(location);
+    const { name, spec } = vetName;
+    const seen = specsOf.get(name);
     if (seen === undefined) {
-      specsOf.set(location, spec);
+      specsOf.set(name, spec);
       first.push(vetName);
       continue;
     }
@@ -70,7 +74,7 @@ export function vetRounds(names: readonly VetName[]): VetName[][] {
     if (specs.has(spec)) continue;
     (rounds[specs.size] ??= []).push(vetName);
     specs.add(spec);
-    specsOf.set(location, specs);
+    specsOf.set(name, specs);
   }
   return rounds;
 }
@@ -99,15 +103,18 @@ export function treeFromNames(names: readonly NameArgument[], source: Omit<TreeS
 export function treeFromVetNames(names: readonly VetName[], source: Omit<TreeSource, 'format'>, byNameOnly?: (name: string) => boolean): DependencyTree {
   const root = createNode({ location: '', installName: '', name: '' });
   const nodes = new Map<string, PackageNode>([['', root]]);
-  const vetNames: VetName[] = [];
-  // vetRounds makes a round's locations unique; treeFromNames' callers may give a name twice.
+  const vetNames: (PackageNode | VetName)[] = [];
+  // vetRounds makes a round's names unique; treeFromNames' callers may give a name twice. (A name's location is
+  // `node_modules/<name>`: the name stands for it.)
   const seen = new Set<string>();
   for (const vetName of names) {
     const { name, spec, location } = vetName;
-    if (seen.has(location)) continue;
-    seen.add(location);
-    vetNames.push(vetName);
-    if (byNameOnly !== undefined && isRangeSpec(spec) && isPlainName(name) && byNameOnly(name)) continue;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (byNameOnly !== undefined && isRangeSpec(spec) && isPlainName(name) && byNameOnly(name)) {
+      vetNames.push(vetName);
+      continue;
+    }
     // Each edge is linked here to the node made for it, as finishTree would resolve it (the root's
     // `node_modules/<name>`); a list of names then makes no second pass and no location look-ups.
     const edge: Edge = { name, spec, type: 'prod', from: root, to: undefined };
@@ -115,9 +122,13 @@ export function treeFromVetNames(names: readonly VetName[], source: Omit<TreeSou
     edge.to = node;
     nodes.set(location, node);
     root.edgesOut.set(name, edge);
+    vetNames.push(node);
   }
   return { root, nodes, ...source, format: 'names', vetNames };
 }
+
+/** Whether an entry of a vet tree's `vetNames` is a name known by its name only (see treeFromVetNames), not a node. */
+export const isNameOnly = (entry: PackageNode | VetName): entry is VetName => !('edgesIn' in entry);
 
 /** How many names of a vet tree are known by name only (see treeFromVetNames): those of its `vetNames` without a node. */
 export const nameOnlyCount = (tree: DependencyTree): number => (tree.vetNames === undefined ? 0 : tree.vetNames.length - (tree.nodes.size - 1));

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import {
   isBareSpec,
+  isNameOnly,
   nameOnlyCount,
   nameOnlyNode,
   parseNameArgument,
@@ -13,6 +14,7 @@ import {
   vetRounds,
 } from '../../src/tree/names.js';
 import { dependencyPaths, packageCount, pathTo } from '../../src/tree/paths.js';
+import type { VetName } from '../../src/tree/model.js';
 import { resolvedEdges, unusualEdges, unusualSpecEdges } from '../../src/tree/queries.js';
 import { classifySpec } from '../../src/npm/specs.js';
 
@@ -258,25 +260,26 @@ describe('the tree of names to vet', () => {
       'node_modules/tagged',
       'node_modules/cached',
     ]);
-    expect(tree.vetNames?.map(({ location, line }) => `${line}:${location}`)).toEqual([
+    // In the order given: the names known by name only as read, the others as their nodes.
+    expect(tree.vetNames?.map((entry) => (isNameOnly(entry) ? `${entry.line}:${entry.location}` : entry))).toEqual([
       '1:node_modules/react',
       '2:node_modules/lodash',
-      '4:node_modules/al',
-      '5:node_modules/./lib',
-      '6:node_modules/github:u/r',
-      '7:node_modules/x',
+      tree.nodes.get('node_modules/al'),
+      tree.nodes.get('node_modules/./lib'),
+      tree.nodes.get('node_modules/github:u/r'),
+      tree.nodes.get('node_modules/x'),
       '9:node_modules/left-pad',
       '10:node_modules/@s/c',
-      '11:node_modules/Upper',
-      '12:node_modules/tagged',
-      '14:node_modules/cached',
+      tree.nodes.get('node_modules/Upper'),
+      tree.nodes.get('node_modules/tagged'),
+      tree.nodes.get('node_modules/cached'),
     ]);
     expect(nameOnlyCount(tree)).toBe(4);
     expect(packageCount(tree)).toBe(11);
     expect([...tree.root.edgesOut.keys()]).toEqual(['al', './lib', 'github:u/r', 'x', 'Upper', 'tagged', 'cached']);
 
     // A finding's node, made on demand: as the tree without names known by name only would hold it, outside `nodes`.
-    const scoped = tree.vetNames!.find(({ name }) => name === '@s/c')!;
+    const scoped = tree.vetNames!.find((entry) => isNameOnly(entry) && entry.name === '@s/c') as VetName;
     const node = nameOnlyNode(tree, scoped);
     expect(nameOnlyNode(tree, scoped)).toBe(node);
     expect(tree.nodes.has('node_modules/@s/c')).toBe(false);
