@@ -48,18 +48,10 @@ export const nearMissName = defineRule({
       if (tree.format === 'names' && refusedName(node.name) !== undefined) return;
       hold(node.name, node);
     };
-    if (tree.vetNames === undefined) for (const node of tree.nodes.values()) consider(node);
-    else {
-      // In the order given, nodes and names known by name only (plain names npm accepts) alike.
-      for (const entry of tree.vetNames) {
-        if (isNameOnly(entry)) hold(entry.name, entry);
-        else consider(entry);
-      }
-    }
     const findings: RuleFinding[] = [];
-    for (const [name, held] of byName) {
+    const judge = (name: string, held: PackageNode | VetName | (PackageNode | VetName)[]): void => {
       const match = findNearMiss(name, names);
-      if (!match) continue;
+      if (!match) return;
       const nodes = (Array.isArray(held) ? held : [held]).map((one) => (isNameOnly(one) ? nameOnlyNode(tree, one) : one));
       const vouch = vouchedFor(nodes, context);
       const severity = lower(match.severity, vouch.steps);
@@ -78,7 +70,20 @@ export const nearMissName = defineRule({
           vouchedBy: severity === match.severity ? [] : vouch.by,
         },
       });
+    };
+    if (tree.vetNames === undefined) for (const node of tree.nodes.values()) consider(node);
+    else {
+      // In the order given, nodes and names known by name only (plain names npm accepts) alike. A name known by name
+      // only is the one of its name but for a node's (an alias of it): unless a node has it, it is judged at once.
+      const nodeNames = new Set<string>();
+      for (const node of tree.nodes.values()) nodeNames.add(node.name);
+      for (const entry of tree.vetNames) {
+        if (!isNameOnly(entry)) consider(entry);
+        else if (nodeNames.has(entry.name)) hold(entry.name, entry);
+        else judge(entry.name, entry);
+      }
     }
+    for (const [name, held] of byName) judge(name, held);
     return findings;
   },
 });

@@ -91,18 +91,33 @@ function forEachDirectRegistryDependency(
  * tarball URL with an integrity is proof enough, as for the public one). The analysis says so in its summary.
  */
 export function namesNotJudged({ tree, registries, facts }: Pick<RuleContext, 'tree' | 'registries' | 'facts'>): ReadonlyMap<string, string[]> {
-  // Sets, not arrays searched per name: a vet of 20,000 names would spend seconds in includes().
-  const byRegistry = new Map<string, Set<string>>();
+  const byRegistry = new Map<string, string[]>();
   const isPublic = publicRegistryTest(registries);
+  // Each name once, and no array searched per name: a vet of 20,000 names would spend seconds in includes(). The
+  // names a vet tree knows by name only are each given once: only one a node also stands for (an alias of it) is
+  // looked up among those listed, as every name of another tree is.
+  const listed = new Set<string>();
+  const nodeNames = new Set<string>();
+  if (tree.vetNames !== undefined) for (const edge of tree.root.edgesOut.values()) nodeNames.add(registryRealName(edge));
   forEachDirectRegistryDependency(tree, facts, (_from, to, realName, answer) => {
     if (answer && (answer.ok || !answer.offline)) return;
     const registry = registryFor(realName, registries);
     if (isPublic(registry) || lockedFromRegistry(to, registry)) return;
+    if (!isNameOnly(to) || nodeNames.has(realName)) {
+      if (listed.has(realName)) return;
+      listed.add(realName);
+    }
     let names = byRegistry.get(registry);
-    if (names === undefined) byRegistry.set(registry, (names = new Set()));
-    names.add(realName);
+    if (names === undefined) byRegistry.set(registry, (names = []));
+    names.push(realName);
   });
-  return new Map([...byRegistry].map(([registry, names]) => [registry, [...names]]));
+  return byRegistry;
+}
+
+/** The name a registry dependency fetches (an alias's real name). */
+function registryRealName(edge: Edge): string {
+  const kind = classifySpec(edge.name, edge.spec);
+  return kind.type === 'registry' ? kind.realName : edge.name;
 }
 
 /** Whether a registry is the public one, judged once per registry (a vet of 20,000 names has one or two). */

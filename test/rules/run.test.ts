@@ -71,11 +71,13 @@ describe('names to vet known by name only', () => {
     '@babl/core@7',
     'x@npm:lodahs',
     'al@npm:react@18',
+    'early@npm:later-given-for-depwarden-tests',
     'reqeust@next',
     'https://host.example.test/x.tgz',
     'github:u/r',
     './lib',
     'loadsh',
+    'later-given-for-depwarden-tests',
   ];
   const names = readVetNames(texts.map((text, index) => ({ text, line: index + 1 }))).names;
   const source = { sourceFile: 'names.txt', projectDir: '/project' };
