@@ -18,4 +18,7 @@ await bundle.close();
 // expressions and comments): Node decodes an ASCII file on its fast path and V8 scans it as one-byte text, where a
 // single `…` in a message made the whole 600 KB source two-byte (about 5 ms of every start).
 const file = 'dist/cli/depwarden.js';
-writeFileSync(file, readFileSync(file, 'utf8').replace(/[^\0-\x7f]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`));
+writeFileSync(
+  file,
+  readFileSync(file, 'utf8').replace(/[^\0-\x7f]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`),
+);
