@@ -94,7 +94,7 @@ export function treeFromNames(names: readonly NameArgument[], source: Omit<TreeS
  * treeFromNames of arguments already read (readVetNames). A name given twice is judged once, as first given.
  *
  * `byNameOnly(name)`: whether nothing but its name can be known of a plain registry name (a name npm accepts, with
- * a range: offline, a name npm's cache does not hold). Such a name has no version, source, integrity, manifest,
+ * a range, `latest` or no spec: offline, a name npm's cache does not hold). Such a name has no version, source, integrity, manifest,
  * dependencies or registry facts: of every rule only the name rules (near-miss-name, unregistered-name) read
  * anything it has. It gets no node, nor an edge from the root: a list of 20,000 names to vet, nearly all of them
  * such names, would otherwise make 20,000 nodes for every rule to walk. The tree's `vetNames` keeps it in the
