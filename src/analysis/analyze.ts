@@ -23,7 +23,7 @@ import type { Severity } from '../findings/model.js';
 import type { FileSource } from '../tree/files.js';
 import { loadProject, type LoadedProject } from '../tree/load.js';
 import type { DependencyTree } from '../tree/model.js';
-import { treeFromVetNames, type VetName } from '../tree/names.js';
+import { nameOnlyCount, treeFromVetNames, type VetName } from '../tree/names.js';
 
 export interface AnalyzeOptions {
   /** The project folder: its policy and its npm configuration apply. */
@@ -90,14 +90,27 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   return { ...(await analyze(project.tree, policy, options)), project };
 }
 
-/** `depwarden vet`: the same rules on names not installed yet. */
+/**
+ * `depwarden vet`: the same rules on names not installed yet. Offline, a plain name npm's cache does not hold is
+ * known by its name only (see treeFromVetNames): asked of the cache before the tree is made, it gets no node.
+ */
 export async function vet(names: readonly VetName[], options: AnalyzeOptions & { sourceFile: string }): Promise<Analysis> {
   const policy = loadPolicy(options.files, RULE_IDS, options.config);
-  return analyze(treeFromVetNames(names, { sourceFile: options.sourceFile, projectDir: options.files.dir }), policy, options);
+  const registry = await openRegistry(options);
+  const { client } = registry;
+  const byNameOnly = registry.offline ? (name: string) => client.certainMiss(name) !== undefined : undefined;
+  return analyzeWith(treeFromVetNames(names, { sourceFile: options.sourceFile, projectDir: options.files.dir }, byNameOnly), policy, options, registry);
 }
 
-/** Every rule, registry facts included, on a tree already loaded. */
-export async function analyze(tree: DependencyTree, policy: Policy, options: AnalyzeOptions): Promise<Analysis> {
+/** npm's configuration, and the registry client and facts cache it makes. */
+interface RegistryAccess {
+  readonly npm: NpmSettings;
+  readonly offline: boolean;
+  readonly client: RegistryClient;
+  readonly cache: FactsCache;
+}
+
+async function openRegistry(options: AnalyzeOptions): Promise<RegistryAccess> {
   const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);
   // npm's own `offline` setting (.npmrc, npm_config_offline) means the same as --offline.
   const offline = options.offline || npm.flat.offline === true;
@@ -108,7 +121,15 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
     concurrency: options.concurrency ?? DEFAULT_CLIENT.concurrency,
     retries: DEFAULT_CLIENT.retries,
   });
-  const cache = FactsCache.forNpmCache(npm.flat.cache);
+  return { npm, offline, client, cache: FactsCache.forNpmCache(npm.flat.cache) };
+}
+
+/** Every rule, registry facts included, on a tree already loaded. */
+export async function analyze(tree: DependencyTree, policy: Policy, options: AnalyzeOptions): Promise<Analysis> {
+  return analyzeWith(tree, policy, options, await openRegistry(options));
+}
+
+async function analyzeWith(tree: DependencyTree, policy: Policy, options: AnalyzeOptions, { npm, offline, client, cache }: RegistryAccess): Promise<Analysis> {
   const facts = await gatherFacts(tree, client, { offline, onProgress: options.onProgress, cache });
   const now = options.now ?? new Date();
   const notes: string[] = [];
@@ -164,7 +185,8 @@ export async function analyze(tree: DependencyTree, policy: Policy, options: Ana
   const result = runRules(RULES, context, policy);
   if (offline && ruleOn('unregistered-name')) notes.push(...namesNotJudgedNotes(namesNotJudged(context)));
   const failOn = options.failOn ?? policy.failOn;
-  let notCached = 0;
+  // A name known by name only is one npm's cache does not hold (see vet).
+  let notCached = nameOnlyCount(tree);
   for (const entry of facts.byLocation.values()) if (!entry.ok && entry.offline) notCached++;
   const registry = {
     asked: facts.asked,

@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 import { escapeName } from '../text/escape.js';
 import { diskFiles, readRequired } from '../tree/files.js';
 import { trimLine } from '../text/trim.js';
-import { readVetNames, vetRounds, type NameArgument, type VetName } from '../tree/names.js';
+import { readVetName, readVetNames, vetRounds, type VetName } from '../tree/names.js';
 
 export const VET_HELP = `Usage: depwarden vet <name[@range]>... [options]
        depwarden vet --from <file|-> [options]
@@ -31,11 +31,12 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
   }
   if (values.from !== undefined && positionals.length > 0) throw new InputError('give names as arguments or with --from, not both');
   const fromFile = values.from !== undefined && values.from !== '-' ? resolve(io.cwd, values.from) : undefined;
-  const names: NameArgument[] =
-    values.from === undefined ? positionals.map((text) => ({ text })) : linesOf(values.from === '-' ? stdin() : readRequired(diskFiles(io.cwd), values.from));
-  if (names.length === 0)
+  const { names: toVet, refused } =
+    values.from === undefined
+      ? readVetNames(positionals.map((text) => ({ text })))
+      : readLines(values.from === '-' ? stdin() : readRequired(diskFiles(io.cwd), values.from));
+  if (toVet.length === 0 && refused === undefined)
     throw new InputError(values.from === undefined ? 'vet needs at least one name; see depwarden vet --help' : `no names in ${values.from}`);
-  const { names: toVet, refused } = readVetNames(names);
   if (refused !== undefined) {
     const { text, line } = refused.argument;
     const where = line === undefined ? '' : `line ${line}: `;
@@ -76,22 +77,34 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
  */
 function findingsAsked(round: readonly VetName[], analysis: Analysis): Map<string, AskedName> {
   const asked = new Map<string, AskedName>();
-  const reported = new Set(analysis.result.findings.map((finding) => finding.package.location));
+  // By name: a name's location is `node_modules/<name>`, and a name is judged once a round.
+  const reported = new Set<string>();
+  for (const {
+    package: { location },
+  } of analysis.result.findings)
+    if (location.startsWith(NAME_FOLDER)) reported.add(location.slice(NAME_FOLDER.length));
   for (const { name, spec, location, line } of round)
-    if (reported.has(location) && !asked.has(location)) asked.set(location, { text: askedText(name, spec), line });
+    if (reported.has(name) && !asked.has(location)) asked.set(location, { text: askedText(name, spec), line });
   return asked;
 }
 
-function linesOf(text: string): NameArgument[] {
-  const names: NameArgument[] = [];
+const NAME_FOLDER = 'node_modules/';
+
+/** The names of a --from text, one a line (see readVetNames), each read as its line is found. */
+function readLines(text: string): ReturnType<typeof readVetNames> {
+  const names: VetName[] = [];
   // One pass by index, no array of every line: a --from file may hold tens of thousands of names. A line's
   // trailing \r (a CRLF file) goes with the trim.
   for (let start = 0, line = 1; start <= text.length; line++) {
     const newline = text.indexOf('\n', start);
     const end = newline === -1 ? text.length : newline;
     const trimmed = trimLine(text.slice(start, end));
-    if (trimmed !== '' && !trimmed.startsWith('#')) names.push({ text: trimmed, line });
+    if (trimmed !== '' && !trimmed.startsWith('#')) {
+      const vetName = readVetName(trimmed, line);
+      if ('reason' in vetName) return { names, refused: { argument: { text: trimmed, line }, reason: vetName.reason } };
+      names.push(vetName);
+    }
     start = end + 1;
   }
-  return names;
+  return { names };
 }

@@ -20,29 +20,53 @@ const SPARSE_MAX = 64;
 export class CacheIndexBuckets {
   private stats = 0;
   private sparse: boolean | undefined;
-  private readonly listings = new Map<string, ReadonlySet<string>>();
+  /** By top-level folder (its two hex digits' value): which of the 256 second-level folders it holds, once listed. */
+  private readonly listings: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(256).fill(undefined);
 
   constructor(private readonly index: string) {}
 
   has(hash: string): boolean {
-    const top = hash.slice(0, 2);
-    const second = hash.slice(2, 4);
     if (this.stats < STATS_BEFORE_LISTING) this.stats++;
-    else if (this.sparse ?? (this.sparse = this.listing(top).size <= SPARSE_MAX)) {
-      if (!this.listing(top).has(second)) return false;
+    else {
+      // The folders by the values of their hex digits: no string is made per look-up (a list of 20,000 names).
+      const top = hexByte(hash, 0);
+      if (top >= 0 && (this.sparse ??= count(this.listing(top)) <= SPARSE_MAX)) {
+        const second = hexByte(hash, 2);
+        if (second >= 0 && this.listing(top)[second] === 0) return false;
+      }
     }
-    return existsSync(join(this.index, top, second, hash.slice(4)));
+    return existsSync(join(this.index, hash.slice(0, 2), hash.slice(2, 4), hash.slice(4)));
   }
 
-  private listing(top: string): ReadonlySet<string> {
-    let names = this.listings.get(top);
-    if (names === undefined) {
-      names = new Set(readNames(join(this.index, top)));
-      this.listings.set(top, names);
+  private listing(top: number): Uint8Array {
+    let held = this.listings[top];
+    if (held === undefined) {
+      held = new Uint8Array(256);
+      for (const name of readNames(join(this.index, top.toString(16).padStart(2, '0')))) {
+        // cacache writes lower-case hex; any other entry names no folder a look-up goes to.
+        const second = name.length === 2 ? hexByte(name, 0) : -1;
+        if (second >= 0) held[second] = 1;
+      }
+      this.listings[top] = held;
     }
-    return names;
+    return held;
   }
 }
+
+/** The value of two lower-case hex digits at `at`, or -1 (then the look-up takes the stat). */
+function hexByte(text: string, at: number): number {
+  const high = hexDigit(text.charCodeAt(at));
+  const low = hexDigit(text.charCodeAt(at + 1));
+  return high < 0 || low < 0 ? -1 : high * 16 + low;
+}
+
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+const count = (held: Uint8Array): number => held.reduce((sum, one) => sum + one, 0);
 
 /** A folder's entries; none when it does not exist (or cannot be read: then no bucket in it can be either). */
 function readNames(folder: string): string[] {

@@ -6,7 +6,7 @@ import type { Packument, VersionManifest } from '../npm/manifest.js';
 import type { PackumentResult, RegistryClient } from './client.js';
 import type { FactsCache } from './facts-cache.js';
 import { isFetchedPackage } from '../tree/queries.js';
-import { refusedName } from '../tree/names.js';
+import { nameOnlyCount, refusedName } from '../tree/names.js';
 import { installScriptsOf } from '../npm/scripts.js';
 import { analyzeInstallScripts, type PackageFile, type ScriptAnalysis } from '../scripts/analyze.js';
 import { classifyResolved, specType } from '../npm/specs.js';
@@ -81,9 +81,13 @@ export async function gatherFacts(
     askedNodes.push(node);
     askedNames.push(name);
   }
-  const asked = askedNodes.length;
+  // The names of a vet tree known by name only were asked of npm's cache already, which holds none of them (see
+  // treeFromVetNames): counted as asked and not cached, with no entry each.
+  const byNameOnly = nameOnlyCount(tree);
+  const asked = askedNodes.length + byNameOnly;
   const byLocation = new Map<string, FactsEntry>();
-  let done = 0;
+  let done = byNameOnly;
+  if (byNameOnly > 0) options.onProgress?.(done, asked);
   const settle = (node: PackageNode, entry: FactsEntry): void => {
     byLocation.set(node.location, entry);
     options.onProgress?.(++done, asked);
@@ -97,7 +101,7 @@ export async function gatherFacts(
   // What the facts cache holds and what npm's cache certainly lacks is settled at once; only the rest waits
   // on requests (a vet of 20,000 names offline makes no promise per name).
   const requests: Promise<void>[] = [];
-  for (let index = 0; index < asked; index++) {
+  for (let index = 0; index < askedNodes.length; index++) {
     const node = askedNodes[index]!;
     const name = askedNames[index]!;
     const registry = client.registryFor(name);

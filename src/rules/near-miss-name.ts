@@ -2,9 +2,9 @@ import { severityRank, type NearMissFamily, type Severity } from '../findings/mo
 import { compact } from '../findings/wording.js';
 import { manifestDependencies } from '../npm/registries.js';
 import { ESTABLISHED_DOWNLOADS, findNearMiss } from '../popularity/near-miss.js';
-import { isBareSpec, refusedName } from '../tree/names.js';
+import { isBareSpec, isNameOnly, nameOnlyNode, refusedName } from '../tree/names.js';
 import { isProjectNode } from '../tree/queries.js';
-import type { PackageNode } from '../tree/model.js';
+import type { PackageNode, VetName } from '../tree/model.js';
 import { defineRule, type RuleContext, type RuleFinding } from './types.js';
 
 /**
@@ -32,24 +32,27 @@ export const nearMissName = defineRule({
   check(context) {
     const { tree, names } = context;
     // A name's one node, or its nodes when several (a name held at several versions): an array for each name
-    // would be 20,000 of them for a list of names to vet.
-    const byName = new Map<string, PackageNode | PackageNode[]>();
-    for (const node of tree.nodes.values()) {
-      if (isProjectNode(node) || node.isLink) continue;
+    // would be 20,000 of them for a list of names to vet. A vet name known by name only has no node until reported.
+    const byName = new Map<string, PackageNode | VetName | (PackageNode | VetName)[]>();
+    const hold = (name: string, held: PackageNode | VetName): void => {
+      const same = byName.get(name);
+      if (same === undefined) byName.set(name, held);
+      else if (Array.isArray(same)) same.push(held);
+      else byName.set(name, [same, held]);
+    };
+    const consider = (node: PackageNode): void => {
+      if (isProjectNode(node) || node.isLink) return;
       // `vet ./lib` or `vet https://host/x.tgz`: the text is a spec, not a name; the local/URL/git rules judge it.
-      if (tree.format === 'names' && isBareSpec(node.name)) continue;
+      if (tree.format === 'names' && isBareSpec(node.name)) return;
       // A name npm refuses (an import of `l\u043edash` under review) squats nothing: npm cannot install it.
-      if (tree.format === 'names' && refusedName(node.name) !== undefined) continue;
-      const same = byName.get(node.name);
-      if (same === undefined) byName.set(node.name, node);
-      else if (Array.isArray(same)) same.push(node);
-      else byName.set(node.name, [same, node]);
-    }
+      if (tree.format === 'names' && refusedName(node.name) !== undefined) return;
+      hold(node.name, node);
+    };
     const findings: RuleFinding[] = [];
-    for (const [name, held] of byName) {
+    const judge = (name: string, held: PackageNode | VetName | (PackageNode | VetName)[]): void => {
       const match = findNearMiss(name, names);
-      if (!match) continue;
-      const nodes = Array.isArray(held) ? held : [held];
+      if (!match) return;
+      const nodes = (Array.isArray(held) ? held : [held]).map((one) => (isNameOnly(one) ? nameOnlyNode(tree, one) : one));
       const vouch = vouchedFor(nodes, context);
       const severity = lower(match.severity, vouch.steps);
       findings.push({
@@ -67,7 +70,20 @@ export const nearMissName = defineRule({
           vouchedBy: severity === match.severity ? [] : vouch.by,
         },
       });
+    };
+    if (tree.vetNames === undefined) for (const node of tree.nodes.values()) consider(node);
+    else {
+      // In the order given, nodes and names known by name only (plain names npm accepts) alike. A name known by name
+      // only is the one of its name but for a node's (an alias of it): unless a node has it, it is judged at once.
+      const nodeNames = new Set<string>();
+      for (const node of tree.nodes.values()) nodeNames.add(node.name);
+      for (const entry of tree.vetNames) {
+        if (!isNameOnly(entry)) consider(entry);
+        else if (nodeNames.has(entry.name)) hold(entry.name, entry);
+        else judge(entry.name, entry);
+      }
     }
+    for (const [name, held] of byName) judge(name, held);
     return findings;
   },
 });

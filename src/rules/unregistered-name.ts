@@ -1,11 +1,11 @@
 import { dependsOn } from '../findings/wording.js';
 import { declarerOf, isProjectNode } from '../tree/queries.js';
 import { classifySpec } from '../npm/specs.js';
-import { refusedName } from '../tree/names.js';
+import { isNameOnly, nameOnlyNode, refusedName } from '../tree/names.js';
 import { registryFor, sameRegistry } from '../npm/registries.js';
 import { parseRegistryTarball, tryUrl } from '../npm/urls.js';
-import type { RegistryFacts } from '../registry/facts.js';
-import type { DependencyTree, PackageNode } from '../tree/model.js';
+import type { FactsEntry, RegistryFacts } from '../registry/facts.js';
+import type { DependencyTree, Edge, PackageNode, VetName } from '../tree/model.js';
 import { defineRule, type RuleContext, type RuleFinding } from './types.js';
 
 /**
@@ -32,25 +32,17 @@ export const unregisteredName = defineRule({
   },
   check({ tree, names, registries, facts }) {
     const findings: RuleFinding[] = [];
-    // Whether a registry is the public one, judged once per registry (a vet of 20,000 names has one or two).
-    const publicByRegistry = new Map<string, boolean>();
-    const isPublic = (registry: string): boolean => {
-      let same = publicByRegistry.get(registry);
-      if (same === undefined) {
-        same = sameRegistry(registry, registries.publicRegistry);
-        publicByRegistry.set(registry, same);
-      }
-      return same;
-    };
-    for (const { from, to, realName, answer } of directRegistryDependencies(tree, facts)) {
+    const isPublic = publicRegistryTest(registries);
+    forEachDirectRegistryDependency(tree, facts, (from, to, realName, answer) => {
       const known = answer && (answer.ok || !answer.offline);
       const missing = known
         ? !answer.ok && answer.notFound
         : isPublic(registryFor(realName, registries)) && !names.isRegistered(realName) && !lockedFromRegistry(to, registries.publicRegistry);
-      if (!missing) continue;
+      if (!missing) return;
+      const node = isNameOnly(to) ? nameOnlyNode(tree, to) : to;
       findings.push({
-        node: to,
-        severity: to.version === undefined ? 'high' : 'medium',
+        node,
+        severity: node.version === undefined ? 'high' : 'medium',
         detail: {
           code: 'unregistered-name',
           countsDate: names.meta.countsDate,
@@ -58,22 +50,38 @@ export const unregisteredName = defineRule({
           source: known ? 'registry' : 'record',
         },
       });
-    }
+    });
     return findings;
   },
 });
 
-/** The project's (and workspaces') dependencies fetched from a registry by name, with what the registry said of each. */
-function* directRegistryDependencies(tree: DependencyTree, facts: RegistryFacts | undefined) {
-  for (const from of tree.nodes.values()) {
-    if (!isProjectNode(from)) continue;
-    for (const edge of from.edgesOut.values()) {
+/**
+ * The project's (and workspaces') dependencies fetched from a registry by name, with what the registry said of
+ * each: `to` is the node, or a vet name known by name only (a plain name npm's cache does not hold, offline, so
+ * without an answer), in the order given.
+ */
+function forEachDirectRegistryDependency(
+  tree: DependencyTree,
+  facts: RegistryFacts | undefined,
+  visit: (from: PackageNode, to: PackageNode | VetName, realName: string, answer: FactsEntry | undefined) => void,
+): void {
+  const edgesOf = (from: PackageNode, edges: Iterable<Edge>): void => {
+    for (const edge of edges) {
       const kind = classifySpec(edge.name, edge.spec);
       if (kind.type !== 'registry' || !edge.to) continue;
       // A name npm refuses (an import of `l\u043edash` under review) is not one anyone can register.
       if (tree.format === 'names' && refusedName(kind.realName) !== undefined) continue;
-      yield { from, to: edge.to, realName: kind.realName, answer: facts?.byLocation.get(edge.to.location) };
+      visit(from, edge.to, kind.realName, facts?.byLocation.get(edge.to.location));
     }
+  };
+  if (tree.vetNames === undefined) {
+    for (const from of tree.nodes.values()) if (isProjectNode(from)) edgesOf(from, from.edgesOut.values());
+    return;
+  }
+  // A vet tree: the root declares every name, in the order given.
+  for (const entry of tree.vetNames) {
+    if (isNameOnly(entry)) visit(tree.root, entry, entry.name, undefined);
+    else edgesOf(tree.root, entry.edgesIn);
   }
 }
 
@@ -83,21 +91,52 @@ function* directRegistryDependencies(tree: DependencyTree, facts: RegistryFacts 
  * tarball URL with an integrity is proof enough, as for the public one). The analysis says so in its summary.
  */
 export function namesNotJudged({ tree, registries, facts }: Pick<RuleContext, 'tree' | 'registries' | 'facts'>): ReadonlyMap<string, string[]> {
-  // Sets, not arrays searched per name: a vet of 20,000 names would spend seconds in includes().
-  const byRegistry = new Map<string, Set<string>>();
-  for (const { to, realName, answer } of directRegistryDependencies(tree, facts)) {
-    if (answer && (answer.ok || !answer.offline)) continue;
+  const byRegistry = new Map<string, string[]>();
+  const isPublic = publicRegistryTest(registries);
+  // Each name once, and no array searched per name: a vet of 20,000 names would spend seconds in includes(). The
+  // names a vet tree knows by name only are each given once: only one a node also stands for (an alias of it) is
+  // looked up among those listed, as every name of another tree is.
+  const listed = new Set<string>();
+  const nodeNames = new Set<string>();
+  if (tree.vetNames !== undefined) for (const edge of tree.root.edgesOut.values()) nodeNames.add(registryRealName(edge));
+  forEachDirectRegistryDependency(tree, facts, (_from, to, realName, answer) => {
+    if (answer && (answer.ok || !answer.offline)) return;
     const registry = registryFor(realName, registries);
-    if (sameRegistry(registry, registries.publicRegistry) || lockedFromRegistry(to, registry)) continue;
+    if (isPublic(registry) || lockedFromRegistry(to, registry)) return;
+    if (!isNameOnly(to) || nodeNames.has(realName)) {
+      if (listed.has(realName)) return;
+      listed.add(realName);
+    }
     let names = byRegistry.get(registry);
-    if (names === undefined) byRegistry.set(registry, (names = new Set()));
-    names.add(realName);
-  }
-  return new Map([...byRegistry].map(([registry, names]) => [registry, [...names]]));
+    if (names === undefined) byRegistry.set(registry, (names = []));
+    names.push(realName);
+  });
+  return byRegistry;
+}
+
+/** The name a registry dependency fetches (an alias's real name). */
+function registryRealName(edge: Edge): string {
+  const kind = classifySpec(edge.name, edge.spec);
+  return kind.type === 'registry' ? kind.realName : edge.name;
+}
+
+/** Whether a registry is the public one, judged once per registry (a vet of 20,000 names has one or two). */
+function publicRegistryTest(registries: RuleContext['registries']): (registry: string) => boolean {
+  const byRegistry = new Map<string, boolean>();
+  return (registry) => {
+    let same = byRegistry.get(registry);
+    if (same === undefined) {
+      same = sameRegistry(registry, registries.publicRegistry);
+      byRegistry.set(registry, same);
+    }
+    return same;
+  };
 }
 
 /** A locked entry whose bytes came from `registry`'s tarball URL for this very name and version, pinned by an integrity. */
-function lockedFromRegistry(node: PackageNode, registry: string): boolean {
+function lockedFromRegistry(node: PackageNode | VetName, registry: string): boolean {
+  // A vet name known by name only is locked nowhere.
+  if (isNameOnly(node)) return false;
   if (node.version === undefined || node.integrity === undefined || node.resolved === undefined || node.declaredOnly) return false;
   const url = tryUrl(node.resolved);
   const base = tryUrl(registry);

@@ -80,6 +80,20 @@ export interface DependencyTree {
    * project alone, and the next install resolves every dependency anew (lockfile-out-of-sync says so).
    */
   readonly deletedLockfile?: { readonly lockfile: string; readonly manifest: string; readonly dependencies: number };
+  /**
+   * `vet`: every name the root declares, in the order given, each once: its node (in `nodes`), or the name itself
+   * when it is known by its name only (see treeFromVetNames), judged by the name rules alone.
+   */
+  readonly vetNames?: readonly (PackageNode | VetName)[];
+}
+
+/** One name to vet, read once: what the tree and the report's lines need of it. */
+export interface VetName {
+  readonly name: string;
+  readonly spec: string;
+  readonly location: string;
+  /** Its line in a --from file. */
+  readonly line: number | undefined;
 }
 
 /**

@@ -3,7 +3,8 @@ import { InputError } from '../errors.js';
 import { escapeName } from '../text/escape.js';
 import { trimLine } from '../text/trim.js';
 import { createNode, type TreeSource } from './build.js';
-import type { DependencyTree, Edge, PackageNode } from './model.js';
+import { isRangeSpec } from '../npm/specs.js';
+import type { DependencyTree, Edge, PackageNode, VetName } from './model.js';
 
 /** A name to vet as typed: `name`, `name@range`, `alias@npm:real@1`, or a URL/git spec; `line` in its file. */
 export interface NameArgument {
@@ -23,14 +24,7 @@ class NoEdges extends Map<string, Edge> {
 }
 const NO_EDGES_OUT: Map<string, Edge> = new NoEdges();
 
-/** One argument to vet, read once: what the tree and the report's lines need of it. */
-export interface VetName {
-  readonly name: string;
-  readonly spec: string;
-  readonly location: string;
-  /** Its line in a --from file. */
-  readonly line: number | undefined;
-}
+export type { VetName } from './model.js';
 
 /**
  * Each argument parsed once, in order (treeFromVetNames judges a name given twice once, as first given).
@@ -39,14 +33,23 @@ export interface VetName {
 export function readVetNames(names: readonly NameArgument[]): { names: VetName[]; refused?: { argument: NameArgument; reason: string } } {
   const read: VetName[] = [];
   for (const argument of names) {
-    const trimmed = trimLine(argument.text);
-    const bare = isBareSpec(trimmed);
-    const { name, spec, location } = parseTrimmed(trimmed, bare);
-    const reason = CONTROL.test(trimmed) ? 'it contains control characters' : trimmed === '' ? 'the name is empty' : bare ? undefined : refusedName(name);
-    if (reason !== undefined) return { names: read, refused: { argument, reason } };
-    read.push({ name, spec, location, line: argument.line });
+    const vetName = readVetName(argument.text, argument.line);
+    if ('reason' in vetName) return { names: read, refused: { argument, reason: vetName.reason } };
+    read.push(vetName);
   }
   return { names: read };
+}
+
+/** One argument of readVetNames, read: the name to vet, or why npm would refuse to install it. */
+export function readVetName(text: string, line: number | undefined): VetName | { readonly reason: string } {
+  const trimmed = trimLine(text);
+  // Nearly every line of a list: a plain name alone, which npm accepts as it is (isPlainName) and reads as no path
+  // (neither `~` first nor a tarball's ending): the checks below would each pass it.
+  if (isPlainName(trimmed) && trimmed[0] !== '~' && !TARBALL_FILE.test(trimmed)) return { name: trimmed, spec: '*', location: `node_modules/${trimmed}`, line };
+  const bare = isBareSpec(trimmed);
+  const { name, spec, location } = parseTrimmed(trimmed, bare);
+  const reason = CONTROL.test(trimmed) ? 'it contains control characters' : trimmed === '' ? 'the name is empty' : bare ? undefined : refusedName(name);
+  return reason === undefined ? { name, spec, location, line } : { reason };
 }
 
 /**
@@ -56,13 +59,14 @@ export function readVetNames(names: readonly NameArgument[]): { names: VetName[]
 export function vetRounds(names: readonly VetName[]): VetName[][] {
   const first: VetName[] = [];
   const rounds: VetName[][] = [first];
-  // The spec first given of each name; a set only for a name given again (a list of 20,000 names has a few).
+  // The spec first given of each name (whose location is `node_modules/<name>`); a set only for a name given again
+  // (a list of 20,000 names has a few).
   const specsOf = new Map<string, string | Set<string>>();
   for (const vetName of names) {
-    const { location, spec } = vetName;
-    const seen = specsOf.get(location);
+    const { name, spec } = vetName;
+    const seen = specsOf.get(name);
     if (seen === undefined) {
-      specsOf.set(location, spec);
+      specsOf.set(name, spec);
       first.push(vetName);
       continue;
     }
@@ -70,7 +74,7 @@ export function vetRounds(names: readonly VetName[]): VetName[][] {
     if (specs.has(spec)) continue;
     (rounds[specs.size] ??= []).push(vetName);
     specs.add(spec);
-    specsOf.set(location, specs);
+    specsOf.set(name, specs);
   }
   return rounds;
 }
@@ -86,21 +90,67 @@ export function treeFromNames(names: readonly NameArgument[], source: Omit<TreeS
   );
 }
 
-/** treeFromNames of arguments already read (readVetNames). A name given twice is judged once, as first given. */
-export function treeFromVetNames(names: readonly VetName[], source: Omit<TreeSource, 'format'>): DependencyTree {
+/**
+ * treeFromNames of arguments already read (readVetNames). A name given twice is judged once, as first given.
+ *
+ * `byNameOnly(name)`: whether nothing but its name can be known of a plain registry name (a name npm accepts, with
+ * a range, `latest` or no spec: offline, a name npm's cache does not hold). Such a name has no version, source, integrity, manifest,
+ * dependencies or registry facts: of every rule only the name rules (near-miss-name, unregistered-name) read
+ * anything it has. It gets no node, nor an edge from the root: a list of 20,000 names to vet, nearly all of them
+ * such names, would otherwise make 20,000 nodes for every rule to walk. The tree's `vetNames` keeps it in the
+ * order given; nameOnlyNode makes its node for a finding.
+ */
+export function treeFromVetNames(names: readonly VetName[], source: Omit<TreeSource, 'format'>, byNameOnly?: (name: string) => boolean): DependencyTree {
   const root = createNode({ location: '', installName: '', name: '' });
   const nodes = new Map<string, PackageNode>([['', root]]);
-  for (const { name, spec, location } of names) {
-    if (nodes.has(location)) continue;
+  const vetNames: (PackageNode | VetName)[] = [];
+  // vetRounds makes a round's names unique; treeFromNames' callers may give a name twice. (A name's location is
+  // `node_modules/<name>`: the name stands for it.)
+  const seen = new Set<string>();
+  for (const vetName of names) {
+    const { name, spec, location } = vetName;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (byNameOnly !== undefined && isRangeSpec(spec) && isPlainName(name) && byNameOnly(name)) {
+      vetNames.push(vetName);
+      continue;
+    }
     // Each edge is linked here to the node made for it, as finishTree would resolve it (the root's
-    // `node_modules/<name>`); a list of 20,000 names then makes no second pass and no location look-ups.
+    // `node_modules/<name>`); a list of names then makes no second pass and no location look-ups.
     const edge: Edge = { name, spec, type: 'prod', from: root, to: undefined };
     const node = new NameNode(location, name, realName(name, spec), edge);
     edge.to = node;
     nodes.set(location, node);
     root.edgesOut.set(name, edge);
+    vetNames.push(node);
   }
-  return { root, nodes, ...source, format: 'names' };
+  return { root, nodes, ...source, format: 'names', vetNames };
+}
+
+/** Whether an entry of a vet tree's `vetNames` is a name known by its name only (see treeFromVetNames), not a node. */
+export const isNameOnly = (entry: PackageNode | VetName): entry is VetName => !('edgesIn' in entry);
+
+/** How many names of a vet tree are known by name only (see treeFromVetNames): those of its `vetNames` without a node. */
+export const nameOnlyCount = (tree: DependencyTree): number => (tree.vetNames === undefined ? 0 : tree.vetNames.length - (tree.nodes.size - 1));
+
+const madeNodes = new WeakMap<DependencyTree, Map<string, PackageNode>>();
+
+/**
+ * The node of a name known by name only, made when a rule reports on it: declared once by the root, as every
+ * name of the tree is (the same node each time it is asked for). It stays out of `nodes`, which the other rules
+ * walk: it has nothing they read.
+ */
+export function nameOnlyNode(tree: DependencyTree, { name, spec, location }: VetName): PackageNode {
+  let made = madeNodes.get(tree);
+  if (made === undefined) madeNodes.set(tree, (made = new Map()));
+  let node = made.get(location);
+  if (node === undefined) {
+    const edge: Edge = { name, spec, type: 'prod', from: tree.root, to: undefined };
+    node = new NameNode(location, name, name, edge);
+    edge.to = node;
+    made.set(location, node);
+  }
+  return node;
 }
 
 /**

@@ -47,6 +47,8 @@ export function pathTo(tree: DependencyTree, node: PackageNode): readonly string
 
 /** Packages in the tree, each counted once: not the root, not the symlinks that point at packages. */
 export function packageCount(tree: DependencyTree): number {
+  // A names tree's names, with a node or known by name only (src/tree/names.ts), each once.
+  if (tree.vetNames !== undefined) return tree.vetNames.length;
   let count = 0;
   for (const node of tree.nodes.values()) if (!node.isRoot && !node.isLink) count++;
   return count;

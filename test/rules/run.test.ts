@@ -3,7 +3,12 @@ import { DEFAULT_POLICY, parsePolicy } from '../../src/config/policy.js';
 import { RULES, RULE_IDS } from '../../src/rules/index.js';
 import { failingFindings } from '../../src/findings/model.js';
 import { runRules } from '../../src/rules/run.js';
-import { contextOf, lockTree, registryEntry } from '../support/tree.js';
+import { contextOf, lockTree, PUBLIC_REGISTRY, REGISTRIES, registryEntry } from '../support/tree.js';
+import { namesNotJudged } from '../../src/rules/unregistered-name.js';
+import { readVetNames, treeFromVetNames } from '../../src/tree/names.js';
+import { registryName, type FactsEntry, type RegistryFacts } from '../../src/registry/facts.js';
+import type { DependencyTree } from '../../src/tree/model.js';
+import type { RegistrySettings } from '../../src/npm/registries.js';
 
 const tree = lockTree(
   {
@@ -51,5 +56,52 @@ describe('runRules', () => {
     expect(failingFindings(findings, 'critical')).toHaveLength(1);
     expect(failingFindings(findings, 'high')).toHaveLength(3);
     expect(failingFindings(findings, 'info')).toHaveLength(4);
+  });
+});
+
+describe('names to vet known by name only', () => {
+  // Plain names (popular, misspelt, unknown, scoped), beside aliases of them, a tag, and URL, git and local specs.
+  const texts = [
+    'react',
+    'lodahs',
+    'expresss@^4',
+    'crossenv',
+    'react-native-utils-helper-for-depwarden-tests',
+    '@corp/private-lib',
+    '@babl/core@7',
+    'x@npm:lodahs',
+    'al@npm:react@18',
+    'early@npm:later-given-for-depwarden-tests',
+    'reqeust@next',
+    'https://host.example.test/x.tgz',
+    'github:u/r',
+    './lib',
+    'loadsh',
+    'later-given-for-depwarden-tests',
+  ];
+  const names = readVetNames(texts.map((text, index) => ({ text, line: index + 1 }))).names;
+  const source = { sourceFile: 'names.txt', projectDir: '/project' };
+  // What gatherFacts gives offline when npm's cache holds none of them: a miss for every registry name with a node.
+  const offlineFacts = (tree: DependencyTree): RegistryFacts => {
+    const miss = { ok: false, notFound: false, cause: 'not in the cache', offline: true } as const;
+    const byLocation = new Map<string, FactsEntry>();
+    for (const node of tree.nodes.values()) if (registryName(tree, node) !== undefined) byLocation.set(node.location, miss);
+    return { byLocation, asked: byLocation.size, offline: true };
+  };
+  const judged = (tree: DependencyTree, registries: RegistrySettings) => {
+    const context = { ...contextOf(tree, registries), facts: offlineFacts(tree) };
+    return { findings: runRules(RULES, context, DEFAULT_POLICY).findings, notJudged: namesNotJudged(context) };
+  };
+
+  it('are judged by every rule as their nodes would be, whichever registry npm uses for them', () => {
+    const scoped = { ...REGISTRIES, registry: PUBLIC_REGISTRY, scopes: new Map([['@corp', 'https://npm.corp.example.test/']]) };
+    for (const registries of [REGISTRIES, { ...REGISTRIES, registry: PUBLIC_REGISTRY }, scoped]) {
+      const whole = treeFromVetNames(names, source);
+      const byName = treeFromVetNames(names, source, () => true);
+      expect(byName.nodes.size).toBeLessThan(whole.nodes.size);
+      const expected = judged(whole, registries);
+      expect(expected.findings.length).toBeGreaterThan(0);
+      expect(judged(byName, registries)).toEqual(expected);
+    }
   });
 });

@@ -1,7 +1,20 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { isBareSpec, parseNameArgument, readVetNames, refusedArgument, refusedName, treeFromNames, treeFromVetNames, vetRounds } from '../../src/tree/names.js';
-import { dependencyPaths, pathTo } from '../../src/tree/paths.js';
+import {
+  isBareSpec,
+  isNameOnly,
+  nameOnlyCount,
+  nameOnlyNode,
+  parseNameArgument,
+  readVetNames,
+  refusedArgument,
+  refusedName,
+  treeFromNames,
+  treeFromVetNames,
+  vetRounds,
+} from '../../src/tree/names.js';
+import { dependencyPaths, packageCount, pathTo } from '../../src/tree/paths.js';
+import type { VetName } from '../../src/tree/model.js';
 import { resolvedEdges, unusualEdges, unusualSpecEdges } from '../../src/tree/queries.js';
 import { classifySpec } from '../../src/npm/specs.js';
 
@@ -226,5 +239,60 @@ describe('the tree of names to vet', () => {
     const walked = dependencyPaths(tree);
     for (const node of tree.nodes.values()) expect(pathTo(tree, node)).toEqual(walked.get(node) ?? []);
     expect(pathTo(tree, tree.nodes.get('node_modules/al')!)).toEqual(['al']);
+  });
+
+  it('keeps plain names with a range that nothing but the name is known of as names, in the order given, with no node', () => {
+    const read = readVetNames(
+      [...texts, 'left-pad', '@s/c@^2', 'Upper', 'tagged@next', 'left-pad', 'cached'].map((text, index) => ({ text, line: index + 1 })),
+    ).names;
+    const asked: string[] = [];
+    const tree = treeFromVetNames(read, source, (name) => (asked.push(name), name !== 'cached'));
+    // Asked only of plain names with a range, each location once: not of aliases, URL, git or local specs, tags, or
+    // names npm refuses.
+    expect(asked).toEqual(['react', 'lodash', 'left-pad', '@s/c', 'cached']);
+    expect([...tree.nodes.keys()]).toEqual([
+      '',
+      'node_modules/al',
+      'node_modules/./lib',
+      'node_modules/github:u/r',
+      'node_modules/x',
+      'node_modules/Upper',
+      'node_modules/tagged',
+      'node_modules/cached',
+    ]);
+    // In the order given: the names known by name only as read, the others as their nodes.
+    expect(tree.vetNames?.map((entry) => (isNameOnly(entry) ? `${entry.line}:${entry.location}` : entry))).toEqual([
+      '1:node_modules/react',
+      '2:node_modules/lodash',
+      tree.nodes.get('node_modules/al'),
+      tree.nodes.get('node_modules/./lib'),
+      tree.nodes.get('node_modules/github:u/r'),
+      tree.nodes.get('node_modules/x'),
+      '9:node_modules/left-pad',
+      '10:node_modules/@s/c',
+      tree.nodes.get('node_modules/Upper'),
+      tree.nodes.get('node_modules/tagged'),
+      tree.nodes.get('node_modules/cached'),
+    ]);
+    expect(nameOnlyCount(tree)).toBe(4);
+    expect(packageCount(tree)).toBe(11);
+    expect([...tree.root.edgesOut.keys()]).toEqual(['al', './lib', 'github:u/r', 'x', 'Upper', 'tagged', 'cached']);
+
+    // A finding's node, made on demand: as the tree without names known by name only would hold it, outside `nodes`.
+    const scoped = tree.vetNames!.find((entry) => isNameOnly(entry) && entry.name === '@s/c') as VetName;
+    const node = nameOnlyNode(tree, scoped);
+    expect(nameOnlyNode(tree, scoped)).toBe(node);
+    expect(tree.nodes.has('node_modules/@s/c')).toBe(false);
+    const whole = treeFromVetNames(read, source);
+    expect({ ...Object.getPrototypeOf(node), ...node, edgesIn: undefined }).toEqual({
+      ...Object.getPrototypeOf(whole.nodes.get('node_modules/@s/c')),
+      ...whole.nodes.get('node_modules/@s/c'),
+      edgesIn: undefined,
+    });
+    expect(node.edgesIn).toEqual([{ name: '@s/c', spec: '^2', type: 'prod', from: tree.root, to: node }]);
+    expect(pathTo(tree, node)).toEqual(['@s/c']);
+    // Without the question, every name has its node, as before.
+    expect(nameOnlyCount(whole)).toBe(0);
+    expect(packageCount(whole)).toBe(11);
   });
 });
