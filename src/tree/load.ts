@@ -18,6 +18,7 @@ import { lockSyncProblems, unlockedDependencies } from './lock-sync.js';
 import { validateLockfileV1 } from './npm-lockfile-v1.js';
 import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
 import { syncProblems } from './sync.js';
+import { overrideProblems } from './overrides.js';
 import { InputError } from '../errors.js';
 import { parseJsonText } from '../json.js';
 import { mapWorkspaces, npa } from '../cjs.js';
@@ -102,6 +103,7 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
   // Out of sync is a finding (lockfile-out-of-sync), and the rest is still checked; `depwarden ci` refuses it.
   const outOfSync = syncProblems(tree, workspaceManifests(files, tree, manifest));
   outOfSync.push(...unlockedDependencies(tree, false));
+  outOfSync.push(...overrideProblems(tree, manifest));
   outOfSync.push(...(await addUnlockedWorkspaces(files, tree, manifest)));
   return { tree: { ...tree, outOfSync }, lockfileText: text, notChecked };
 }
