@@ -169,6 +169,13 @@ export type FindingDetail =
       manager?: 'yarn' | 'pnpm' | 'bun' | undefined;
     }
   | {
+      code: 'lockfile-other-manager';
+      /** The manager package.json names, the lockfiles it reads (none present), and the lockfile checked instead. */
+      manager: string;
+      lockfiles: readonly string[];
+      lockfile: string;
+    }
+  | {
       code: 'lockfile-deleted';
       /** `review`: the lockfile the change deletes, and the manifest it leaves with none its manager reads. */
       lockfile: string;

@@ -80,6 +80,11 @@ export interface DependencyTree {
    * project alone, and the next install resolves every dependency anew (lockfile-out-of-sync says so).
    */
   readonly deletedLockfile?: { readonly lockfile: string; readonly manifest: string; readonly dependencies: number };
+  /**
+   * package.json names a package manager (`packageManager`, `devEngines.packageManager`) none of whose lockfiles the
+   * project has, and the lockfile read is another manager's: that manager resolves its own tree, not this one.
+   */
+  readonly otherManager?: { readonly manager: string; readonly lockfiles: readonly string[] };
 }
 
 /**
