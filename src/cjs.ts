@@ -62,3 +62,16 @@ interface HostedGitInfo {
 }
 /** npm's reader of hosted git URLs (provenance's repository against package.json's): loaded on first use. */
 export const hostedGitInfo: HostedGitInfo = { fromUrl: (url) => (require('hosted-git-info') as HostedGitInfo).fromUrl(url) ?? undefined };
+
+/** What src/tree/overrides.ts reads of arborist's OverrideSet (its package ships no types for lib/ files). */
+export interface OverrideRule {
+  readonly name?: string;
+  readonly keySpec?: string;
+  readonly value?: string;
+  getEdgeRule(edge: { name: string; rawSpec: string; spec: string }): OverrideRule;
+}
+/** arborist's own parser and matcher of package.json `overrides`, loaded only for a project that has them. */
+export const overrideSet = (overrides: unknown): OverrideRule => {
+  const OverrideSet = require('@npmcli/arborist/lib/override-set.js') as new (options: { overrides: unknown }) => OverrideRule;
+  return new OverrideSet({ overrides });
+};

@@ -23,24 +23,31 @@ export function parseCommandArgs<T extends Options>(argv: readonly string[], opt
 }
 
 /**
- * `--timeout -5` as `--timeout=-5`: node's parser refuses a value that starts with a dash as ambiguous (a forgotten
- * value?) and prints three lines about it. A dash value that is not one of the command's options can only be the
- * value, so it goes on to the option's own check ("--timeout must be a whole number above 0; found "-5"").
+ * A value that starts with a dash, given as the next argument (`--dir -x`, `--timeout -5`), is refused: it is far
+ * more often a forgotten value followed by the next option than a value, and taken as one it made a folder named
+ * `-x`. `--dir=-x` says it is meant; `-` alone (standard input) is a value. node's parser would have said the same
+ * in three lines ("ambiguous"); every parser of the CLI (this one, the gate's and exec's) says it in one.
  */
 function withDashValues(argv: readonly string[], options: Options): string[] {
-  const flags = new Set(Object.entries(options).flatMap(([name, option]) => [`--${name}`, ...(option.short ? [`-${option.short}`] : [])]));
-  const args: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
-    const next = argv[index + 1];
-    if (arg === '--') return [...args, ...argv.slice(index)];
-    const takesValue = arg.startsWith('--') && options[arg.slice(2)]?.type === 'string';
-    if (takesValue && next !== undefined && /^-./.test(next) && next !== '--' && !flags.has(next.split('=')[0]!)) {
-      args.push(`${arg}=${next}`);
-      index++;
-    } else args.push(arg);
+    if (arg === '--') break;
+    if (arg.startsWith('--') && options[arg.slice(2)]?.type === 'string') separateValue(arg, argv[index + 1]);
   }
-  return args;
+  return [...argv];
+}
+
+/** The value given after `flag` as the next argument: an input error when missing or when it starts with a dash. */
+export function separateValue(flag: string, next: string | undefined): string {
+  if (next === undefined) throw new InputError(`${flag} needs a value`);
+  if (next.startsWith('-') && next !== '-') {
+    throw new InputError(
+      next.startsWith('--')
+        ? `${flag} needs a value; found the option ${next.split('=')[0]!}`
+        : `${flag} needs a value; found "${next}" (a value that starts with a dash is given as ${flag}=${next})`,
+    );
+  }
+  return next;
 }
 
 export function oneOf<const T extends readonly string[]>(value: string | undefined, choices: T, flag: string): T[number] | undefined {

@@ -1,4 +1,5 @@
 import { parseCommandArgs } from './args.js';
+import { BoundedFetchError } from '../registry/bounded-fetch.js';
 import { EXIT, type CliIo } from './io.js';
 import { savedDataAge, updateAdvisoryData } from '../analysis/data.js';
 import { InputError } from '../errors.js';
@@ -48,8 +49,7 @@ export async function runData(argv: readonly string[], io: CliIo): Promise<numbe
   } catch (error) {
     if (error instanceof InputError) throw error;
     const { code, statusCode } = error as NodeJS.ErrnoException & { statusCode?: number };
-    throw new InputError(
-      `the OSV export could not be downloaded (${statusCode ? `HTTP ${statusCode}` : (code ?? (error as Error).message)}); the saved data, if any, was kept`,
-    );
+    const why = error instanceof BoundedFetchError ? error.message : statusCode ? `HTTP ${statusCode}` : (code ?? (error as Error).message);
+    throw new InputError(`the OSV export could not be downloaded (${why}); the saved data, if any, was kept`);
   }
 }

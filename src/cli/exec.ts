@@ -5,6 +5,7 @@ import { EXIT, type CliIo } from './io.js';
 import { npmSwitches } from './npm-argv.js';
 import { REPORT_HELP, analysisOptions, askedNamesSource, writeReport, type ReportSource, type ReportValues } from './report-options.js';
 import { InputError } from '../errors.js';
+import { separateValue } from './args.js';
 import { spawnNpm } from './install.js';
 import { execCommand, execScripts, gateExec, installChecked, pinnedSpec, type ExecCommand, type ExecVerdict } from '../gate/exec.js';
 import { execFolderStore } from '../registry/exec-folders.js';
@@ -56,9 +57,7 @@ function takeOwnOptions(argv: readonly string[]): { values: Record<string, strin
     if (flag === '-h' || flag === '--help') help = true;
     else if (FLAG_OPTIONS.has(flag)) values[flag.slice(2)] = true;
     else if (VALUE_OPTIONS.has(flag)) {
-      const value = inline ?? argv[++index];
-      if (value === undefined) throw new InputError(`${flag} needs a value`);
-      values[flag.slice(2)] = value;
+      values[flag.slice(2)] = inline ?? separateValue(flag, argv[++index]);
     } else break;
   }
   return { values, rest: argv.slice(index), help };

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { oneOf } from './args.js';
+import { oneOf, separateValue } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { npmPositionals } from './npm-argv.js';
 import { REPORT_HELP, analysisOptions, askedNamesSource, writeReport, type ReportSource, type ReportValues } from './report-options.js';
@@ -60,11 +60,7 @@ export function splitGateArgs(argv: readonly string[]): GateArgs {
       break;
     }
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const valueOf = () => {
-      const value = inline ?? argv[++index];
-      if (value === undefined) throw new InputError(`${flag} needs a value`);
-      return value;
-    };
+    const valueOf = () => inline ?? separateValue(flag, argv[++index]);
     if (flag === '-h' || flag === '--help') help = true;
     else if (VALUE_OPTIONS.has(flag)) values[flag.slice(2)] = valueOf();
     else if (FLAG_OPTIONS.has(flag)) values[flag.slice(2)] = true;

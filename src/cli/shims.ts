@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandArgs } from './args.js';
@@ -71,14 +71,18 @@ export async function runShims(argv: readonly string[], io: CliIo): Promise<numb
     return EXIT.clean;
   }
 
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const foreign = files.filter((file) => readRegularFile(join(dir, file), file) !== undefined && !isOurs(join(dir, file)));
   if (foreign.length > 0) throw new InputError(`${dir} already holds ${foreign.join(', ')}, not written by depwarden: choose another folder with --dir`);
   const target = { node: process.execPath, bin: BIN, dir };
   for (const tool of SHIM_TOOLS) {
     const file = join(dir, platform === 'win32' ? `${tool}.cmd` : tool);
-    writeFileSync(file, platform === 'win32' ? shimCmd(tool, target) : shimScript(tool, target));
-    chmodSync(file, 0o755);
+    try {
+      writeFileSync(file, platform === 'win32' ? shimCmd(tool, target) : shimScript(tool, target));
+      chmodSync(file, 0o755);
+    } catch (error) {
+      throw new InputError(`cannot write the shim ${escapeText(file)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
   }
   const first = (io.env.PATH ?? '').split(delimiter)[0];
   io.stdout.write(
@@ -138,4 +142,27 @@ export async function runShim(argv: readonly string[], io: CliIo, main: (argv: r
     });
     child.on('close', (status) => done(status ?? EXIT.npm));
   });
+}
+
+/**
+ * `mkdir -p` one folder at a time. node's `mkdirSync(…, { recursive: true })` never returns where mkdir answers
+ * ENOENT for a parent that exists (procfs: `/proc/x`); here each missing folder is made once, and any error is one
+ * line, exit 2.
+ */
+function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  for (let folder = dir; !existsSync(folder); folder = dirname(folder)) {
+    missing.unshift(folder);
+    if (dirname(folder) === folder) break;
+  }
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      throw new InputError(
+        `cannot create the shims folder ${escapeText(dir)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message} at ${escapeText(folder)})`,
+      );
+    }
+  }
+  if (!statSync(dir).isDirectory()) throw new InputError(`cannot put shims in ${escapeText(dir)}: it is not a folder`);
 }

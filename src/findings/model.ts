@@ -155,6 +155,8 @@ export type FindingDetail =
   | { code: 'patched-dependency'; file: string }
   | { code: 'patch-unreadable'; file: string; problem: string }
   | { code: 'patch-adds-install-script'; file: string; script: string; command: string }
+  /** What the lines a patch adds to a package file do, read as install scripts are (src/scripts/patch.ts). */
+  | { code: 'patch-adds-code'; file: string; path: string; signals: readonly ScriptSignal[] }
   /** The lockfile names a patch file outside the project (`../`, an absolute path, a symlink out): never read. */
   | { code: 'patch-outside-project'; file: string }
   /** pnpm, yarn berry: the lockfile's hash of the patch is not that of the file. */
@@ -167,6 +169,13 @@ export type FindingDetail =
       dependencies: readonly { name: string; spec: string | undefined; locked: string | undefined; recorded?: string | undefined }[];
       /** The package manager whose frozen install refuses it (its lockfile's), for the fix. */
       manager?: 'yarn' | 'pnpm' | 'bun' | undefined;
+    }
+  | {
+      code: 'lockfile-other-manager';
+      /** The manager package.json names, the lockfiles it reads (none present), and the lockfile checked instead. */
+      manager: string;
+      lockfiles: readonly string[];
+      lockfile: string;
     }
   | {
       code: 'lockfile-deleted';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { downloadBounded, EXPORT_TIMEOUT, MAX_EXPORT_BYTES, type Bounds } from './bounded-fetch.js';
 import type { RegistryClient } from './client.js';
 import type { RegistryFacts } from './facts.js';
 import { registryName } from './facts.js';
@@ -190,21 +190,21 @@ export function savedDataDownloaded(dir: string): { path: string; downloaded: Da
  */
 export async function updateSavedData(
   client: RegistryClient,
-  options: { url: string; dir: string; now: Date },
+  options: { url: string; dir: string; now: Date; bounds?: Bounds | undefined },
 ): Promise<{ count: number; newest: string | undefined; path: string }> {
   mkdirSync(options.dir, { recursive: true });
   const zip = join(options.dir, `download-${process.pid}-${randomBytes(4).toString('hex')}.zip`);
   try {
     const { default: npmFetch } = await import('npm-registry-fetch');
-    const response = await npmFetch(options.url, {
+    const fetchOptions = {
       ...client.fetchOptions,
       offline: false,
       registry: new URL(options.url).origin,
       // npm-registry-fetch's `cache` is the folder of its HTTP cache: none, so the export is not kept twice.
       cache: undefined,
       timeout: 0,
-    } as never);
-    await pipeline(response.body as NodeJS.ReadableStream, createWriteStream(zip));
+    };
+    await downloadBounded(npmFetch as never, options.url, fetchOptions, options.bounds ?? { timeout: EXPORT_TIMEOUT, maxBytes: MAX_EXPORT_BYTES }, zip);
     const index = await loadOsvData(zip);
     const advisories = [...new Set([...index.byName.values()].flat())];
     const saved: SavedIndex = { downloaded: options.now.toISOString(), url: options.url, newest: index.newest, advisories };

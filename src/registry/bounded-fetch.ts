@@ -86,3 +86,148 @@ export async function fetchBoundedJson(npmFetch: NpmFetch, url: string, options:
 function sizeText(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
 }
+
+/**
+ * The largest tarball depwarden downloads to read a package's install-script files, and the most it unpacks from one.
+ * The largest real packages (prebuilt binaries for every platform) are a few hundred megabytes unpacked; past these a
+ * tarball is a fault or an attack on the machine's memory and disk, and its scripts are reported as not read.
+ */
+export const MAX_TARBALL_BYTES = 256 * 1024 * 1024;
+export const MAX_UNPACKED_BYTES = 1024 * 1024 * 1024;
+
+interface TarEntry {
+  readonly type: string;
+  readonly size: number;
+}
+type TarExtract = (options: Record<string, unknown>) => NodeJS.WritableStream;
+type TarballStream = (spec: string, handler: (stream: NodeJS.ReadableStream) => Promise<void>, options: Record<string, unknown>) => Promise<void>;
+
+/**
+ * pacote's tarball stream (integrity checked by pacote), within `timeout` in all and `maxBytes` downloaded, unpacked
+ * by pacote's own tar into `dir` with pacote's options (`strip: 1`, no links, no owners, no modes), at most
+ * `maxUnpacked` bytes. pacote.extract has no size cap: a tarball of gigabytes was downloaded and unpacked whole.
+ */
+export async function extractBoundedTarball(
+  tarballStream: TarballStream,
+  tarExtract: TarExtract,
+  spec: string,
+  dir: string,
+  options: Record<string, unknown>,
+  bounds: Bounds & { readonly maxUnpacked: number },
+): Promise<void> {
+  const deadline = AbortSignal.timeout(bounds.timeout);
+  let stopped: (error: BoundedFetchError) => void = () => undefined;
+  const stop = new Promise<never>((_, reject) => {
+    stopped = reject;
+  });
+  stop.catch(() => undefined);
+  const onDeadline = (): void => stopped(new BoundedFetchError(`timeout: no complete tarball within ${bounds.timeout} ms`, 'ETIMEDOUT'));
+  deadline.addEventListener('abort', onDeadline, { once: true });
+  const extract = tarballStream(
+    spec,
+    (stream) =>
+      new Promise<void>((resolve, reject) => {
+        let downloaded = 0;
+        let unpacked = 0;
+        let failed = false;
+        const fail = (error: Error): void => {
+          if (failed) return;
+          failed = true;
+          reject(error);
+          (stream as unknown as { destroy?: (error?: Error) => void }).destroy?.(error);
+        };
+        const extractor = tarExtract({
+          cwd: dir,
+          strip: 1,
+          noChmod: true,
+          noMtime: true,
+          preserveOwner: false,
+          filter: (_path: string, entry: TarEntry) => {
+            if (/Link$/.test(entry.type)) return false;
+            unpacked += entry.size ?? 0;
+            if (unpacked > bounds.maxUnpacked) {
+              fail(new BoundedFetchError(`the tarball unpacks to more than ${sizeText(bounds.maxUnpacked)}`, 'ETOOLARGE'));
+              return false;
+            }
+            return true;
+          },
+        });
+        stream.on('data', (chunk: Buffer) => {
+          downloaded += chunk.length;
+          if (downloaded > bounds.maxBytes) fail(new BoundedFetchError(`the tarball is larger than ${sizeText(bounds.maxBytes)}`, 'ETOOLARGE'));
+        });
+        stream.on('error', fail);
+        extractor.on('error', fail);
+        extractor.on('close', () => resolve());
+        extractor.on('finish', () => resolve());
+        stream.pipe(extractor);
+      }),
+    { ...options, signal: deadline },
+  );
+  try {
+    await Promise.race([extract, stop]);
+  } finally {
+    deadline.removeEventListener('abort', onDeadline);
+  }
+}
+
+/** OSV's npm export (`depwarden data update`): tens of megabytes today; a gigabyte is no export of malware reports. */
+export const MAX_EXPORT_BYTES = 1024 * 1024 * 1024;
+/** The whole download of the export, over a slow link included. */
+export const EXPORT_TIMEOUT = 10 * 60 * 1000;
+
+/**
+ * A download to `file` through npm-registry-fetch within a total deadline and a size cap, as fetchBoundedJson reads
+ * JSON: a Content-Length past the cap is refused before any byte is read, a body without one is cut at the cap.
+ */
+export async function downloadBounded(npmFetch: NpmFetch, url: string, options: Record<string, unknown>, bounds: Bounds, file: string): Promise<void> {
+  const cap = new AbortController();
+  const deadline = AbortSignal.timeout(bounds.timeout);
+  const signal = AbortSignal.any([cap.signal, deadline]);
+  let stopped: (error: BoundedFetchError) => void = () => undefined;
+  const stop = new Promise<never>((_, reject) => {
+    stopped = reject;
+  });
+  stop.catch(() => undefined);
+  const onDeadline = (): void => stopped(new BoundedFetchError(`timeout: no complete answer within ${bounds.timeout} ms`, 'ETIMEDOUT'));
+  deadline.addEventListener('abort', onDeadline, { once: true });
+  // The error is made before the abort: aborting makes the body fail at once with "The user aborted a request".
+  let cut: BoundedFetchError | undefined;
+  const tooLarge = (): BoundedFetchError => {
+    cut = new BoundedFetchError(`the answer is larger than ${sizeText(bounds.maxBytes)}`, 'ETOOLARGE');
+    cap.abort();
+    return cut;
+  };
+  const read = async (): Promise<void> => {
+    const response = await npmFetch(url, { ...options, signal } as never);
+    const length = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (length > bounds.maxBytes) throw tooLarge();
+    const { createWriteStream } = await import('node:fs');
+    const out = createWriteStream(file);
+    let size = 0;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        response.body.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > bounds.maxBytes) reject(tooLarge());
+          else out.write(chunk);
+        });
+        response.body.on('end', resolve);
+        response.body.on('error', (error) => reject(cut ?? error));
+        out.on('error', reject);
+      });
+    } finally {
+      await new Promise<void>((resolve) => out.end(resolve));
+    }
+  };
+  try {
+    await Promise.race([read(), stop]);
+  } catch (error) {
+    if (deadline.aborted && !(error instanceof BoundedFetchError && error.code === 'ETOOLARGE')) {
+      throw new BoundedFetchError(`timeout: no complete answer within ${bounds.timeout} ms`, 'ETIMEDOUT');
+    }
+    throw error;
+  } finally {
+    deadline.removeEventListener('abort', onDeadline);
+  }
+}

@@ -8,7 +8,7 @@ import { registryFor } from '../npm/registries.js';
 import { Queue } from './queue.js';
 import { CacheIndexBuckets } from './cache-index.js';
 import { cachedResponse, type CachedResponse } from './npm-cache.js';
-import { fetchBoundedJson, MAX_JSON_BYTES } from './bounded-fetch.js';
+import { fetchBoundedJson, MAX_JSON_BYTES, MAX_TARBALL_BYTES, MAX_UNPACKED_BYTES } from './bounded-fetch.js';
 
 export type { Packument, VersionManifest } from '../npm/manifest.js';
 
@@ -33,6 +33,8 @@ export interface ClientOptions {
   readonly retries: number;
   /** The largest JSON body read from a registry (default MAX_JSON_BYTES); larger is a fault. */
   readonly maxBytes?: number;
+  /** The largest tarball downloaded, and the most unpacked from it (default MAX_TARBALL_BYTES, MAX_UNPACKED_BYTES). */
+  readonly maxTarball?: { readonly bytes: number; readonly unpacked: number };
 }
 
 export const DEFAULT_CLIENT = { timeout: 30_000, concurrency: 16, retries: 2 } as const;
@@ -249,6 +251,15 @@ export class RegistryClient {
    * Options for one pacote call: fetchOptions with a total deadline for it (pacote hands `signal` to
    * npm-registry-fetch for the packument and the tarball), so a registry that sends a byte now and then cannot hold it.
    */
+  /** The bounds of one tarball download: the request deadline, and the size caps. */
+  get tarballBounds(): { timeout: number; maxBytes: number; maxUnpacked: number } {
+    return {
+      timeout: this.options.timeout,
+      maxBytes: this.options.maxTarball?.bytes ?? MAX_TARBALL_BYTES,
+      maxUnpacked: this.options.maxTarball?.unpacked ?? MAX_UNPACKED_BYTES,
+    };
+  }
+
   pacoteOptions(extra: Record<string, unknown>): Record<string, unknown> {
     return { ...this.fetchOptions, ...extra, signal: AbortSignal.timeout(this.options.timeout) };
   }

@@ -5,6 +5,8 @@ import { join, normalize, sep } from 'node:path';
 import type { Packument, VersionManifest } from '../npm/manifest.js';
 import type { PackumentResult, RegistryClient } from './client.js';
 import type { FactsCache } from './facts-cache.js';
+import { BoundedFetchError, extractBoundedTarball } from './bounded-fetch.js';
+import { createRequire } from 'node:module';
 import { isFetchedPackage } from '../tree/queries.js';
 import { nameOnlyCount, refusedName } from '../tree/names.js';
 import { installScriptsOf } from '../npm/scripts.js';
@@ -59,6 +61,12 @@ export function answeredEntries(facts: RegistryFacts): Answered {
   answered.set(facts.byLocation, { size: facts.byLocation.size, list });
   return list;
 }
+
+/** The tar that pacote itself unpacks with (its dependency), so the bounded extraction unpacks as pacote.extract does. */
+const pacoteTar = (): { x: unknown } => {
+  const require = createRequire(import.meta.url);
+  return createRequire(require.resolve('pacote'))('tar') as { x: unknown };
+};
 
 /** A file read for the analysis is cut here: larger bundles are judged by their size and their first megabytes. */
 const MAX_SCRIPT_FILE = 8 * 1024 * 1024;
@@ -353,10 +361,20 @@ async function analyzeScripts(
   const dir = mkdtempSync(join(tmpdir(), 'depwarden-tarball-'));
   try {
     const { default: pacote } = await import('pacote');
-    await client.limited(() => pacote.extract(`${name}@${version}`, dir, client.pacoteOptions({ integrity: manifest.dist?.integrity }) as never));
+    await client.limited(() =>
+      extractBoundedTarball(
+        pacote.tarball.stream as never,
+        pacoteTar().x as never,
+        `${name}@${version}`,
+        dir,
+        { ...client.fetchOptions, integrity: manifest.dist?.integrity },
+        client.tarballBounds,
+      ),
+    );
     return { analysis: analyzeInstallScripts(scripts, (file) => readPackageFile(dir, file)), fault: undefined };
   } catch (error) {
-    return { analysis: scriptsOnly, fault: `the tarball could not be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    const why = error instanceof BoundedFetchError ? error.message : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+    return { analysis: scriptsOnly, fault: `the tarball could not be read (${why})` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

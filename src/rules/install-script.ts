@@ -109,7 +109,7 @@ function severityOf(node: PackageNode, evidence: Evidence, trusted: (host: strin
 }
 
 /** The registries npm is configured with, the policy's allowed hosts, and the known release hosts. */
-function trustedHosts(registries: RegistrySettings): (host: string) => boolean {
+export function trustedHosts(registries: RegistrySettings): (host: string) => boolean {
   const hosts = new Set<string>(registries.allowedHosts.map((host) => host.toLowerCase().replace(/:\d+$/, '')));
   for (const url of [registries.registry, registries.publicRegistry, ...registries.scopes.values()]) {
     try {
@@ -145,7 +145,7 @@ const SIGNAL_ORDER: readonly ScriptSignalKind[] = [
   'runs-command',
 ];
 
-const SIGNAL_TEXT: Record<ScriptSignalKind, string> = {
+export const SIGNAL_TEXT: Record<ScriptSignalKind, string> = {
   exfiltrates: 'sends credentials or the environment over the network',
   'sends-machine-details': 'sends machine details (user, host name, home folder) over the network',
   'decode-then-execute': 'decodes data and runs it',
@@ -169,6 +169,6 @@ const SIGNAL_TEXT: Record<ScriptSignalKind, string> = {
 };
 
 /** Signals gravest first, then by file and line. */
-function orderedSignals(signals: readonly ScriptSignal[]): ScriptSignal[] {
+export function orderedSignals(signals: readonly ScriptSignal[]): ScriptSignal[] {
   return [...signals].sort((a, b) => SIGNAL_ORDER.indexOf(a.kind) - SIGNAL_ORDER.indexOf(b.kind) || a.file.localeCompare(b.file) || a.line - b.line);
 }

@@ -15,7 +15,8 @@ const MANAGERS = { 'yarn-classic': 'yarn', 'yarn-berry': 'yarn', 'pnpm-lockfile'
  * A lockfile that does not satisfy package.json: `npm ci` (and yarn's, pnpm's and bun's frozen-lockfile modes)
  * refuses it, and an install would resolve the unsatisfied dependencies anew, so the tree checked is not the tree
  * that gets installed. The rest of the lockfile is still checked. One finding per manifest (the root's, each
- * workspace's) naming every dependency; also one per package whose dependency has no locked entry. In `review`, a
+ * workspace's) naming every dependency; also one per package whose dependency has no locked entry. Low, on the
+ * project: package.json names a manager (pnpm) none of whose lockfiles the project has, and another's was checked. In `review`, a
  * change that deletes the lockfile and leaves none (lockfile-deleted): everything is resolved anew, unchecked.
  */
 export const lockfileOutOfSync = defineRule({
@@ -41,6 +42,12 @@ export const lockfileOutOfSync = defineRule({
       },
       hint: (detail) => `run \`${COMMANDS[detail.manager ?? 'npm'][1]}\` to update the lockfile, then check again`,
     },
+    'lockfile-other-manager': {
+      message: (detail) =>
+        `package.json names ${detail.manager} as the package manager, but the project has no ${detail.lockfiles.join(' or ')}: the lockfile checked, ${detail.lockfile}, is not the one ${detail.manager} reads, so ${detail.manager} resolves its own tree, which is not what is checked here`,
+      hint: (detail) =>
+        `install with ${detail.manager} and commit its lockfile (${detail.lockfiles[0]!}), or name the manager that wrote ${detail.lockfile} in package.json's packageManager`,
+    },
     'lockfile-deleted': {
       message: (detail) =>
         `the change deletes ${detail.lockfile} and leaves ${detail.manifest} with no lockfile: the next install resolves its ${detail.dependencies} ${detail.dependencies === 1 ? 'dependency' : 'dependencies'} and all of theirs anew, to whatever the registry serves then, and none of that is checked here`,
@@ -56,6 +63,9 @@ export const lockfileOutOfSync = defineRule({
     const manager = MANAGERS[tree.format as keyof typeof MANAGERS];
     const findings: RuleFinding[] = [];
     if (tree.deletedLockfile) findings.push({ node: tree.root, detail: { code: 'lockfile-deleted', ...tree.deletedLockfile } });
+    // Low: the lockfile is still judged, and is often what CI installs with npm anyway; the report says which tree.
+    if (tree.otherManager)
+      findings.push({ node: tree.root, severity: 'low', detail: { code: 'lockfile-other-manager', ...tree.otherManager, lockfile: tree.sourceFile } });
     for (const problems of byDeclarer.values()) {
       const node = tree.nodes.get(problems[0]!.declarer);
       if (!node) continue;

@@ -15,7 +15,8 @@ import { defineRule, type RuleContext, type RuleFinding } from './types.js';
  * The record never outweighs a proof of registration: an answer from the registry or npm's cache, or a lockfile
  * entry fetched from the public registry's own tarball URL for that name and version and pinned by an
  * integrity (the registry served that name when it was locked; a name removed for malware is replaced by a
- * security placeholder, never freed). High for names not installed yet, medium for locked ones.
+ * security placeholder, never freed). High for names not installed yet and for the registry's own 404 online;
+ * medium for locked names judged offline from the record.
  */
 export const unregisteredName = defineRule({
   id: 'unregistered-name',
@@ -42,7 +43,9 @@ export const unregisteredName = defineRule({
       const node = isNameOnly(to) ? nameOnlyNode(tree, to) : to;
       findings.push({
         node,
-        severity: node.version === undefined ? 'high' : 'medium',
+        // The registry's own 404 online is authoritative even for a locked name: the name is free to register now,
+        // and an update or a fresh install resolves it to whoever does (fail closed at the default failOn).
+        severity: node.version === undefined || (known && !facts!.offline) ? 'high' : 'medium',
         detail: {
           code: 'unregistered-name',
           countsDate: names.meta.countsDate,

@@ -1,3 +1,5 @@
+import { InputError } from '../errors.js';
+import { escapeText } from '../text/escape.js';
 import type { DependencyTree, Edge, EdgeType, PackageNode, TreeFormat } from './model.js';
 
 export interface NodeInit {
@@ -84,6 +86,23 @@ export interface TreeSource {
   projectDir: string;
 }
 
+/**
+ * The longest `resolved` or `integrity` a lockfile entry may have. Real ones are a few hundred characters (a git URL
+ * with its commit, an integrity with two hashes); servers refuse URLs past 8 to 64 KiB. A value of megabytes is no
+ * URL npm would fetch sanely, and every later step (parsing, reporting, redaction) would pay for its length: it is
+ * refused at once, by its length alone.
+ */
+export const MAX_LOCKED_VALUE = 64 * 1024;
+
+function refuseLongValue(node: PackageNode, field: 'resolved' | 'integrity', value: string | undefined, source: TreeSource): void {
+  if (value === undefined || value.length <= MAX_LOCKED_VALUE) return;
+  const where = node.location === '' ? 'the root entry' : `the entry "${escapeText(node.location.slice(0, 200))}"`;
+  throw new InputError(
+    `${where}: its "${field}" is ${value.length.toLocaleString('en-US')} characters long; no lockfile value is (at most ${MAX_LOCKED_VALUE.toLocaleString('en-US')}): the lockfile was made by hand or tampered with`,
+    source.sourceFile,
+  );
+}
+
 /** Links every edge to the node it resolves to, and each link to its target; then freezes the node map. */
 export function finishTree(
   nodes: Map<string, PackageNode>,
@@ -98,6 +117,8 @@ export function finishTree(
     if (target) target.isLinkTarget = true;
   }
   for (const node of nodes.values()) {
+    refuseLongValue(node, 'resolved', node.resolved, source);
+    refuseLongValue(node, 'integrity', node.integrity, source);
     for (const edge of node.edgesOut.values()) {
       edge.to = resolve(node, edge.name);
       edge.to?.edgesIn.push(edge);

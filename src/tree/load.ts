@@ -18,6 +18,7 @@ import { lockSyncProblems, unlockedDependencies } from './lock-sync.js';
 import { validateLockfileV1 } from './npm-lockfile-v1.js';
 import { Shape, describe, isRecord, shown, type JsonRecord } from './shape.js';
 import { syncProblems } from './sync.js';
+import { overrideProblems } from './overrides.js';
 import { InputError } from '../errors.js';
 import { parseJsonText } from '../json.js';
 import { mapWorkspaces, npa } from '../cjs.js';
@@ -73,6 +74,12 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
     );
   }
   const notChecked = present.slice(1).filter((name) => !shadowedLockfile(name, sourceFile, present));
+  // A lockfile of another manager than the one package.json names, when that one has none here: it installs its own tree.
+  const managerLockfiles = lockfilesOf(manager);
+  const otherManager =
+    options.lockfile === undefined && manager !== undefined && managerLockfiles.length > 0 && !managerLockfiles.some((name) => readOnce(name) !== undefined)
+      ? { otherManager: { manager, lockfiles: managerLockfiles } }
+      : {};
   const text = readOnce(sourceFile);
   if (text === undefined) throw new InputError(`no ${sourceFile} in ${files.dir}`);
   if (!(NPM_LOCKFILES as readonly string[]).includes(sourceFile)) {
@@ -80,7 +87,7 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
     // What the manager's frozen-lockfile mode refuses is a finding too (lockfile-out-of-sync), as for npm.
     const outOfSync = lockSyncProblems(tree, workspaceManifests(files, tree, manifest));
     outOfSync.push(...(await addUnlockedWorkspaces(files, tree, workspacesManifest(files, sourceFile as OtherLockfile, manifest))));
-    return { tree: { ...tree, outOfSync }, lockfileText: text, notChecked };
+    return { tree: { ...tree, outOfSync, ...otherManager }, lockfileText: text, notChecked };
   }
   const lockfile = parseJson(text, sourceFile);
   const shape: Shape = new Shape(sourceFile);
@@ -102,8 +109,9 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
   // Out of sync is a finding (lockfile-out-of-sync), and the rest is still checked; `depwarden ci` refuses it.
   const outOfSync = syncProblems(tree, workspaceManifests(files, tree, manifest));
   outOfSync.push(...unlockedDependencies(tree, false));
+  outOfSync.push(...overrideProblems(tree, manifest));
   outOfSync.push(...(await addUnlockedWorkspaces(files, tree, manifest)));
-  return { tree: { ...tree, outOfSync }, lockfileText: text, notChecked };
+  return { tree: { ...tree, outOfSync, ...otherManager }, lockfileText: text, notChecked };
 }
 
 function workspaceManifests(files: FileSource, tree: DependencyTree, root: JsonRecord): Map<string, JsonRecord> {

@@ -81,6 +81,11 @@ export interface DependencyTree {
    */
   readonly deletedLockfile?: { readonly lockfile: string; readonly manifest: string; readonly dependencies: number };
   /**
+   * package.json names a package manager (`packageManager`, `devEngines.packageManager`) none of whose lockfiles the
+   * project has, and the lockfile read is another manager's: that manager resolves its own tree, not this one.
+   */
+  readonly otherManager?: { readonly manager: string; readonly lockfiles: readonly string[] };
+  /**
    * `vet`: every name the root declares, in the order given, each once: its node (in `nodes`), or the name itself
    * when it is known by its name only (see treeFromVetNames), judged by the name rules alone.
    */

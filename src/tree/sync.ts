@@ -94,7 +94,14 @@ const lockedLabel = (found: PackageNode, locked: PackageNode): string =>
  * arborist's dep-valid.js over this model: it takes arborist's own Node objects, which the v2/v3 loader does
  * not build. Same decision per spec type; an unparsable or unknown spec satisfies nothing, as there.
  */
-function satisfies(tree: DependencyTree, declarer: PackageNode, name: string, spec: string, found: PackageNode, recordedSpec: string | undefined): boolean {
+export function satisfies(
+  tree: DependencyTree,
+  declarer: PackageNode,
+  name: string,
+  spec: string,
+  found: PackageNode,
+  recordedSpec: string | undefined,
+): boolean {
   const declarerDir = resolve(tree.projectDir, declarer.location);
   let requested: Parsed;
   try {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,52 @@ describe('the front door', () => {
     expect(help).not.toContain('Reads no network, writes nothing');
     expect(help).toContain('asks the registry');
     expect(help).toContain('Writes nothing in the\nproject');
+  });
+
+  it('a value option followed by a dash word is a one-line usage error in every parser; --opt=-x is the value', () => {
+    const dashValue = (flag: string, value: string) =>
+      `depwarden: ${flag} needs a value; found "${value}" (a value that starts with a dash is given as ${flag}=${value})\n`;
+    const cases: [string[], string][] = [
+      [['shims', '--dir', '-x'], dashValue('--dir', '-x')],
+      [['check', '--timeout', '-5'], dashValue('--timeout', '-5')],
+      [['vet', 'a', '--from', '-names'], dashValue('--from', '-names')],
+      [['review', '--base', '-main'], dashValue('--base', '-main')],
+      [['install', '--scripts', '-all'], dashValue('--scripts', '-all')],
+      [['ci', '--registry', '-x'], dashValue('--registry', '-x')],
+      [['exec', '--format', '-json', 'dw-plain'], dashValue('--format', '-json')],
+      [['data', 'update', '--osv-export', '-x'], dashValue('--osv-export', '-x')],
+      [['check', '--format', '--offline'], 'depwarden: --format needs a value; found the option --offline\n'],
+    ];
+    for (const [args, stderr] of cases) expect({ args, ...depwarden(args, { cwd: work }) }).toEqual({ args, status: 2, stdout: '', stderr });
+    expect(existsSync(join(work, '-x'))).toBe(false);
+    // Written as --opt=value, a dash value is the value: it reaches the option's own check.
+    expect(depwarden(['check', '--timeout=-5'], { cwd: work })).toMatchObject({
+      status: 2,
+      stderr: 'depwarden: --timeout must be a whole number above 0; found "-5"\n',
+    });
+  });
+
+  it("shims --dir where no folder can be made fails at once with one line (on procfs, node's recursive mkdir never returned)", () => {
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'x');
+    expect(depwarden(['shims', '--dir', '/proc/depwarden-x/y'], { cwd: work, timeout: 60_000 })).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'depwarden: cannot create the shims folder /proc/depwarden-x/y (ENOENT at /proc/depwarden-x)\n',
+    });
+    expect(depwarden(['shims', '--dir', join(file, 'shims')], { cwd: work })).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `depwarden: cannot create the shims folder ${join(file, 'shims')} (ENOTDIR at ${join(file, 'shims')})\n`,
+    });
+    expect(depwarden(['shims', '--dir', file], { cwd: work })).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `depwarden: cannot put shims in ${file}: it is not a folder\n`,
+    });
+    const made = join(work, 'new', 'deeper', 'shims');
+    expect(depwarden(['shims', '--dir=' + made], { cwd: work }).status).toBe(0);
+    expect(existsSync(join(made, 'npm'))).toBe(true);
   });
 
   it('without a build, bin/ says so in one line, exit 2', () => {

@@ -103,6 +103,34 @@ describe('depwarden agrees with npm ci on what npm installs', () => {
     expect(findings.filter((finding) => finding.ruleId === 'missing-integrity')).toEqual([]);
   });
 
+  it.each(['override-transitive-unsatisfied', 'override-nested-unsatisfied'])(
+    '%s: package.json overrides the locked wrappy 1.0.2 to 2.0.0: npm ci refuses it, depwarden reports it and `depwarden ci` refuses it',
+    async (name) => {
+      const npm = npmCi(name);
+      expect(npm.verdict).toBe('out of sync');
+      const { findings } = await check(name);
+      expect(findings).toEqual([{ ruleId: 'lockfile-out-of-sync', severity: 'medium', location: '' }]);
+      const project = join(tempDir('npm-agree-ci'), name);
+      cpSync(join(FIXTURES, 'npm-agree', name), project, { recursive: true });
+      const ci = await depwarden(['ci', '--registry', REGISTRY, '--offline'], { cwd: project });
+      expect(ci).toEqual({
+        status: 2,
+        stdout: '',
+        stderr:
+          'depwarden: package-lock.json: is out of sync with package.json "overrides": "wrappy" wants "2.0.0" but 1.0.2 is locked; run `npm install` to update it\n',
+      });
+    },
+  );
+
+  it.each(['override-transitive-satisfied', 'override-reference'])(
+    '%s: overrides the lockfile already satisfies: npm ci and depwarden call it in sync',
+    async (name) => {
+      const npm = npmCi(name);
+      expect(npm.verdict).toBe('in sync');
+      expect(syncVerdict((await check(name)).findings)).toBe('in sync');
+    },
+  );
+
   it('a dependency of a locked package with no entry of its own: npm ci would resolve it anew, so both say out of sync', async () => {
     const npm = npmCi('transitive-not-locked');
     expect(npm.verdict).toBe('out of sync');

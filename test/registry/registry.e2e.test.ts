@@ -161,6 +161,7 @@ describe('registry faults: reported per package, never a crash, the rest still c
     faults = createServer((request, response) => {
       const name = decodeURIComponent(request.url!.slice(1));
       if (name === 'dw-500') return void response.writeHead(500).end('boom');
+      if (name === 'dw-404') return void response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       if (name === 'dw-hang') return; // never answers
       if (name === 'dw-truncated') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"dw-truncated","versions":{"1.0');
       if (name === 'dw-drip' || name === 'dw-giant') {
@@ -178,7 +179,7 @@ describe('registry faults: reported per package, never a crash, the rest still c
     await new Promise<void>((resolve) => faults.listen(port, '127.0.0.1', resolve));
     faultUrl = `http://127.0.0.1:${port}/`;
 
-    const names = ['dw-500', 'dw-hang', 'dw-truncated', 'dw-drip', 'dw-giant', 'dw-fine'];
+    const names = ['dw-500', 'dw-404', 'dw-hang', 'dw-truncated', 'dw-drip', 'dw-giant', 'dw-fine'];
     mkdirSync(project, { recursive: true });
     const dependencies = Object.fromEntries(names.map((name) => [name, '^1.0.0']));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fault-project', version: '1.0.0', dependencies }));
@@ -192,31 +193,37 @@ describe('registry faults: reported per package, never a crash, the rest still c
     faults.close();
   });
 
-  it('a 500, a route that never answers, one that never ends, a giant and a truncated packument each become an unverified finding', async () => {
+  it('a 500, a 404, a route that never answers, one that never ends, a giant and a truncated packument each fail the check at the default failOn', async () => {
     const cache = join(work, 'fault-cache');
     const run = await depwarden(['check', project, '--registry', faultUrl, '--format', 'json', '--timeout', '3000'], { npm_config_cache: cache });
-    expect(run.status).toBe(0); // unverified is medium: below the default failing severity
+    expect(run.status).toBe(1); // fail closed: what the registry could not answer for is high
     expect(run.stderr).toBe('');
     const messages = Object.fromEntries(findingsOf(run).map((finding) => [finding.package.name, `${finding.severity} ${finding.message}`]));
     expect(messages).toEqual({
-      'dw-500': 'medium not checked against the registry: the registry answered HTTP 500',
-      'dw-hang': 'medium not checked against the registry: the registry did not answer in time',
-      'dw-truncated': 'medium not checked against the registry: the registry sent a packument that is not valid JSON',
-      'dw-drip': 'medium not checked against the registry: the registry did not answer in time',
-      'dw-giant': 'medium not checked against the registry: the registry sent too much: the answer is larger than 256 MiB',
+      'dw-404': "high the project's fault-project depends on a name the registry does not have (404): anyone can register it (a hallucinated or removed name)",
+      'dw-500': 'high not checked against the registry: the registry answered HTTP 500',
+      'dw-hang': 'high not checked against the registry: the registry did not answer in time',
+      'dw-truncated': 'high not checked against the registry: the registry sent a packument that is not valid JSON',
+      'dw-drip': 'high not checked against the registry: the registry did not answer in time',
+      'dw-giant': 'high not checked against the registry: the registry sent too much: the answer is larger than 256 MiB',
     });
     // Nothing of the giant reached npm's cache: its Content-Length was refused before its body was read.
     expect(cachedBytes(cache)).toBeLessThan(1024 * 1024);
   });
 
-  it('a registry that is down: every package unverified, exit by policy, no stack trace', async () => {
+  it('a registry that is down: one high finding on the project fails the check, no stack trace; --offline keeps judging from the cache', async () => {
     const closed = `http://127.0.0.1:${await freePort()}/`;
-    const run = await depwarden(['check', project, '--registry', closed, '--format', 'json', '--fail-on', 'medium']);
+    const run = await depwarden(['check', project, '--registry', closed, '--format', 'json']);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('');
-    expect(new Set(findingsOf(run).map((finding) => finding.message))).toEqual(
-      new Set(['not checked against the registry: the registry refused the connection']),
-    );
-    expect(findingsOf(run)).toHaveLength(6);
+    expect(findingsOf(run).map((finding) => [finding.severity, finding.package.name, finding.message])).toEqual([
+      ['high', 'fault-project', 'not checked against the registry: the registry refused the connection (none of the 7 packages was checked)'],
+    ]);
+    const text = await depwarden(['check', project, '--registry', closed]);
+    expect(text.stdout).toContain('check with --offline from a warm npm cache');
+    // --offline is unchanged: a cold cache is counted in the summary, not a finding.
+    const offline = await depwarden(['check', project, '--registry', closed, '--offline', '--format', 'json']);
+    expect(offline.status).toBe(0);
+    expect(JSON.parse(offline.stdout).summary.registry).toMatchObject({ asked: 7, answered: 0, notCached: 7, offline: true });
   });
 });

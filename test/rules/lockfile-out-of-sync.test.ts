@@ -59,6 +59,29 @@ describe('lockfile-out-of-sync', () => {
     expect(findingsIn(lockfileOutOfSync, contextOf(tree))).toEqual([]);
   });
 
+  it('package.json names pnpm and the project has only package-lock.json: one low finding on the project, naming both lockfiles', async () => {
+    const lock = { lockfileVersion: 3, packages: { '': { name: 'app', dependencies: { a: '^1.0.0' } }, 'node_modules/a': registryEntry('a', '1.0.0') } };
+    const manifest = { name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0' } };
+    const pnpmOnly = project({ 'package.json': { ...manifest, packageManager: 'pnpm@9.15.0' }, 'package-lock.json': lock });
+    const { tree } = await loadProject(pnpmOnly, { nodeModules: false });
+    const context = contextOf(tree);
+    expect(findingsIn(lockfileOutOfSync, context)).toEqual([{ location: '', code: 'lockfile-other-manager', severity: 'low' }]);
+    const [finding] = lockfileOutOfSync.check(context);
+    expect(finding!.detail).toEqual({ code: 'lockfile-other-manager', manager: 'pnpm', lockfiles: ['pnpm-lock.yaml'], lockfile: 'package-lock.json' });
+    expect(messageOf(lockfileOutOfSync, finding!.detail)).toBe(
+      'package.json names pnpm as the package manager, but the project has no pnpm-lock.yaml: the lockfile checked, package-lock.json, is not the one pnpm reads, so pnpm resolves its own tree, which is not what is checked here',
+    );
+    // devEngines says the same; npm named, or the manager's own lockfile present, or no manager named: nothing.
+    const devEngines = project({ 'package.json': { ...manifest, devEngines: { packageManager: { name: 'yarn' } } }, 'package-lock.json': lock });
+    expect(findingsIn(lockfileOutOfSync, contextOf((await loadProject(devEngines, { nodeModules: false })).tree))).toEqual([
+      { location: '', code: 'lockfile-other-manager', severity: 'low' },
+    ]);
+    for (const packageManager of ['npm@11.0.0', undefined, 'cnpm@1.0.0']) {
+      const files = project({ 'package.json': { ...manifest, packageManager }, 'package-lock.json': lock });
+      expect(findingsIn(lockfileOutOfSync, contextOf((await loadProject(files, { nodeModules: false })).tree))).toEqual([]);
+    }
+  });
+
   it('review: a deleted lockfile that leaves the project none is one medium finding on the project', () => {
     const alone = treeFromNames([], { sourceFile: 'web/package.json', projectDir: '/project/web' });
     expect(findingsIn(lockfileOutOfSync, contextOf(alone))).toEqual([]);

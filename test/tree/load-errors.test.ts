@@ -75,6 +75,25 @@ describe('bad input is one clear InputError naming the file', () => {
     expect(`${(error as InputError).file}: ${(error as InputError).message}`).toBe(expected);
   });
 
+  it('a resolved or integrity of megabytes is refused by its length, naming the entry and the field', async () => {
+    const long = 5 * 1024 * 1024;
+    const cases = {
+      // A host of 'a.a.a.…': each of its word starts once made the redaction of reports scan the rest (quadratic).
+      resolved: { resolved: `https://${'a.'.repeat(long / 2)}example.test/a/-/a-1.0.0.tgz`, integrity: 'sha512-AAAA' },
+      integrity: { resolved: 'https://registry.example.test/a/-/a-1.0.0.tgz', integrity: `sha512-${'A'.repeat(long)}` },
+    };
+    for (const [field, entry] of Object.entries(cases)) {
+      const dir = tempDir(`long-${field}`);
+      const lock = { lockfileVersion: 3, packages: { '': { dependencies: { a: '^1' } }, 'node_modules/a': { version: '1.0.0', ...entry } } };
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { a: '^1' } }));
+      writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock));
+      const length = (entry as Record<string, string>)[field]!.length.toLocaleString('en-US');
+      await expect(loadProject(diskFiles(dir), { nodeModules: false })).rejects.toThrow(
+        `the entry "node_modules/a": its "${field}" is ${length} characters long; no lockfile value is (at most 65,536)`,
+      );
+    }
+  });
+
   it('__proto__ is refused as a package name, and pollutes nothing', async () => {
     expect(await failure('proto-name')).toMatch(/"__proto__" that npm would refuse \(name cannot start with an underscore\)/);
     expect(({} as Record<string, unknown>).version).toBeUndefined();
