@@ -38,7 +38,9 @@ export async function loadNpmSettings(projectDir: string, env: NodeJS.ProcessEnv
     flatten,
     npmPath: findNpm(env),
     argv: [process.execPath, 'npm'],
-    env,
+    // A copy: load() writes npm_config_* (userconfig, globalconfig…) into the env it is given, as npm does for its
+    // children; the caller's env would then pin those files for every later load (another HOME no longer counted).
+    env: { ...env },
     cwd: projectDir,
     excludeNpmCpuConfigs: true,
   });

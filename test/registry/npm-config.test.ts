@@ -23,4 +23,16 @@ describe("loadNpmSettings: the project's own .npmrc", () => {
     expect(fromDeep.projectConfig).toBe(join(project, '.npmrc'));
     expect(fromDeep.scopes.get('@private')).toBe('https://registry.example.test/private/');
   });
+
+  it("leaves the caller's env as it was: a later load with another HOME reads that HOME's .npmrc", async () => {
+    const user = { HOME: join(home, 'one'), npm_config_cache: join(home, 'npm-cache') };
+    const other = join(home, 'two');
+    mkdirSync(user.HOME, { recursive: true });
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, '.npmrc'), 'registry=https://other.example.test/\n');
+    const before = { ...user };
+    await loadNpmSettings(home, user);
+    expect(user).toEqual(before);
+    expect((await loadNpmSettings(home, { ...user, HOME: other })).registry).toBe('https://other.example.test/');
+  });
 });
