@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { EXIT, type CliIo } from './io.js';
-import { npmSwitches } from './npm-argv.js';
+import { npmOptionNames, npmSwitches } from './npm-argv.js';
 import { REPORT_HELP, analysisOptions, askedNamesSource, writeReport, type ReportSource, type ReportValues } from './report-options.js';
 import { InputError } from '../errors.js';
 import { separateValue } from './args.js';
@@ -124,7 +124,7 @@ export async function runNpx(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(NPX_HELP);
     return EXIT.clean;
   }
-  const launch = parseRunnerArgs('npx', rest, npxSyntax(npmSwitches()));
+  const launch = parseRunnerArgs('npx', rest, npxSyntax(npmSwitches(), npmOptionNames()));
   if (launch.packages.length === 0) throw new InputError('depwarden npx needs a package to run: depwarden npx [-y] <package> [args...]');
   // npx's own `--registry`/`--userconfig` decide where the packages come from: checked and installed from there.
   const applied = npmEnvironment(io.env, launch.settings);

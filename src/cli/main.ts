@@ -12,7 +12,7 @@ import { TOOL } from './tool.js';
 import { VET_HELP, runVet } from './vet.js';
 import { isInputError } from '../errors.js';
 import { closest } from '../text/closest.js';
-import { escapeText, neutraliseWorkflowCommands } from '../text/escape.js';
+import { escapeText, neutraliseWorkflowCommands, redactCredentials } from '../text/escape.js';
 
 const HELP = `Usage: depwarden <command> [options]
 
@@ -75,11 +75,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return await COMMANDS[command]!.run(rest, io);
   } catch (error) {
     if (isInputError(error)) {
-      io.stderr.write(neutraliseWorkflowCommands(`depwarden: ${error.file ? `${escapeText(error.file)}: ` : ''}${escapeText(error.message)}\n`));
+      // An error may quote a URL the user gave (`--registry http://user:token@…`): credentials never reach a log.
+      io.stderr.write(
+        neutraliseWorkflowCommands(redactCredentials(`depwarden: ${error.file ? `${escapeText(error.file)}: ` : ''}${escapeText(error.message)}\n`)),
+      );
       return EXIT.input;
     }
     const detail = io.env.DEPWARDEN_DEBUG ? `\n${(error as Error).stack ?? String(error)}` : ' (set DEPWARDEN_DEBUG=1 for details)';
-    io.stderr.write(`depwarden: internal error: ${escapeText((error as Error).message ?? String(error))}${detail}\n`);
+    io.stderr.write(redactCredentials(`depwarden: internal error: ${escapeText((error as Error).message ?? String(error))}${detail}\n`));
     return EXIT.internal;
   }
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { npmSwitches } from './npm-argv.js';
+import { npmOptionNames, npmSwitches } from './npm-argv.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport, type ReportValues } from './report-options.js';
 import { InputError } from '../errors.js';
 import { pinnedSpec } from '../gate/exec.js';
@@ -10,7 +10,7 @@ import { execSource } from './exec.js';
 import { readMcpConfig, serverName } from '../gate/mcp-config.js';
 import { judgeServer, mcpConfigCandidates, pinServers, type McpDisk, type McpFix, type ServerResult, type ServerStatus } from '../gate/mcp.js';
 import { npxSyntax } from '../npm/launch.js';
-import { escapeName, escapeText } from '../text/escape.js';
+import { escapeName, escapeText, redactCredentials } from '../text/escape.js';
 import { diskFiles, readRegularFile } from '../tree/files.js';
 
 export const MCP_HELP = `Usage: depwarden mcp [config files] [--fix] [depwarden options]
@@ -55,7 +55,7 @@ export async function runMcp(argv: readonly string[], io: CliIo): Promise<number
   }
   io.stderr.write(`depwarden: MCP configs ${positionals.length > 0 ? 'given' : 'found'}: ${files.map((file) => escapeText(shown(file))).join(', ')}\n`);
 
-  const syntax = npxSyntax(npmSwitches());
+  const syntax = npxSyntax(npmSwitches(), npmOptionNames());
   const results: ServerResult[] = [];
   for (const path of files) {
     const config = { path, shown: shown(path) };
@@ -79,9 +79,9 @@ function report(results: readonly ServerResult[], fixes: readonly McpFix[], valu
     const servers = results.map((result) => ({
       file: result.config.shown,
       server: serverName(result.entry),
-      command: [result.entry.command ?? result.entry.url, ...result.entry.args],
+      command: [result.entry.command ?? result.entry.url ?? '', ...result.entry.args].map(redactCredentials),
       status: result.status,
-      note: result.note,
+      note: redactCredentials(result.note),
       resolved: result.verdict?.launches.map((launch) => ({ spec: launch.spec, pinned: pinnedSpec(launch) })) ?? [],
       report: result.verdict
         ? (JSON.parse(captured((sink) => writeReport(values, sink(io), result.verdict!.analysis, execSource(result.verdict!)))) as unknown)
@@ -92,7 +92,7 @@ function report(results: readonly ServerResult[], fixes: readonly McpFix[], valu
     for (const result of results) {
       const command = [result.entry.command ?? result.entry.url ?? '', ...result.entry.args].join(' ');
       io.stdout.write(
-        `${escapeText(result.config.shown)}  ${escapeText(serverName(result.entry))}  ${escapeText(command)}\n  ${result.status}: ${escapeText(result.note)}\n`,
+        `${escapeText(result.config.shown)}  ${escapeText(serverName(result.entry))}  ${escapeText(redactCredentials(command))}\n  ${result.status}: ${escapeText(redactCredentials(result.note))}\n`,
       );
       if (result.verdict && result.verdict.analysis.result.findings.length > 0) {
         const text = captured((sink) => writeReport(values, sink(io), result.verdict!.analysis, execSource(result.verdict!)));

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { NpmOptionNames } from '../npm/launch.js';
 
 const require = createRequire(import.meta.url);
 
@@ -26,6 +27,13 @@ export function npmSwitches(): ReadonlySet<string> {
     );
   }
   return switches;
+}
+
+/** npm's option names and single shorthands (`reg` -> `--registry`), from its definitions, as nopt expands them. */
+export function npmOptionNames(): NpmOptionNames {
+  const { definitions, shorthands } = require('@npmcli/config/lib/definitions') as { definitions: object; shorthands: Record<string, string[]> };
+  const single = Object.entries(shorthands).flatMap(([short, expansion]) => (expansion.length === 1 ? [[short, expansion[0]!] as const] : []));
+  return { names: Object.keys(definitions), shorthands: Object.fromEntries(single) };
 }
 
 /**

@@ -55,12 +55,14 @@ const isNpmFetchKey = (key: string): boolean => NPM_FETCH_KEYS.has(key) || /^@[^
 const FOREIGN_CONFIG_OPTIONS = new Set(['C', 'dir', 'cwd', 'config', 'c']);
 const NPM_FOREIGN_CONFIG_OPTIONS = new Set(['C', 'prefix']);
 
-/** A runner option (`--registry`, `--@acme:registry`, `--userconfig`) that moves where packages come from. */
-function optionSetting(key: string, value: string, runnerReadsNpmConfig: boolean): FetchSetting | undefined {
-  if (isNpmFetchKey(key)) return { name: `--${key}`, value, npmEnv: `npm_config_${key}` };
-  if ((runnerReadsNpmConfig ? NPM_FOREIGN_CONFIG_OPTIONS : FOREIGN_CONFIG_OPTIONS).has(key)) {
-    return { name: key.length === 1 ? `-${key}` : `--${key}`, value, npmEnv: undefined };
-  }
+/**
+ * A runner option (`--registry`, `--@acme:registry`, `--userconfig`) that moves where packages come from. `key` is
+ * the option npm reads (abbreviations expanded), `raw` the key as written.
+ */
+function optionSetting(key: string, value: string, runnerReadsNpmConfig: boolean, raw = key): FetchSetting | undefined {
+  const name = raw.length === 1 ? `-${raw}` : `--${raw}`;
+  if (isNpmFetchKey(key)) return { name, value, npmEnv: `npm_config_${key}` };
+  if ((runnerReadsNpmConfig ? NPM_FOREIGN_CONFIG_OPTIONS : FOREIGN_CONFIG_OPTIONS).has(key)) return { name, value, npmEnv: undefined };
   return undefined;
 }
 
@@ -70,14 +72,15 @@ function optionSetting(key: string, value: string, runnerReadsNpmConfig: boolean
  * registry variables of yarn and bun.
  */
 export function envSetting(name: string, value: string): FetchSetting | undefined {
-  const npmKey = /^npm_config_(.+)$/i.exec(name)?.[1];
-  if (npmKey !== undefined) {
-    const key = npmKey.startsWith('//') ? npmKey : npmKey.replace(/(?!^)_/g, '-').toLowerCase();
-    return isNpmFetchKey(key) ? { name, value, npmEnv: name } : undefined;
-  }
-  if (name === 'HOME' || name === 'USERPROFILE') return { name, value, npmEnv: name };
+  // Every npm_config_* is npm's config (a prefix moves the global npmrc, a cache or an auth line matter too): all
+  // are handed to npm's config loader, which reads them as npm does.
+  if (/^npm_config_./i.test(name)) return { name, value, npmEnv: name };
+  // HOME (~/.npmrc), PREFIX (the global npmrc), and on Windows, where names are read whatever their case,
+  // USERPROFILE and APPDATA (npm's global prefix).
+  if (name === 'HOME' || name === 'PREFIX' || /^(USERPROFILE|APPDATA)$/i.test(name)) return { name, value, npmEnv: name };
   if (name === 'YARN_NPM_REGISTRY_SERVER' || name === 'BUN_CONFIG_REGISTRY') return { name, value, npmEnv: 'npm_config_registry' };
-  if (/^YARN_(RC_FILENAME|NPM_SCOPES)$/.test(name) || name === 'BUN_INSTALL') return { name, value, npmEnv: undefined };
+  // A shell's start-up file (bash's BASH_ENV, sh's ENV) can set anything before the command runs.
+  if (/^YARN_(RC_FILENAME|NPM_SCOPES)$/.test(name) || /^(BUN_INSTALL|BASH_ENV|ENV)$/.test(name)) return { name, value, npmEnv: undefined };
   return undefined;
 }
 
@@ -93,7 +96,8 @@ export function npmEnvironment(
   for (const setting of settings) {
     const key = setting.npmEnv;
     if (key === undefined || setting.value.includes('${')) {
-      return { unfollowed: `${setting.name}=${setting.value} changes where packages are fetched from, in a way depwarden cannot follow` };
+      const written = setting.value === '' ? setting.name : `${setting.name}=${setting.value}`;
+      return { unfollowed: `${written} changes where packages are fetched from, in a way depwarden cannot follow` };
     }
     // npm reads npm_config_* whatever its case: the setting replaces the user's own, in any spelling.
     for (const name of Object.keys(env)) if (name !== key && name.toLowerCase() === key.toLowerCase()) delete env[name];
@@ -118,6 +122,26 @@ interface RunnerSyntax {
   readonly yesFlags: ReadonlySet<string>;
   /** Whether an option not listed takes the next argument as its value. */
   takesValue(key: string, next: string | undefined): boolean;
+  /** The option a key names once npm's shorthands and abbreviations are expanded (`reg` -> `registry`); else itself. */
+  canonical(key: string): string;
+}
+
+/** npm's option names and shorthands (its definitions), to expand what a launch abbreviates as npm's nopt does. */
+export interface NpmOptionNames {
+  readonly names: readonly string[];
+  /** `reg` -> `--registry`, `C` -> `--prefix`, `y` -> `--yes` (npm's shorthands, single expansions only). */
+  readonly shorthands: Readonly<Record<string, string>>;
+}
+
+/** nopt's reading of an option key: a name, else a shorthand, else the one name it is a prefix of. */
+function expandWith(options: NpmOptionNames): (key: string) => string {
+  return (key) => {
+    if (options.names.includes(key)) return key;
+    const short = options.shorthands[key];
+    if (short !== undefined) return short.replace(/^--/, '');
+    const prefixed = options.names.filter((name) => name.startsWith(key));
+    return prefixed.length === 1 ? prefixed[0]! : key;
+  };
 }
 
 /**
@@ -125,7 +149,7 @@ interface RunnerSyntax {
  * an option that is not one of npm's switches takes the next argument unless it starts with `-`. `npmSwitches` are
  * npm's boolean options (from npm's definitions: the caller loads them).
  */
-export function npxSyntax(npmSwitches: ReadonlySet<string>): RunnerSyntax {
+export function npxSyntax(npmSwitches: ReadonlySet<string>, npmOptions: NpmOptionNames = { names: [], shorthands: {} }): RunnerSyntax {
   const switches = new Set([...npmSwitches, 'no-install', 'quiet', 'q', 'version', 'v', 'help', 'h', 'y', 'yes']);
   const valued = new Set(['package', 'p', 'cache', 'userconfig', 'call', 'c', 'shell', 'npm', 'node-arg', 'n']);
   return {
@@ -133,7 +157,16 @@ export function npxSyntax(npmSwitches: ReadonlySet<string>): RunnerSyntax {
     callFlags: new Set(['call', 'c']),
     yesFlags: new Set(['y', 'yes']),
     takesValue: (key, next) => !switches.has(key) && (valued.has(key) || (next !== undefined && !next.startsWith('-'))),
+    canonical: expandWith(npmOptions),
   };
+}
+
+/**
+ * `npm exec` as npm's own nopt reads it: options anywhere before `--` (after the package too: `npm exec pkg
+ * --package=other` fetches other), abbreviated or not; a positional does not end them.
+ */
+function npmExecSyntax(npx: RunnerSyntax): RunnerSyntax & { readonly optionsAnywhere: true } {
+  return { ...npx, takesValue: (key, next) => npx.takesValue(npx.canonical(key), next), optionsAnywhere: true };
 }
 
 /**
@@ -145,6 +178,7 @@ const DLX_SYNTAX: RunnerSyntax = {
   callFlags: new Set(),
   yesFlags: new Set(),
   takesValue: (key) => key === 'package' || key === 'p' || isNpmFetchKey(key),
+  canonical: (key) => key,
 };
 
 /**
@@ -161,6 +195,8 @@ export function parseRunnerArgs(
   const packages: LaunchPackage[] = [];
   const settings: FetchSetting[] = [...before.settings];
   const readsNpmConfig = runner === 'npx' || runner === 'npm exec';
+  const anywhere = 'optionsAnywhere' in syntax;
+  const positionals: { readonly text: string; readonly index: number }[] = [];
   let call: string | undefined;
   let yes = before.yes ?? !readsNpmConfig;
   let index = 0;
@@ -170,32 +206,40 @@ export function parseRunnerArgs(
       index++;
       break;
     }
-    if (!arg.startsWith('-') || arg === '-') break;
+    if (!arg.startsWith('-') || arg === '-') {
+      if (!anywhere) break;
+      positionals.push({ text: arg, index });
+      continue;
+    }
     const equals = arg.indexOf('=');
-    const key = arg.replace(/^-+/, '').split('=')[0]!;
+    const raw = arg.replace(/^-+/, '').split('=')[0]!;
+    // npx finds its own options by the key as written; npm's config reads the expanded one.
+    const key = syntax.canonical(raw);
     const inline = equals === -1 ? undefined : arg.slice(equals + 1);
-    if (syntax.yesFlags.has(key)) yes = inline === undefined || inline === 'true';
-    else if (key === 'no-install' || key === 'no') yes = false;
-    if (inline === undefined && syntax.takesValue(key, args[index + 1])) {
+    if (syntax.yesFlags.has(raw) || key === 'yes') yes = inline === undefined || inline === 'true';
+    else if (raw === 'no-install' || raw === 'no' || raw === 'n' || key === 'no-yes') yes = false;
+    const flag = anywhere ? key : raw;
+    if (inline === undefined && syntax.takesValue(raw, args[index + 1])) {
       const value = args[++index];
       if (value === undefined) break;
-      if (syntax.packageFlags.has(key)) packages.push({ spec: value, argIndex: offset + index, prefix: '' });
-      else if (syntax.callFlags.has(key)) call = value;
-      else pushSetting(settings, optionSetting(key, value, readsNpmConfig));
+      if (syntax.packageFlags.has(flag)) packages.push({ spec: value, argIndex: offset + index, prefix: '' });
+      else if (syntax.callFlags.has(flag)) call = value;
+      else pushSetting(settings, optionSetting(key, value, readsNpmConfig, raw));
     } else if (inline !== undefined) {
-      if (syntax.packageFlags.has(key)) packages.push({ spec: inline, argIndex: offset + index, prefix: arg.slice(0, equals + 1) });
-      else if (syntax.callFlags.has(key)) call = inline;
-      else pushSetting(settings, optionSetting(key, inline, readsNpmConfig));
+      if (syntax.packageFlags.has(flag)) packages.push({ spec: inline, argIndex: offset + index, prefix: arg.slice(0, equals + 1) });
+      else if (syntax.callFlags.has(flag)) call = inline;
+      else pushSetting(settings, optionSetting(key, inline, readsNpmConfig, raw));
     }
   }
-  const positionals = args.slice(index);
+  for (; index < args.length; index++) positionals.push({ text: args[index]!, index });
+  const words = positionals.map((positional) => positional.text);
   if (packages.length > 0 || call !== undefined) {
     return {
       runner,
       packages,
-      command: call === undefined ? positionals[0] : undefined,
+      command: call === undefined ? words[0] : undefined,
       call,
-      commandArgs: call === undefined ? positionals.slice(1) : positionals,
+      commandArgs: call === undefined ? words.slice(1) : words,
       yes,
       settings,
     };
@@ -203,10 +247,10 @@ export function parseRunnerArgs(
   const first = positionals[0];
   return {
     runner,
-    packages: first === undefined ? [] : [{ spec: first, argIndex: offset + index, prefix: '' }],
+    packages: first === undefined ? [] : [{ spec: first.text, argIndex: offset + first.index, prefix: '' }],
     command: undefined,
     call: undefined,
-    commandArgs: positionals.slice(1),
+    commandArgs: words.slice(1),
     yes,
     settings,
   };
@@ -240,9 +284,16 @@ export type ServerLaunch =
  */
 export function serverLaunch(command: string, args: readonly string[], npxArgs: RunnerSyntax): ServerLaunch {
   const name = commandName(command);
-  if (name === 'cmd' && /^\/c$/i.test(args[0] ?? '') && args[1] !== undefined) {
-    const inner = serverLaunch(args[1], args.slice(2), npxArgs);
-    return inner.kind === 'runner' ? { ...inner, launch: shift(inner.launch, 2) } : inner;
+  // A client fills in `${input:…}` itself; a program name with blanks in it is a command line for some shell.
+  if (command.includes('${')) return { kind: 'unreadable', reason: `command ${command}: the client fills it in` };
+  if (/\s/.test(name)) return { kind: 'unreadable', reason: `command "${command}": a command line, not a program` };
+  if (name === 'cmd') return throughCmd(args, npxArgs);
+  if (name === 'pnpx') return { kind: 'runner', launch: parseRunnerArgs('pnpm dlx', args, DLX_SYNTAX) };
+  // `node <npm folder>/bin/npx-cli.js …`: npx itself, started the way its .cmd shim starts it.
+  const script = commandName(args[0] ?? '');
+  if (name === 'node' && (script === 'npx-cli.js' || script === 'npm-cli.js')) {
+    const inner = serverLaunch(script === 'npx-cli.js' ? 'npx' : 'npm', args.slice(1), npxArgs);
+    return inner.kind === 'runner' ? { ...inner, launch: shift(inner.launch, 1) } : inner;
   }
   if (name === 'env') return throughEnv(args, npxArgs);
   if (SHELLS.has(name)) return throughShell(name, args, npxArgs);
@@ -259,7 +310,8 @@ export function serverLaunch(command: string, args: readonly string[], npxArgs: 
 
 /** The package managers' subcommands that fetch and run a package: `npm exec|x`, `pnpm dlx`, `yarn dlx`, `bun x`. */
 const MANAGER_RUNNERS: Readonly<Record<string, { readonly words: readonly string[]; readonly runner: Runner }>> = {
-  npm: { words: ['exec', 'x'], runner: 'npm exec' },
+  // `exe`: npm takes any unique abbreviation of a command.
+  npm: { words: ['exec', 'exe', 'x'], runner: 'npm exec' },
   pnpm: { words: ['dlx'], runner: 'pnpm dlx' },
   yarn: { words: ['dlx'], runner: 'yarn dlx' },
   bun: { words: ['x'], runner: 'bunx' },
@@ -271,6 +323,7 @@ const MANAGER_OPTIONS: RunnerSyntax = {
   callFlags: new Set(),
   yesFlags: new Set(),
   takesValue: (key) => isNpmFetchKey(key) || FOREIGN_CONFIG_OPTIONS.has(key) || ['filter', 'F', 'reporter', 'loglevel'].includes(key),
+  canonical: (key) => key,
 };
 
 /**
@@ -292,18 +345,18 @@ function throughManager(name: string, manager: (typeof MANAGER_RUNNERS)[string],
     }
     if (!arg.startsWith('-') || arg === '-') break;
     const equals = arg.indexOf('=');
-    const key = arg.replace(/^-+/, '').split('=')[0]!;
+    const raw = arg.replace(/^-+/, '').split('=')[0]!;
+    const key = syntax.canonical(raw);
     let value = equals === -1 ? undefined : arg.slice(equals + 1);
     if (value === undefined && syntax.takesValue(key, args[index + 1])) value = args[++index];
-    if (name === 'npm' && (key === 'y' || key === 'yes')) yes = value === undefined || value === 'true';
-    else if (value !== undefined) pushSetting(settings, optionSetting(key, value, name === 'npm'));
+    if (name === 'npm' && (key === 'yes' || syntax.yesFlags.has(raw))) yes = value === undefined || value === 'true';
+    else if (name === 'npm' && key === 'no-yes') yes = false;
+    else if (value !== undefined) pushSetting(settings, optionSetting(key, value, name === 'npm', raw));
   }
   const word = args[index];
   if (word !== undefined && manager.words.includes(word)) {
-    return {
-      kind: 'runner',
-      launch: parseRunnerArgs(manager.runner, args.slice(index + 1), name === 'npm' ? npxArgs : DLX_SYNTAX, index + 1, { settings, yes }),
-    };
+    const runnerSyntax = name === 'npm' ? npmExecSyntax(npxArgs) : DLX_SYNTAX;
+    return { kind: 'runner', launch: parseRunnerArgs(manager.runner, args.slice(index + 1), runnerSyntax, index + 1, { settings, yes }) };
   }
   const later = args.findIndex((arg, at) => at > index && manager.words.includes(arg));
   const hidden = later !== -1 && args.slice(0, later).every((arg, at) => arg.startsWith('-') || args[at - 1]?.startsWith('-'));
@@ -316,6 +369,24 @@ function withSettings(started: ServerLaunch, settings: readonly FetchSetting[]):
   return { ...started, launch: { ...started.launch, settings: [...settings, ...started.launch.settings] } };
 }
 
+/**
+ * `cmd [/d /s /q …] /c|/k <command> <args…>` (how Windows clients start npx): the command and its arguments when
+ * they are plain words. cmd reads `&`, `|`, `<`, `>`, `^`, `%VAR%`, `!VAR!`, parentheses and quotes in any argument;
+ * one argument holding a whole line is split by cmd's rules: both are unreadable.
+ */
+function throughCmd(args: readonly string[], npxArgs: RunnerSyntax): ServerLaunch {
+  let index = 0;
+  while (index < args.length && /^\/([dsqau]|[efv]:(on|off)|t:[0-9a-f]{1,2})$/i.test(args[index]!)) index++;
+  if (!/^\/[ck]$/i.test(args[index] ?? '')) return { kind: 'other', program: 'cmd' };
+  const start = index + 1;
+  if (start >= args.length) return { kind: 'unreadable', reason: 'cmd /c without a command' };
+  const special = args.slice(start).find((arg) => /[&|<>^%!()"]/.test(arg));
+  if (special !== undefined) return { kind: 'unreadable', reason: `cmd /c argument ${special}: cmd reads it` };
+  if (/\s/.test(commandName(args[start]!))) return { kind: 'unreadable', reason: `cmd /c "${args[start]}": a command line, not a program` };
+  const inner = serverLaunch(args[start]!, args.slice(start + 1), npxArgs);
+  return inner.kind === 'runner' ? { ...inner, launch: shift(inner.launch, start + 1) } : inner;
+}
+
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash']);
 /** GNU and BSD env's switches, alone or combined (`-iv`); `-` alone is `-i`. */
 const ENV_SWITCHES = /^(?:-[i0v]+|-|--ignore-environment|--null|--debug|--(?:default|ignore|block)-signal(?:=.*)?|--(?:unset|chdir)=.*|-[uC].+)$/;
@@ -324,6 +395,12 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /** `env [options] [NAME=value…] command args…`: the command, its arguments shifted past env's own. */
 function throughEnv(args: readonly string[], npxArgs: RunnerSyntax): ServerLaunch {
+  // What env's options do to npm's environment: an emptied environment (no HOME, no ~/.npmrc), an unset npm
+  // variable or another working folder (another project .npmrc) are not followed.
+  const unfollowed: FetchSetting[] = [];
+  const unset = (name: string) => {
+    if (envSetting(name, '')) unfollowed.push({ name: 'env -u', value: name, npmEnv: undefined });
+  };
   let index = 0;
   for (; index < args.length; index++) {
     const arg = args[index]!;
@@ -331,6 +408,10 @@ function throughEnv(args: readonly string[], npxArgs: RunnerSyntax): ServerLaunc
       index++;
       break;
     }
+    if (arg === '-' || arg === '--ignore-environment' || /^-[i0v]*i/.test(arg)) unfollowed.push({ name: `env ${arg}`, value: '', npmEnv: undefined });
+    else if (arg === '-C' || arg === '--chdir' || /^(-C.|--chdir=)/.test(arg)) unfollowed.push({ name: 'env --chdir', value: '', npmEnv: undefined });
+    else if (arg === '-u' || arg === '--unset') unset(args[index + 1] ?? '');
+    else if (/^(-u.|--unset=)/.test(arg)) unset(arg.replace(/^(-u|--unset=)/, ''));
     if (ENV_VALUED.has(arg)) index++;
     else if (ENV_SWITCHES.test(arg)) continue;
     // `-S` splits a string by env's own quoting rules, and any option not listed may take a value: fail closed.
@@ -340,7 +421,10 @@ function throughEnv(args: readonly string[], npxArgs: RunnerSyntax): ServerLaunc
   const assignments = index;
   while (index < args.length && ASSIGNMENT.test(args[index]!)) index++;
   if (index >= args.length) return { kind: 'other', program: 'env' };
-  const inner = withSettings(serverLaunch(args[index]!, args.slice(index + 1), npxArgs), assignmentSettings(args.slice(assignments, index)));
+  const inner = withSettings(serverLaunch(args[index]!, args.slice(index + 1), npxArgs), [
+    ...unfollowed,
+    ...assignmentSettings(args.slice(assignments, index)),
+  ]);
   return inner.kind === 'runner' ? { ...inner, launch: shift(inner.launch, index + 1) } : inner;
 }
 

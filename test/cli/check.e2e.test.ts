@@ -302,6 +302,11 @@ describe('depwarden check', () => {
       [['check', '--concurrency=-1'], 'depwarden: --concurrency must be a whole number above 0; found "-1"\n'],
       [['check', '--registry', 'ftp://registry.example.test/'], 'depwarden: --registry must be an http(s) URL; found "ftp://registry.example.test/"\n'],
       [['vet', 'a', '--registry', 'registry.example.test'], 'depwarden: --registry must be an http(s) URL; found "registry.example.test"\n'],
+      // A token in a URL the user gave never reaches the log, in errors too.
+      [
+        ['check', '--registry', 'ftp://me:hunter2@registry.example.test/'],
+        'depwarden: --registry must be an http(s) URL; found "ftp://***@registry.example.test/"\n',
+      ],
       [['vet', 'a', '--timeout=-0.5'], 'depwarden: --timeout must be a whole number above 0; found "-0.5"\n'],
       [['review', '--concurrency=-2'], 'depwarden: --concurrency must be a whole number above 0; found "-2"\n'],
       [['mcp', '--timeout', '-5'], 'depwarden: --timeout needs a value; found "-5" (a value that starts with a dash is given as --timeout=-5)\n'],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { npmOptionNames, npmSwitches } from '../../src/cli/npm-argv.js';
 import { envSetting, npmEnvironment, npxSyntax, serverLaunch, type ServerLaunch } from '../../src/npm/launch.js';
 
 const npx = npxSyntax(new Set(['yes', 'ignore-scripts']));
@@ -74,12 +75,87 @@ describe('fetch settings a launch makes: where the runner fetches from', () => {
     expect(envSetting('YARN_NPM_REGISTRY_SERVER', REGISTRY)).toMatchObject({ npmEnv: 'npm_config_registry' });
     expect(envSetting('BUN_CONFIG_REGISTRY', REGISTRY)).toMatchObject({ npmEnv: 'npm_config_registry' });
     expect(envSetting('YARN_RC_FILENAME', '.other.yml')).toMatchObject({ npmEnv: undefined });
-    expect(['GITHUB_TOKEN', 'npm_config_loglevel', 'npm_config_cache', 'PATH'].map((name) => envSetting(name, 'x'))).toEqual([
-      undefined,
-      undefined,
-      undefined,
-      undefined,
+    // Every npm_config_* is npm's own config, handed to npm's loader; other variables are not npm's.
+    expect(envSetting('npm_config_prefix', '/opt/g')).toMatchObject({ npmEnv: 'npm_config_prefix' });
+    expect(envSetting('PREFIX', '/opt/g')).toMatchObject({ npmEnv: 'PREFIX' });
+    expect(envSetting('appdata', 'C:/x')).toMatchObject({ npmEnv: 'appdata' });
+    expect(envSetting('BASH_ENV', '/tmp/x.sh')).toMatchObject({ npmEnv: undefined });
+    expect(['GITHUB_TOKEN', 'PATH', 'NODE_OPTIONS'].map((name) => envSetting(name, 'x'))).toEqual([undefined, undefined, undefined]);
+  });
+});
+
+describe("as npm's own parser reads a launch (npm's real option definitions)", () => {
+  const npm = npxSyntax(npmSwitches(), npmOptionNames());
+
+  it('npm exec reads its options after the package too: --package there names what is fetched, the positional is the command', () => {
+    expect(launchOf(serverLaunch('npm', ['exec', '-y', 'dw-srv@1.0.0', '--package=dw-evil@1.0.0'], npm))).toMatchObject({
+      packages: [{ spec: 'dw-evil@1.0.0', argIndex: 3, prefix: '--package=' }],
+      command: 'dw-srv@1.0.0',
+    });
+    expect(launchOf(serverLaunch('npm', ['exec', '--yes', 'dw-srv@1.0.0', '--registry', REGISTRY], npm))).toMatchObject({
+      packages: [{ spec: 'dw-srv@1.0.0', argIndex: 2 }],
+      settings: [{ name: '--registry', value: REGISTRY, npmEnv: 'npm_config_registry' }],
+    });
+    // After `--` the words are the command's, as before.
+    expect(launchOf(serverLaunch('npm', ['exec', '-y', 'pkg', '--', '--registry', 'x'], npm))).toMatchObject({
+      settings: [],
+      commandArgs: ['--registry', 'x'],
+    });
+    // npx stops at its first positional: what follows is the command's.
+    expect(launchOf(serverLaunch('npx', ['-y', 'pkg', '--registry', 'x'], npm))).toMatchObject({ settings: [], commandArgs: ['--registry', 'x'] });
+  });
+
+  it("npm's abbreviations and shorthands: --reg, --userc, -C, and the command abbreviated to exe", () => {
+    expect(launchOf(serverLaunch('npx', ['-y', `--reg=${REGISTRY}`, 'pkg'], npm)).settings).toEqual([
+      { name: '--reg', value: REGISTRY, npmEnv: 'npm_config_registry' },
     ]);
+    expect(launchOf(serverLaunch('npx', ['--userc=/x/.npmrc', 'pkg'], npm)).settings).toEqual([
+      { name: '--userc', value: '/x/.npmrc', npmEnv: 'npm_config_userconfig' },
+    ]);
+    expect(launchOf(serverLaunch('npm', [`--reg=${REGISTRY}`, 'exec', '-y', 'pkg'], npm)).settings).toMatchObject([{ npmEnv: 'npm_config_registry' }]);
+    expect(launchOf(serverLaunch('npm', ['-C', '/srv/app', 'exec', 'pkg'], npm)).settings).toEqual([{ name: '-C', value: '/srv/app', npmEnv: undefined }]);
+    expect(launchOf(serverLaunch('npm', ['exe', '-y', 'dw-evil@1.0.0'], npm))).toMatchObject({
+      runner: 'npm exec',
+      packages: [{ spec: 'dw-evil@1.0.0', argIndex: 2 }],
+    });
+  });
+});
+
+describe('wrappers that change what npm sees, and commands only a shell or the client reads', () => {
+  it("env's emptied environment, unset npm variables and another folder are not followed", () => {
+    expect(launchOf(serverLaunch('env', ['-i', 'npx', '-y', 'pkg'], npx)).settings).toEqual([{ name: 'env -i', value: '', npmEnv: undefined }]);
+    expect(launchOf(serverLaunch('env', ['-u', 'npm_config_registry', 'npx', 'pkg'], npx)).settings).toEqual([
+      { name: 'env -u', value: 'npm_config_registry', npmEnv: undefined },
+    ]);
+    expect(launchOf(serverLaunch('env', ['-u', 'FOO', 'npx', 'pkg'], npx)).settings).toEqual([]);
+    expect(launchOf(serverLaunch('env', ['--chdir=/srv/app', 'npx', 'pkg'], npx)).settings).toMatchObject([{ npmEnv: undefined }]);
+    expect(npmEnvironment({}, launchOf(serverLaunch('env', ['-i', 'npx', 'pkg'], npx)).settings)).toEqual({
+      unfollowed: 'env -i changes where packages are fetched from, in a way depwarden cannot follow',
+    });
+  });
+
+  it('cmd: its switches before /c; anything cmd reads itself (&, |, %VAR%, a whole line in one argument) is unreadable', () => {
+    expect(launchOf(serverLaunch('cmd', ['/d', '/s', '/c', 'npx', '-y', 'pkg'], npx))).toMatchObject({ packages: [{ spec: 'pkg', argIndex: 5 }] });
+    expect(serverLaunch('cmd', ['/c', 'npx', '-y', 'a', '&', 'npx', '-y', 'evil'], npx)).toEqual({
+      kind: 'unreadable',
+      reason: 'cmd /c argument &: cmd reads it',
+    });
+    expect(serverLaunch('cmd', ['/c', 'npx', '-y', '%PKG%'], npx)).toMatchObject({ kind: 'unreadable' });
+    expect(serverLaunch('cmd', ['/c', 'npx -y pkg'], npx)).toMatchObject({ kind: 'unreadable' });
+    expect(serverLaunch('cmd', ['/c'], npx)).toMatchObject({ kind: 'unreadable' });
+    expect(serverLaunch('cmd', ['script.bat'], npx)).toEqual({ kind: 'other', program: 'cmd' });
+  });
+
+  it('pnpx, npx-cli.js started by node, a command the client fills in or a whole line as the command', () => {
+    expect(launchOf(serverLaunch('pnpx', ['pkg@1'], npx))).toMatchObject({ runner: 'pnpm dlx', packages: [{ spec: 'pkg@1', argIndex: 0 }] });
+    expect(launchOf(serverLaunch('node', ['/usr/lib/node_modules/npm/bin/npx-cli.js', '-y', 'pkg'], npx))).toMatchObject({
+      runner: 'npx',
+      packages: [{ spec: 'pkg', argIndex: 2 }],
+    });
+    expect(serverLaunch('node', ['server.js'], npx)).toEqual({ kind: 'other', program: 'node' });
+    expect(serverLaunch('${input:command}', [], npx)).toMatchObject({ kind: 'unreadable' });
+    expect(serverLaunch('npx -y dw-evil@1.0.0', [], npx)).toMatchObject({ kind: 'unreadable' });
+    expect(launchOf(serverLaunch('C:\\Program Files\\nodejs\\npx.cmd', ['-y', 'pkg'], npx)).packages).toMatchObject([{ spec: 'pkg' }]);
   });
 });
 
