@@ -29,6 +29,8 @@ export interface AnalyzeOptions {
   /** The project folder: its policy and its npm configuration apply. */
   readonly files: FileSource;
   readonly env: NodeJS.ProcessEnv;
+  /** The folder npm runs in, when not the project's (an MCP server started in its own project): its .npmrc applies. */
+  readonly npmDir?: string | undefined;
   /** Overrides npm's configured registry. */
   readonly registry?: string | undefined;
   /** Overrides the policy's failing severity. */
@@ -111,7 +113,7 @@ interface RegistryAccess {
 }
 
 async function openRegistry(options: AnalyzeOptions): Promise<RegistryAccess> {
-  const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);
+  const npm = await loadNpmSettings(options.npmDir ?? options.files.dir, options.env, options.registry);
   // npm's own `offline` setting (.npmrc, npm_config_offline) means the same as --offline.
   const offline = options.offline || npm.flat.offline === true;
   const client = new RegistryClient({

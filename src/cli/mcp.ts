@@ -21,8 +21,9 @@ exec, pnpm dlx, yarn dlx, bunx or node_modules/.bin: each package and its whole 
 (\`some-mcp@latest\`, no version) is an unpinned-exec finding: every start fetches whatever is newest.
 Wrappers are read through: cmd /c, env (options, NAME=value) and sh|bash|zsh -c '<line>' when the
 line is plain words; a line with more (pipes, ;, $(...), $VAR, globs) is refused. A server's own
-npm settings (env, envFile, NAME=value words, npx's --registry) decide the registry it is judged
-against; one depwarden cannot follow (another folder, yarn's rc file) cannot be judged.
+npm settings (env, envFile, NAME=value words, npx's --registry) and the folder it starts in (its
+project, its cwd) decide the registry it is judged against, not --registry; one depwarden cannot
+follow (env -i, another folder, .yarnrc.yml, bunfig.toml) cannot be judged.
 
 Without files it reads, in the current folder: .mcp.json, .cursor/mcp.json, .vscode/mcp.json;
 in your home folder (HOME): Claude Code's ~/.claude.json (its mcpServers and every project's

@@ -47,7 +47,7 @@ export async function gateExec(specs: readonly string[], options: AnalyzeOptions
   const asked = await analyze(names, policy, options);
   if (asked.failing.length > 0) return { analysis: asked, stage: 'names', policy, launches: [] };
 
-  const npm = await loadNpmSettings(options.files.dir, options.env, options.registry);
+  const npm = await loadNpmSettings(options.npmDir ?? options.files.dir, options.env, options.registry);
   let built: { tree: DependencyTree; launches: ResolvedLaunch[]; lockfile: ExecLockfile };
   try {
     built = await buildExecTree(specs, idealTreeOptions(npm, { offline: options.offline || npm.flat.offline === true, timeout: options.timeout }));

@@ -16,6 +16,8 @@ export interface McpServerEntry {
   readonly env: Readonly<Record<string, string>>;
   /** VS Code's `envFile`: a dotenv file the client reads the server's environment from. */
   readonly envFile?: string | undefined;
+  /** The folder the client starts the server in (`cwd`), when the config says. */
+  readonly cwd?: string | undefined;
 }
 
 /**
@@ -51,13 +53,14 @@ function serversOf(config: Record<string, unknown>, project: string | undefined,
     if (!isObject(servers)) throw new InputError(`"${at}" must be an object of servers`, file);
     for (const [name, server] of Object.entries(servers)) {
       if (!isObject(server)) throw new InputError(`${at}.${name} must be an object`, file);
-      const { command, args = [], url, env = {}, envFile } = server;
+      const { command, args = [], url, env = {}, envFile, cwd } = server;
       if (command !== undefined && typeof command !== 'string') throw new InputError(`${at}.${name}.command must be a string`, file);
       if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) throw new InputError(`${at}.${name}.args must be a list of strings`, file);
       if (command === undefined && typeof url !== 'string') throw new InputError(`${at}.${name} has neither a command nor a url`, file);
       if (!isObject(env) || !Object.values(env).every((value) => typeof value === 'string'))
         throw new InputError(`${at}.${name}.env must be an object of strings`, file);
       if (envFile !== undefined && typeof envFile !== 'string') throw new InputError(`${at}.${name}.envFile must be a string`, file);
+      if (cwd !== undefined && typeof cwd !== 'string') throw new InputError(`${at}.${name}.cwd must be a string`, file);
       entries.push({
         serversKey,
         ...(project === undefined ? {} : { project }),
@@ -67,6 +70,7 @@ function serversOf(config: Record<string, unknown>, project: string | undefined,
         url: typeof url === 'string' ? url : undefined,
         env: env as Record<string, string>,
         ...(envFile === undefined ? {} : { envFile }),
+        ...(cwd === undefined ? {} : { cwd }),
       });
     }
   }

@@ -3,7 +3,7 @@ import { parseEnv } from 'node:util';
 import type { AnalyzeOptions } from '../analysis/analyze.js';
 import { isInputError } from '../errors.js';
 import { npa } from '../cjs.js';
-import { envSetting, isPinnedSpec, npmEnvironment, serverLaunch, type FetchSetting, type npxSyntax } from '../npm/launch.js';
+import { envSetting, isPinnedSpec, npmEnvironment, serverLaunch, type FetchSetting, type Runner, type npxSyntax } from '../npm/launch.js';
 import { gateExec, pinnedSpec, type ExecVerdict } from './exec.js';
 import { replaceServerArg, serverName, type McpServerEntry } from './mcp-config.js';
 
@@ -59,7 +59,12 @@ export function serverSpecs(
   syntax: RunnerSyntax,
   disk: McpDisk,
 ):
-  | { readonly specs: string[]; /** Undefined: the packages are installed already, nothing is fetched. */ readonly settings?: readonly FetchSetting[] }
+  | {
+      readonly specs: string[];
+      /** Undefined: the packages are installed already, nothing is fetched. */
+      readonly settings?: readonly FetchSetting[];
+      readonly runner?: Runner;
+    }
   | { readonly status: 'not checked' | 'cannot judge' | 'refused'; readonly note: string } {
   if (entry.command === undefined) return { status: 'not checked', note: `remote server (${entry.url}): nothing is installed or run locally` };
   const started = serverLaunch(entry.command, entry.args, syntax);
@@ -75,7 +80,7 @@ export function serverSpecs(
   }
   const specs = started.launch.packages.map((entry) => entry.spec);
   if (specs.length === 0) return { status: 'cannot judge', note: `${started.launch.runner} names no package` };
-  return { specs, settings: started.launch.settings };
+  return { specs, settings: started.launch.settings, runner: started.launch.runner };
 }
 
 /**
@@ -100,6 +105,36 @@ export function serverEnvironment(
   const applied = npmEnvironment(userEnv, settings);
   if ('unfollowed' in applied) return { status: 'cannot judge', note: applied.unfollowed };
   return { env: applied.env, settings };
+}
+
+/**
+ * yarn dlx and bunx take their registry from their own config files (`.yarnrc.yml`'s npmRegistryServer, bunfig's
+ * `[install] registry`), which depwarden does not read: the first such file in the server's folder or HOME.
+ */
+function managerConfigFile(runner: Runner, folders: readonly (string | undefined)[], disk: McpDisk): string | undefined {
+  const names = runner === 'yarn dlx' ? ['.yarnrc.yml'] : runner === 'bunx' ? ['bunfig.toml', '.bunfig.toml'] : [];
+  for (const folder of folders) {
+    if (folder === undefined) continue;
+    const found = names.map((name) => join(folder, name)).find((path) => disk.exists(path));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The folder a client starts a server in, as far as the config tells: its `cwd`; Claude Code's project
+ * (`projects[<folder>]`); a project's own config (`.mcp.json`, `.vscode/mcp.json`, `.cursor/mcp.json`) starts its
+ * servers in that project. Undefined for the user-wide configs (in HOME or the desktop clients' folders): their
+ * servers start wherever the client does, and depwarden reads npm's config from where it runs.
+ */
+export function serverFolder(entry: Pick<McpServerEntry, 'cwd' | 'project'>, configPath: string, env: NodeJS.ProcessEnv): string | undefined {
+  const configDir = dirname(configPath);
+  const parent = ['.vscode', '.cursor'].includes(basename(configDir)) ? dirname(configDir) : configDir;
+  const home = env.HOME ?? env.USERPROFILE;
+  const projectConfig = basename(configPath) === '.mcp.json' || (basename(configPath) === 'mcp.json' && parent !== configDir && parent !== home);
+  if (entry.cwd !== undefined) return resolve(projectConfig ? parent : configDir, entry.cwd);
+  if (entry.project !== undefined) return entry.project;
+  return projectConfig ? parent : undefined;
 }
 
 /** VS Code's `envFile`, read as dotenv (Node's own parser); a path with other variables than ${workspaceFolder} cannot be read. */
@@ -131,8 +166,19 @@ export async function judgeServer(
   const started =
     asked.settings === undefined ? { env: options.env, settings: [] } : serverEnvironment(entry, asked.settings, dirname(config.path), options.env, disk);
   if (!('env' in started)) return { ...base, ...started };
-  // The server's own settings decide its registry: depwarden's --registry does not reach the client's npx.
-  const serverOptions = started.settings.length === 0 ? options : { ...options, env: started.env, registry: undefined };
+  // The server's own settings decide its registry: depwarden's --registry does not reach the client's npx. npm
+  // reads the project .npmrc of the folder the server starts in; depwarden's policy stays the user's own.
+  const npmDir = serverFolder(entry, config.path, options.env);
+  const ownConfig = asked.runner && managerConfigFile(asked.runner, [npmDir ?? options.files.dir, options.env.HOME], disk);
+  if (ownConfig) {
+    return {
+      ...base,
+      status: 'cannot judge',
+      note: `${asked.runner} reads its registry from ${ownConfig}, not from npm's configuration that depwarden follows`,
+    };
+  }
+  const withSettings = started.settings.length === 0 ? options : { ...options, env: started.env, registry: undefined };
+  const serverOptions = npmDir === undefined || npmDir === options.files.dir ? withSettings : { ...withSettings, npmDir, registry: undefined };
   try {
     const verdict = await gateExec(specs, serverOptions, `${config.shown}: ${serverName(entry)}`);
     const status = statusOf(verdict, specs);

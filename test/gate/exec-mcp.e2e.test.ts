@@ -234,6 +234,32 @@ describe('depwarden mcp: the servers AI clients start', () => {
     expect(readdirSync(run.marks)).toEqual([]);
   });
 
+  it("reads npm's config from the folder a project's server starts in, not from where depwarden runs", async () => {
+    const project = join(work, 'mcp-other-project');
+    mkdirSync(project, { recursive: true });
+    // This project's own .npmrc sends npx elsewhere (a registry that answers nothing).
+    writeFileSync(join(project, 'package.json'), '{"name":"other-project","private":true}');
+    writeFileSync(join(project, '.npmrc'), 'registry=http://127.0.0.1:9/\nfetch-retries=0\n');
+    writeFileSync(join(project, '.mcp.json'), JSON.stringify({ mcpServers: { server: { command: 'npx', args: ['-y', 'dw-mcp-good@1.1.0'] } } }));
+    const run = await depwarden(['mcp', join(project, '.mcp.json')], join(work, 'packages'));
+    expect(run.stdout).toMatch(/mcpServers\.server .*\n {2}(refused|cannot judge):/);
+    expect(run.stdout).toContain('not checked against the registry: the registry refused the connection');
+    expect(run.status).not.toBe(0);
+  });
+
+  it("yarn dlx and bunx with their own config files in the project cannot be judged with npm's configuration", async () => {
+    const project = join(work, 'mcp-yarn-bun');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, '.yarnrc.yml'), 'npmRegistryServer: "http://127.0.0.1:9/"\n');
+    writeFileSync(join(project, 'bunfig.toml'), '[install]\nregistry = "http://127.0.0.1:9/"\n');
+    const servers = { yarn: { command: 'yarn', args: ['dlx', 'dw-mcp-good@1.1.0'] }, bun: { command: 'bunx', args: ['dw-mcp-good@1.1.0'] } };
+    writeFileSync(join(project, '.mcp.json'), JSON.stringify({ mcpServers: servers }));
+    const run = await depwarden(['mcp'], project);
+    expect(run.stdout).toContain(`cannot judge: yarn dlx reads its registry from ${join(project, '.yarnrc.yml')}, not from npm's configuration`);
+    expect(run.stdout).toContain(`cannot judge: bunx reads its registry from ${join(project, 'bunfig.toml')}, not from npm's configuration`);
+    expect(run.status).toBe(2);
+  });
+
   it('says where it looked when no config exists, and reads the desktop clients’ files under HOME', async () => {
     const empty = await depwarden(['mcp'], join(work, 'packages'), {}, { inProcess: true });
     expect(empty.status).toBe(2);

@@ -32,6 +32,8 @@ describe('MCP config files', () => {
     expect(() => readMcpConfig('{"mcpServers":{"a":{}}}', 'f')).toThrow('mcpServers.a has neither a command nor a url');
     expect(() => readMcpConfig('{"mcpServers":{"a":{"command":"npx","env":{"A":1}}}}', 'f')).toThrow('mcpServers.a.env must be an object of strings');
     expect(() => readMcpConfig('{"mcpServers":{"a":{"command":"npx","envFile":[]}}}', 'f')).toThrow('mcpServers.a.envFile must be a string');
+    expect(() => readMcpConfig('{"mcpServers":{"a":{"command":"npx","cwd":1}}}', 'f')).toThrow('mcpServers.a.cwd must be a string');
+    expect(readMcpConfig('{"mcpServers":{"a":{"command":"npx","cwd":"srv"}}}', 'f')).toMatchObject([{ cwd: 'srv' }]);
   });
 
   it('replaces one argument in place: every other byte stays', () => {

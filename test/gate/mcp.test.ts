@@ -2,7 +2,16 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFi
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMcpConfig } from '../../src/gate/mcp-config.js';
-import { installedPackageOf, mcpConfigCandidates, pinServers, pinnedAs, serverEnvironment, serverSpecs, type McpDisk } from '../../src/gate/mcp.js';
+import {
+  installedPackageOf,
+  mcpConfigCandidates,
+  pinServers,
+  pinnedAs,
+  serverEnvironment,
+  serverFolder,
+  serverSpecs,
+  type McpDisk,
+} from '../../src/gate/mcp.js';
 import { npxSyntax } from '../../src/npm/launch.js';
 import type { ResolvedLaunch } from '../../src/registry/ideal-tree.js';
 import { tempDir } from '../support/temp.js';
@@ -117,6 +126,20 @@ describe("serverEnvironment: the npm settings the client's start of a server mak
     });
     expect(serverEnvironment(server({}, '${env:HOME}/.env'), [], '/p/.vscode', {}, disk)).toMatchObject({ status: 'cannot judge' });
     expect(serverEnvironment(server({ npm_config_registry: '${input:registry}' }), [], '/p', {}, disk)).toMatchObject({ status: 'cannot judge' });
+  });
+});
+
+describe('serverFolder: where the client starts a server (its project .npmrc applies there)', () => {
+  const env = { HOME: '/home/me' };
+  it("a project's config starts its servers in the project; cwd and Claude Code's projects say so; user-wide configs do not know", () => {
+    expect(serverFolder({}, '/work/app/.mcp.json', env)).toBe('/work/app');
+    expect(serverFolder({}, '/work/app/.vscode/mcp.json', env)).toBe('/work/app');
+    expect(serverFolder({ cwd: 'server' }, '/work/app/.cursor/mcp.json', env)).toBe('/work/app/server');
+    expect(serverFolder({ project: '/work/other' }, '/home/me/.claude.json', env)).toBe('/work/other');
+    expect(serverFolder({ cwd: '/srv/x' }, '/home/me/.claude.json', env)).toBe('/srv/x');
+    expect(serverFolder({}, '/home/me/.claude.json', env)).toBeUndefined();
+    expect(serverFolder({}, '/home/me/.cursor/mcp.json', env)).toBeUndefined();
+    expect(serverFolder({}, '/home/me/.config/Claude/claude_desktop_config.json', env)).toBeUndefined();
   });
 });
 
