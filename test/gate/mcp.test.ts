@@ -40,7 +40,11 @@ describe('serverSpecs: what a server start fetches', () => {
   const entry = (command: string | undefined, args: string[] = [], url?: string) => ({ serversKey: 'mcpServers', name: 's', command, args, url, env: {} });
 
   it('the packages of a runner, or a verdict for what is no npm launch', () => {
-    expect(serverSpecs(entry('npx', ['-y', 'some-mcp@latest', '--stdio']), '/p', syntax, disk)).toEqual({ specs: ['some-mcp@latest'], settings: [] });
+    expect(serverSpecs(entry('npx', ['-y', 'some-mcp@latest', '--stdio']), '/p', syntax, disk)).toEqual({
+      specs: ['some-mcp@latest'],
+      settings: [],
+      runner: 'npx',
+    });
     expect(serverSpecs(entry('cmd', ['/c', 'npx', '-y', '-p', 'a@1.0.0', '-p', 'b', 'run']), '/p', syntax, disk)).toEqual({
       specs: ['a@1.0.0', 'b'],
       settings: [],
@@ -54,8 +58,8 @@ describe('serverSpecs: what a server start fetches', () => {
   });
 
   it('through env and sh -c; a shell line that is more than words is refused, never skipped', () => {
-    expect(serverSpecs(entry('sh', ['-c', 'npx -y expresss']), '/p', syntax, disk)).toEqual({ specs: ['expresss'], settings: [] });
-    expect(serverSpecs(entry('env', ['FOO=1', 'npx', '-y', 'expresss']), '/p', syntax, disk)).toEqual({ specs: ['expresss'], settings: [] });
+    expect(serverSpecs(entry('sh', ['-c', 'npx -y expresss']), '/p', syntax, disk)).toEqual({ specs: ['expresss'], settings: [], runner: 'npx' });
+    expect(serverSpecs(entry('env', ['FOO=1', 'npx', '-y', 'expresss']), '/p', syntax, disk)).toEqual({ specs: ['expresss'], settings: [], runner: 'npx' });
     expect(serverSpecs(entry('sh', ['-c', 'python server.py']), '/p', syntax, disk)).toEqual({
       status: 'not checked',
       note: 'runs python: not an npm package launch',
@@ -116,7 +120,11 @@ describe("serverEnvironment: the npm settings the client's start of a server mak
       disk,
     );
     expect(overridden).toMatchObject({ env: { npm_config_registry: 'http://option.example.test/' } });
-    expect(serverEnvironment(server({ GITHUB_TOKEN: 't' }), [], configDir, { PATH: '/bin' }, disk)).toEqual({ env: { PATH: '/bin' }, settings: [] });
+    expect(serverEnvironment(server({ GITHUB_TOKEN: 't' }), [], configDir, { PATH: '/bin' }, disk)).toEqual({
+      env: { PATH: '/bin' },
+      settings: [],
+      runner: 'npx',
+    });
   });
 
   it('an envFile it cannot read, or a value the client fills in, cannot be judged', () => {
