@@ -48,6 +48,7 @@ describe('serverSpecs: what a server start fetches', () => {
     expect(serverSpecs(entry('cmd', ['/c', 'npx', '-y', '-p', 'a@1.0.0', '-p', 'b', 'run']), '/p', syntax, disk)).toEqual({
       specs: ['a@1.0.0', 'b'],
       settings: [],
+      runner: 'npx',
     });
     expect(serverSpecs(entry(undefined, [], 'https://mcp.example.test/'), '/p', syntax, disk)).toEqual({
       status: 'not checked',
@@ -123,7 +124,6 @@ describe("serverEnvironment: the npm settings the client's start of a server mak
     expect(serverEnvironment(server({ GITHUB_TOKEN: 't' }), [], configDir, { PATH: '/bin' }, disk)).toEqual({
       env: { PATH: '/bin' },
       settings: [],
-      runner: 'npx',
     });
   });
 
