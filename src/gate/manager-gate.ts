@@ -138,7 +138,9 @@ export async function installWithManager(plan: ManagerInstallPlan): Promise<numb
   const scripts = host.projectScripts(dir);
   for (const event of ROOT_EVENTS[manager]) {
     if (typeof scripts[event] !== 'string') continue;
-    const ran = await host.run(tool, rootScriptArgs(manager, event), dir);
+    // The manager's own install gives its lifecycle scripts INIT_CWD, the folder it ran in (husky and others read
+    // it); `<manager> run` does not set it.
+    const ran = await host.run(tool, rootScriptArgs(manager, event), dir, { INIT_CWD: dir });
     if (ran !== 0) return ran;
   }
   return 0;
