@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
@@ -7,6 +8,8 @@ import { vet, type Analysis } from '../analysis/analyze.js';
 import { combineReports } from '../report/combine.js';
 import { InputError } from '../errors.js';
 import { escapeName } from '../text/escape.js';
+import { npa } from '../cjs.js';
+import { classifySpec, isRangeSpec } from '../npm/specs.js';
 import { diskFiles, readRequired } from '../tree/files.js';
 import { trimLine } from '../text/trim.js';
 import { readVetName, readVetNames, vetRounds, type VetName } from '../tree/names.js';
@@ -45,6 +48,8 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
       values.from === '-' ? '(stdin)' : values.from,
     );
   }
+
+  refuseMissingPaths(toVet, io.cwd, values.from === '-' ? '(stdin)' : values.from);
 
   const sourceFile = values.from === undefined ? '(arguments)' : values.from === '-' ? '(stdin)' : values.from;
   // A name given again with another spec (`lodash`, then `lodash@https://…`) is judged in a later round: a tree
@@ -89,6 +94,29 @@ function findingsAsked(round: readonly VetName[], analysis: Analysis): Map<strin
 }
 
 const NAME_FOLDER = 'node_modules/';
+
+/**
+ * A local path (`./pkg`, `x@file:../y.tgz`) that does not exist is exit 2: npm would fail on it, and it may be no
+ * path at all (`vet -- --registry=http://x`, which npm-package-arg reads as a folder). Read from the working
+ * folder, as `npm install` reads it.
+ */
+function refuseMissingPaths(names: readonly VetName[], cwd: string, file: string | undefined): void {
+  for (const { name, spec, line } of names) {
+    if (isRangeSpec(spec) || classifySpec(name, spec).type !== 'local') continue;
+    let path: string | undefined;
+    try {
+      // A bare path is its own name and spec (parseNameArgument).
+      path = (name === spec ? npa(spec, cwd) : npa.resolve(name, spec, cwd)).fetchSpec ?? undefined;
+    } catch {
+      // npm cannot read it as a path (pnpm's `link:`): the local-dependency rule reports it.
+      continue;
+    }
+    if (path !== undefined && !existsSync(path)) {
+      const where = line === undefined ? '' : `line ${line}: `;
+      throw new InputError(`${where}"${escapeName(name === spec ? spec : `${name}@${spec}`)}" is a local path that does not exist (${escapeName(path)})`, file);
+    }
+  }
+}
 
 /** The names of a --from text, one a line (see readVetNames), each read as its line is found. */
 function readLines(text: string): ReturnType<typeof readVetNames> {
