@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, askedText, combinedExitCode, renderReport } from './report-options.js';
@@ -66,7 +66,9 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
         file: sourceFile,
         // Names given as arguments or on standard input are in no file.
         absolutePath: fromFile,
-        projectDir: io.cwd,
+        // The list's folder, as a lockfile's is check's: paths are then relative to the git root above the list (else
+        // its folder), wherever vet was run from.
+        projectDir: fromFile === undefined ? io.cwd : dirname(fromFile),
         text: undefined,
         asked: findingsAsked(round, analysis),
       }),

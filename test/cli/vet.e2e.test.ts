@@ -73,6 +73,21 @@ describe('depwarden vet', () => {
     expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'names.txt', uriBaseId: '%SRCROOT%' }, region: { startLine: 4 } });
     // Outside a git repository the list's folder is the root its path is relative to.
     expect(JSON.parse(fromFile.stdout).runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: pathToFileURL(`${dir}/`).href } });
+    // Run from another folder: the same root and path. In a repository: the git root above the list, as check's.
+    const elsewhere = JSON.parse((await depwarden(['vet', '--from', join(basename(dir), 'names.txt'), '--format', 'sarif'], { cwd: join(dir, '..') })).stdout);
+    expect(elsewhere.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: pathToFileURL(`${dir}/`).href } });
+    expect(elsewhere.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('names.txt');
+    mkdirSync(join(dir, 'repo', '.git'), { recursive: true });
+    mkdirSync(join(dir, 'repo', 'sub', 'deep'), { recursive: true });
+    writeFileSync(join(dir, 'repo', 'sub', 'deep', 'names.txt'), 'lodash\ncrossenv\n');
+    const inRepo = JSON.parse((await depwarden(['vet', '--from', 'repo/sub/deep/names.txt', '--format', 'sarif'], { cwd: dir })).stdout);
+    expect(inRepo.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: pathToFileURL(`${join(dir, 'repo')}/`).href } });
+    expect(inRepo.runs[0].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'sub/deep/names.txt', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 2 },
+    });
+    const annotations = (await depwarden(['vet', '--from', 'repo/sub/deep/names.txt', '--format', 'github'], { cwd: dir })).stdout;
+    expect(annotations).toMatch(/^::warning file=sub\/deep\/names\.txt,line=2,/);
 
     const fromStdin = spawnSync(process.execPath, [BIN, 'vet', '--from', '-', '--fail-on', 'medium'], {
       input: 'crossenv\n',
