@@ -12,7 +12,7 @@ import { npa } from '../cjs.js';
 import { classifySpec, isRangeSpec } from '../npm/specs.js';
 import { diskFiles, readRequired } from '../tree/files.js';
 import { trimLine } from '../text/trim.js';
-import { readVetName, readVetNames, vetRounds, type VetName } from '../tree/names.js';
+import { parseNameArgument, readVetName, readVetNames, vetRounds, type VetName } from '../tree/names.js';
 
 export const VET_HELP = `Usage: depwarden vet <name[@range]>... [options]
        depwarden vet --from <file|-> [options]
@@ -44,7 +44,7 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
     const { text, line } = refused.argument;
     const where = line === undefined ? '' : `line ${line}: `;
     throw new InputError(
-      `${where}"${escapeName(text)}" is not a package name npm would install (${refused.reason})`,
+      `${where}"${escapeName(text)}"${refusedWhat(text, refused.inSpec === true)} npm would install (${refused.reason})`,
       values.from === '-' ? '(stdin)' : values.from,
     );
   }
@@ -97,6 +97,13 @@ function findingsAsked(round: readonly VetName[], analysis: Analysis): Map<strin
 
 const NAME_FOLDER = 'node_modules/';
 
+/** What of a refused argument npm would not install: its name, or (a fine name, or none) its URL, git spec or version. */
+function refusedWhat(text: string, inSpec: boolean): string {
+  if (!inSpec) return ' is not a package name';
+  const { name, spec } = parseNameArgument(text);
+  return name === spec ? ' is not a spec' : `: the spec after "${escapeName(name)}@" is not one`;
+}
+
 /**
  * A local path (`./pkg`, `x@file:../y.tgz`) that does not exist is exit 2: npm would fail on it, and it may be no
  * path at all (`vet -- --registry=http://x`, which npm-package-arg reads as a folder). Read from the working
@@ -123,6 +130,8 @@ function refuseMissingPaths(names: readonly VetName[], cwd: string, file: string
 /** The names of a --from text, one a line (see readVetNames), each read as its line is found. */
 function readLines(text: string): ReturnType<typeof readVetNames> {
   const names: VetName[] = [];
+  // A byte order mark (Notepad's UTF-8) is no part of the first name, as it is no part of a JSON lockfile (src/json.ts).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // One pass by index, no array of every line: a --from file may hold tens of thousands of names. A line's
   // trailing \r (a CRLF file) goes with the trim.
   for (let start = 0, line = 1; start <= text.length; line++) {
@@ -131,7 +140,7 @@ function readLines(text: string): ReturnType<typeof readVetNames> {
     const trimmed = trimLine(text.slice(start, end));
     if (trimmed !== '' && !trimmed.startsWith('#')) {
       const vetName = readVetName(trimmed, line);
-      if ('reason' in vetName) return { names, refused: { argument: { text: trimmed, line }, reason: vetName.reason } };
+      if ('reason' in vetName) return { names, refused: { argument: { text: trimmed, line }, ...vetName } };
       names.push(vetName);
     }
     start = end + 1;

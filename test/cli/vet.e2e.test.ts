@@ -294,6 +294,23 @@ describe('vet: names npm would refuse, and specs that are not names', () => {
     }
   });
 
+  it.each([
+    { arg: 'x@https://host.example.test/\u001b[31mx.tgz', stderr: '"x@https://host.example.test/\\x1b[31mx.tgz": the spec after "x@" is not one' },
+    { arg: 'x@1\u202e', stderr: '"x@1\\u{202e}": the spec after "x@" is not one' },
+    { arg: 'https://host.example.test/\u001b[31mx.tgz', stderr: '"https://host.example.test/\\x1b[31mx.tgz" is not a spec' },
+  ])('control characters in a spec, not its name: $stderr', async ({ arg, stderr }) => {
+    expect(await vet([arg])).toEqual({ status: 2, stdout: '', stderr: `depwarden: ${stderr} npm would install (it contains control characters)\n` });
+  });
+
+  it('a --from file may start with a byte order mark (Notepad)', async () => {
+    writeFileSync(join(scratch, 'bom.txt'), '\ufeffexpresss\nlodash\n');
+    const run = await vet(['--offline', '--from', 'bom.txt']);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout).findings.map((finding: { rule: string; asked: unknown }) => [finding.rule, finding.asked])).toEqual([
+      ['near-miss-name', { text: 'expresss', line: 1 }],
+    ]);
+  });
+
   it('a refused name in a --from file names its line', async () => {
     writeFileSync(join(scratch, 'names.txt'), 'lodash\n# ok\n@scope/\n');
     expect(await vet(['--from', 'names.txt'])).toMatchObject({
