@@ -302,6 +302,17 @@ describe('vet: names npm would refuse, and specs that are not names', () => {
     expect(await vet([arg])).toEqual({ status: 2, stdout: '', stderr: `depwarden: ${stderr} npm would install (it contains control characters)\n` });
   });
 
+  it("lists a --from file's findings in line order within a severity", async () => {
+    writeFileSync(join(scratch, 'order.txt'), 'expresss\nx@https://files.example.test/x.tgz\nl0dash\n');
+    const run = await depwarden(['vet', '--offline', '--from', 'order.txt'], { cwd: scratch, env });
+    expect(run.stdout.split('\n').filter((line) => line.includes('order.txt:'))).toEqual([
+      '  expresss  [near-miss-name]  order.txt:1: expresss',
+      '  x  [url-dependency]  order.txt:2: x@https://files.example.test/x.tgz',
+      '  l0dash  [near-miss-name]  order.txt:3: l0dash',
+      '  l0dash  [unregistered-name]  order.txt:3: l0dash',
+    ]);
+  });
+
   it('a --from file may start with a byte order mark (Notepad)', async () => {
     writeFileSync(join(scratch, 'bom.txt'), '\ufeffexpresss\nlodash\n');
     const run = await vet(['--offline', '--from', 'bom.txt']);
