@@ -139,6 +139,8 @@ describe('depwarden vet', () => {
       [{ text: 'x@https://files.example.test/x.tgz' }, undefined],
       [{ text: 'expresss' }, undefined],
     ]);
+    // Declared by no one: no empty root as `declaredBy`.
+    expect(json.findings[0].details).toEqual({ url: 'https://files.example.test/x.tgz' });
 
     // From a file: its line, in the text, the annotations and JSON.
     writeFileSync(join(dir, 'names.txt'), '# suggested\nx@https://files.example.test/x.tgz\n');
