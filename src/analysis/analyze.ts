@@ -101,7 +101,8 @@ export async function vet(names: readonly VetName[], options: AnalyzeOptions & {
   const registry = await openRegistry(options);
   const { client } = registry;
   const byNameOnly = registry.offline ? (name: string) => client.certainMiss(name) !== undefined : undefined;
-  return analyzeWith(treeFromVetNames(names, { sourceFile: options.sourceFile, projectDir: options.files.dir }, byNameOnly), policy, options, registry);
+  const tree = { ...treeFromVetNames(names, { sourceFile: options.sourceFile, projectDir: options.files.dir }, byNameOnly), noProject: true };
+  return analyzeWith(tree, policy, options, registry);
 }
 
 /** npm's configuration, and the registry client and facts cache it makes. */

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, askedText, combinedExitCode, renderReport } from './report-options.js';
@@ -7,9 +8,11 @@ import { vet, type Analysis } from '../analysis/analyze.js';
 import { combineReports } from '../report/combine.js';
 import { InputError } from '../errors.js';
 import { escapeName } from '../text/escape.js';
+import { npa } from '../cjs.js';
+import { classifySpec, isRangeSpec } from '../npm/specs.js';
 import { diskFiles, readRequired } from '../tree/files.js';
 import { trimLine } from '../text/trim.js';
-import { readVetName, readVetNames, vetRounds, type VetName } from '../tree/names.js';
+import { parseNameArgument, readVetName, readVetNames, vetRounds, type VetName } from '../tree/names.js';
 
 export const VET_HELP = `Usage: depwarden vet <name[@range]>... [options]
        depwarden vet --from <file|-> [options]
@@ -41,10 +44,12 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
     const { text, line } = refused.argument;
     const where = line === undefined ? '' : `line ${line}: `;
     throw new InputError(
-      `${where}"${escapeName(text)}" is not a package name npm would install (${refused.reason})`,
+      `${where}"${escapeName(text)}"${refusedWhat(text, refused.inSpec === true)} npm would install (${refused.reason})`,
       values.from === '-' ? '(stdin)' : values.from,
     );
   }
+
+  refuseMissingPaths(toVet, io.cwd, values.from === '-' ? '(stdin)' : values.from);
 
   const sourceFile = values.from === undefined ? '(arguments)' : values.from === '-' ? '(stdin)' : values.from;
   // A name given again with another spec (`lodash`, then `lodash@https://…`) is judged in a later round: a tree
@@ -61,7 +66,9 @@ export async function runVet(argv: readonly string[], io: CliIo, stdin: () => st
         file: sourceFile,
         // Names given as arguments or on standard input are in no file.
         absolutePath: fromFile,
-        projectDir: io.cwd,
+        // The list's folder, as a lockfile's is check's: paths are then relative to the git root above the list (else
+        // its folder), wherever vet was run from.
+        projectDir: fromFile === undefined ? io.cwd : dirname(fromFile),
         text: undefined,
         asked: findingsAsked(round, analysis),
       }),
@@ -90,9 +97,41 @@ function findingsAsked(round: readonly VetName[], analysis: Analysis): Map<strin
 
 const NAME_FOLDER = 'node_modules/';
 
+/** What of a refused argument npm would not install: its name, or (a fine name, or none) its URL, git spec or version. */
+function refusedWhat(text: string, inSpec: boolean): string {
+  if (!inSpec) return ' is not a package name';
+  const { name, spec } = parseNameArgument(text);
+  return name === spec ? ' is not a spec' : `: the spec after "${escapeName(name)}@" is not one`;
+}
+
+/**
+ * A local path (`./pkg`, `x@file:../y.tgz`) that does not exist is exit 2: npm would fail on it, and it may be no
+ * path at all (`vet -- --registry=http://x`, which npm-package-arg reads as a folder). Read from the working
+ * folder, as `npm install` reads it.
+ */
+function refuseMissingPaths(names: readonly VetName[], cwd: string, file: string | undefined): void {
+  for (const { name, spec, line } of names) {
+    if (isRangeSpec(spec) || classifySpec(name, spec).type !== 'local') continue;
+    let path: string | undefined;
+    try {
+      // A bare path is its own name and spec (parseNameArgument).
+      path = (name === spec ? npa(spec, cwd) : npa.resolve(name, spec, cwd)).fetchSpec ?? undefined;
+    } catch {
+      // npm cannot read it as a path (pnpm's `link:`): the local-dependency rule reports it.
+      continue;
+    }
+    if (path !== undefined && !existsSync(path)) {
+      const where = line === undefined ? '' : `line ${line}: `;
+      throw new InputError(`${where}"${escapeName(name === spec ? spec : `${name}@${spec}`)}" is a local path that does not exist (${escapeName(path)})`, file);
+    }
+  }
+}
+
 /** The names of a --from text, one a line (see readVetNames), each read as its line is found. */
 function readLines(text: string): ReturnType<typeof readVetNames> {
   const names: VetName[] = [];
+  // A byte order mark (Notepad's UTF-8) is no part of the first name, as it is no part of a JSON lockfile (src/json.ts).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // One pass by index, no array of every line: a --from file may hold tens of thousands of names. A line's
   // trailing \r (a CRLF file) goes with the trim.
   for (let start = 0, line = 1; start <= text.length; line++) {
@@ -101,7 +140,7 @@ function readLines(text: string): ReturnType<typeof readVetNames> {
     const trimmed = trimLine(text.slice(start, end));
     if (trimmed !== '' && !trimmed.startsWith('#')) {
       const vetName = readVetName(trimmed, line);
-      if ('reason' in vetName) return { names, refused: { argument: { text: trimmed, line }, reason: vetName.reason } };
+      if ('reason' in vetName) return { names, refused: { argument: { text: trimmed, line }, ...vetName } };
       names.push(vetName);
     }
     start = end + 1;

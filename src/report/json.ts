@@ -22,7 +22,10 @@ export function renderJson(report: ReportInput): string {
       ...(input.source.formats === undefined ? {} : { formats: input.source.formats }),
     },
     findings: findings.map((finding) => {
+      const place = locate(finding);
       const { code, ...details } = finding.detail;
+      // A name asked for (vet, the gates' names) is declared by no one: `asked` says what was asked, not an empty root.
+      if (place.asked !== undefined && 'declaredBy' in details && details.declaredBy.isProject) delete (details as { declaredBy?: unknown }).declaredBy;
       return {
         rule: finding.rule,
         code,
@@ -35,7 +38,7 @@ export function renderJson(report: ReportInput): string {
           ...(finding.package.alias === undefined ? {} : { alias: finding.package.alias }),
         },
         path: finding.path,
-        ...placeOf(locate(finding)),
+        ...placeOf(place),
         details,
       };
     }),

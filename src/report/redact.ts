@@ -18,8 +18,12 @@ export function redactReport(input: ReportInput): ReportInput {
   const { changeLocation, source } = input;
   return {
     ...input,
-    // A spec asked for may carry a token (`x@https://user:token@host/x.tgz`) as much as a finding does.
-    source: source.asked === undefined ? source : { ...source, asked: new Map([...source.asked].map(([location, asked]) => [location, redactStrings(asked)])) },
+    // A spec asked for may carry a token (`x@https://user:token@host/x.tgz`) as much as a finding does. Its key is a
+    // finding's location, redacted alike: a bare spec's location holds the spec.
+    source:
+      source.asked === undefined
+        ? source
+        : { ...source, asked: new Map([...source.asked].map(([location, asked]) => [redactCredentials(location), redactStrings(asked)])) },
     result: { ...input.result, findings: input.result.findings.map(redact) },
     failing: input.failing.map(redact),
     notices: input.notices?.map(redactStrings),

@@ -21,6 +21,8 @@ export function renderText(report: ReportInput, options: { color: boolean }): st
   for (const severity of SEVERITIES) {
     const group = findings.filter((finding) => finding.severity === severity);
     if (group.length === 0) continue;
+    // Names from a --from list in the list's order (the sort is stable: a line's findings stay in rule order).
+    if (input.source.asked !== undefined) group.sort((a, b) => (locate(a).asked?.line ?? Infinity) - (locate(b).asked?.line ?? Infinity));
     lines.push('', paint(COLORS[severity], `${severity.toUpperCase()} (${group.length})`));
     for (const finding of group) {
       const where = placeText(input, finding, locate(finding));

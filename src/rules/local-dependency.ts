@@ -6,7 +6,8 @@ import { defineRule, type RuleFinding } from './types.js';
 
 /**
  * `file:` and `link:` dependencies whose code lives outside the project, and any a published package
- * declares (they point into whatever machine installs it). Workspaces and folders inside the project are fine.
+ * declares (they point into whatever machine installs it). Workspaces and folders inside the project are fine,
+ * except in `vet`, which has no project and judges no folder's code: there every local path is reported.
  */
 export const localDependency = defineRule({
   id: 'local-dependency',
@@ -17,8 +18,13 @@ export const localDependency = defineRule({
       message: (detail) =>
         detail.outsideProject
           ? `${declares(detail.declaredBy)} a local path outside the project: "${detail.spec}"`
-          : `${declares(detail.declaredBy)} a local path, "${detail.spec}", that points into whatever machine installs it`,
-      hint: () => 'vendor the package inside the project or publish it',
+          : detail.declaredBy.isProject
+            ? `${declares(detail.declaredBy)} a local path, "${detail.spec}": code no registry saw, which vet does not read`
+            : `${declares(detail.declaredBy)} a local path, "${detail.spec}", that points into whatever machine installs it`,
+      hint: (detail) =>
+        !detail.outsideProject && detail.declaredBy.isProject
+          ? "read the folder's package.json scripts and code before installing it"
+          : 'vendor the package inside the project or publish it',
     },
   },
   check({ tree }) {
@@ -30,7 +36,7 @@ export const localDependency = defineRule({
       if (kind.type !== 'local' || edge.type === 'workspace' || seen.has(node)) continue;
       const declaredBy = declarerOf(edge.from);
       const outsideProject = pointsOutside(edge.from.location, kind.path);
-      if (declaredBy.isProject && !outsideProject) continue;
+      if (declaredBy.isProject && !outsideProject && tree.noProject !== true) continue;
       seen.add(node);
       findings.push({ node, detail: { code: 'local-dependency', spec: edge.spec, declaredBy, outsideProject } });
     }

@@ -90,6 +90,11 @@ export interface DependencyTree {
    * when it is known by its name only (see treeFromVetNames), judged by the name rules alone.
    */
   readonly vetNames?: readonly (PackageNode | VetName)[];
+  /**
+   * `vet`: the names are asked for in no project (a path is read from the working folder), and nothing but the
+   * registry is judged: a local path, wherever it points, is code vet cannot judge (local-dependency reports it).
+   */
+  readonly noProject?: boolean;
 }
 
 /** One name to vet, read once: what the tree and the report's lines need of it. */

@@ -26,29 +26,40 @@ const NO_EDGES_OUT: Map<string, Edge> = new NoEdges();
 
 export type { VetName } from './model.js';
 
+/** Why npm would refuse an argument to vet (as refusedArgument says); `inSpec` when its name is fine and its spec is not. */
+export interface VetRefusal {
+  readonly reason: string;
+  readonly inSpec?: true;
+}
+
 /**
  * Each argument parsed once, in order (treeFromVetNames judges a name given twice once, as first given).
- * `refused`: the first argument npm would refuse to install, with why (as refusedArgument says).
+ * `refused`: the first argument npm would refuse to install, with why.
  */
-export function readVetNames(names: readonly NameArgument[]): { names: VetName[]; refused?: { argument: NameArgument; reason: string } } {
+export function readVetNames(names: readonly NameArgument[]): { names: VetName[]; refused?: VetRefusal & { argument: NameArgument } } {
   const read: VetName[] = [];
   for (const argument of names) {
     const vetName = readVetName(argument.text, argument.line);
-    if ('reason' in vetName) return { names: read, refused: { argument, reason: vetName.reason } };
+    if ('reason' in vetName) return { names: read, refused: { argument, ...vetName } };
     read.push(vetName);
   }
   return { names: read };
 }
 
 /** One argument of readVetNames, read: the name to vet, or why npm would refuse to install it. */
-export function readVetName(text: string, line: number | undefined): VetName | { readonly reason: string } {
+export function readVetName(text: string, line: number | undefined): VetName | VetRefusal {
   const trimmed = trimLine(text);
   // Nearly every line of a list: a plain name alone, which npm accepts as it is (isPlainName) and reads as no path
   // (neither `~` first nor a tarball's ending): the checks below would each pass it.
   if (isPlainName(trimmed) && trimmed[0] !== '~' && !TARBALL_FILE.test(trimmed)) return { name: trimmed, spec: '*', location: `node_modules/${trimmed}`, line };
   const bare = isBareSpec(trimmed);
   const { name, spec, location } = parseTrimmed(trimmed, bare);
-  const reason = CONTROL.test(trimmed) ? 'it contains control characters' : trimmed === '' ? 'the name is empty' : bare ? undefined : refusedName(name);
+  if (CONTROL.test(trimmed)) {
+    // A URL, git spec or path alone is all spec; `name@spec` may be a fine name with a spec that is not.
+    const inSpec = bare || (!CONTROL.test(name) && refusedName(name) === undefined);
+    return inSpec ? { reason: 'it contains control characters', inSpec } : { reason: 'it contains control characters' };
+  }
+  const reason = trimmed === '' ? 'the name is empty' : bare ? undefined : refusedName(name);
   return reason === undefined ? { name, spec, location, line } : { reason };
 }
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +73,21 @@ describe('depwarden vet', () => {
     expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'names.txt', uriBaseId: '%SRCROOT%' }, region: { startLine: 4 } });
     // Outside a git repository the list's folder is the root its path is relative to.
     expect(JSON.parse(fromFile.stdout).runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: pathToFileURL(`${dir}/`).href } });
+    // Run from another folder: the same root and path. In a repository: the git root above the list, as check's.
+    const elsewhere = JSON.parse((await depwarden(['vet', '--from', join(basename(dir), 'names.txt'), '--format', 'sarif'], { cwd: join(dir, '..') })).stdout);
+    expect(elsewhere.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: pathToFileURL(`${dir}/`).href } });
+    expect(elsewhere.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('names.txt');
+    mkdirSync(join(dir, 'repo', '.git'), { recursive: true });
+    mkdirSync(join(dir, 'repo', 'sub', 'deep'), { recursive: true });
+    writeFileSync(join(dir, 'repo', 'sub', 'deep', 'names.txt'), 'lodash\ncrossenv\n');
+    const inRepo = JSON.parse((await depwarden(['vet', '--from', 'repo/sub/deep/names.txt', '--format', 'sarif'], { cwd: dir })).stdout);
+    expect(inRepo.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: pathToFileURL(`${join(dir, 'repo')}/`).href } });
+    expect(inRepo.runs[0].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'sub/deep/names.txt', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 2 },
+    });
+    const annotations = (await depwarden(['vet', '--from', 'repo/sub/deep/names.txt', '--format', 'github'], { cwd: dir })).stdout;
+    expect(annotations).toMatch(/^::warning file=sub\/deep\/names\.txt,line=2,/);
 
     const fromStdin = spawnSync(process.execPath, [BIN, 'vet', '--from', '-', '--fail-on', 'medium'], {
       input: 'crossenv\n',
@@ -124,6 +139,8 @@ describe('depwarden vet', () => {
       [{ text: 'x@https://files.example.test/x.tgz' }, undefined],
       [{ text: 'expresss' }, undefined],
     ]);
+    // Declared by no one: no empty root as `declaredBy`.
+    expect(json.findings[0].details).toEqual({ url: 'https://files.example.test/x.tgz' });
 
     // From a file: its line, in the text, the annotations and JSON.
     writeFileSync(join(dir, 'names.txt'), '# suggested\nx@https://files.example.test/x.tgz\n');
@@ -145,6 +162,10 @@ describe('depwarden vet', () => {
     }
     expect((await depwarden(['vet', '--offline', spec])).stdout).toContain(
       '  x  [url-dependency]  asked as x@https://***@files.example.test/x.tgz?_authToken=***\n',
+    );
+    // A bare git URL is its own name: its location holds the token too, and it is still what was asked for.
+    expect((await depwarden(['vet', '--offline', 'git+https://ghp_tok@host.example.test/u/r.git'])).stdout).toContain(
+      '  git+https://***@host.example.test/u/r.git  [git-dependency]  asked as git+https://***@host.example.test/u/r.git\n    asked for from git as "git+https://***@host.example.test/u/r.git";',
     );
   });
 
@@ -215,11 +236,17 @@ describe('vet: names npm would refuse, and specs that are not names', () => {
     expect(run.stderr).toBe(`depwarden: "${shown ?? arg}" is not a package name npm would install (${reason})\n`);
   });
 
+  // vet has no project and reads no folder: a local path that exists is a finding wherever it points.
+  mkdirSync(join(scratch, 'foo'), { recursive: true });
+  writeFileSync(join(scratch, 'foo', 'package.json'), JSON.stringify({ name: 'foo', version: '1.0.0', scripts: { preinstall: 'node x.js' } }));
+  writeFileSync(join(scratch, 'pkg.tgz'), '');
   it.each([
-    { arg: './foo', findings: [] },
-    { arg: 'pkg.tgz', findings: [] },
-    { arg: '../x.tgz', findings: ['medium local-dependency ../x.tgz'] },
-    { arg: '/abs/pkg', findings: ['medium local-dependency /abs/pkg'] },
+    { arg: './foo', findings: ['medium local-dependency ./foo'] },
+    { arg: 'foo@file:foo', findings: ['medium local-dependency foo'] },
+    { arg: 'pkg.tgz', findings: ['medium local-dependency pkg.tgz'] },
+    // Out of the working folder and back into it: a path that exists.
+    { arg: `../${basename(scratch)}/pkg.tgz`, findings: [`medium local-dependency ../${basename(scratch)}/pkg.tgz`] },
+    { arg: '/', findings: ['medium local-dependency /'] },
     { arg: 'https://files.example.test/x.tgz', findings: ['high url-dependency https://files.example.test/x.tgz'] },
     { arg: 'git+ssh://git@host.example.test/u/r.git', findings: ['high git-dependency git+ssh://git@host.example.test/u/r.git'] },
     { arg: 'github:u/r', findings: ['high git-dependency github:u/r'] },
@@ -228,6 +255,30 @@ describe('vet: names npm would refuse, and specs that are not names', () => {
     const run = await vet([arg]);
     expect(run.stderr).toBe('');
     expect(rulesOf(run.stdout)).toEqual(findings);
+  });
+
+  it.each([
+    { args: ['./does-not-exist'], stderr: `depwarden: "./does-not-exist" is a local path that does not exist (${join(scratch, 'does-not-exist')})\n` },
+    { args: ['x@file:../nope.tgz'], stderr: `depwarden: "x@file:../nope.tgz" is a local path that does not exist (${join(scratch, '..', 'nope.tgz')})\n` },
+    // An option after `--` is no name: npm-package-arg reads it as a folder.
+    {
+      args: ['--', '--registry=http://x'],
+      stderr: `depwarden: "--registry=http://x" is a local path that does not exist (${join(scratch, '--registry=http:/x')})\n`,
+    },
+  ])('exit 2 for a local path that does not exist: $args', async ({ args, stderr }) => {
+    expect(await depwarden(['vet', '--offline', ...args], { cwd: scratch, env })).toEqual({ status: 2, stdout: '', stderr });
+  });
+
+  it('a local path asked for says that vet does not read it', async () => {
+    const run = await depwarden(['vet', '--offline', './foo'], { cwd: scratch, env });
+    expect(run.stdout).toContain(
+      '  ./foo  [local-dependency]  asked as ./foo\n    asked for a local path, "./foo": code no registry saw, which vet does not read\n    fix: read the folder\'s package.json scripts and code before installing it\n',
+    );
+    writeFileSync(join(scratch, 'local.txt'), 'lodash\n./gone\n');
+    expect(await depwarden(['vet', '--offline', '--from', 'local.txt'], { cwd: scratch, env })).toMatchObject({
+      status: 2,
+      stderr: `depwarden: local.txt: line 2: "./gone" is a local path that does not exist (${join(scratch, 'gone')})\n`,
+    });
   });
 
   it('install and exec refuse such a name before npm is asked (npm calls it an invalid tag)', async () => {
@@ -243,6 +294,34 @@ describe('vet: names npm would refuse, and specs that are not names', () => {
         stderr,
       });
     }
+  });
+
+  it.each([
+    { arg: 'x@https://host.example.test/\u001b[31mx.tgz', stderr: '"x@https://host.example.test/\\x1b[31mx.tgz": the spec after "x@" is not one' },
+    { arg: 'x@1\u202e', stderr: '"x@1\\u{202e}": the spec after "x@" is not one' },
+    { arg: 'https://host.example.test/\u001b[31mx.tgz', stderr: '"https://host.example.test/\\x1b[31mx.tgz" is not a spec' },
+  ])('control characters in a spec, not its name: $stderr', async ({ arg, stderr }) => {
+    expect(await vet([arg])).toEqual({ status: 2, stdout: '', stderr: `depwarden: ${stderr} npm would install (it contains control characters)\n` });
+  });
+
+  it("lists a --from file's findings in line order within a severity", async () => {
+    writeFileSync(join(scratch, 'order.txt'), 'expresss\nx@https://files.example.test/x.tgz\nl0dash\n');
+    const run = await depwarden(['vet', '--offline', '--from', 'order.txt'], { cwd: scratch, env });
+    expect(run.stdout.split('\n').filter((line) => line.includes('order.txt:'))).toEqual([
+      '  expresss  [near-miss-name]  order.txt:1: expresss',
+      '  x  [url-dependency]  order.txt:2: x@https://files.example.test/x.tgz',
+      '  l0dash  [near-miss-name]  order.txt:3: l0dash',
+      '  l0dash  [unregistered-name]  order.txt:3: l0dash',
+    ]);
+  });
+
+  it('a --from file may start with a byte order mark (Notepad)', async () => {
+    writeFileSync(join(scratch, 'bom.txt'), '\ufeffexpresss\nlodash\n');
+    const run = await vet(['--offline', '--from', 'bom.txt']);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout).findings.map((finding: { rule: string; asked: unknown }) => [finding.rule, finding.asked])).toEqual([
+      ['near-miss-name', { text: 'expresss', line: 1 }],
+    ]);
   });
 
   it('a refused name in a --from file names its line', async () => {
@@ -285,6 +364,7 @@ describe('vet --from of a long mixed list', () => {
     // The special names spread through the list, the repeated ones at its end.
     const list = [...established.flatMap((name, at) => (at % 150 === 0 ? [special[at / 150]!, name] : [name])), ...repeated];
     writeFileSync(join(dir, 'names.txt'), `${list.join('\n')}\n`);
+    mkdirSync(join(dir, 'lib'));
     const together = await depwarden(['vet', '--offline', '--from', 'names.txt', '--format', 'json'], { cwd: dir });
     expect(together.stderr).toBe('');
     expect(together.status).toBe(1);
@@ -304,6 +384,7 @@ describe('vet --from of a long mixed list', () => {
         'high unregistered-name react-native-utils-helper-for-depwarden-tests',
         'high url-dependency x',
         'low alias-dependency lodahs',
+        'medium local-dependency ./lib',
         'medium near-miss-name crossenv',
       ].sort(),
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { localDependency } from '../../src/rules/local-dependency.js';
+import { treeFromNames } from '../../src/tree/names.js';
 import { findingsOf, lockTree, registryEntry } from '../support/tree.js';
 
 describe('local-dependency', () => {
@@ -45,6 +46,15 @@ describe('local-dependency', () => {
     expect(findingsOf(localDependency, tree)).toEqual([
       { location: 'node_modules/helper', code: 'local-dependency', severity: 'medium' },
       { location: 'node_modules/linked', code: 'local-dependency', severity: 'medium' },
+    ]);
+  });
+
+  it("vet (no project): every local path asked for, inside the working folder or not; the gates' names inside the project are not", () => {
+    const names = treeFromNames([{ text: './lib' }, { text: 'x@file:vendor/x.tgz' }, { text: 'lodash' }], { sourceFile: '(arguments)', projectDir: '/p' });
+    expect(findingsOf(localDependency, names)).toEqual([]);
+    expect(findingsOf(localDependency, { ...names, noProject: true })).toEqual([
+      { location: 'node_modules/./lib', code: 'local-dependency', severity: 'medium' },
+      { location: 'node_modules/x', code: 'local-dependency', severity: 'medium' },
     ]);
   });
 

@@ -138,6 +138,17 @@ describe('readVetNames', () => {
     }
   });
 
+  it('says when control characters are in the spec of a name npm accepts, or in a spec alone, not in the name', () => {
+    const inSpec = (text: string) => readVetNames([{ text }]).refused?.inSpec;
+    expect(['x@https://h.example.test/\u001bx.tgz', 'x@1\u0000', 'https://h.example.test/\u001bx.tgz', 'github:u/r\u202e'].map(inSpec)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['lo\u0001dash@1', 'lo\u0001dash', 'l\u043edash@\u0001', '_x@1\u0001'].map(inSpec)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
   it('stops at the first refused argument, with the names read before it', () => {
     const { names, refused } = readVetNames([
       { text: 'react', line: 1 },
