@@ -46,7 +46,10 @@ export async function runMcp(argv: readonly string[], io: CliIo): Promise<number
   if (format !== 'text' && format !== 'json') throw new InputError(`depwarden mcp writes --format text or json; found "${format}"`);
   const options = analysisOptions(values as ReportValues, { ...io, stdout: io.stderr }, diskFiles(io.cwd));
   const files = positionals.length > 0 ? positionals.map((file) => resolve(io.cwd, file)) : mcpConfigCandidates(io.cwd, io.env).filter(isFile);
-  for (const file of positionals) if (!isFile(resolve(io.cwd, file))) throw new InputError('no such file', file);
+  for (const file of positionals) {
+    const path = resolve(io.cwd, file);
+    if (!isFile(path)) throw new InputError(existsSync(path) ? 'is not a file; depwarden mcp takes MCP config files' : 'no such file', file);
+  }
   const shown = (file: string) => {
     const path = relative(io.cwd, file);
     return path.startsWith('..') || isAbsolute(path) ? file : path;
@@ -103,8 +106,9 @@ function report(results: readonly ServerResult[], fixes: readonly McpFix[], valu
     for (const fix of fixes)
       io.stdout.write(`pinned ${escapeName(fix.from)} to ${escapeName(fix.to)} in ${escapeText(fix.file)} (${escapeText(fix.server)})\n`);
     const count = (status: ServerStatus) => results.filter((result) => result.status === status).length;
+    const pinned = new Set(fixes.map((fix) => `${fix.file}\0${fix.server}`)).size;
     io.stdout.write(
-      `\n${results.length} server(s): ${count('refused')} refused, ${count('unpinned')} unpinned, ${count('ok')} ok, ${count('cannot judge')} cannot be judged, ${count('not checked')} not npm launches\n`,
+      `\n${results.length} server(s): ${count('refused')} refused, ${count('unpinned')} unpinned${pinned > 0 ? ` (${pinned} pinned now by --fix)` : ''}, ${count('ok')} ok, ${count('cannot judge')} cannot be judged, ${count('not checked')} not npm launches\n`,
     );
   }
   if (refused) return EXIT.findings;

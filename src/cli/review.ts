@@ -8,7 +8,7 @@ import { GitRepo } from '../review/git.js';
 import { parseUnifiedDiff } from '../text/unified-diff.js';
 import { diskFiles, readRequired } from '../tree/files.js';
 
-export const REVIEW_HELP = `Usage: depwarden review [--base REV] [--head REV] [options]
+export const REVIEW_HELP = `Usage: depwarden review [--base <rev>] [--head <rev>] [options]
        git diff | depwarden review --diff - [options]
 
 Checks what a change adds to a project's dependencies, with every rule, registry facts included,

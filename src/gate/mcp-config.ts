@@ -28,7 +28,8 @@ export interface McpServerEntry {
 export function readMcpConfig(text: string, file: string): McpServerEntry[] {
   const { parse, printParseErrorCode } = jsoncParser();
   const errors: import('jsonc-parser').ParseError[] = [];
-  const config = parse(text, errors, { allowTrailingComma: true, disallowComments: false }) as unknown;
+  // A byte order mark (Notepad writes one) is no JSON: dropped, as the lockfile readers drop it.
+  const config = parse(text.replace(/^\uFEFF/, ''), errors, { allowTrailingComma: true, disallowComments: false }) as unknown;
   if (errors.length > 0) throw new InputError(`not valid JSON: ${printParseErrorCode(errors[0]!.error)} at offset ${errors[0]!.offset}`, file);
   if (!isObject(config)) throw new InputError('an MCP config must be a JSON object', file);
   const entries = serversOf(config, undefined, file);
@@ -89,8 +90,10 @@ export function serverName(entry: Pick<McpServerEntry, 'serversKey' | 'project' 
 export function replaceServerArg(text: string, server: Pick<McpServerEntry, 'serversKey' | 'project' | 'name'>, argIndex: number, value: string): string {
   const { modify, applyEdits } = jsoncParser();
   const where = server.project === undefined ? [] : ['projects', server.project];
-  const edits = modify(text, [...where, server.serversKey, server.name, 'args', argIndex], value, {});
-  return applyEdits(text, edits);
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const json = text.slice(bom.length);
+  const edits = modify(json, [...where, server.serversKey, server.name, 'args', argIndex], value, {});
+  return bom + applyEdits(json, edits);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -163,10 +163,12 @@ describe('depwarden mcp: the servers AI clients start', () => {
     const project = join(work, 'mcp-fix');
     mkdirSync(join(project, '.vscode'), { recursive: true });
     const file = join(project, '.vscode', 'mcp.json');
-    writeFileSync(file, config);
+    // With a byte order mark, as Notepad writes it: read, and kept.
+    writeFileSync(file, `\uFEFF${config}`);
     const run = await depwarden(['mcp', '--fix', '.vscode/mcp.json'], project, {}, { inProcess: true });
     expect(run.stdout).toContain('pinned dw-mcp-good@latest to dw-mcp-good@1.1.0 in .vscode/mcp.json (mcpServers.files)');
-    expect(readFileSync(file, 'utf8')).toBe(config.replace('"dw-mcp-good@latest"', '"dw-mcp-good@1.1.0"'));
+    expect(run.stdout).toMatch(/1 unpinned \(1 pinned now by --fix\)/);
+    expect(readFileSync(file, 'utf8')).toBe(`\uFEFF${config.replace('"dw-mcp-good@latest"', '"dw-mcp-good@1.1.0"')}`);
     const again = await depwarden(['mcp', '.vscode/mcp.json'], project, {}, { inProcess: true });
     expect(again.stdout).not.toContain('[unpinned-exec]');
     expect(again.stdout).toMatch(/mcpServers\.files .*\n {2}ok:/);
@@ -265,6 +267,9 @@ describe('depwarden mcp: the servers AI clients start', () => {
     expect(empty.status).toBe(2);
     expect(empty.stderr).toContain('no MCP config found; looked for: .mcp.json');
     expect(empty.stderr).toContain(join('.codeium', 'windsurf', 'mcp_config.json'));
+    const folder = await depwarden(['mcp', '.'], join(work, 'packages'), {}, { inProcess: true });
+    expect(folder.stderr).toBe('depwarden: .: is not a file; depwarden mcp takes MCP config files\n');
+    expect(folder.status).toBe(2);
     const desktop = await depwarden(
       ['mcp'],
       join(work, 'packages'),
