@@ -211,11 +211,9 @@ export function parseRunnerArgs(
       positionals.push({ text: arg, index });
       continue;
     }
-    const equals = arg.indexOf('=');
-    const raw = arg.replace(/^-+/, '').split('=')[0]!;
+    const { raw, inline, prefix } = optionParts(arg);
     // npx finds its own options by the key as written; npm's config reads the expanded one.
     const key = syntax.canonical(raw);
-    const inline = equals === -1 ? undefined : arg.slice(equals + 1);
     if (syntax.yesFlags.has(raw) || key === 'yes') yes = inline === undefined || inline === 'true';
     else if (raw === 'no-install' || raw === 'no' || raw === 'n' || key === 'no-yes') yes = false;
     const flag = anywhere ? key : raw;
@@ -226,7 +224,7 @@ export function parseRunnerArgs(
       else if (syntax.callFlags.has(flag)) call = value;
       else pushSetting(settings, optionSetting(key, value, readsNpmConfig, raw));
     } else if (inline !== undefined) {
-      if (syntax.packageFlags.has(flag)) packages.push({ spec: inline, argIndex: offset + index, prefix: arg.slice(0, equals + 1) });
+      if (syntax.packageFlags.has(flag)) packages.push({ spec: inline, argIndex: offset + index, prefix });
       else if (syntax.callFlags.has(flag)) call = inline;
       else pushSetting(settings, optionSetting(key, inline, readsNpmConfig, raw));
     }
@@ -253,6 +251,16 @@ export function parseRunnerArgs(
     commandArgs: words.slice(1),
     yes,
     settings,
+  };
+}
+
+/** `--key=value` read apart: the key without its dashes, the inline value, and the text before that value. */
+function optionParts(arg: string): { readonly raw: string; readonly inline: string | undefined; readonly prefix: string } {
+  const equals = arg.indexOf('=');
+  return {
+    raw: arg.replace(/^-+/, '').split('=')[0]!,
+    inline: equals === -1 ? undefined : arg.slice(equals + 1),
+    prefix: equals === -1 ? '' : arg.slice(0, equals + 1),
   };
 }
 
@@ -344,10 +352,9 @@ function throughManager(name: string, manager: (typeof MANAGER_RUNNERS)[string],
       break;
     }
     if (!arg.startsWith('-') || arg === '-') break;
-    const equals = arg.indexOf('=');
-    const raw = arg.replace(/^-+/, '').split('=')[0]!;
+    const { raw, inline } = optionParts(arg);
     const key = syntax.canonical(raw);
-    let value = equals === -1 ? undefined : arg.slice(equals + 1);
+    let value = inline;
     if (value === undefined && syntax.takesValue(key, args[index + 1])) value = args[++index];
     if (name === 'npm' && (key === 'yes' || syntax.yesFlags.has(raw))) yes = value === undefined || value === 'true';
     else if (name === 'npm' && key === 'no-yes') yes = false;

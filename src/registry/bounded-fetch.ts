@@ -39,21 +39,12 @@ type NpmFetch = (url: string, options: never) => Promise<{ headers: { get(name: 
  */
 export async function fetchBoundedJson(npmFetch: NpmFetch, url: string, options: Record<string, unknown>, bounds: Bounds): Promise<unknown> {
   const cap = new AbortController();
-  const deadline = AbortSignal.timeout(bounds.timeout);
-  const signal = AbortSignal.any([cap.signal, deadline]);
-  let stopped: (error: BoundedFetchError) => void = () => undefined;
-  const stop = new Promise<never>((_, reject) => {
-    stopped = reject;
-  });
-  stop.catch(() => undefined);
-  const onDeadline = (): void => stopped(new BoundedFetchError(`timeout: no complete answer within ${bounds.timeout} ms`, 'ETIMEDOUT'));
-  deadline.addEventListener('abort', onDeadline, { once: true });
   const tooLarge = (): BoundedFetchError => {
     cap.abort();
     return new BoundedFetchError(`the answer is larger than ${sizeText(bounds.maxBytes)}`, 'ETOOLARGE');
   };
-  const read = async (): Promise<unknown> => {
-    const response = await npmFetch(url, { ...options, signal } as never);
+  return withinDeadline(bounds.timeout, 'answer', async (deadline) => {
+    const response = await npmFetch(url, { ...options, signal: AbortSignal.any([cap.signal, deadline]) } as never);
     const length = Number(response.headers.get('content-length') ?? Number.NaN);
     if (length > bounds.maxBytes) throw tooLarge();
     const chunks: Buffer[] = [];
@@ -69,14 +60,27 @@ export async function fetchBoundedJson(npmFetch: NpmFetch, url: string, options:
       response.body.on('error', reject);
     });
     return JSON.parse(Buffer.concat(chunks, size).toString('utf8')) as unknown;
-  };
+  });
+}
+
+/**
+ * `work` within a total deadline: it gets the deadline's signal to pass on, and the wait ends at the deadline with a
+ * timeout error, even should a stream in between not pass the abort on (the race). An abort error that the deadline
+ * caused is reported as the timeout; a size cap's error stays what it is.
+ */
+async function withinDeadline<T>(timeout: number, what: string, work: (deadline: AbortSignal) => Promise<T>): Promise<T> {
+  const deadline = AbortSignal.timeout(timeout);
+  const timedOut = (): BoundedFetchError => new BoundedFetchError(`timeout: no complete ${what} within ${timeout} ms`, 'ETIMEDOUT');
+  let onDeadline = (): void => undefined;
+  const stop = new Promise<never>((_, reject) => {
+    onDeadline = () => reject(timedOut());
+  });
+  stop.catch(() => undefined);
+  deadline.addEventListener('abort', onDeadline, { once: true });
   try {
-    // The race ends the wait at the deadline even should a stream in between not pass the abort on.
-    return await Promise.race([read(), stop]);
+    return await Promise.race([work(deadline), stop]);
   } catch (error) {
-    if (deadline.aborted && !(error instanceof BoundedFetchError && error.code === 'ETOOLARGE')) {
-      throw new BoundedFetchError(`timeout: no complete answer within ${bounds.timeout} ms`, 'ETIMEDOUT');
-    }
+    if (deadline.aborted && !(error instanceof BoundedFetchError && error.code === 'ETOOLARGE')) throw timedOut();
     throw error;
   } finally {
     deadline.removeEventListener('abort', onDeadline);
@@ -115,60 +119,49 @@ export async function extractBoundedTarball(
   options: Record<string, unknown>,
   bounds: Bounds & { readonly maxUnpacked: number },
 ): Promise<void> {
-  const deadline = AbortSignal.timeout(bounds.timeout);
-  let stopped: (error: BoundedFetchError) => void = () => undefined;
-  const stop = new Promise<never>((_, reject) => {
-    stopped = reject;
-  });
-  stop.catch(() => undefined);
-  const onDeadline = (): void => stopped(new BoundedFetchError(`timeout: no complete tarball within ${bounds.timeout} ms`, 'ETIMEDOUT'));
-  deadline.addEventListener('abort', onDeadline, { once: true });
-  const extract = tarballStream(
-    spec,
-    (stream) =>
-      new Promise<void>((resolve, reject) => {
-        let downloaded = 0;
-        let unpacked = 0;
-        let failed = false;
-        const fail = (error: Error): void => {
-          if (failed) return;
-          failed = true;
-          reject(error);
-          (stream as unknown as { destroy?: (error?: Error) => void }).destroy?.(error);
-        };
-        const extractor = tarExtract({
-          cwd: dir,
-          strip: 1,
-          noChmod: true,
-          noMtime: true,
-          preserveOwner: false,
-          filter: (_path: string, entry: TarEntry) => {
-            if (/Link$/.test(entry.type)) return false;
-            unpacked += entry.size ?? 0;
-            if (unpacked > bounds.maxUnpacked) {
-              fail(new BoundedFetchError(`the tarball unpacks to more than ${sizeText(bounds.maxUnpacked)}`, 'ETOOLARGE'));
-              return false;
-            }
-            return true;
-          },
-        });
-        stream.on('data', (chunk: Buffer) => {
-          downloaded += chunk.length;
-          if (downloaded > bounds.maxBytes) fail(new BoundedFetchError(`the tarball is larger than ${sizeText(bounds.maxBytes)}`, 'ETOOLARGE'));
-        });
-        stream.on('error', fail);
-        extractor.on('error', fail);
-        extractor.on('close', () => resolve());
-        extractor.on('finish', () => resolve());
-        stream.pipe(extractor);
-      }),
-    { ...options, signal: deadline },
+  await withinDeadline(bounds.timeout, 'tarball', (deadline) =>
+    tarballStream(
+      spec,
+      (stream) =>
+        new Promise<void>((resolve, reject) => {
+          let downloaded = 0;
+          let unpacked = 0;
+          let failed = false;
+          const fail = (error: Error): void => {
+            if (failed) return;
+            failed = true;
+            reject(error);
+            (stream as unknown as { destroy?: (error?: Error) => void }).destroy?.(error);
+          };
+          const extractor = tarExtract({
+            cwd: dir,
+            strip: 1,
+            noChmod: true,
+            noMtime: true,
+            preserveOwner: false,
+            filter: (_path: string, entry: TarEntry) => {
+              if (/Link$/.test(entry.type)) return false;
+              unpacked += entry.size ?? 0;
+              if (unpacked > bounds.maxUnpacked) {
+                fail(new BoundedFetchError(`the tarball unpacks to more than ${sizeText(bounds.maxUnpacked)}`, 'ETOOLARGE'));
+                return false;
+              }
+              return true;
+            },
+          });
+          stream.on('data', (chunk: Buffer) => {
+            downloaded += chunk.length;
+            if (downloaded > bounds.maxBytes) fail(new BoundedFetchError(`the tarball is larger than ${sizeText(bounds.maxBytes)}`, 'ETOOLARGE'));
+          });
+          stream.on('error', fail);
+          extractor.on('error', fail);
+          extractor.on('close', () => resolve());
+          extractor.on('finish', () => resolve());
+          stream.pipe(extractor);
+        }),
+      { ...options, signal: deadline },
+    ),
   );
-  try {
-    await Promise.race([extract, stop]);
-  } finally {
-    deadline.removeEventListener('abort', onDeadline);
-  }
 }
 
 /** OSV's npm export (`depwarden data update`): tens of megabytes today; a gigabyte is no export of malware reports. */
@@ -182,15 +175,6 @@ export const EXPORT_TIMEOUT = 10 * 60 * 1000;
  */
 export async function downloadBounded(npmFetch: NpmFetch, url: string, options: Record<string, unknown>, bounds: Bounds, file: string): Promise<void> {
   const cap = new AbortController();
-  const deadline = AbortSignal.timeout(bounds.timeout);
-  const signal = AbortSignal.any([cap.signal, deadline]);
-  let stopped: (error: BoundedFetchError) => void = () => undefined;
-  const stop = new Promise<never>((_, reject) => {
-    stopped = reject;
-  });
-  stop.catch(() => undefined);
-  const onDeadline = (): void => stopped(new BoundedFetchError(`timeout: no complete answer within ${bounds.timeout} ms`, 'ETIMEDOUT'));
-  deadline.addEventListener('abort', onDeadline, { once: true });
   // The error is made before the abort: aborting makes the body fail at once with "The user aborted a request".
   let cut: BoundedFetchError | undefined;
   const tooLarge = (): BoundedFetchError => {
@@ -198,8 +182,8 @@ export async function downloadBounded(npmFetch: NpmFetch, url: string, options: 
     cap.abort();
     return cut;
   };
-  const read = async (): Promise<void> => {
-    const response = await npmFetch(url, { ...options, signal } as never);
+  await withinDeadline(bounds.timeout, 'answer', async (deadline) => {
+    const response = await npmFetch(url, { ...options, signal: AbortSignal.any([cap.signal, deadline]) } as never);
     const length = Number(response.headers.get('content-length') ?? Number.NaN);
     if (length > bounds.maxBytes) throw tooLarge();
     const { createWriteStream } = await import('node:fs');
@@ -219,15 +203,5 @@ export async function downloadBounded(npmFetch: NpmFetch, url: string, options: 
     } finally {
       await new Promise<void>((resolve) => out.end(resolve));
     }
-  };
-  try {
-    await Promise.race([read(), stop]);
-  } catch (error) {
-    if (deadline.aborted && !(error instanceof BoundedFetchError && error.code === 'ETOOLARGE')) {
-      throw new BoundedFetchError(`timeout: no complete answer within ${bounds.timeout} ms`, 'ETIMEDOUT');
-    }
-    throw error;
-  } finally {
-    deadline.removeEventListener('abort', onDeadline);
-  }
+  });
 }
