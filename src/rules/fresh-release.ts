@@ -34,7 +34,7 @@ export const freshRelease = defineRule({
       if (hours !== undefined && hours >= 0 && hours < thresholds.freshReleaseHours) {
         findings.push({
           node,
-          detail: { code: 'fresh-release', version, published: published!.toISOString(), hours: Math.round(hours), limitHours: thresholds.freshReleaseHours },
+          detail: { code: 'fresh-release', version, published: published!.toISOString(), hours: Math.floor(hours), limitHours: thresholds.freshReleaseHours },
         });
         continue;
       }
@@ -43,7 +43,7 @@ export const freshRelease = defineRule({
         findings.push({
           node,
           severity: 'low',
-          detail: { code: 'new-package', firstPublished: firstPublished!.toISOString(), days: Math.round(days), limitDays: thresholds.newPackageDays },
+          detail: { code: 'new-package', firstPublished: firstPublished!.toISOString(), days: Math.floor(days), limitDays: thresholds.newPackageDays },
         });
       }
     }
@@ -51,7 +51,7 @@ export const freshRelease = defineRule({
   },
 });
 
-/** `less than an hour ago`, `1 hour ago`, `5 hours ago` (the finding holds whole hours, rounded). */
+/** `less than an hour ago`, `1 hour ago`, `5 hours ago` (the finding holds whole hours elapsed: 40 minutes is none). */
 const hoursAgo = (hours: number): string => (hours < 1 ? 'less than an hour ago' : `${hours} hour${hours === 1 ? '' : 's'} ago`);
 
 const daysOld = (days: number): string => (days < 1 ? 'less than a day old' : `${days} day${days === 1 ? '' : 's'} old`);

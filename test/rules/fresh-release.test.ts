@@ -24,6 +24,19 @@ describe('fresh-release', () => {
     ]);
   });
 
+  it('counts whole hours and days elapsed: 40 minutes is less than an hour, 29.9 days is 29', () => {
+    const recent = {
+      ...facts,
+      'node_modules/fresh': published('2.0.0', {}, { published: hoursAgo(40 / 60), firstPublished: hoursAgo(24 * 400) }),
+      'node_modules/young': published('2.0.0', {}, { published: hoursAgo(24 * 40), firstPublished: hoursAgo(24 * 29.9) }),
+    };
+    const details = freshRelease.check(withFacts(tree, recent, now)).map((finding) => finding.detail);
+    expect(details).toMatchObject([
+      { code: 'fresh-release', hours: 0 },
+      { code: 'new-package', days: 29 },
+    ]);
+  });
+
   it('follows the policy thresholds', () => {
     const context = { ...withFacts(tree, facts, now), thresholds: { freshReleaseHours: 80, newPackageDays: 0 } };
     expect(findingsIn(freshRelease, context).map((finding) => finding.location)).toEqual(['node_modules/fresh', 'node_modules/settled']);
