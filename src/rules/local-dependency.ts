@@ -35,7 +35,8 @@ export const localDependency = defineRule({
       const kind = classifySpec(edge.name, edge.spec);
       if (kind.type !== 'local' || edge.type === 'workspace' || seen.has(node)) continue;
       const declaredBy = declarerOf(edge.from);
-      const outsideProject = pointsOutside(edge.from.location, kind.path);
+      // vet has no project to be outside of: every path it is asked for is judged alike.
+      const outsideProject = tree.noProject !== true && pointsOutside(edge.from.location, kind.path);
       if (declaredBy.isProject && !outsideProject && tree.noProject !== true) continue;
       seen.add(node);
       findings.push({ node, detail: { code: 'local-dependency', spec: edge.spec, declaredBy, outsideProject } });

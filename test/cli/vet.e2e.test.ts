@@ -270,6 +270,10 @@ describe('vet: names npm would refuse, and specs that are not names', () => {
   });
 
   it('a local path asked for says that vet does not read it', async () => {
+    // vet has no project: a path up and out of the working folder is judged like any other, not as "outside".
+    const up = await depwarden(['vet', '--offline', `../${basename(scratch)}/pkg.tgz`], { cwd: scratch, env });
+    expect(up.stdout).toContain(`asked for a local path, "../${basename(scratch)}/pkg.tgz": code no registry saw, which vet does not read`);
+    expect(up.stdout).not.toContain('outside the project');
     const run = await depwarden(['vet', '--offline', './foo'], { cwd: scratch, env });
     expect(run.stdout).toContain(
       '  ./foo  [local-dependency]  asked as ./foo\n    asked for a local path, "./foo": code no registry saw, which vet does not read\n    fix: read the folder\'s package.json scripts and code before installing it\n',
