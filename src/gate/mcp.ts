@@ -177,8 +177,13 @@ export async function judgeServer(
       note: `${asked.runner} reads its registry from ${ownConfig}, not from npm's configuration that depwarden follows`,
     };
   }
-  const withSettings = started.settings.length === 0 ? options : { ...options, env: started.env, registry: undefined };
-  const serverOptions = npmDir === undefined || npmDir === options.files.dir ? withSettings : { ...withSettings, npmDir, registry: undefined };
+  const ownFolder = npmDir !== undefined && npmDir !== options.files.dir;
+  const serverOptions: AnalyzeOptions = {
+    ...options,
+    env: started.env,
+    ...(started.settings.length > 0 || ownFolder ? { registry: undefined } : {}),
+    ...(ownFolder ? { npmDir } : {}),
+  };
   try {
     const verdict = await gateExec(specs, serverOptions, `${config.shown}: ${serverName(entry)}`);
     const status = statusOf(verdict, specs);
