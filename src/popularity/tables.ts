@@ -269,7 +269,8 @@ export class PopularityTable {
   private readonly names: string;
   readonly targets: number;
 
-  private readonly decoded: string[] = [];
+  /** Sized up front: filled at scattered ranks, an empty array would turn into a slow dictionary. */
+  private readonly decoded: (string | undefined)[];
 
   constructor(bytes: Uint8Array) {
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
@@ -290,6 +291,7 @@ export class PopularityTable {
     this.counts = new Uint32Array(aligned.buffer, base + downloads, count);
     this.offsets = new Uint32Array(aligned.buffer, base + offsets, this.targets + 1);
     this.names = Buffer.from(aligned.buffer, base + text, textLength).toString('latin1');
+    this.decoded = new Array<string | undefined>(this.targets);
   }
 
   /** The rank of a listed name (verified in full for targets), or -1. */
@@ -300,9 +302,17 @@ export class PopularityTable {
     for (let position = this.directory[bucket]!; position < this.directory[bucket + 1]!; position++) {
       if (this.lows[position] !== low) continue;
       const rank = this.ranks[position]!;
-      if (rank >= this.targets || this.targetName(rank) === name) return rank;
+      if (rank >= this.targets || this.isNameAt(rank, name)) return rank;
     }
     return -1;
+  }
+
+  /** targetName(rank) === name, compared in place: a look-up then decodes (and keeps) no string. */
+  private isNameAt(rank: number, name: string): boolean {
+    const start = this.offsets[rank]!;
+    if (this.offsets[rank + 1]! - start !== name.length) return false;
+    for (let index = 0; index < name.length; index++) if (this.names.charCodeAt(start + index) !== name.charCodeAt(index)) return false;
+    return true;
   }
 
   downloadsAt(rank: number): number {

@@ -118,11 +118,11 @@ export class RegistryClient {
 
   /** The packument URL as make-fetch-happen writes it into its cache key. */
   private packumentUrl(name: string): string {
-    const base = this.baseOf(this.registryFor(name));
-    const escaped = name.replace('/', '%2f');
+    const { base, canonical } = this.baseOf(this.registryFor(name));
+    const escaped = name.includes('/') ? name.replace('/', '%2f') : name;
     // A canonical registry URL and a plain name (nearly every name) come out of the URL parser unchanged, so
     // the parse is skipped for them.
-    const plain = PLAIN_NAME.test(escaped) && !DOT_SEGMENT.test(escaped) && this.canonicalBase(base);
+    const plain = canonical && PLAIN_NAME.test(escaped) && !DOT_SEGMENT.test(escaped);
     return plain ? base + escaped : format(new URL(base + escaped), { auth: false, fragment: false, search: true, unicode: false });
   }
 
@@ -142,28 +142,22 @@ export class RegistryClient {
 
   private readonly cachedResponses = new Map<string, CachedResponse>();
 
-  /** A registry URL with one trailing slash; the few registries of a run are normalized once each. */
-  private baseOf(registry: string): string {
-    let base = this.bases.get(registry);
-    if (base === undefined) {
-      base = registry.trim().replace(/\/?$/, '/');
-      this.bases.set(registry, base);
+  /**
+   * A registry URL with one trailing slash, and whether the URL parser leaves it as it is (then a plain name after
+   * it needs no parse either). The few registries of a run are each judged once: one look-up a name to vet.
+   */
+  private baseOf(registry: string): { base: string; canonical: boolean } {
+    let known = this.bases.get(registry);
+    if (known === undefined) {
+      const base = registry.trim().replace(/\/?$/, '/');
+      const canonical = URL.canParse(base) && format(new URL(`${base}x`), { auth: false, fragment: false, search: true, unicode: false }) === `${base}x`;
+      known = { base, canonical };
+      this.bases.set(registry, known);
     }
-    return base;
+    return known;
   }
 
-  private readonly bases = new Map<string, string>();
-
-  private canonicalBase(base: string): boolean {
-    let canonical = this.canonicalBases.get(base);
-    if (canonical === undefined) {
-      canonical = URL.canParse(base) && format(new URL(`${base}x`), { auth: false, fragment: false, search: true, unicode: false }) === `${base}x`;
-      this.canonicalBases.set(base, canonical);
-    }
-    return canonical;
-  }
-
-  private readonly canonicalBases = new Map<string, boolean>();
+  private readonly bases = new Map<string, { base: string; canonical: boolean }>();
 
   /** cacache's index folder in npm's cache, when there is one (an empty cache has none: every look-up misses). */
   private npmCacheIndex(): CacheIndexBuckets | undefined {

@@ -95,14 +95,20 @@ export function vetRounds(names: readonly VetName[]): VetName[][] {
  * same rules apply as to a lockfile (nothing is fetched, so there is nothing to verify an integrity of).
  */
 export function treeFromNames(names: readonly NameArgument[], source: Omit<TreeSource, 'format'>): DependencyTree {
-  return treeFromVetNames(
-    names.map(({ text, line }) => ({ ...parseNameArgument(text), line })),
-    source,
-  );
+  const seen = new Set<string>();
+  const unique: VetName[] = [];
+  for (const { text, line } of names) {
+    const parsed = parseNameArgument(text);
+    // A name given twice is judged once, as first given (a tree holds one package of a name).
+    if (seen.has(parsed.name)) continue;
+    seen.add(parsed.name);
+    unique.push({ ...parsed, line });
+  }
+  return treeFromVetNames(unique, source);
 }
 
 /**
- * treeFromNames of arguments already read (readVetNames). A name given twice is judged once, as first given.
+ * treeFromNames of arguments already read (readVetNames), each name once (as vetRounds gives them).
  *
  * `byNameOnly(name)`: whether nothing but its name can be known of a plain registry name (a name npm accepts, with
  * a range, `latest` or no spec: offline, a name npm's cache does not hold). Such a name has no version, source, integrity, manifest,
@@ -115,13 +121,8 @@ export function treeFromVetNames(names: readonly VetName[], source: Omit<TreeSou
   const root = createNode({ location: '', installName: '', name: '' });
   const nodes = new Map<string, PackageNode>([['', root]]);
   const vetNames: (PackageNode | VetName)[] = [];
-  // vetRounds makes a round's names unique; treeFromNames' callers may give a name twice. (A name's location is
-  // `node_modules/<name>`: the name stands for it.)
-  const seen = new Set<string>();
   for (const vetName of names) {
     const { name, spec, location } = vetName;
-    if (seen.has(name)) continue;
-    seen.add(name);
     if (byNameOnly !== undefined && isRangeSpec(spec) && isPlainName(name) && byNameOnly(name)) {
       vetNames.push(vetName);
       continue;

@@ -188,7 +188,8 @@ describe('the tree of names to vet', () => {
   const texts = ['react', 'lodash@^4', 'react@18', 'al@npm:lodash@4', './lib', 'github:u/r', 'x@https://host.example.test/x.tgz', 'lodash'];
 
   it('holds each location once, as first given, declared by the root, with nothing resolved', () => {
-    const tree = treeFromVetNames(readVetNames(texts.map((text, index) => ({ text, line: index + 1 }))).names, source);
+    // As vet gives them: its first round, each name once as first given.
+    const tree = treeFromVetNames(vetRounds(readVetNames(texts.map((text, index) => ({ text, line: index + 1 }))).names)[0]!, source);
     expect([...tree.nodes.keys()]).toEqual([
       '',
       'node_modules/react',
@@ -253,9 +254,9 @@ describe('the tree of names to vet', () => {
   });
 
   it('keeps plain names with a range that nothing but the name is known of as names, in the order given, with no node', () => {
-    const read = readVetNames(
-      [...texts, 'left-pad', '@s/c@^2', 'Upper', 'tagged@next', 'left-pad', 'cached'].map((text, index) => ({ text, line: index + 1 })),
-    ).names;
+    const read = vetRounds(
+      readVetNames([...texts, 'left-pad', '@s/c@^2', 'Upper', 'tagged@next', 'left-pad', 'cached'].map((text, index) => ({ text, line: index + 1 }))).names,
+    )[0]!;
     const asked: string[] = [];
     const tree = treeFromVetNames(read, source, (name) => (asked.push(name), name !== 'cached'));
     // Asked only of plain names with a range, each location once: not of aliases, URL, git or local specs, tags, or
