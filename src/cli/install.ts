@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { gateCi, gateInstall, type GateVerdict } from '../gate/gate.js';
 import { installWithPolicy, type NpmRunner } from '../gate/install.js';
 import { diskFiles } from '../tree/files.js';
+import { entryLines } from '../report/entry-lines.js';
 import { isRecord } from '../tree/shape.js';
 import { parseJsonText } from '../json.js';
 import type { AnalyzeOptions } from '../analysis/analyze.js';
@@ -130,7 +131,11 @@ async function runGate(command: 'install' | 'ci', argv: readonly string[], io: C
 function gateSource(verdict: GateVerdict, dir: string, command: 'install' | 'ci', tool: string): ReportSource {
   if (verdict.stage === 'names') return askedNamesSource(verdict.analysis.tree);
   const { sourceFile } = verdict.analysis.tree;
-  if (command === 'ci') return { file: sourceFile, absolutePath: resolve(dir, sourceFile), text: undefined };
+  if (command === 'ci') {
+    const text = verdict.lockfileText;
+    // As check's: SARIF and JSON point at each finding's entry in the lockfile, not at its first line.
+    return { file: sourceFile, absolutePath: resolve(dir, sourceFile), text, lines: text === undefined ? undefined : entryLines(verdict.analysis.tree, text) };
+  }
   const title =
     tool === 'npm'
       ? "the tree npm would install (arborist's ideal tree from package.json)"

@@ -18,6 +18,8 @@ export interface GateVerdict {
   /** What was judged: the names asked for (refused before building a tree), or the whole tree. */
   readonly stage: 'names' | 'tree';
   readonly policy: Policy;
+  /** ci: the lockfile's text as read, so that a report can point at each entry's line. */
+  readonly lockfileText?: string | undefined;
 }
 
 /** The names asked for, judged before any tree is built: the verdict when one fails, else undefined. */
@@ -64,7 +66,7 @@ export async function gateCi(options: AnalyzeOptions): Promise<GateVerdict> {
   // policy could lower or turn off only for npm ci to fail after all.
   const unsatisfied = project.tree.outOfSync?.[0];
   if (unsatisfied) throw new InputError(syncMessage(unsatisfied), project.tree.sourceFile);
-  return { analysis: await analyze(project.tree, policy, options), stage: 'tree', policy };
+  return { analysis: await analyze(project.tree, policy, options), stage: 'tree', policy, lockfileText: project.lockfileText };
 }
 
 /** Installed packages with install scripts, split by whether the policy allows them to run. */

@@ -88,7 +88,7 @@ export async function gateManagerCi(manager: OtherManager, options: AnalyzeOptio
   }
   const unsatisfied = project.tree.outOfSync?.[0];
   if (unsatisfied) throw new InputError(syncMessage(unsatisfied, `${toolOf(manager)} install`), project.tree.sourceFile);
-  return { analysis: await analyze(project.tree, policy, options), stage: 'tree', policy };
+  return { analysis: await analyze(project.tree, policy, options), stage: 'tree', policy, lockfileText: project.lockfileText };
 }
 
 export interface ManagerInstallPlan {
