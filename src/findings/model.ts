@@ -125,6 +125,16 @@ export type FindingDetail =
       resolved: string;
       outsideProject: boolean;
     }
+  | {
+      code: 'other-package';
+      /** The name and spec the dependent asked for (an alias's spec names its real package). */
+      name: string;
+      spec: string;
+      declaredBy: Declarer;
+      /** The package the lockfile installs in its place. */
+      installs: string;
+      version: string | undefined;
+    }
   | { code: 'invalid-spec'; name: string; spec: string; declaredBy: Declarer }
   | { code: 'unreadable-package'; problem: string }
   | {

@@ -1,8 +1,8 @@
 import { declarer } from '../findings/wording.js';
-import { specType } from '../npm/specs.js';
+import { classifySpec, specType } from '../npm/specs.js';
 import { declarerOf, pointsOutside, sourceOf, type NodeSource } from '../tree/queries.js';
-import type { FetchSource } from '../findings/model.js';
-import type { PackageNode } from '../tree/model.js';
+import type { FetchSource, FindingDetail } from '../findings/model.js';
+import type { DependencyTree, Edge, PackageNode } from '../tree/model.js';
 import { defineRule, type RuleFinding } from './types.js';
 
 type DeclaredKind = 'registry' | 'remote' | 'git' | 'local';
@@ -48,7 +48,7 @@ function sourceText(source: FetchSource, resolved: string): string {
 
 export const specResolutionMismatch = defineRule({
   id: 'spec-resolution-mismatch',
-  description: 'What npm will fetch for a package (git, a file, a folder, a link) is not the kind of source its dependents asked for.',
+  description: 'What npm will fetch for a package (git, a file, a folder, a link, another package) is not what its dependents asked for.',
   defaultSeverity: 'critical',
   messages: {
     'spec-resolution-mismatch': {
@@ -59,23 +59,34 @@ export const specResolutionMismatch = defineRule({
           ? 'do not install: restore the lockfile from a trusted revision, or declare the source you really want in package.json'
           : 'do not install: regenerate the lockfile (npm install) and check that it fetches what package.json declares',
     },
+    'other-package': {
+      message: (detail) =>
+        `${detail.declaredBy.asked ? 'asked for' : `${declarer(detail.declaredBy)} asks for`} "${detail.name}@${detail.spec}", but the lockfile installs another package in its place: "${detail.installs}${detail.version === undefined ? '' : `@${detail.version}`}"`,
+      hint: () => 'do not install: restore the lockfile from a trusted revision; if you meant another package, declare it as an alias (npm:<name>@<range>)',
+    },
   },
   check({ tree }) {
     const findings: RuleFinding[] = [];
     for (const node of tree.nodes.values()) {
       if (!isInstalled(node)) continue;
+      const swapped = otherPackage(tree, node);
+      if (swapped) {
+        findings.push({ node, detail: swapped, severity: 'critical' });
+        continue;
+      }
       const source = sourceOf(tree, node);
       if (source.type === 'invalid' || source.type === 'unrecorded') continue;
       for (const edge of node.edgesIn) {
         if (edge.type === 'workspace') continue;
-        const kind = specType(edge.name, edge.spec);
+        const spec = specOf(tree, edge);
+        const kind = specType(edge.name, spec);
         if (kind === 'invalid' || FITS[kind].has(source.type)) continue;
         const fetched = fetchedFrom(source);
         findings.push({
           node,
           detail: {
             code: 'spec-resolution-mismatch',
-            spec: edge.spec,
+            spec,
             specKind: kind,
             declaredBy: declarerOf(edge.from),
             source: source.type as FetchSource,
@@ -90,6 +101,27 @@ export const specResolutionMismatch = defineRule({
     return findings;
   },
 });
+
+/** The spec npm installs an edge by: its declarer's, or what the root's `overrides` put in its place. */
+const specOf = (tree: DependencyTree, edge: Edge): string => tree.overriddenSpecs?.get(edge) ?? edge.spec;
+
+/**
+ * A registry dependency whose entry installs a package of another name: `"dw-core": "^2.0.0"` with an entry that
+ * says `"name": "evil-pkg"` (npm's v2/v3 lockfiles), `"version": "npm:evil-pkg@…"` (v1), or the like in another
+ * manager's lockfile. npm installs it, as an alias nobody declared: the code that runs under the name asked for is
+ * another package's. An alias asks for its real package by name (`npm:evil-pkg@2`), and is judged by that name.
+ */
+function otherPackage(tree: DependencyTree, node: PackageNode): Extract<FindingDetail, { code: 'other-package' }> | undefined {
+  if (node.isLink || node.name === node.installName) return undefined;
+  for (const edge of node.edgesIn) {
+    if (edge.type === 'workspace') continue;
+    const spec = specOf(tree, edge);
+    const kind = classifySpec(edge.name, spec);
+    if (kind.type !== 'registry' || kind.realName === node.name) continue;
+    return { code: 'other-package', name: edge.name, spec, declaredBy: declarerOf(edge.from), installs: node.name, version: node.version };
+  }
+  return undefined;
+}
 
 /** Installed into a node_modules folder by npm: not the project, its workspaces, or what links point at. */
 function isInstalled(node: PackageNode): boolean {

@@ -2,12 +2,14 @@ import { isAbsolute, relative, sep } from 'node:path';
 import { createNode, finishTree, type TreeSource } from './build.js';
 import { scanNodeModules } from './installed.js';
 import { InputError } from '../errors.js';
-import type { DependencyTree, EdgeType, PackageNode } from './model.js';
+import type { DependencyTree, Edge, EdgeType, PackageNode } from './model.js';
 
 /** The parts of arborist's Node and Edge that the conversion reads. */
 interface ArboristEdge {
   name: string;
   rawSpec: string;
+  /** The spec arborist installs the edge by: rawSpec, or what the root's `overrides` replace it with. */
+  spec: string;
   type: EdgeType;
   to: ArboristNode | null;
 }
@@ -94,18 +96,22 @@ export function fromArborist(
       }),
     );
   }
+  const overriddenSpecs = new Map<Edge, string>();
   for (const [location, node] of tree.inventory) {
     const from = nodes.get(location)!;
     for (const edge of node.edgesOut.values()) {
       // Workspace edges carry an absolute path in arborist; the lockfile's relative form is the stable one.
       const spec = edge.type === 'workspace' && edge.to ? `file:${edge.to.target.location}` : edge.rawSpec;
-      from.edgesOut.set(edge.name, { name: edge.name, spec, type: edge.type, from, to: undefined });
+      const converted: Edge = { name: edge.name, spec, type: edge.type, from, to: undefined };
+      from.edgesOut.set(edge.name, converted);
+      if (edge.type !== 'workspace' && typeof edge.spec === 'string' && edge.spec !== edge.rawSpec) overriddenSpecs.set(converted, edge.spec);
     }
   }
-  return finishTree(nodes, linkTargets, source, (from, name) => {
+  const converted = finishTree(nodes, linkTargets, source, (from, name) => {
     const to = tree.inventory.get(from.location)?.edgesOut.get(name)?.to;
     return to ? nodes.get(to.location) : undefined;
   });
+  return overriddenSpecs.size > 0 ? { ...converted, overriddenSpecs } : converted;
 }
 
 function arboristProblem(node: ArboristNode): string | undefined {

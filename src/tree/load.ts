@@ -109,9 +109,10 @@ export async function loadProject(files: FileSource, options: { nodeModules: boo
   // Out of sync is a finding (lockfile-out-of-sync), and the rest is still checked; `depwarden ci` refuses it.
   const outOfSync = syncProblems(tree, workspaceManifests(files, tree, manifest));
   outOfSync.push(...unlockedDependencies(tree, false));
-  outOfSync.push(...overrideProblems(tree, manifest));
+  const { problems, overriddenSpecs } = overrideProblems(tree, manifest);
+  outOfSync.push(...problems);
   outOfSync.push(...(await addUnlockedWorkspaces(files, tree, manifest)));
-  return { tree: { ...tree, outOfSync, ...otherManager }, lockfileText: text, notChecked };
+  return { tree: { ...tree, outOfSync, ...otherManager, ...(overriddenSpecs.size > 0 ? { overriddenSpecs } : {}) }, lockfileText: text, notChecked };
 }
 
 function workspaceManifests(files: FileSource, tree: DependencyTree, root: JsonRecord): Map<string, JsonRecord> {

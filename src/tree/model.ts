@@ -64,6 +64,11 @@ export interface DependencyTree {
   /** Lockfiles only: what package.json declares and the lockfile does not satisfy (what `npm ci` refuses). */
   readonly outOfSync?: readonly SyncProblem[];
   /**
+   * npm lockfiles: the edges whose spec the root package.json's `overrides` replace, with the spec npm installs them
+   * by (an edge keeps the spec its declarer wrote): what the rules judge a fetched package against.
+   */
+  readonly overriddenSpecs?: ReadonlyMap<Edge, string>;
+  /**
    * yarn, pnpm and bun lockfiles, which key their entries otherwise than by these locations: the key of each node's
    * entry (`dw-core@^1.0.0`, `dw-core@1.0.0`, `ws-a/dw-core`), so reports can point at its line.
    */

@@ -1,6 +1,6 @@
 import { overrideSet, type OverrideRule } from '../cjs.js';
 import { InputError } from '../errors.js';
-import type { DependencyTree, PackageNode, SyncProblem } from './model.js';
+import type { DependencyTree, Edge, PackageNode, SyncProblem } from './model.js';
 import { isRecord, shown, type JsonRecord } from './shape.js';
 import { satisfies } from './sync.js';
 
@@ -13,11 +13,12 @@ const MANIFEST = 'package.json "overrides"';
  * to a version not locked fails `npm ci`; one the locked version satisfies, or a `$name` reference, passes).
  * Overrides are matched by arborist's own OverrideSet; the propagation down the tree is arborist's (an edge's
  * rule becomes its target's set), walked here over this model, each node once per set that reaches it.
- * Bundled packages are not overridden (arborist does not either).
+ * Bundled packages are not overridden (arborist does not either). Also the spec each overridden edge is installed by.
  */
-export function overrideProblems(tree: DependencyTree, manifest: JsonRecord): SyncProblem[] {
+export function overrideProblems(tree: DependencyTree, manifest: JsonRecord): { problems: SyncProblem[]; overriddenSpecs: Map<Edge, string> } {
+  const overriddenSpecs = new Map<Edge, string>();
   const overrides = manifest.overrides;
-  if (overrides === undefined || (isRecord(overrides) && Object.keys(overrides).length === 0)) return [];
+  if (overrides === undefined || (isRecord(overrides) && Object.keys(overrides).length === 0)) return { problems: [], overriddenSpecs };
   if (!isRecord(overrides)) throw new InputError(`"overrides" must be an object, as npm reads it`, 'package.json');
   let root: OverrideRule;
   try {
@@ -39,6 +40,7 @@ export function overrideProblems(tree: DependencyTree, manifest: JsonRecord): Sy
       const overridden = rule.name === edge.name && rule.value !== undefined && rule.value !== '*' && rule.value !== '';
       if (overridden) {
         const spec = resolveReference(rule.value!, manifest);
+        overriddenSpecs.set(edge, spec);
         const valid =
           satisfies(tree, node, edge.name, spec, edge.to, undefined) ||
           (rule.keySpec !== undefined &&
@@ -58,7 +60,7 @@ export function overrideProblems(tree: DependencyTree, manifest: JsonRecord): Sy
       queue.push([target, rule]);
     }
   }
-  return problems;
+  return { problems, overriddenSpecs };
 }
 
 /** arborist's getEdgeRule; a spec npm-package-arg cannot read gets no rule (npm refuses it elsewhere). */

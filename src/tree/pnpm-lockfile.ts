@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { jsYaml } from '../cjs.js';
+import { jsYaml, semver } from '../cjs.js';
 import type { TreeSource } from './build.js';
 import { parsePnpmLockfileFast } from './pnpm-lockfile-fast.js';
 import { buildLockTree, type LockedDependency, type LockedImporter, type LockedPackage } from './lock-graph.js';
@@ -61,7 +61,10 @@ export function loadPnpmLockfile(text: string, source: TreeSource, manifestOf: (
   const specOf = (name: string, reference: string, target: LockedDependency['target']): string => {
     if (!target || !('package' in target) || reference.startsWith('link:')) return reference;
     const { realName, version, resolved } = lockedOf(target.package);
-    if (resolved !== undefined && !/^https?:/.test(resolved)) return resolved;
+    // A git, folder or tarball-file dependency is referenced by its own source. A plain version (`1.0.0`,
+    // `1.0.0(react@18.0.0)`) asks the registry for that version, whatever its entry resolves to: a git or folder
+    // resolution under it is what npm would call lockfile tampering (spec-resolution-mismatch judges it).
+    if (resolved !== undefined && !/^https?:/.test(resolved) && semver.valid(reference.replace(/[(_].*$/, '')) === null) return resolved;
     if (/^https?:/.test(reference) || reference.startsWith('@')) return resolved ?? reference;
     return realName !== name ? `npm:${realName}@${version}` : version;
   };

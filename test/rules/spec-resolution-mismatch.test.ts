@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { specResolutionMismatch } from '../../src/rules/spec-resolution-mismatch.js';
-import { contextOf, findingsOf, lockTree, registryEntry } from '../support/tree.js';
+import { overrideProblems } from '../../src/tree/overrides.js';
+import { contextOf, findingsOf, lockTree, messageOf, registryEntry } from '../support/tree.js';
 
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 
@@ -95,5 +96,46 @@ describe('spec-resolution-mismatch', () => {
     const [finding] = specResolutionMismatch.check(contextOf(deep));
     expect(finding?.node.location).toBe('node_modules/b');
     expect(finding?.detail).toMatchObject({ spec: '^2.0.0', declaredBy: { name: 'a', version: '1.0.0', isProject: false }, source: 'file' });
+  });
+});
+
+describe('spec-resolution-mismatch: another package in the place of the one asked for', () => {
+  const dependencies = { swapped: '^2.0.0', aliased: 'npm:real-pkg@^1.0.0', 'mis-aliased': 'npm:good-pkg@^1.0.0', overridden: '^1.0.0', ok: '^1.0.0' };
+  // Each swapped entry as an attacker writes it: the name and tarball of another package under the folder asked for.
+  const tree = lockTree(
+    {
+      'node_modules/swapped': registryEntry('evil-pkg', '2.0.0', { name: 'evil-pkg' }),
+      'node_modules/aliased': registryEntry('real-pkg', '1.0.0', { name: 'real-pkg' }),
+      'node_modules/mis-aliased': registryEntry('evil-pkg', '1.0.0', { name: 'evil-pkg' }),
+      'node_modules/overridden': registryEntry('fork-pkg', '1.0.0', { name: 'fork-pkg' }),
+      'node_modules/ok': registryEntry('ok', '1.0.0', { dependencies: { deep: '^1.0.0' } }),
+      'node_modules/ok/node_modules/deep': registryEntry('evil-deep', '1.0.0', { name: 'evil-deep' }),
+    },
+    { dependencies },
+  );
+
+  it('is critical where a registry range or an alias installs a package of another name, at any depth', () => {
+    expect(findingsOf(specResolutionMismatch, tree).filter(({ code }) => code === 'other-package')).toEqual([
+      { location: 'node_modules/mis-aliased', code: 'other-package', severity: 'critical' },
+      { location: 'node_modules/ok/node_modules/deep', code: 'other-package', severity: 'critical' },
+      { location: 'node_modules/overridden', code: 'other-package', severity: 'critical' },
+      { location: 'node_modules/swapped', code: 'other-package', severity: 'critical' },
+    ]);
+    expect(
+      messageOf(specResolutionMismatch, {
+        code: 'other-package',
+        name: 'swapped',
+        spec: '^2.0.0',
+        declaredBy: { kind: 'project', name: 'app', asked: false } as never,
+        installs: 'evil-pkg',
+        version: '2.0.0',
+      }),
+    ).toContain('"swapped@^2.0.0", but the lockfile installs another package in its place: "evil-pkg@2.0.0"');
+  });
+
+  it('judges an edge by the spec the root overrides put in its place, as npm installs it', () => {
+    const { overriddenSpecs } = overrideProblems(tree, { dependencies, overrides: { overridden: 'npm:fork-pkg@1.0.0' } });
+    const overridden = findingsOf(specResolutionMismatch, { ...tree, overriddenSpecs }).filter(({ code }) => code === 'other-package');
+    expect(overridden.map(({ location }) => location)).toEqual(['node_modules/mis-aliased', 'node_modules/ok/node_modules/deep', 'node_modules/swapped']);
   });
 });

@@ -136,6 +136,53 @@ describe('a tampered resolution is reported as for npm', () => {
     ]);
   });
 
+  // The entry under `dw-core` (package.json: "^2.0.0") installs another package: npm ci and bun install take it as an
+  // alias nobody declared.
+  const swapped: [string, string, (lockfile: string) => string][] = [
+    [
+      'npm',
+      'package-lock.json',
+      (lock) =>
+        lock.replace(
+          '"node_modules/dw-core": {\n      "version": "2.0.0",\n      "resolved": "https://registry.example.test/dw-core/-/dw-core-2.0.0.tgz",',
+          '"node_modules/dw-core": {\n      "name": "evil-pkg",\n      "version": "2.0.0",\n      "resolved": "https://registry.example.test/evil-pkg/-/evil-pkg-2.0.0.tgz",',
+        ),
+    ],
+    [
+      'bun',
+      'bun.lock',
+      (lock) => lock.replace('"dw-core": ["dw-core@2.0.0", "https://registry.example.test/dw-core/-/dw-core-2.0.0.tgz"', '"dw-core": ["evil-pkg@2.0.0", ""'),
+    ],
+  ];
+  it.each(swapped)('%s: a registry range whose entry installs a package of another name is critical', async (folder, file, tamper) => {
+    const original = text(folder, file);
+    const edited = tamper(original);
+    expect(edited).not.toBe(original);
+    const tree = await load(folder, { [file]: edited });
+    expect(tree.nodes.get('node_modules/dw-core')?.name).toBe('evil-pkg');
+    expect(findingsOf(specResolutionMismatch, tree)).toEqual([{ location: 'node_modules/dw-core', code: 'other-package', severity: 'critical' }]);
+  });
+
+  // pnpm records what a package's dependencies resolved to, not what they asked for: a plain version there asks the
+  // registry for it, so a git or folder entry under it is tampering too (it read as the dependent's own git spec).
+  const transitive: [string, (lockfile: string) => string][] = [
+    [
+      'pnpm-v9',
+      (lock) =>
+        lock.replace(/(\n\s+dw-core@1\.0\.0:\n\s+resolution: )\{[^}]*\}/, `$1{type: git, repo: 'https://git.example.test/evil.git', commit: ${COMMIT}}`),
+    ],
+    ['pnpm-v6', (lock) => lock.replace(/(\/dw-core@1\.0\.0:\n\s+resolution: )\{[^}]*\}/, `$1{directory: ../../evil, type: directory}`)],
+  ];
+  it.each(transitive)('%s: a dependency of a package locked to git or a folder under a plain version is spec-resolution-mismatch', async (folder, tamper) => {
+    const original = text(folder, 'pnpm-lock.yaml');
+    const edited = tamper(original);
+    expect(edited).not.toBe(original);
+    const tree = await load(folder, { 'pnpm-lock.yaml': edited });
+    const underUtil = [...tree.nodes.values()].find((node) => node.name === 'dw-core' && node.edgesIn.some((edge) => edge.from.name === 'dw-util'));
+    expect(underUtil?.edgesIn.find((edge) => edge.from.name === 'dw-util')?.spec).toBe('1.0.0');
+    expect(findingsOf(specResolutionMismatch, tree)).toContainEqual({ location: underUtil!.location, code: 'spec-resolution-mismatch', severity: 'critical' });
+  });
+
   it('yarn berry: exec: is not readable as a source, a missing checksum is missing integrity, patch: keeps the package', async () => {
     const lock = text('yarn-berry', 'yarn.lock');
     const exec = await load('yarn-berry', {
