@@ -161,6 +161,28 @@ describe('depwarden agrees with npm ci on what npm installs', () => {
     expect(findings).toContainEqual({ ruleId: 'spec-resolution-mismatch', severity: 'critical', location: 'node_modules/abbrev' });
   });
 
+  it('an entry installing another package under a plain range: npm ci installs it; depwarden says critical and `depwarden ci` refuses', async () => {
+    // package.json asks for abbrev; the entry under node_modules/abbrev says "name": "wrappy", with wrappy's own tarball.
+    const npm = npmCi('name-swapped');
+    expect(npm.verdict).toBe('in sync');
+    expect(npm.added).toEqual(['abbrev 1.0.2']);
+    const { status, findings } = await check('name-swapped');
+    expect(status).toBe(1);
+    expect(findings).toContainEqual({ ruleId: 'spec-resolution-mismatch', severity: 'critical', location: 'node_modules/abbrev' });
+    const project = join(tempDir('npm-agree-ci'), 'name-swapped');
+    cpSync(join(FIXTURES, 'npm-agree', 'name-swapped'), project, { recursive: true });
+    const ci = await depwarden(['ci', '--registry', REGISTRY, '--offline'], { cwd: project });
+    expect(ci.status).toBe(1);
+    expect(ci.stderr).toContain('nothing was installed');
+  });
+
+  it('the same kind of entry put there by package.json overrides (wrappy: npm:abbrev@1.1.1): npm ci and depwarden agree it was asked for', async () => {
+    const npm = npmCi('override-alias');
+    expect(npm.verdict).toBe('in sync');
+    expect(npm.added).toContain('wrappy 1.1.1');
+    expect(await check('override-alias')).toEqual({ status: 0, findings: [{ ruleId: 'alias-dependency', severity: 'low', location: 'node_modules/wrappy' }] });
+  });
+
   it('sha1-only integrity: npm ci installs it; depwarden says medium weak-integrity (fails with --fail-on medium)', async () => {
     expect(npmCi('sha1-integrity').added).toEqual(['abbrev 1.1.1']);
     const { status, findings } = await check('sha1-integrity');
