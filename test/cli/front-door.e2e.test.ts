@@ -4,20 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { splitGateArgs } from '../../src/cli/install.js';
-import { depwarden } from '../support/cli.js';
+import { depwarden as spawned, depwardenInProcess as depwarden } from '../support/cli.js';
 import { ROOT } from '../support/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'depwarden-front-door-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+// main() in this process for help and usage errors: the built CLI's exit codes and streams are proven by check.e2e's
+// spawned runs; the runs below that need a process of their own stay spawned.
 describe('the front door', () => {
-  it('the top-level help lists every command', () => {
-    const help = depwarden(['--help']);
+  it('the top-level help lists every command', async () => {
+    const help = await depwarden(['--help']);
     expect(help.status).toBe(0);
     const commands = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((match) => match[1]);
     expect(commands).toEqual(['check', 'vet', 'install', 'ci', 'exec', 'npx', 'mcp', 'review', 'shims', 'init', 'data', 'help']);
     for (const command of commands.filter((command) => command !== 'help')) {
-      expect(depwarden([command!, '--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining(`Usage: depwarden ${command}`) });
+      expect(await depwarden([command!, '--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining(`Usage: depwarden ${command}`) });
     }
   });
 
@@ -26,27 +28,27 @@ describe('the front door', () => {
     ['instal', 'depwarden: unknown command "instal"; did you mean "install"? Run \'depwarden --help\' for the list\n'],
     ['reveiw', 'depwarden: unknown command "reveiw"; did you mean "review"? Run \'depwarden --help\' for the list\n'],
     ['frobnicate', 'depwarden: unknown command "frobnicate"; run \'depwarden --help\' for the list\n'],
-  ])('a mistyped command: %s', (command, stderr) => {
-    expect(depwarden([command])).toEqual({ status: 2, stdout: '', stderr });
+  ])('a mistyped command: %s', async (command, stderr) => {
+    expect(await depwarden([command])).toEqual({ status: 2, stdout: '', stderr });
   });
 
-  it('help <command> prints that command’s help; help of a command that does not exist is a usage error', () => {
-    expect(depwarden(['help', 'vet'])).toMatchObject({ status: 0, stdout: expect.stringContaining('Usage: depwarden vet') });
-    expect(depwarden(['help', 'chek'])).toEqual({
+  it('help <command> prints that command’s help; help of a command that does not exist is a usage error', async () => {
+    expect(await depwarden(['help', 'vet'])).toMatchObject({ status: 0, stdout: expect.stringContaining('Usage: depwarden vet') });
+    expect(await depwarden(['help', 'chek'])).toEqual({
       status: 2,
       stdout: '',
       stderr: 'depwarden: unknown command "chek"; did you mean "check"? Run \'depwarden --help\' for the list\n',
     });
   });
 
-  it('check --help says what it reads and writes', () => {
-    const help = depwarden(['check', '--help']).stdout;
+  it('check --help says what it reads and writes', async () => {
+    const help = (await depwarden(['check', '--help'])).stdout;
     expect(help).not.toContain('Reads no network, writes nothing');
     expect(help).toContain('asks the registry');
     expect(help).toContain('Writes nothing in the\nproject');
   });
 
-  it('a value option followed by a dash word is a one-line usage error in every parser; --opt=-x is the value', () => {
+  it('a value option followed by a dash word is a one-line usage error in every parser; --opt=-x is the value', async () => {
     const dashValue = (flag: string, value: string) =>
       `depwarden: ${flag} needs a value; found "${value}" (a value that starts with a dash is given as ${flag}=${value})\n`;
     const cases: [string[], string][] = [
@@ -60,35 +62,36 @@ describe('the front door', () => {
       [['data', 'update', '--osv-export', '-x'], dashValue('--osv-export', '-x')],
       [['check', '--format', '--offline'], 'depwarden: --format needs a value; found the option --offline\n'],
     ];
-    for (const [args, stderr] of cases) expect({ args, ...depwarden(args, { cwd: work }) }).toEqual({ args, status: 2, stdout: '', stderr });
+    for (const [args, stderr] of cases) expect({ args, ...(await depwarden(args, { cwd: work })) }).toEqual({ args, status: 2, stdout: '', stderr });
     expect(existsSync(join(work, '-x'))).toBe(false);
     // Written as --opt=value, a dash value is the value: it reaches the option's own check.
-    expect(depwarden(['check', '--timeout=-5'], { cwd: work })).toMatchObject({
+    expect(await depwarden(['check', '--timeout=-5'], { cwd: work })).toMatchObject({
       status: 2,
       stderr: 'depwarden: --timeout must be a whole number above 0; found "-5"\n',
     });
   });
 
+  // Spawned: a run that hangs (as node's recursive mkdir did on procfs) is killed, where in this process it would block the worker.
   it("shims --dir where no folder can be made fails at once with one line (on procfs, node's recursive mkdir never returned)", () => {
     const file = join(work, 'a-file');
     writeFileSync(file, 'x');
-    expect(depwarden(['shims', '--dir', '/proc/depwarden-x/y'], { cwd: work, timeout: 60_000 })).toEqual({
+    expect(spawned(['shims', '--dir', '/proc/depwarden-x/y'], { cwd: work, timeout: 60_000 })).toEqual({
       status: 2,
       stdout: '',
       stderr: 'depwarden: cannot create the shims folder /proc/depwarden-x/y (ENOENT at /proc/depwarden-x)\n',
     });
-    expect(depwarden(['shims', '--dir', join(file, 'shims')], { cwd: work })).toEqual({
+    expect(spawned(['shims', '--dir', join(file, 'shims')], { cwd: work })).toEqual({
       status: 2,
       stdout: '',
       stderr: `depwarden: cannot create the shims folder ${join(file, 'shims')} (ENOTDIR at ${join(file, 'shims')})\n`,
     });
-    expect(depwarden(['shims', '--dir', file], { cwd: work })).toEqual({
+    expect(spawned(['shims', '--dir', file], { cwd: work })).toEqual({
       status: 2,
       stdout: '',
       stderr: `depwarden: cannot put shims in ${file}: it is not a folder\n`,
     });
     const made = join(work, 'new', 'deeper', 'shims');
-    expect(depwarden(['shims', '--dir=' + made], { cwd: work }).status).toBe(0);
+    expect(spawned(['shims', '--dir=' + made], { cwd: work }).status).toBe(0);
     expect(existsSync(join(made, 'npm'))).toBe(true);
   });
 

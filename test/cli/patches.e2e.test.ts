@@ -142,7 +142,7 @@ describe('review of a change to a patch', () => {
     rmSync(join(dir, 'before'), { recursive: true });
     git(dir, 'init', '-q', '-b', 'main');
     git(dir, 'add', '-A');
-    git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'base');
+    git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'maintenance.auto=false', 'commit', '-qm', 'base');
     writeFileSync(join(dir, 'README.md'), 'unrelated\n');
     const unrelated = await depwarden(['review', ...REG], { cwd: dir });
     expect([unrelated.status, patchFindings(unrelated.stdout)]).toEqual([0, []]);

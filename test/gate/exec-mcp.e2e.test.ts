@@ -84,7 +84,8 @@ afterAll(async () => {
 
 describe('depwarden exec / npx: the gate before npm exec (real npm, local verdaccio)', () => {
   it('refuses a server whose tree holds a near-miss name, and never runs it', async () => {
-    const run = await depwarden(['exec', 'dw-mcp-bad', '--', '--stdio']);
+    // Refused on arborist's ideal tree, before npm runs: main() in this process (the runs below prove the launcher).
+    const run = await depwarden(['exec', 'dw-mcp-bad', '--', '--stdio'], undefined, {}, { inProcess: true });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^depwarden: checked \d+ packages in the tree npm exec would fetch \(arborist's ideal tree of the packages asked for\)\n/m);
     expect(run.stderr).toContain('lodahs@1.0.0  [near-miss-name]');
@@ -220,7 +221,7 @@ describe('depwarden mcp: the servers AI clients start', () => {
       }),
     );
     // depwarden's own registry answers nothing: only a server's own setting can make it judged.
-    const run = await depwarden(['mcp', '--registry', 'http://127.0.0.1:9/'], project);
+    const run = await depwarden(['mcp', '--registry', 'http://127.0.0.1:9/'], project, {}, { inProcess: true });
     const verdicts = [...run.stdout.matchAll(/^\.mcp\.json {2}(\S+) .*\n {2}([^:]+):/gm)].map((match) => `${match[1]}: ${match[2]}`);
     expect(verdicts).toEqual([
       'mcpServers.env-registry: ok',
@@ -243,7 +244,7 @@ describe('depwarden mcp: the servers AI clients start', () => {
     writeFileSync(join(project, 'package.json'), '{"name":"other-project","private":true}');
     writeFileSync(join(project, '.npmrc'), 'registry=http://127.0.0.1:9/\nfetch-retries=0\n');
     writeFileSync(join(project, '.mcp.json'), JSON.stringify({ mcpServers: { server: { command: 'npx', args: ['-y', 'dw-mcp-good@1.1.0'] } } }));
-    const run = await depwarden(['mcp', join(project, '.mcp.json')], join(work, 'packages'));
+    const run = await depwarden(['mcp', join(project, '.mcp.json')], join(work, 'packages'), {}, { inProcess: true });
     expect(run.stdout).toMatch(/mcpServers\.server .*\n {2}(refused|cannot judge):/);
     expect(run.stdout).toContain('not checked against the registry: the registry refused the connection');
     expect(run.status).not.toBe(0);
@@ -256,7 +257,7 @@ describe('depwarden mcp: the servers AI clients start', () => {
     writeFileSync(join(project, 'bunfig.toml'), '[install]\nregistry = "http://127.0.0.1:9/"\n');
     const servers = { yarn: { command: 'yarn', args: ['dlx', 'dw-mcp-good@1.1.0'] }, bun: { command: 'bunx', args: ['dw-mcp-good@1.1.0'] } };
     writeFileSync(join(project, '.mcp.json'), JSON.stringify({ mcpServers: servers }));
-    const run = await depwarden(['mcp'], project);
+    const run = await depwarden(['mcp'], project, {}, { inProcess: true });
     expect(run.stdout).toContain(`cannot judge: yarn dlx reads its registry from ${join(project, '.yarnrc.yml')}, not from npm's configuration`);
     expect(run.stdout).toContain(`cannot judge: bunx reads its registry from ${join(project, 'bunfig.toml')}, not from npm's configuration`);
     expect(run.status).toBe(2);

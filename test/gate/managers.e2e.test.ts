@@ -205,7 +205,8 @@ describe('the manager gate, whatever the manager', () => {
 
   it('a shimmed `npm install <near-miss>` is refused through the gate; other npm commands reach the real npm', async () => {
     const shims = join(work, 'shims');
-    const written = await depwardenAsync(['shims', '--dir', shims], { cwd: work, env: managerEnv() });
+    // Writing and removing the shims starts no process: main() in this process; the shim itself runs the built CLI.
+    const written = await depwardenInProcess(['shims', '--dir', shims], { cwd: work, env: managerEnv() });
     expect(written.status, written.stderr).toBe(0);
     expect(written.stdout).toContain(`export PATH='${shims}':"$PATH"`);
     const dir = project('shimmed', 'pnpm', { packageManager: undefined, dependencies: {} });
@@ -227,7 +228,7 @@ describe('the manager gate, whatever the manager', () => {
     expect(snapshot(dir)).toEqual(before);
     const version = await npm(['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
-    const removed = await depwardenAsync(['shims', '--remove', '--dir', shims], { cwd: work, env: managerEnv() });
+    const removed = await depwardenInProcess(['shims', '--remove', '--dir', shims], { cwd: work, env: managerEnv() });
     expect(removed.stdout).toContain(`removed npm, npx, pnpm, pnpx, yarn, bun, bunx from ${shims}`);
     expect(existsSync(shims)).toBe(false);
   });

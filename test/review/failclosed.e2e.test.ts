@@ -28,7 +28,7 @@ function repository(base: Record<string, string>, change: Record<string, string>
   git(dir, 'init', '-q', '-b', 'main');
   write(base);
   git(dir, 'add', '-A');
-  git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'base');
+  git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'maintenance.auto=false', 'commit', '-qm', 'base');
   write(change);
   return dir;
 }

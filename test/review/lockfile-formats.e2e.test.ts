@@ -56,7 +56,7 @@ function changedRepository(folder: string, lockfile: string, overrides: { base?:
   git(dir, 'init', '-q', '-b', 'main');
   write({ ...shared, 'package.json': fixture(folder, 'before/package.json'), [lockfile]: fixture(folder, `before/${lockfile}`), ...overrides.base });
   git(dir, 'add', '-A');
-  git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'before');
+  git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'maintenance.auto=false', 'commit', '-qm', 'before');
   const patch = PATCH_FILES[folder as Folder];
   write({
     'package.json': fixture(folder, 'package.json'),
@@ -137,7 +137,7 @@ describe('review of a lockfile change, in every format written by its real packa
 
       // Undone (the working tree back at `before`, the change committed): removing them introduces nothing.
       git(dir, 'add', '-A');
-      git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'after');
+      git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'maintenance.auto=false', 'commit', '-qm', 'after');
       writeFileSync(join(dir, lockfile), fixture(folder, `before/${lockfile}`));
       writeFileSync(join(dir, 'package.json'), fixture(folder, 'before/package.json'));
       const undone = await depwarden(['review', '--base', 'HEAD', ...REG], { cwd: dir });

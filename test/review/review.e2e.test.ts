@@ -22,7 +22,7 @@ function repository(base: Record<string, string>, change: Record<string, string>
   git('init', '-q', '-b', 'main');
   write(base);
   git('add', '-A');
-  git('-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-qm', 'base');
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.test', '-c', 'maintenance.auto=false', 'commit', '-qm', 'base');
   write(change);
   return dir;
 }
