@@ -40,9 +40,14 @@ export async function installWithPolicy(plan: InstallPlan): Promise<number> {
     const rebuilt = await npm(['rebuild', ...specsToRebuild, '--ignore-scripts=false'], dir);
     if (rebuilt !== 0) return rebuilt;
   }
-  for (const event of ['preinstall', 'install', 'postinstall', 'prepare']) {
-    const ran = await npm(['run', event, '--if-present'], dir);
+  for (const event of ROOT_LIFECYCLE) {
+    // --ignore-scripts: `npm run install` would also run preinstall and postinstall (its pre- and post-scripts), each
+    // of which has its own turn here; npm still runs the script named (npm help run-script).
+    const ran = await npm(['run', event, '--if-present', '--ignore-scripts'], dir);
     if (ran !== 0) return ran;
   }
   return 0;
 }
+
+/** The project's own scripts that `npm install` and `npm ci` run, in npm's order (npm help scripts), each once. */
+export const ROOT_LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'] as const;

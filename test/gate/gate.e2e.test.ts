@@ -26,6 +26,9 @@ const npmEnv = () => ({
 });
 
 const depwarden = (args: string[], cwd: string) => depwardenAsync(args, { cwd, env: npmEnv() });
+/** The real npm, as the gate runs it, for what depwarden must agree with. */
+const npmRun = (args: string[], cwd: string): Promise<number | null> =>
+  new Promise((resolve) => spawn('npm', args, { cwd, env: { ...ISOLATED_ENV, ...npmEnv() }, stdio: 'ignore' }).on('close', resolve));
 /**
  * main() in this process, for runs that start no process (init; a refusal of the names asked for, of the ideal tree
  * or of the lockfile, before npm runs): the spawned runs beside them prove the exit codes and the output of npm as a
@@ -130,6 +133,28 @@ describe('depwarden install / ci: the gate before npm (real npm, local verdaccio
     expect(run.stdout).toContain('[resolved-mismatch]');
     expect(run.stderr).toContain('ci refused');
     expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+  });
+
+  it("runs the project's own lifecycle scripts once each, in the order plain npm ci runs them", async () => {
+    // Each script appends its name to a log: `npm run install` also runs preinstall and postinstall unless told not to.
+    const scripts = Object.fromEntries(
+      ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'].map((event) => [
+        event,
+        `node -e "require('fs').appendFileSync('lifecycle.log', '${event}\\n')"`,
+      ]),
+    );
+    const logOf = async (name: string, run: (dir: string) => Promise<number | null>): Promise<string> => {
+      const dir = join(work, name);
+      mkdirSync(dir);
+      for (const file of ['package-lock.json', '.depwardenrc.json']) cpSync(join(work, 'good', file), join(dir, file));
+      const manifest = JSON.parse(readFileSync(join(work, 'good', 'package.json'), 'utf8')) as Record<string, unknown>;
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, scripts }, null, 2));
+      expect(await run(dir)).toBe(0);
+      return readFileSync(join(dir, 'lifecycle.log'), 'utf8');
+    };
+    const plain = await logOf('lifecycle-npm', (dir) => npmRun(['ci', '--ignore-scripts=false'], dir));
+    expect(plain.trim().split('\n')).toEqual(['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare']);
+    expect(await logOf('lifecycle-gate', async (dir) => (await depwarden(['ci'], dir)).status)).toBe(plain);
   });
 
   it('ci installs the untouched lockfile', async () => {
