@@ -32,6 +32,18 @@ const bundle = await rolldown({
         return code.replace(CJS_LOADER, '');
       },
     },
+    {
+      // Node's built-in modules taken from process.getBuiltinModule rather than imported: an ES import of one makes
+      // Node build the module's ES facade, which reads every export and so loads what its lazy getters hold
+      // (fs.promises and readline, crypto.webcrypto, the fs streams): ~10 ms of every start.
+      name: 'builtins-without-facade',
+      renderChunk(code) {
+        return code.replace(/^import \{([^}]*)\} from "(node:[\w/]+)";$/gm, (_, names, id) => {
+          const bindings = names.split(',').map((name) => name.trim().replace(/^(\S+) as (\S+)$/, '$1: $2'));
+          return `const { ${bindings.join(', ')} } = process.getBuiltinModule(${JSON.stringify(id)});`;
+        });
+      },
+    },
   ],
 });
 // Split by command (src/cli/main.ts imports each command's module when it runs): `check` does not load the code
