@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Tiny launcher: the CLI lives in the build output (one bundled module, see scripts/bundle.mjs); only this file
+// Tiny launcher: the CLI lives in the build output (bundled modules, see scripts/bundle.mjs); only this file
 // ends the process.
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';

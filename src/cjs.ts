@@ -8,21 +8,22 @@ const require = createRequire(import.meta.url);
 
 type Semver = typeof import('semver');
 /** One of semver's own function modules, loaded on first call. */
-function semverFunction<K extends keyof Semver>(path: string): Semver[K] {
+function semverFunction<K extends keyof Semver>(load: () => unknown): Semver[K] {
   let loaded: ((...args: unknown[]) => unknown) | undefined;
-  return ((...args: unknown[]) => (loaded ??= require(`semver/${path}`) as (...args: unknown[]) => unknown)(...args)) as Semver[K];
+  return ((...args: unknown[]) => (loaded ??= load() as (...args: unknown[]) => unknown)(...args)) as Semver[K];
 }
 /**
  * The semver functions depwarden calls, each from its own module: `require('semver')` loads all 47 of the
- * package's files (~20 ms of start-up), and a plain `vet` or lockfile check needs none or a few of them.
+ * package's files (~20 ms of start-up), and a plain `vet` or lockfile check needs none or a few of them. Each
+ * `require` names its module in full, so that the CLI bundle can hold them (scripts/bundle.mjs).
  */
 export const semver = {
-  compare: semverFunction<'compare'>('functions/compare'),
-  parse: semverFunction<'parse'>('functions/parse'),
-  satisfies: semverFunction<'satisfies'>('functions/satisfies'),
-  valid: semverFunction<'valid'>('functions/valid'),
-  maxSatisfying: semverFunction<'maxSatisfying'>('ranges/max-satisfying'),
-  validRange: semverFunction<'validRange'>('ranges/valid'),
+  compare: semverFunction<'compare'>(() => require('semver/functions/compare')),
+  parse: semverFunction<'parse'>(() => require('semver/functions/parse')),
+  satisfies: semverFunction<'satisfies'>(() => require('semver/functions/satisfies')),
+  valid: semverFunction<'valid'>(() => require('semver/functions/valid')),
+  maxSatisfying: semverFunction<'maxSatisfying'>(() => require('semver/ranges/max-satisfying')),
+  validRange: semverFunction<'validRange'>(() => require('semver/ranges/valid')),
 };
 type Npa = typeof import('npm-package-arg');
 let npaModule: Npa | undefined;

@@ -1,15 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { CHECK_HELP, runCheck } from './check.js';
-import { DATA_HELP, runData } from './data.js';
-import { EXEC_HELP, NPX_HELP, runExec, runNpx } from './exec.js';
-import { INIT_HELP, runInit } from './init.js';
-import { CI_HELP, INSTALL_HELP, runCi, runInstall } from './install.js';
 import { EXIT, type CliIo } from './io.js';
-import { MCP_HELP, runMcp } from './mcp.js';
-import { REVIEW_HELP, runReview } from './review.js';
-import { SHIMS_HELP, runShim, runShims } from './shims.js';
 import { TOOL } from './tool.js';
-import { VET_HELP, runVet } from './vet.js';
 import { isInputError } from '../errors.js';
 import { closest } from '../text/closest.js';
 import { escapeText, neutraliseWorkflowCommands, redactCredentials } from '../text/escape.js';
@@ -41,20 +32,62 @@ Exit codes: 0 clean, 1 findings at or above the failing severity, 2 usage or inp
 Run 'depwarden <command> --help' for a command's options.
 `;
 
-const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
-  check: { run: runCheck, help: CHECK_HELP },
-  vet: { run: (argv, io) => runVet(argv, io, () => readFileSync(0, 'utf8')), help: VET_HELP },
-  install: { run: runInstall, help: INSTALL_HELP },
-  ci: { run: runCi, help: CI_HELP },
-  exec: { run: runExec, help: EXEC_HELP },
-  npx: { run: runNpx, help: NPX_HELP },
-  mcp: { run: runMcp, help: MCP_HELP },
-  init: { run: runInit, help: INIT_HELP },
-  review: { run: (argv, io) => runReview(argv, io, () => readFileSync(0, 'utf8')), help: REVIEW_HELP },
-  data: { run: runData, help: DATA_HELP },
-  shims: { run: runShims, help: SHIMS_HELP },
+type Run = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/**
+ * Each command's module, imported when that command runs: the build splits them into chunks (scripts/bundle.mjs), so a
+ * `check` does not load and compile the gate's, mcp's or review's code.
+ */
+const COMMANDS: Record<string, () => Promise<{ run: Run; help: string }>> = {
+  check: async () => {
+    const { CHECK_HELP, runCheck } = await import('./check.js');
+    return { run: runCheck, help: CHECK_HELP };
+  },
+  vet: async () => {
+    const { VET_HELP, runVet } = await import('./vet.js');
+    return { run: (argv, io) => runVet(argv, io, () => readFileSync(0, 'utf8')), help: VET_HELP };
+  },
+  install: async () => {
+    const { INSTALL_HELP, runInstall } = await import('./install.js');
+    return { run: runInstall, help: INSTALL_HELP };
+  },
+  ci: async () => {
+    const { CI_HELP, runCi } = await import('./install.js');
+    return { run: runCi, help: CI_HELP };
+  },
+  exec: async () => {
+    const { EXEC_HELP, runExec } = await import('./exec.js');
+    return { run: runExec, help: EXEC_HELP };
+  },
+  npx: async () => {
+    const { NPX_HELP, runNpx } = await import('./exec.js');
+    return { run: runNpx, help: NPX_HELP };
+  },
+  mcp: async () => {
+    const { MCP_HELP, runMcp } = await import('./mcp.js');
+    return { run: runMcp, help: MCP_HELP };
+  },
+  init: async () => {
+    const { INIT_HELP, runInit } = await import('./init.js');
+    return { run: runInit, help: INIT_HELP };
+  },
+  review: async () => {
+    const { REVIEW_HELP, runReview } = await import('./review.js');
+    return { run: (argv, io) => runReview(argv, io, () => readFileSync(0, 'utf8')), help: REVIEW_HELP };
+  },
+  data: async () => {
+    const { DATA_HELP, runData } = await import('./data.js');
+    return { run: runData, help: DATA_HELP };
+  },
+  shims: async () => {
+    const { SHIMS_HELP, runShims } = await import('./shims.js');
+    return { run: runShims, help: SHIMS_HELP };
+  },
   // What the shims run; not for people (not in HELP).
-  shim: { run: (argv, io) => runShim(argv, io, main), help: SHIMS_HELP },
+  shim: async () => {
+    const { SHIMS_HELP, runShim } = await import('./shims.js');
+    return { run: (argv, io) => runShim(argv, io, main), help: SHIMS_HELP };
+  },
 };
 
 /** The one way in. Returns the exit code; only bin/ sets it on the process. */
@@ -64,7 +97,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
       const topic = command === 'help' ? rest[0] : undefined;
       if (topic !== undefined && !Object.hasOwn(COMMANDS, topic)) return unknownCommand(topic, io);
-      io.stdout.write(topic !== undefined ? COMMANDS[topic]!.help : HELP);
+      io.stdout.write(topic !== undefined ? (await COMMANDS[topic]!()).help : HELP);
       return command === undefined ? EXIT.input : EXIT.clean;
     }
     if (command === '-v' || command === '--version') {
@@ -72,7 +105,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT.clean;
     }
     if (!Object.hasOwn(COMMANDS, command)) return unknownCommand(command, io);
-    return await COMMANDS[command]!.run(rest, io);
+    const { run } = await COMMANDS[command]!();
+    return await run(rest, io);
   } catch (error) {
     if (isInputError(error)) {
       // An error may quote a URL the user gave (`--registry http://user:token@…`): credentials never reach a log.

@@ -19,6 +19,8 @@ import type { PackageFacts } from './facts.js';
  */
 export class FactsCache {
   private readonly pending = new Map<string, { key: string; facts: PackageFacts }>();
+  /** Records read in this run, by key: a lockfile holds the same version at several locations (a tenth of a big one). */
+  private readonly known = new Map<string, PackageFacts | undefined>();
   private readonly perShard: number;
   /** The shard folders present, listed on the first read: a key in a missing shard is a miss without a failed open (an empty cache: one per package). */
   private shards: ReadonlySet<string> | undefined;
@@ -57,6 +59,13 @@ export class FactsCache {
 
   private read(key: string): PackageFacts | undefined {
     if (!this.dir) return undefined;
+    if (this.known.has(key)) return this.known.get(key);
+    const facts = this.readRecord(key);
+    this.known.set(key, facts);
+    return facts;
+  }
+
+  private readRecord(key: string): PackageFacts | undefined {
     const hash = digestOf('sha256', key, 'hex');
     if (!this.presentShards().has(hash.slice(0, 2))) return undefined;
     let text: string;
@@ -102,6 +111,7 @@ export class FactsCache {
       }
     }
     this.pending.clear();
+    this.known.clear();
     this.shards = undefined;
     for (const shard of shards) this.trim(shard);
   }

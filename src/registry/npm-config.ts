@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 
+// The CLI bundle holds @npmcli/config (scripts/bundle.mjs): its `require` calls name their modules in full.
 const require = createRequire(import.meta.url);
 
 /** npm's own view of where packages come from, read the way npm reads it (.npmrc files, env, defaults). */

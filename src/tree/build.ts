@@ -69,15 +69,17 @@ export function installNameOf(location: string): string {
  */
 export function resolveLocation(nodes: ReadonlyMap<string, PackageNode>, fromLocation: string, name: string): PackageNode | undefined {
   const outside = fromLocation.startsWith('../');
-  const parts = fromLocation === '' ? [] : fromLocation.split('/');
-  for (let length = parts.length; length >= 0; length--) {
-    const base = parts.slice(0, length).join('/');
-    if (length !== parts.length && !nodes.has(base)) continue;
-    if (outside && base === '') break;
-    const found = nodes.get(base === '' ? `node_modules/${name}` : `${base}/node_modules/${name}`);
-    if (found) return found;
+  // Each shorter prefix ending before a '/', then '': cut from the end rather than split and joined per level
+  // (this runs once per edge of the tree).
+  for (let base = fromLocation; ;) {
+    if ((base === fromLocation || nodes.has(base)) && !(outside && base === '')) {
+      const found = nodes.get(base === '' ? `node_modules/${name}` : `${base}/node_modules/${name}`);
+      if (found) return found;
+    }
+    if (base === '') return undefined;
+    const cut = base.lastIndexOf('/');
+    base = cut === -1 ? '' : base.slice(0, cut);
   }
-  return undefined;
 }
 
 export interface TreeSource {
