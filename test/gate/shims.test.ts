@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { npmCommandList, npmPositionals } from '../../src/cli/npm-argv.js';
 import { SHIM_MARK, findTool, npmGatedWords, pathWithout, profileLine, routeShim, shimCmd, shimScript, type ShimTool } from '../../src/gate/shims.js';
+import { depwardenInProcess } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
 
 /** npm's own command list, from the npm installed here (npm 11). */
@@ -196,5 +197,55 @@ describe('the sh shims, run by sh', () => {
   it('npx always goes to depwarden', () => {
     const { run } = setUp('npx');
     expect(run(['cowsay']).stdout).toContain('shim npx cowsay');
+  });
+});
+
+describe('depwarden shims never writes through what is already there', () => {
+  const env = (root: string) => ({ HOME: root, XDG_DATA_HOME: undefined });
+
+  it('a dangling symlink named like a shim is refused: its target is never created', async () => {
+    const root = tempDir('shims-link');
+    const dir = join(root, 'shims');
+    mkdirSync(dir);
+    symlinkSync(join(root, 'victim'), join(dir, 'npm'));
+    const result = await depwardenInProcess(['shims', '--dir', dir], { cwd: root, env: env(root) });
+    expect(result).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `depwarden: ${dir} already holds npm, not written by depwarden: choose another folder with --dir\n`,
+    });
+    expect(existsSync(join(root, 'victim'))).toBe(false);
+    expect(readdirSync(dir)).toEqual(['npm']);
+  });
+
+  it('a symlink to a shim of ours is not ours either: neither written through nor removed', async () => {
+    const root = tempDir('shims-link-ours');
+    const dir = join(root, 'shims');
+    const first = join(root, 'first');
+    expect((await depwardenInProcess(['shims', '--dir', first], { cwd: root, env: env(root) })).status).toBe(0);
+    const before = readFileSync(join(first, 'npx'), 'utf8');
+    mkdirSync(dir);
+    symlinkSync(join(first, 'npx'), join(dir, 'npx'));
+    expect((await depwardenInProcess(['shims', '--dir', dir], { cwd: root, env: env(root) })).stderr).toContain(
+      `${dir} already holds npx, not written by depwarden`,
+    );
+    expect((await depwardenInProcess(['shims', '--remove', '--dir', dir], { cwd: root, env: env(root) })).stdout).toBe(
+      `depwarden: no depwarden shims in ${dir}; nothing removed\n`,
+    );
+    expect(lstatSync(join(dir, 'npx')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(first, 'npx'), 'utf8')).toBe(before);
+  });
+
+  it('its own shims are written again as new executable files', async () => {
+    const root = tempDir('shims-again');
+    const dir = join(root, 'shims');
+    expect((await depwardenInProcess(['shims', '--dir', dir], { cwd: root, env: env(root) })).status).toBe(0);
+    writeFileSync(join(dir, 'yarn'), `#!/bin/sh\n# ${SHIM_MARK}: an older one\n`);
+    expect((await depwardenInProcess(['shims', '--dir', dir], { cwd: root, env: env(root) })).status).toBe(0);
+    expect(readFileSync(join(dir, 'yarn'), 'utf8')).toContain('case "${1-}" in');
+    for (const file of readdirSync(dir)) {
+      const stats = lstatSync(join(dir, file));
+      expect({ file, regular: stats.isFile(), mode: stats.mode & 0o777 }).toEqual({ file, regular: true, mode: 0o755 });
+    }
   });
 });
