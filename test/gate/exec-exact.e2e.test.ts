@@ -310,6 +310,11 @@ describe('npx of what the project has installed runs that copy, as npm exec does
     expect(viaShim.stderr).toContain('nothing is fetched');
     const npmExec = spawnSync('npm', ['exec', '--', 'dw-local-tool', 'h'], { cwd: project, env, encoding: 'utf8' });
     expect({ status: npmExec.status, stdout: npmExec.stdout }).toEqual({ status: 0, stdout: 'LOCAL copy ran h\n' });
+    // -c without --package: npx runs the line with the project's executables, nothing fetched (it was exit 2 before).
+    const call = spawnSync('npx', ['-c', 'dw-local-tool i'], { cwd: project, env, encoding: 'utf8' });
+    expect({ status: call.status, stdout: call.stdout }).toEqual({ status: 0, stdout: 'LOCAL copy ran i\n' });
+    const npmCall = spawnSync('npm', ['exec', '-c', 'dw-local-tool j'], { cwd: project, env, encoding: 'utf8' });
+    expect({ status: npmCall.status, stdout: npmCall.stdout }).toEqual({ status: 0, stdout: 'LOCAL copy ran j\n' });
     expect(requestsFor('dw-local-tool')).toEqual([]);
   });
 });
