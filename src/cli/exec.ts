@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { EXIT, type CliIo } from './io.js';
 import { npmOptionNames, npmSwitches } from './npm-argv.js';
 import { REPORT_HELP, analysisOptions, askedNamesSource, writeReport, type ReportSource, type ReportValues } from './report-options.js';
@@ -8,10 +8,15 @@ import { InputError } from '../errors.js';
 import { separateValue } from './args.js';
 import { spawnNpm } from './install.js';
 import { execCommand, execScripts, gateExec, installChecked, pinnedSpec, type ExecCommand, type ExecVerdict } from '../gate/exec.js';
+import { whereExecRuns, type LocalInstall } from '../gate/exec-local.js';
 import { execFolderStore } from '../registry/exec-folders.js';
-import { npmEnvironment, npxSyntax, parseRunnerArgs, type Launch } from '../npm/launch.js';
+import { loadNpmSettings } from '../registry/npm-config.js';
+import { npmEnvironment, npxOptionsEnd, npxSyntax, parseRunnerArgs, type Launch } from '../npm/launch.js';
+import { toolPath } from './project-copy.js';
+import { installedVersions } from '../tree/arborist.js';
+import { parseJsonText } from '../json.js';
 import { escapeName, escapeText } from '../text/escape.js';
-import { diskFiles, readRequired } from '../tree/files.js';
+import { diskFiles, readRegularFile, readRequired } from '../tree/files.js';
 
 const RUN_TEXT = `Resolves the package and its whole tree as \`npm exec\` would (arborist's ideal tree, your npm
 configuration), without installing or running anything, and checks it with every rule, registry
@@ -21,7 +26,13 @@ Otherwise it installs exactly the tree it checked, from that tree's lockfile (\`
 (_depwarden-exec, reused while the tree is the same), runs the install scripts the policy allows
 ({ "rule": "install-script" } entries), and runs the command from there. The command's stdin,
 stdout and stderr are its own, and its exit code is depwarden's. A tag or range
-(\`some-mcp@latest\`) is named with the version it resolved to. The report goes to stderr.`;
+(\`some-mcp@latest\`) is named with the version it resolved to. The report goes to stderr.
+
+What the project has installed is not fetched, as with npm exec: a command that is the project's
+own bin, a node_modules/.bin entry of the project or a folder above, or a global bin; a package
+installed in the project's tree in the version or range asked for; a -c line without --package.
+That runs through npx as npm exec runs it (one line on stderr says so; check and ci judge that
+tree). With several --package, only those not installed are checked and fetched.`;
 
 export const EXEC_HELP = `Usage: depwarden exec [depwarden options] <package-spec> [-- <args>...]
 
@@ -82,7 +93,7 @@ export async function runExec(argv: readonly string[], io: CliIo): Promise<numbe
     yes: true,
     settings: [],
   };
-  return gateAndRun(launch, values, io);
+  return gateAndRun(launch, values, io, ['--yes=false', spec, ...after.slice(1)]);
 }
 
 /**
@@ -124,12 +135,18 @@ export async function runNpx(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(NPX_HELP);
     return EXIT.clean;
   }
-  const launch = parseRunnerArgs('npx', rest, npxSyntax(npmSwitches(), npmOptionNames()));
-  if (launch.packages.length === 0) throw new InputError('depwarden npx needs a package to run: depwarden npx [-y] <package> [args...]');
+  const syntax = npxSyntax(npmSwitches(), npmOptionNames());
+  const launch = parseRunnerArgs('npx', rest, syntax);
+  if (launch.packages.length === 0 && launch.call === undefined) {
+    throw new InputError('depwarden npx needs a package to run: depwarden npx [-y] <package> [args...]');
+  }
   // npx's own `--registry`/`--userconfig` decide where the packages come from: checked and installed from there.
   const applied = npmEnvironment(io.env, launch.settings);
   if ('unfollowed' in applied) throw new InputError(applied.unfollowed);
-  return gateAndRun(launch, values, { ...io, env: applied.env });
+  // Handed to npx as given, with --yes=false last among npx's options: should npx find something to install after
+  // all (where depwarden read the local install otherwise), it refuses instead of fetching it unchecked.
+  const end = npxOptionsEnd(rest, syntax);
+  return gateAndRun(launch, values, { ...io, env: applied.env }, [...rest.slice(0, end), '--yes=false', ...rest.slice(end)]);
 }
 
 /** What exec's and mcp's reports say they checked: the names asked for (refused before any tree), or the tree npm exec would fetch. */
@@ -143,8 +160,21 @@ export function execSource(verdict: ExecVerdict): ReportSource {
   };
 }
 
-async function gateAndRun(launch: Launch, values: ReportValues, io: CliIo): Promise<number> {
-  const specs = launch.packages.map((entry) => entry.spec);
+/**
+ * `npxArgs`: the arguments for the real npx when npm exec would run what is installed (the project's executables,
+ * a global one, or a `-c` line without packages): nothing is fetched, so nothing is judged here, and npx runs it as
+ * it would (its PATH, its npm_* environment). Otherwise the packages that are not installed are judged and run.
+ */
+async function gateAndRun(launch: Launch, values: ReportValues, io: CliIo, npxArgs: readonly string[]): Promise<number> {
+  const npmSettings = await loadNpmSettings(io.cwd, io.env, values.registry);
+  const source = await whereExecRuns(launch, diskInstall(npmSettings.localPrefix, npmSettings.globalPrefix));
+  if (source.kind === 'local') {
+    io.stderr.write(`depwarden: npm exec runs the installed copy, nothing is fetched (${escapeText(source.why)}; depwarden check/ci judge that tree)\n`);
+    const npx = toolPath('npx', io.env);
+    if (npx === undefined) throw new InputError('no npx on PATH to run it with');
+    return runProgram(npx, npxArgs, io, { env: io.env, shell: process.platform === 'win32' && /\.(cmd|bat)$/i.test(npx), shown: 'npx' });
+  }
+  const specs = source.specs;
   // The command's stdout is its own (an MCP server speaks JSON-RPC on it): depwarden writes to stderr only.
   const reportIo: CliIo = { ...io, stdout: io.stderr };
   const verdict: ExecVerdict = await gateExec(specs, analysisOptions(values, reportIo, diskFiles(io.cwd)));
@@ -186,21 +216,79 @@ async function gateAndRun(launch: Launch, values: ReportValues, io: CliIo): Prom
 }
 
 /**
+ * What npm exec finds installed, read from the disk: the project's package.json `bin`, the `node_modules/.bin`
+ * folders from the project up to the root, npm's global bin folder, and arborist's actual tree (loaded once, when a
+ * package spec needs it).
+ */
+function diskInstall(prefix: string, globalPrefix: string): LocalInstall {
+  const isFile = (path: string) => {
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const windows = process.platform === 'win32';
+  const globalBin = windows ? globalPrefix : join(globalPrefix, 'bin');
+  let installed: Promise<ReadonlyMap<string, readonly string[]>> | undefined;
+  return {
+    prefix,
+    projectHasBin: (name) => projectBins(prefix).includes(name),
+    localBinDir: (name) => {
+      for (let dir = prefix; ; dir = dirname(dir)) {
+        const bins = join(dir, 'node_modules', '.bin');
+        if (isFile(join(bins, name))) return bins;
+        if (dirname(dir) === dir) return undefined;
+      }
+    },
+    // npm looks there only when its global prefix is not the project (`--prefix` sets both).
+    globalHasBin: (name) => resolve(globalPrefix) !== resolve(prefix) && isFile(join(globalBin, name)),
+    installedVersions: async (name) => (await (installed ??= installedVersions(prefix))).get(name) ?? [],
+  };
+}
+
+/**
+ * The executables a package.json declares, as npm normalises `bin` (npm-normalize-package-bin): a string is one
+ * named after the package without its scope. Read by hand: pacote's directory manifest is the network layer's.
+ */
+function projectBins(prefix: string): string[] {
+  let manifest: unknown;
+  try {
+    manifest = parseJsonText(readRegularFile(join(prefix, 'package.json'), 'package.json') ?? 'null', 'package.json');
+  } catch {
+    return []; // npm's hasPkgBin answers no to a manifest it cannot read.
+  }
+  if (typeof manifest !== 'object' || manifest === null) return [];
+  const { name, bin } = manifest as { name?: unknown; bin?: unknown };
+  if (typeof bin === 'string') return typeof name === 'string' ? [name.replace(/^@[^/]+\//, '')] : [];
+  return typeof bin === 'object' && bin !== null ? Object.keys(bin) : [];
+}
+
+/**
  * The command, from the installed tree, as `npm exec` runs it: the tree's executables first on PATH, the user's
  * terminal, the working folder and environment; its exit code is depwarden's (128 + n when a signal ended it).
  * SIGINT, SIGTERM and SIGHUP sent to depwarden go on to it, as npm passes them on.
  */
 function runCommand(command: ExecCommand, folder: string, io: CliIo): Promise<number> {
   const bins = join(folder, 'node_modules', '.bin');
-  const env = { ...io.env, PATH: [bins, io.env.PATH].filter(Boolean).join(delimiter) };
-  const windows = process.platform === 'win32';
-  let child: ChildProcess;
-  if (command.kind === 'call') child = spawn(command.line, { cwd: io.cwd, env, stdio: 'inherit', shell: true });
-  else {
-    // Exactly the tree's executable when it has one of that name; else, as npm does, whatever PATH finds.
-    const own = join(bins, windows ? `${command.name}.cmd` : command.name);
-    child = spawn(existsSync(own) ? own : command.name, [...command.args], { cwd: io.cwd, env, stdio: 'inherit', shell: windows });
+  // Then, as npm's run-script sets PATH, the node_modules/.bin of the working folder and of each folder above it:
+  // a package of the command line that is installed locally was not fetched again.
+  const local: string[] = [];
+  for (let dir = resolve(io.cwd); ; dir = dirname(dir)) {
+    local.push(join(dir, 'node_modules', '.bin'));
+    if (dirname(dir) === dir) break;
   }
+  const env = { ...io.env, PATH: [bins, ...local, io.env.PATH].filter(Boolean).join(delimiter) };
+  const windows = process.platform === 'win32';
+  if (command.kind === 'call') return runProgram(command.line, [], io, { env, shell: true, shown: command.line });
+  // Exactly the tree's executable when it has one of that name; else, as npm does, whatever PATH finds.
+  const own = join(bins, windows ? `${command.name}.cmd` : command.name);
+  return runProgram(existsSync(own) ? own : command.name, command.args, io, { env, shell: windows, shown: command.name });
+}
+
+/** A program with the user's terminal and working folder; its exit code is depwarden's, signals go on to it. */
+function runProgram(file: string, args: readonly string[], io: CliIo, options: { env: NodeJS.ProcessEnv; shell: boolean; shown: string }): Promise<number> {
+  const child: ChildProcess = spawn(file, [...args], { cwd: io.cwd, env: options.env, stdio: 'inherit', shell: options.shell });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of forwarded) process.on(signal, forward);
@@ -213,7 +301,7 @@ function runCommand(command: ExecCommand, folder: string, io: CliIo): Promise<nu
       done(code);
     };
     child.on('error', (error) => {
-      io.stderr.write(`depwarden: could not run ${escapeText(command.kind === 'call' ? command.line : command.name)}: ${escapeText(error.message)}\n`);
+      io.stderr.write(`depwarden: could not run ${escapeText(options.shown)}: ${escapeText(error.message)}\n`);
       end(EXIT.npm);
     });
     child.on('close', (status, signal) => end(status ?? (signal ? 128 + signalNumber(signal) : EXIT.npm)));

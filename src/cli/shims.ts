@@ -1,13 +1,27 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { npmPositionals } from './npm-argv.js';
+import { npmCommandList, npmPositionals } from './npm-argv.js';
 import { toolPath } from './project-copy.js';
 import { InputError } from '../errors.js';
-import { SHIM_MARK, SHIM_TOOLS, pathWithout, profileLine, routeShim, shimCmd, shimScript, type ShimTool } from '../gate/shims.js';
+import { SHIM_MARK, SHIM_TOOLS, npmGatedWords, pathWithout, profileLine, routeShim, shimCmd, shimScript, type ShimTool } from '../gate/shims.js';
 import { escapeText } from '../text/escape.js';
 import { readRegularFile } from '../tree/files.js';
 
@@ -18,8 +32,11 @@ $XDG_DATA_HOME/depwarden/shims, else ~/.local/share/depwarden/shims; %LOCALAPPDA
 on Windows). With that folder first on PATH, the install-like commands of each tool go through
 depwarden's gate: npm install/i/add/ci, pnpm install/add, yarn [install]/add, bun install/add become
 \`depwarden install\`/\`ci\` with that manager; npm exec, npx, pnpm dlx, pnpx, yarn dlx, bun x and bunx
-become \`depwarden npx\`; update, rebuild, create and global installs are refused with a message.
-Everything else goes straight to the real tool, the first one on PATH after the shim folder.
+become \`depwarden npx\`; update, rebuild, create, dedupe, remove (pnpm, yarn, bun), link (bun, npm
+with a package), pnpm deploy/patch-commit, yarn workspaces focus and global installs are refused with
+a message. npm's commands are read in every spelling npm takes (aliases, abbreviations, camelCase),
+from npm's own command list: run \`depwarden shims\` again after upgrading npm. Everything else goes
+straight to the real tool, the first one on PATH after the shim folder.
 
 It changes only that folder and never edits your shell profile: it prints the line to add.
 --remove deletes only the files it wrote (they carry the line "${SHIM_MARK}").
@@ -72,14 +89,16 @@ export async function runShims(argv: readonly string[], io: CliIo): Promise<numb
   }
 
   makeFolder(dir);
-  const foreign = files.filter((file) => readRegularFile(join(dir, file), file) !== undefined && !isOurs(join(dir, file)));
+  // Anything there that is not a shim depwarden wrote (another tool, a symlink, even a dangling one, a folder) stays.
+  const foreign = files.filter((file) => shimFileState(join(dir, file)) === 'foreign');
   if (foreign.length > 0) throw new InputError(`${dir} already holds ${foreign.join(', ')}, not written by depwarden: choose another folder with --dir`);
   const target = { node: process.execPath, bin: BIN, dir };
+  // npm's spellings from the npm these shims hand on to: the first after the shim folder.
+  const npmWords = platform === 'win32' ? [] : npmGatedWords(npmCommandList({ ...io.env, PATH: pathWithout(io.env.PATH, dir, delimiter) }));
   for (const tool of SHIM_TOOLS) {
     const file = join(dir, platform === 'win32' ? `${tool}.cmd` : tool);
     try {
-      writeFileSync(file, platform === 'win32' ? shimCmd(tool, target) : shimScript(tool, target));
-      chmodSync(file, 0o755);
+      writeShim(file, platform === 'win32' ? shimCmd(tool, target) : shimScript(tool, target, npmWords));
     } catch (error) {
       throw new InputError(`cannot write the shim ${escapeText(file)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
@@ -102,11 +121,41 @@ export async function runShims(argv: readonly string[], io: CliIo): Promise<numb
   return EXIT.clean;
 }
 
-function isOurs(path: string): boolean {
+/**
+ * What a shim's path holds, never following a symlink: nothing, a regular file carrying the shim mark (ours), or
+ * anything else (another tool, a symlink even when it dangles or points at a shim, a folder, a FIFO).
+ */
+function shimFileState(path: string): 'absent' | 'ours' | 'foreign' {
+  let kind;
   try {
-    return readRegularFile(path, path)?.includes(SHIM_MARK) ?? false;
+    kind = lstatSync(path);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : 'foreign';
+  }
+  if (!kind.isFile()) return 'foreign';
+  try {
+    return readRegularFile(path, path)?.includes(SHIM_MARK) ? 'ours' : 'foreign';
   } catch {
-    return false;
+    return 'foreign';
+  }
+}
+
+const isOurs = (path: string): boolean => shimFileState(path) === 'ours';
+
+/**
+ * Writes a shim as a new file: an old shim of ours is removed first, and the file is created exclusively without
+ * following a symlink (O_EXCL, O_NOFOLLOW where the system has it), so a link put there meanwhile is never written
+ * through.
+ */
+function writeShim(file: string, text: string): void {
+  if (shimFileState(file) === 'ours') unlinkSync(file);
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o755);
+  try {
+    writeSync(fd, text);
+    // The umask may have taken the executable bits.
+    fchmodSync(fd, 0o755);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -126,7 +175,7 @@ export async function runShim(argv: readonly string[], io: CliIo, main: (argv: r
   const inner = { ...io, env };
   const passEnv = { ...io.env };
   delete passEnv.DEPWARDEN_SHIM_DIR;
-  const route = routeShim(tool as ShimTool, rest, npmPositionals);
+  const route = routeShim(tool as ShimTool, rest, { positionals: npmPositionals, deref: (word) => npmCommandList(env).deref(word) });
   if (route.kind === 'refuse') {
     io.stderr.write(`depwarden shim: ${escapeText(route.reason)}\n`);
     return EXIT.input;

@@ -8,21 +8,48 @@ export const SHIM_MARK = 'depwarden-shim v1';
 /**
  * The subcommands a shim sends to depwarden (the rest go straight to the real tool, with no node start): every
  * way each tool installs, fetches or builds packages, and any leading option (`npm --prefix x install`), which
- * only depwarden's parser can place. yarn with no subcommand installs.
+ * only depwarden's parser can place. yarn with no subcommand installs. npm's are every spelling npm takes for its
+ * commands of that kind, from npm's own command list (npmGatedWords).
  */
-const GATED_WORDS: Record<ShimTool, readonly string[] | 'all'> = {
-  npm: [
-    ...['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add'],
-    ...['ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean', 'install-test', 'it', 'install-ci-test', 'cit'],
-    ...['exec', 'x', 'update', 'up', 'upgrade', 'udpate', 'rebuild', 'rb', 'create', 'init', 'innit'],
-  ],
+const GATED_WORDS: Record<Exclude<ShimTool, 'npm'>, readonly string[] | 'all'> = {
   npx: 'all',
   pnpx: 'all',
   bunx: 'all',
-  pnpm: ['install', 'i', 'add', 'dlx', 'update', 'up', 'upgrade', 'rebuild', 'rb', 'create', 'install-test', 'it', 'import'],
-  yarn: ['', 'install', 'add', 'dlx', 'up', 'upgrade', 'upgrade-interactive', 'rebuild', 'create', 'global'],
-  bun: ['install', 'i', 'add', 'a', 'x', 'update', 'create', 'c', 'pm'],
+  pnpm: [
+    ...['install', 'i', 'add', 'dlx', 'update', 'up', 'upgrade', 'rebuild', 'rb', 'create', 'install-test', 'it', 'import'],
+    ...['dedupe', 'deploy', 'patch-commit', 'remove', 'rm', 'uninstall', 'un'],
+  ],
+  yarn: ['', 'install', 'add', 'dlx', 'up', 'upgrade', 'upgrade-interactive', 'rebuild', 'create', 'global', 'dedupe', 'workspaces', 'remove'],
+  bun: ['install', 'i', 'add', 'a', 'x', 'update', 'create', 'c', 'pm', 'link', 'remove', 'rm'],
 };
+
+/** npm's command list (its lib/utils/cmd-list.js), from the npm that runs: its commands, aliases and `deref`. */
+export interface NpmCommandList {
+  readonly commands: readonly string[];
+  readonly aliases: Readonly<Record<string, string>>;
+  /** npm's reading of a command word: camelCase, an alias or a unique abbreviation to the command; else undefined. */
+  deref(word: string): string | undefined;
+}
+
+/** npm's commands that install, fetch, build or run packages: routed through the gate or refused, never passed on. */
+const NPM_GATED_COMMANDS = new Set(['install', 'ci', 'install-test', 'install-ci-test', 'exec', 'update', 'rebuild', 'init', 'dedupe', 'link']);
+
+/**
+ * Every lowercase word npm reads as one of its gated commands: the names, the aliases and each prefix of them that
+ * npm's deref takes (its abbreviations), asked of npm's own deref. camelCase spellings (`installTest`) are
+ * the shim's `*[A-Z]*` case: depwarden derefs them.
+ */
+export function npmGatedWords(npm: NpmCommandList): string[] {
+  const words = new Set<string>();
+  for (const word of [...npm.commands, ...Object.keys(npm.aliases)]) {
+    for (let end = 1; end <= word.length; end++) {
+      const prefix = word.slice(0, end);
+      const command = npm.deref(prefix);
+      if (command !== undefined && NPM_GATED_COMMANDS.has(command)) words.add(prefix);
+    }
+  }
+  return [...words].sort();
+}
 
 const shQuote = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;
 
@@ -40,8 +67,8 @@ export interface ShimTarget {
  * that is not in the shim folder, with PATH unchanged, so nested installs (a script that runs `pnpm add`) meet
  * the shims again.
  */
-export function shimScript(tool: ShimTool, target: ShimTarget): string {
-  const gated = GATED_WORDS[tool];
+export function shimScript(tool: ShimTool, target: ShimTarget, npmWords: readonly string[]): string {
+  const gated = tool === 'npm' ? [...npmWords, '*[A-Z]*'] : GATED_WORDS[tool];
   const toDepwarden = `DEPWARDEN_SHIM_DIR=${shQuote(target.dir)} exec ${shQuote(target.node)} ${shQuote(target.bin)} shim ${tool} "$@"`;
   const lines = [
     '#!/bin/sh',
@@ -86,8 +113,11 @@ export function shimCmd(tool: ShimTool, target: ShimTarget): string {
 export type ShimRoute =
   { readonly kind: 'depwarden'; readonly argv: readonly string[] } | { readonly kind: 'pass' } | { readonly kind: 'refuse'; readonly reason: string };
 
-const NPM_INSTALL = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add']);
-const NPM_CI = new Set(['ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean']);
+/** How depwarden reads an npm command line: npm's own argument parser and command list. */
+export interface NpmReader {
+  positionals(args: readonly string[]): string[];
+  deref(word: string): string | undefined;
+}
 
 /** Options of each tool that take a value, so that the subcommand after them is found (npm's come from npm's own parser). */
 const VALUE_OPTIONS: Record<'pnpm' | 'yarn' | 'bun', ReadonlySet<string>> = {
@@ -129,20 +159,23 @@ const notGated = (command: string) => ({
  * (update, rebuild, create, global installs) are refused, never passed on silently. `npmPositionals` is npm's own
  * argument parser.
  */
-export function routeShim(tool: ShimTool, argv: readonly string[], npmPositionals: (args: readonly string[]) => string[]): ShimRoute {
+export function routeShim(tool: ShimTool, argv: readonly string[], npm: NpmReader): ShimRoute {
   if (tool === 'npx' || tool === 'pnpx' || tool === 'bunx') return { kind: 'depwarden', argv: ['npx', ...argv] };
   if (tool === 'npm') {
-    const word = npmPositionals(argv)[0];
-    const at = word === undefined ? -1 : argv.indexOf(word);
-    const rest = at === -1 ? [...argv] : [...argv.slice(0, at), ...argv.slice(at + 1)];
+    const word = npm.positionals(argv)[0];
     if (word === undefined) return { kind: 'pass' };
-    if ((NPM_INSTALL.has(word) || NPM_CI.has(word)) && isGlobal(rest)) return notGated(`npm ${word} --global`);
-    if (NPM_INSTALL.has(word)) return { kind: 'depwarden', argv: ['install', '--manager', 'npm', ...rest] };
-    if (NPM_CI.has(word)) return { kind: 'depwarden', argv: ['ci', '--manager', 'npm', ...rest] };
-    if (word === 'exec' || word === 'x') return { kind: 'depwarden', argv: ['npx', ...npxArgs(rest)] };
-    if (['init', 'innit', 'create'].includes(word) && (word === 'create' || npmPositionals(rest).length > 0)) return notGated(`npm ${word} <initializer>`);
-    if (GATED_WORDS.npm !== 'all' && GATED_WORDS.npm.includes(word) && !['init', 'innit'].includes(word)) return notGated(`npm ${word}`);
-    return { kind: 'pass' };
+    const at = argv.indexOf(word);
+    const rest = [...argv.slice(0, at), ...argv.slice(at + 1)];
+    const command = npm.deref(word);
+    if (command === undefined || !NPM_GATED_COMMANDS.has(command)) return { kind: 'pass' };
+    if ((command === 'install' || command === 'ci') && isGlobal(rest)) return notGated(`npm ${word} --global`);
+    if (command === 'install') return { kind: 'depwarden', argv: ['install', '--manager', 'npm', ...rest] };
+    if (command === 'ci') return { kind: 'depwarden', argv: ['ci', '--manager', 'npm', ...rest] };
+    if (command === 'exec') return { kind: 'depwarden', argv: ['npx', ...npxArgs(rest)] };
+    // `npm init` alone writes a package.json; with an initializer it runs `npm exec create-<name>`. `npm link` alone
+    // links this project; with names it installs them globally first.
+    if ((command === 'init' || command === 'link') && npm.positionals(rest).length === 0) return { kind: 'pass' };
+    return notGated(command === 'init' ? `npm ${word} <initializer>` : command === 'link' ? `npm ${word} <package>` : `npm ${word}`);
   }
   const { word, rest } = splitSubcommand(argv, VALUE_OPTIONS[tool]);
   const gate = (frozen: readonly string[]): ShimRoute => {
@@ -166,6 +199,9 @@ export function routeShim(tool: ShimTool, argv: readonly string[], npmPositional
       if (word === 'pm') return rest.find((arg) => !arg.startsWith('-')) === 'trust' ? notGated('bun pm trust') : { kind: 'pass' };
       break;
   }
+  // `yarn workspaces focus` installs the named workspaces; the other `workspaces` commands list or run scripts.
+  if (tool === 'yarn' && word === 'workspaces')
+    return rest.find((arg) => !arg.startsWith('-')) === 'focus' ? notGated('yarn workspaces focus') : { kind: 'pass' };
   const gated = GATED_WORDS[tool];
   return word !== undefined && gated !== 'all' && gated.includes(word) ? notGated(`${tool} ${word}`) : { kind: 'pass' };
 }

@@ -254,6 +254,21 @@ export function parseRunnerArgs(
   };
 }
 
+/**
+ * Where npx's own options end (the index of the first positional argument or of `--`), read as parseRunnerArgs and
+ * npm's bin/npx-cli.js read them: an option that npm adds there counts for npx itself, not for the command.
+ */
+export function npxOptionsEnd(args: readonly string[], syntax: RunnerSyntax): number {
+  let index = 0;
+  for (; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === '--' || !arg.startsWith('-') || arg === '-') break;
+    const { raw, inline } = optionParts(arg);
+    if (inline === undefined && syntax.takesValue(raw, args[index + 1])) index++;
+  }
+  return Math.min(index, args.length);
+}
+
 /** `--key=value` read apart: the key without its dashes, the inline value, and the text before that value. */
 function optionParts(arg: string): { readonly raw: string; readonly inline: string | undefined; readonly prefix: string } {
   const equals = arg.indexOf('=');

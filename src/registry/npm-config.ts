@@ -17,6 +17,10 @@ export interface NpmSettings {
   readonly flat: Readonly<Record<string, unknown>>;
   /** The project's own `.npmrc` (beside its package.json), when it has one: npm reads it only when run in that project. */
   readonly projectConfig?: string;
+  /** npm's localPrefix: the project folder npm works in (a workspace's root), found upward from the folder given. */
+  readonly localPrefix: string;
+  /** npm's global prefix (its global bin folder is `<prefix>/bin`, the prefix itself on Windows). */
+  readonly globalPrefix: string;
 }
 
 interface NpmcliConfig {
@@ -25,6 +29,7 @@ interface NpmcliConfig {
   readonly flat: Record<string, unknown>;
   readonly list: Record<string, unknown>[];
   readonly localPrefix: string;
+  readonly globalPrefix: string;
 }
 
 /** Loads npm's configuration for a project folder; `registry` overrides the configured default registry. */
@@ -66,6 +71,8 @@ export async function loadNpmSettings(projectDir: string, env: NodeJS.ProcessEnv
     publicRegistry,
     scopes,
     flat: { ...config.flat, registry: configured },
+    localPrefix: config.localPrefix,
+    globalPrefix: config.globalPrefix,
     ...(existsSync(projectConfig) ? { projectConfig } : {}),
   };
 }

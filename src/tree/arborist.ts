@@ -1,4 +1,5 @@
-import { isAbsolute, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { createNode, finishTree, type TreeSource } from './build.js';
 import { scanNodeModules } from './installed.js';
 import { InputError } from '../errors.js';
@@ -51,6 +52,27 @@ export async function loadWithArborist(mode: 'lockfile' | 'node_modules', source
     throw new InputError(`npm cannot load it: ${message}`, source.sourceFile);
   }
   return fromArborist(tree, source, mode === 'node_modules', problems);
+}
+
+/**
+ * The versions installed in a project, by package name, from arborist's actual tree as `npm exec` loads it (the
+ * root and every nested or linked node): what npm exec runs instead of fetching. What arborist would hang or crash
+ * on is refused first, as for `check --node-modules`.
+ */
+export async function installedVersions(projectDir: string): Promise<ReadonlyMap<string, readonly string[]>> {
+  if (existsSync(join(projectDir, 'node_modules'))) scanNodeModules(projectDir);
+  let tree: ArboristNode;
+  try {
+    tree = await (await newArborist({ path: projectDir })).loadActual({ forceActual: false });
+  } catch (error) {
+    throw new InputError(`npm cannot load the packages installed in ${projectDir}: ${(error as Error).message?.split('\n')[0] ?? String(error)}`);
+  }
+  const versions = new Map<string, string[]>();
+  for (const node of tree.inventory.values()) {
+    if (node.packageName === null || node.version === undefined) continue;
+    versions.set(node.packageName, [...(versions.get(node.packageName) ?? []), node.version]);
+  }
+  return versions;
 }
 
 export interface ArboristInstance {

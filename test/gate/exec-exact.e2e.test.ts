@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depwardenAsync, depwardenInProcess } from '../support/cli.js';
+import { ISOLATED_ENV } from '../support/check.js';
 import { type Registry } from '../support/registry.mjs';
 import { sharedRegistry } from '../support/shared-registry.js';
 import { tempDir } from '../support/temp.js';
@@ -23,6 +25,9 @@ require('fs').writeFileSync(require('path').join(process.env.MARK_DIR, 'ran'), v
 process.stdout.write('dep ' + version + ' args ' + process.argv.slice(2).join(' ') + '\\n');
 process.exitCode = 7;
 `;
+
+/** A bin that says which copy of it ran, with its arguments. */
+const WHO_RAN = (copy: string) => `#!/usr/bin/env node\nprocess.stdout.write('${copy} copy ran ' + process.argv.slice(2).join(' ') + '\\n');\n`;
 
 /** An install script that leaves a marker named after its package. */
 const MARK_SCRIPT = `require('fs').writeFileSync(require('path').join(process.env.MARK_DIR, 'script-' + require('./package.json').name), 'ran');\n`;
@@ -131,6 +136,8 @@ beforeAll(async () => {
     // Names of this file's own: exec-mcp.e2e.test.ts publishes dw-mcp-good and @dw-tools/mcp-pinned to the same registry.
     writePackage({ name: 'dw-claude-good', version: '1.1.0', bin: { 'dw-claude-good': 'cli.js' } }),
     writePackage({ name: '@dw-tools/claude-pinned', version: '2.0.0', bin: { 'claude-pinned': 'cli.js' } }),
+    // A registry package of the same name as a project's own tool (dependency confusion): it must not run.
+    writePackage({ name: 'dw-local-tool', version: '9.9.9', bin: { 'dw-local-tool': 'cli.js' } }, { 'cli.js': WHO_RAN('REGISTRY') }),
   ]);
 }, 120_000);
 
@@ -230,5 +237,84 @@ describe("depwarden mcp reads Claude Code's ~/.claude.json", () => {
     );
     expect(readFileSync(join(home, '.claude.json'), 'utf8')).toBe(claude.replace('"dw-claude-good@latest"', '"dw-claude-good@1.1.0"'));
     expect(readdirSync(join(home, 'marks'))).toEqual([]);
+  });
+});
+
+describe('npx of what the project has installed runs that copy, as npm exec does (libnpmexec)', () => {
+  /** A project with dw-local-tool 1.0.0 from a `file:` dependency, installed by real npm (nothing from the registry). */
+  function localProject(home: string): string {
+    const project = join(home, 'project');
+    mkdirSync(join(project, 'tools'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', devDependencies: { 'dw-local-tool': 'file:./tools' } }));
+    writeFileSync(join(project, 'tools', 'package.json'), JSON.stringify({ name: 'dw-local-tool', version: '1.0.0', bin: { 'dw-local-tool': 'cli.js' } }));
+    writeFileSync(join(project, 'tools', 'cli.js'), WHO_RAN('LOCAL'));
+    const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline'], {
+      cwd: project,
+      env: { ...ISOLATED_ENV, HOME: home, npm_config_cache: join(home, 'npm-cache'), npm_config_userconfig: join(home, '.npmrc-test') },
+      encoding: 'utf8',
+    });
+    expect(installed.status, installed.stderr).toBe(0);
+    return project;
+  }
+  const requestsFor = (name: string) => seen.filter((line) => line.includes(`/${name}`));
+
+  it('a bare name, a satisfied range and a -c line run the installed copy, fetch nothing and say so in one line', async () => {
+    const home = makeHome('home-local');
+    const project = localProject(home);
+    seen.length = 0;
+    const bare = await run(home, ['npx', 'dw-local-tool', 'a', 'b'], project);
+    expect(bare).toEqual({
+      status: 0,
+      stdout: 'LOCAL copy ran a b\n',
+      stderr: `depwarden: npm exec runs the installed copy, nothing is fetched (dw-local-tool is installed in ${join(project, 'node_modules', '.bin')}; depwarden check/ci judge that tree)\n`,
+    });
+    // From a folder below the project, as npm finds its project upward.
+    mkdirSync(join(project, 'src'));
+    expect(await run(home, ['exec', 'dw-local-tool', '--', 'c'], join(project, 'src'))).toMatchObject({ status: 0, stdout: 'LOCAL copy ran c\n' });
+    const ranged = await run(home, ['npx', '-p', 'dw-local-tool@^1', 'dw-local-tool', 'd'], project);
+    expect(ranged).toMatchObject({ status: 0, stdout: 'LOCAL copy ran d\n' });
+    expect(ranged.stderr).toContain('(dw-local-tool@^1 is installed in ');
+    const call = await run(home, ['npx', '-c', 'dw-local-tool e'], project);
+    expect(call).toMatchObject({ status: 0, stdout: 'LOCAL copy ran e\n' });
+    expect(requestsFor('dw-local-tool')).toEqual([]);
+    expect(existsSync(join(home, 'npm-cache', '_depwarden-exec'))).toBe(false);
+  });
+
+  it('a version the project does not have is fetched, judged and run from the checked tree', async () => {
+    const home = makeHome('home-local-other');
+    const project = localProject(home);
+    seen.length = 0;
+    const other = await run(home, ['npx', '-y', 'dw-local-tool@9.9.9', 'f'], project);
+    expect({ status: other.status, stdout: other.stdout }).toEqual({ status: 0, stdout: 'REGISTRY copy ran f\n' });
+    expect(other.stderr).not.toContain('nothing is fetched');
+    expect(requestsFor('dw-local-tool')).toContain('GET /dw-local-tool/-/dw-local-tool-9.9.9.tgz');
+  });
+
+  it('through the npx and npm shims: the installed copy runs, as with the real npx', async () => {
+    const home = makeHome('home-local-shims');
+    const project = localProject(home);
+    const shims = join(home, 'shims');
+    expect((await run(home, ['shims', '--dir', shims], project)).status).toBe(0);
+    const env = {
+      ...ISOLATED_ENV,
+      PATH: [shims, process.env.PATH].join(delimiter),
+      HOME: home,
+      npm_config_offline: 'false',
+      npm_config_userconfig: join(home, '.npmrc-test'),
+      npm_config_cache: join(home, 'npm-cache'),
+      npm_config_update_notifier: 'false',
+    };
+    seen.length = 0;
+    const viaShim = spawnSync('npx', ['dw-local-tool', 'g'], { cwd: project, env, encoding: 'utf8' });
+    expect({ status: viaShim.status, stdout: viaShim.stdout }).toEqual({ status: 0, stdout: 'LOCAL copy ran g\n' });
+    expect(viaShim.stderr).toContain('nothing is fetched');
+    const npmExec = spawnSync('npm', ['exec', '--', 'dw-local-tool', 'h'], { cwd: project, env, encoding: 'utf8' });
+    expect({ status: npmExec.status, stdout: npmExec.stdout }).toEqual({ status: 0, stdout: 'LOCAL copy ran h\n' });
+    // -c without --package: npx runs the line with the project's executables, nothing fetched (it was exit 2 before).
+    const call = spawnSync('npx', ['-c', 'dw-local-tool i'], { cwd: project, env, encoding: 'utf8' });
+    expect({ status: call.status, stdout: call.stdout }).toEqual({ status: 0, stdout: 'LOCAL copy ran i\n' });
+    const npmCall = spawnSync('npm', ['exec', '-c', 'dw-local-tool j'], { cwd: project, env, encoding: 'utf8' });
+    expect({ status: npmCall.status, stdout: npmCall.stdout }).toEqual({ status: 0, stdout: 'LOCAL copy ran j\n' });
+    expect(requestsFor('dw-local-tool')).toEqual([]);
   });
 });

@@ -226,6 +226,15 @@ describe('the manager gate, whatever the manager', () => {
     expect(refused.stdout).toContain('[near-miss-name]');
     expect(refused.stderr).toContain('install refused: 1 finding(s) at or above high in the packages asked for');
     expect(snapshot(dir)).toEqual(before);
+    // npm's own spellings of install-test and ci-test: refused by depwarden, never passed to npm.
+    for (const word of ['sit', 'installTest']) {
+      const spelled = await npm([word]);
+      expect({ status: spelled.status, stderr: spelled.stderr }, word).toEqual({
+        status: 2,
+        stderr: `depwarden shim: \`npm ${word}\` is not gated by depwarden: run it with the real tool (its full path) if you mean it, or use \`depwarden install\`/\`exec\`\n`,
+      });
+    }
+    expect(snapshot(dir)).toEqual(before);
     const version = await npm(['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const removed = await depwardenInProcess(['shims', '--remove', '--dir', shims], { cwd: work, env: managerEnv() });
