@@ -1,11 +1,11 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { depwarden } from '../support/cli.js';
 import { isolatedHome, runMain } from '../support/in-process.js';
-import { FIXTURES } from '../support/paths.js';
+import { BIN, FIXTURES } from '../support/paths.js';
 import { REGISTRY } from '../support/tree.js';
 
 /**
@@ -201,6 +201,31 @@ describe('nothing hangs: FIFOs, devices, symlink loops and huge files end in sec
     writeFileSync(join(huge, 'package-lock.json'), '');
     truncateSync(join(huge, 'package-lock.json'), 300 * 1024 * 1024);
     expectExit2(huge, 'package-lock.json: is 300 MiB; depwarden reads files up to 256 MiB');
+  });
+
+  it('config files: a .depwardenrc.json, a committed .npmrc -> /dev/stdin, a .yarnrc.yml, an MCP config that is a FIFO', () => {
+    const rc = project('rc-fifo');
+    cpSync(join(FIXTURES, 'npm-v3', 'package-lock.json'), join(rc, 'package-lock.json'));
+    execFileSync('mkfifo', [join(rc, '.depwardenrc.json')]);
+    expectExit2(rc, '.depwardenrc.json: is not a regular file but a FIFO (named pipe)');
+    const npmrc = project('npmrc-stdin');
+    cpSync(join(FIXTURES, 'npm-v3', 'package-lock.json'), join(npmrc, 'package-lock.json'));
+    symlinkSync('/dev/stdin', join(npmrc, '.npmrc'));
+    // A pipe no one writes to as stdin: read, it would wait until the kill timer.
+    const run = spawnSync(process.execPath, [BIN, ...checkArgs(npmrc)], { env: home.env, stdio: ['pipe', 'pipe', 'pipe'], timeout: HANG, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^depwarden: \.npmrc: is not a regular file but a (FIFO \(named pipe\)|socket)\n$/);
+    const yarnrc = project('yarnrc-fifo');
+    writeFileSync(join(yarnrc, 'yarn.lock'), '');
+    execFileSync('mkfifo', [join(yarnrc, '.yarnrc.yml')]);
+    const install = depwarden(['install', '--dry-run'], { cwd: yarnrc, env: home.env, timeout: HANG });
+    expect(install.status).toBe(2);
+    expect(install.stderr).toBe('depwarden: .yarnrc.yml: is not a regular file but a FIFO (named pipe)\n');
+    const mcp = project('mcp-fifo');
+    execFileSync('mkfifo', [join(mcp, '.mcp.json')]);
+    const found = depwarden(['mcp'], { cwd: mcp, env: home.env, timeout: HANG });
+    expect(found.status).toBe(2);
+    expect(found.stderr).toContain('depwarden: .mcp.json: is not a regular file but a FIFO (named pipe)\n');
   });
 
   it('node_modules: a symlink loop, and a package.json that is a FIFO', () => {
