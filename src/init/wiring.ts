@@ -25,6 +25,28 @@ export function pendingScripts(findings: readonly Finding[]): PendingScript[] {
     });
 }
 
+/** How the registry look-ups of a check went (RegistrySummary's counts). */
+export interface LookupCounts {
+  readonly asked: number;
+  readonly answered: number;
+  readonly notCached: number;
+  readonly offline: boolean;
+}
+
+/**
+ * Why the install scripts of the tree could not all be read (some packages' manifests were not), in one line; undefined
+ * when every package was read. init must not claim "no install scripts" from a registry that did not answer.
+ */
+export function scriptsUnreadBecause(findings: readonly Finding[], lookups: LookupCounts): string | undefined {
+  if (lookups.answered >= lookups.asked) return undefined;
+  const causes = [...new Set(findings.flatMap((finding) => (finding.detail.code === 'unverified' ? [finding.detail.cause.replace(/\s+/g, ' ')] : [])))];
+  if (causes.length > 0) return causes.join('; ');
+  const missing = lookups.asked - lookups.answered;
+  return lookups.offline && lookups.notCached > 0
+    ? `${lookups.notCached} of ${lookups.asked} packages are not in npm's cache (--offline)`
+    : `${missing} of ${lookups.asked} packages were not read from the registry`;
+}
+
 type Json = Record<string, unknown>;
 
 /**
