@@ -1,4 +1,5 @@
 import type { Finding } from '../findings/model.js';
+import { escapeJsonText } from '../text/escape.js';
 
 /** One change `depwarden init` makes, or would have made but found already done. */
 export interface InitChange {
@@ -129,10 +130,14 @@ export function declaresSelf(manifest: Json): boolean {
 export const addSelfAdvice = (version: string): string =>
   `depwarden is not a devDependency: add it from a tarball you built (\`npm pack\` in a clone of depwarden), never by name from a registry, where anyone could own the name: \`npm install --save-dev --save-exact <path>/depwarden-${version}.tgz\``;
 
-/** Serializes JSON the way the file was written: its indentation, and a final newline. */
+/**
+ * Serializes JSON the way the file was written: its indentation, and a final newline. Install scripts land in it
+ * (pendingReview), and it is the file a person reads to review them: DEL, C1 controls, bidi overrides and line
+ * separators are written as \uNNNN escapes (JSON.stringify escapes C0 itself), so the text reads back the same.
+ */
 export function formatLike(original: string | undefined, value: unknown): string {
   const indent = /^[ \t]+(?=")/m.exec(original ?? '')?.[0] ?? '  ';
-  return `${JSON.stringify(value, null, indent)}\n`;
+  return `${escapeJsonText(JSON.stringify(value, null, indent))}\n`;
 }
 
 export const CI_SNIPPET = `# .github/workflows/dependencies.yml

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/model.js';
-import { scriptsUnreadBecause } from '../../src/init/wiring.js';
+import { formatLike, scriptsUnreadBecause } from '../../src/init/wiring.js';
 
 const root = { name: 'app', version: '1.0.0', location: '', alias: undefined };
 const unverified = (cause: string): Finding => ({ rule: 'unverified', severity: 'high', package: root, path: [], detail: { code: 'unverified', cause } });
@@ -37,5 +37,21 @@ describe('scriptsUnreadBecause: whether init may say the tree has no install scr
     ],
   ])('%s', (_case, findings, lookups, expected) => {
     expect(scriptsUnreadBecause(findings, lookups)).toBe(expected);
+  });
+});
+
+describe('formatLike: the policy file init writes install scripts into', () => {
+  // Trojan Source overrides, isolates, line/paragraph separators, C0 and C1 controls, DEL, a workflow command.
+  const script = 'node x.js \u202e\u2066\u2069\u200f\u061c \u2028\u2029 \u0000\u001b[31m\u007f\u0085\u009b ##[error]';
+  const written = formatLike(undefined, { pendingReview: [{ package: 'evil', script }] });
+
+  it('writes no raw control, bidi or separator character, and stays valid JSON that reads back the same', () => {
+    expect(written).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u);
+    expect(written).toContain('\\u202e\\u2066\\u2069\\u200f\\u061c \\u2028\\u2029 \\u0000\\u001b[31m\\u007f\\u0085\\u009b #\\u0023[error]');
+    expect(JSON.parse(written)).toEqual({ pendingReview: [{ package: 'evil', script }] });
+  });
+
+  it('keeps the indentation the file had, and other text as it is', () => {
+    expect(formatLike('{\n    "a": 1\n}\n', { a: 'é ü 日本' })).toBe('{\n    "a": "é ü 日本"\n}\n');
   });
 });
