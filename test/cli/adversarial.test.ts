@@ -152,6 +152,24 @@ describe('--node-modules: what cannot be read is a finding, not a package counte
   });
 });
 
+describe('one-line errors stay one short line', () => {
+  it('a 200,000-character name npm would refuse: exit 2, the name shortened with how much was cut', async () => {
+    const dir = join(scratch, 'long-name');
+    cpSync(join(FIXTURES, 'npm-v3'), dir, { recursive: true });
+    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+    const name = `${'a'.repeat(200_000)} x`;
+    lock.packages[`node_modules/${name}`] = lock.packages['node_modules/dw-core'];
+    delete lock.packages['node_modules/dw-core'];
+    writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock));
+    const run = await runMain(checkArgs(dir), home.env);
+    expect(run.status).toBe(2);
+    expect(run.stderr.length).toBeLessThan(1_200);
+    expect(run.stderr).toBe(
+      `depwarden: package-lock.json: "packages"["node_modules/${'a'.repeat(275)}…(199,575 characters cut)…${'a'.repeat(150)} x"] names a package "${'a'.repeat(299)}…(199,551 characters cut)…${'a'.repeat(150)} x" that npm would refuse (name can only contain URL-friendly characters)\n`,
+    );
+  });
+});
+
 /** Through the built CLI with a kill timer: a hang fails the test instead of blocking the suite. */
 describe('nothing hangs: FIFOs, devices, symlink loops and huge files end in seconds', () => {
   const HANG = 20_000;
