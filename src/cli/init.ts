@@ -14,11 +14,13 @@ import {
   IGNORE_SCRIPTS_EFFECT,
   formatLike,
   pendingScripts,
+  scriptsUnreadBecause,
   withGateScripts,
   withIgnoreScripts,
   withPendingReview,
 } from '../init/wiring.js';
 import { diskFiles } from '../tree/files.js';
+import { escapeText, redactCredentials } from '../text/escape.js';
 
 export const INIT_HELP = `Usage: depwarden init [--offline]
 
@@ -35,7 +37,9 @@ Wires the project in the current folder to depwarden, changing only what is miss
 Then prints a GitHub Actions job that runs that pinned copy. Running it again changes nothing.
 init never adds depwarden itself: it is not published, and anyone could own the name on a registry.
 When package.json does not declare it, init says how to add it from a tarball you built (\`npm pack\`
-in a clone) and exits 4: one step is left to you.
+in a clone) and exits 4: one step is left to you. When the install scripts could not all be read (the
+registry did not answer, or --offline and npm's cache lacks packages), init says why instead of "no
+install scripts", writes the rest, and exits 1: run it again when they can be read.
 
 Options:
   --offline                    read install scripts from npm's cache only
@@ -59,9 +63,10 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
 
   // The scripts the current tree needs, from the lockfile and the registry; a project without one has none yet.
   const hasLockfile = ['package-lock.json', 'npm-shrinkwrap.json'].some((file) => files.readText(file) !== undefined);
-  const pending = hasLockfile
-    ? pendingScripts((await check({ files, env: io.env, nodeModules: false, offline: values.offline ?? false })).result.findings)
-    : [];
+  const outcome = hasLockfile ? await check({ files, env: io.env, nodeModules: false, offline: values.offline ?? false }) : undefined;
+  const pending = outcome ? pendingScripts(outcome.result.findings) : [];
+  // Fail closed: scripts that could not be read are not "no scripts".
+  const unread = outcome && scriptsUnreadBecause(outcome.result.findings, outcome.registry);
 
   const inManifest = typeof manifest.depwarden === 'object' && manifest.depwarden !== null;
   const rcText = files.readText(RC_FILE);
@@ -74,13 +79,15 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
   if (inManifest) manifest = { ...manifest, depwarden: policy };
   else if (added > 0 || rcText === undefined) write(RC_FILE, formatLike(rcText, policy));
   const where = inManifest ? 'package.json#depwarden' : RC_FILE;
-  lines.push(
-    added > 0
-      ? `${where}: ${added} install script(s) listed under "pendingReview"; review each and move it to "allow" with a reason`
-      : rcText === undefined && !inManifest
-        ? `${where}: created (no install scripts in the tree)`
-        : `${where}: unchanged`,
-  );
+  const created = rcText === undefined && !inManifest;
+  const listed = `${added} install script(s) listed under "pendingReview"; review each and move it to "allow" with a reason`;
+  if (unread === undefined)
+    lines.push(added > 0 ? `${where}: ${listed}` : created ? `${where}: created (no install scripts in the tree)` : `${where}: unchanged`);
+  else {
+    lines.push(
+      `${where}: ${added > 0 ? `${listed}; but the install scripts of some packages` : created ? 'created, but the install scripts' : 'unchanged, but the install scripts'} could not be read: ${escapeText(redactCredentials(unread))}; run depwarden init again when they can be, to list them`,
+    );
+  }
 
   const npmrc = withIgnoreScripts(files.readText('.npmrc'));
   if (npmrc.changed) write('.npmrc', npmrc.text);
@@ -96,6 +103,7 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
   lines.push(scripts.added.length ? `package.json: added scripts ${scripts.added.join(', ')}` : 'package.json: scripts unchanged');
 
   io.stdout.write(`${lines.map((line) => `depwarden init: ${line}`).join('\n')}\n\nIn CI:\n\n${CI_SNIPPET}`);
-  // Everything else init wrote stays; the exit code tells a script that one step is left to the user.
-  return declared ? EXIT.clean : EXIT.npm;
+  // Everything else init wrote stays; the exit code tells a script that one step is left to the user: scripts init could
+  // not read (1, as check's unverified finding), else declaring depwarden (4).
+  return unread !== undefined ? EXIT.findings : declared ? EXIT.clean : EXIT.npm;
 }

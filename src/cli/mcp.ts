@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
@@ -45,7 +45,9 @@ export async function runMcp(argv: readonly string[], io: CliIo): Promise<number
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new InputError(`depwarden mcp writes --format text or json; found "${format}"`);
   const options = analysisOptions(values as ReportValues, { ...io, stdout: io.stderr }, diskFiles(io.cwd));
-  const files = positionals.length > 0 ? positionals.map((file) => resolve(io.cwd, file)) : mcpConfigCandidates(io.cwd, io.env).filter(isFile);
+  // A found config that exists but is no regular file (a FIFO, a device) is refused below as it is read, not skipped.
+  const files =
+    positionals.length > 0 ? positionals.map((file) => resolve(io.cwd, file)) : mcpConfigCandidates(io.cwd, io.env).filter((path) => existsSync(path));
   for (const file of positionals) {
     const path = resolve(io.cwd, file);
     if (!isFile(path)) throw new InputError(existsSync(path) ? 'is not a file; depwarden mcp takes MCP config files' : 'no such file', file);
@@ -63,13 +65,14 @@ export async function runMcp(argv: readonly string[], io: CliIo): Promise<number
   const results: ServerResult[] = [];
   for (const path of files) {
     const config = { path, shown: shown(path) };
-    const entries = readMcpConfig(readFileSync(path, 'utf8'), config.shown);
+    // Read as every config file is (readRegularFile): the isFile check above was a stat, and the file may change since.
+    const entries = readMcpConfig(readRegularFile(path, config.shown) ?? '', config.shown);
     for (const entry of entries) results.push(await judgeServer(config, entry, syntax, options, DISK));
   }
 
   let fixes: McpFix[] = [];
   if (values.fix) {
-    const pinned = pinServers(results, syntax, (path) => readFileSync(path, 'utf8'));
+    const pinned = pinServers(results, syntax, (path) => readRegularFile(path, shown(path)) ?? '');
     for (const [path, text] of pinned.texts) writeFileSync(path, text);
     fixes = pinned.fixes;
   }

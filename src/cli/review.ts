@@ -1,9 +1,11 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import { REPORT_HELP, REPORT_OPTIONS, analysisOptions, writeReport } from './report-options.js';
 import { InputError } from '../errors.js';
-import { findingKey, review, type ChangeSource } from '../review/review.js';
+import { findingKey, review, type ChangeSource, type ScratchFolder } from '../review/review.js';
 import { GitRepo } from '../review/git.js';
 import { parseUnifiedDiff } from '../text/unified-diff.js';
 import { diskFiles, readRequired } from '../tree/files.js';
@@ -15,6 +17,8 @@ Checks what a change adds to a project's dependencies, with every rule, registry
 and reports only the findings the change introduced: lockfiles compared at both ends, dependencies
 added to package.json, and packages newly imported by changed JavaScript/TypeScript files (read
 with a real parser; imports that no package.json declares are findings too).
+A change that edits the policy (.depwardenrc.json, package.json#depwarden) or the root .npmrc is
+judged with the base's, and a notice says so: the edit is the reviewer's to approve.
 
 Options:
   --base <rev>                 what the change is compared with (default: the merge base with the
@@ -52,7 +56,7 @@ export async function runReview(argv: readonly string[], io: CliIo, stdin: () =>
     if (values.head !== undefined) repo.verify(values.head);
     change = { kind: 'git', repo, base, head: values.head, workingTree: diskFiles(repo.root) };
   }
-  const outcome = await review(change, { ...options, files: diskFiles(root) });
+  const outcome = await review(change, { ...options, files: diskFiles(root) }, scratchFolder);
   return writeReport(
     values,
     io,
@@ -61,6 +65,13 @@ export async function runReview(argv: readonly string[], io: CliIo, stdin: () =>
     { changeLocation: (finding) => outcome.locations.get(findingKey(finding)), notices: outcome.notices },
   );
 }
+
+/** A temporary folder with the given files (the base's .npmrc), removed by dispose. */
+const scratchFolder: ScratchFolder = (files) => {
+  const dir = mkdtempSync(join(tmpdir(), 'depwarden-base-npmrc-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+};
 
 function repositoryRoot(cwd: string): string | undefined {
   try {

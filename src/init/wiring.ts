@@ -1,4 +1,5 @@
 import type { Finding } from '../findings/model.js';
+import { escapeJsonText } from '../text/escape.js';
 
 /** One change `depwarden init` makes, or would have made but found already done. */
 export interface InitChange {
@@ -23,6 +24,28 @@ export function pendingScripts(findings: readonly Finding[]): PendingScript[] {
       const script = detail.scripts.map(({ name, text }) => `${name}: ${text ?? '(text unknown offline)'}`).join('; ');
       return { package: finding.package.name, version: finding.package.version, rule: 'install-script', script };
     });
+}
+
+/** How the registry look-ups of a check went (RegistrySummary's counts). */
+export interface LookupCounts {
+  readonly asked: number;
+  readonly answered: number;
+  readonly notCached: number;
+  readonly offline: boolean;
+}
+
+/**
+ * Why the install scripts of the tree could not all be read (some packages' manifests were not), in one line; undefined
+ * when every package was read. init must not claim "no install scripts" from a registry that did not answer.
+ */
+export function scriptsUnreadBecause(findings: readonly Finding[], lookups: LookupCounts): string | undefined {
+  if (lookups.answered >= lookups.asked) return undefined;
+  const causes = [...new Set(findings.flatMap((finding) => (finding.detail.code === 'unverified' ? [finding.detail.cause.replace(/\s+/g, ' ')] : [])))];
+  if (causes.length > 0) return causes.join('; ');
+  const missing = lookups.asked - lookups.answered;
+  return lookups.offline && lookups.notCached > 0
+    ? `${lookups.notCached} of ${lookups.asked} packages are not in npm's cache (--offline)`
+    : `${missing} of ${lookups.asked} packages were not read from the registry`;
 }
 
 type Json = Record<string, unknown>;
@@ -107,10 +130,14 @@ export function declaresSelf(manifest: Json): boolean {
 export const addSelfAdvice = (version: string): string =>
   `depwarden is not a devDependency: add it from a tarball you built (\`npm pack\` in a clone of depwarden), never by name from a registry, where anyone could own the name: \`npm install --save-dev --save-exact <path>/depwarden-${version}.tgz\``;
 
-/** Serializes JSON the way the file was written: its indentation, and a final newline. */
+/**
+ * Serializes JSON the way the file was written: its indentation, and a final newline. Install scripts land in it
+ * (pendingReview), and it is the file a person reads to review them: DEL, C1 controls, bidi overrides and line
+ * separators are written as \uNNNN escapes (JSON.stringify escapes C0 itself), so the text reads back the same.
+ */
 export function formatLike(original: string | undefined, value: unknown): string {
   const indent = /^[ \t]+(?=")/m.exec(original ?? '')?.[0] ?? '  ';
-  return `${JSON.stringify(value, null, indent)}\n`;
+  return `${escapeJsonText(JSON.stringify(value, null, indent))}\n`;
 }
 
 export const CI_SNIPPET = `# .github/workflows/dependencies.yml

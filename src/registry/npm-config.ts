@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { assertRegularIfPresent } from '../tree/files.js';
 
 // The CLI bundle holds @npmcli/config (scripts/bundle.mjs): its `require` calls name their modules in full.
 const require = createRequire(import.meta.url);
@@ -30,11 +31,56 @@ interface NpmcliConfig {
   readonly list: Record<string, unknown>[];
   readonly localPrefix: string;
   readonly globalPrefix: string;
+  readonly npmPath: string;
+  /** Each layer's values ('cli' first…'default'); a layer's data inherits the lower layers' (prototype chain). */
+  readonly data: ReadonlyMap<string, { readonly data: Record<string, unknown> }>;
+  loadBuiltinConfig(): Promise<void>;
+  loadLocalPrefix(): Promise<void>;
+  loadUserConfig(): Promise<void>;
+  loadGlobalConfig(): Promise<void>;
+}
+
+type NpmcliConfigClass = new (options: object) => NpmcliConfig;
+
+/**
+ * @npmcli/config reads each npmrc with a plain readFile: a FIFO (a committed symlink to /dev/stdin) blocks it forever,
+ * /dev/zero or /dev/urandom fill memory until it gives up, and it then ignores them silently. Each file is checked
+ * with readRegularFile's rules (one stat) just before @npmcli/config reads it, where load() asks for it: the paths
+ * depend on the layers read before (a project .npmrc can move userconfig, which can move globalconfig).
+ */
+function guarded(Config: NpmcliConfigClass, projectDir: string): NpmcliConfigClass {
+  const check = (path: string) => {
+    const shown = relative(projectDir, path);
+    assertRegularIfPresent(path, shown.startsWith('..') || isAbsolute(shown) ? path : shown);
+  };
+  // The value load() will use, read as its own private #get does: the top layer, lower layers by inheritance.
+  const current = (config: NpmcliConfig, key: string) => config.data.get('cli')?.data[key];
+  return class extends Config {
+    override async loadBuiltinConfig() {
+      check(resolve(this.npmPath, 'npmrc'));
+      return super.loadBuiltinConfig();
+    }
+    // loadProjectConfig reads localPrefix/.npmrc right after this walk up to the project root.
+    override async loadLocalPrefix() {
+      await super.loadLocalPrefix();
+      check(resolve(this.localPrefix, '.npmrc'));
+    }
+    override async loadUserConfig() {
+      const file = current(this, 'userconfig');
+      if (typeof file === 'string') check(file);
+      return super.loadUserConfig();
+    }
+    override async loadGlobalConfig() {
+      const file = current(this, 'globalconfig');
+      if (typeof file === 'string') check(file);
+      return super.loadGlobalConfig();
+    }
+  };
 }
 
 /** Loads npm's configuration for a project folder; `registry` overrides the configured default registry. */
 export async function loadNpmSettings(projectDir: string, env: NodeJS.ProcessEnv, registry?: string): Promise<NpmSettings> {
-  const Config = require('@npmcli/config') as new (options: object) => NpmcliConfig;
+  const Config = guarded(require('@npmcli/config') as NpmcliConfigClass, projectDir);
   // Not behind an exports map, and the way @npmcli/config's README and npm's own lib/npm.js load the definitions;
   // the package has no other public way to them.
   const { definitions, shorthands, flatten } = require('@npmcli/config/lib/definitions') as Record<string, unknown>;
@@ -53,6 +99,7 @@ export async function loadNpmSettings(projectDir: string, env: NodeJS.ProcessEnv
   try {
     await config.load();
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`npm's configuration could not be read: ${(error as Error).message}`);
   }
   const scopes = new Map<string, string>();

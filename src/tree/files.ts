@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -63,6 +63,25 @@ export function readRegularFile(path: string, shown: string): string | undefined
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Throws unless the file, when it exists, is one readRegularFile would read: for files another library reads
+ * (npm's npmrc files, read by @npmcli/config). A stat follows symlinks and never blocks, and opens nothing: opening
+ * a device can act on it. Returns whether the file exists.
+ */
+export function assertRegularIfPresent(path: string, shown: string): boolean {
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') return false;
+    throw new InputError(code === 'ELOOP' ? 'is a symlink loop' : `cannot be read (${code ?? String(error)})`, shown);
+  }
+  if (stats === undefined) return false;
+  assertReadable(stats, shown);
+  return true;
 }
 
 /** Throws unless the stats are of a regular file within the size limit. */

@@ -1,11 +1,11 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { depwarden } from '../support/cli.js';
 import { isolatedHome, runMain } from '../support/in-process.js';
-import { FIXTURES } from '../support/paths.js';
+import { BIN, FIXTURES } from '../support/paths.js';
 import { REGISTRY } from '../support/tree.js';
 
 /**
@@ -152,6 +152,24 @@ describe('--node-modules: what cannot be read is a finding, not a package counte
   });
 });
 
+describe('one-line errors stay one short line', () => {
+  it('a 200,000-character name npm would refuse: exit 2, the name shortened with how much was cut', async () => {
+    const dir = join(scratch, 'long-name');
+    cpSync(join(FIXTURES, 'npm-v3'), dir, { recursive: true });
+    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+    const name = `${'a'.repeat(200_000)} x`;
+    lock.packages[`node_modules/${name}`] = lock.packages['node_modules/dw-core'];
+    delete lock.packages['node_modules/dw-core'];
+    writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lock));
+    const run = await runMain(checkArgs(dir), home.env);
+    expect(run.status).toBe(2);
+    expect(run.stderr.length).toBeLessThan(1_200);
+    expect(run.stderr).toBe(
+      `depwarden: package-lock.json: "packages"["node_modules/${'a'.repeat(275)}…(199,575 characters cut)…${'a'.repeat(150)} x"] names a package "${'a'.repeat(299)}…(199,551 characters cut)…${'a'.repeat(150)} x" that npm would refuse (name can only contain URL-friendly characters)\n`,
+    );
+  });
+});
+
 /** Through the built CLI with a kill timer: a hang fails the test instead of blocking the suite. */
 describe('nothing hangs: FIFOs, devices, symlink loops and huge files end in seconds', () => {
   const HANG = 20_000;
@@ -201,6 +219,31 @@ describe('nothing hangs: FIFOs, devices, symlink loops and huge files end in sec
     writeFileSync(join(huge, 'package-lock.json'), '');
     truncateSync(join(huge, 'package-lock.json'), 300 * 1024 * 1024);
     expectExit2(huge, 'package-lock.json: is 300 MiB; depwarden reads files up to 256 MiB');
+  });
+
+  it('config files: a .depwardenrc.json, a committed .npmrc -> /dev/stdin, a .yarnrc.yml, an MCP config that is a FIFO', () => {
+    const rc = project('rc-fifo');
+    cpSync(join(FIXTURES, 'npm-v3', 'package-lock.json'), join(rc, 'package-lock.json'));
+    execFileSync('mkfifo', [join(rc, '.depwardenrc.json')]);
+    expectExit2(rc, '.depwardenrc.json: is not a regular file but a FIFO (named pipe)');
+    const npmrc = project('npmrc-stdin');
+    cpSync(join(FIXTURES, 'npm-v3', 'package-lock.json'), join(npmrc, 'package-lock.json'));
+    symlinkSync('/dev/stdin', join(npmrc, '.npmrc'));
+    // A pipe no one writes to as stdin: read, it would wait until the kill timer.
+    const run = spawnSync(process.execPath, [BIN, ...checkArgs(npmrc)], { env: home.env, stdio: ['pipe', 'pipe', 'pipe'], timeout: HANG, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^depwarden: \.npmrc: is not a regular file but a (FIFO \(named pipe\)|socket)\n$/);
+    const yarnrc = project('yarnrc-fifo');
+    writeFileSync(join(yarnrc, 'yarn.lock'), '');
+    execFileSync('mkfifo', [join(yarnrc, '.yarnrc.yml')]);
+    const install = depwarden(['install', '--dry-run'], { cwd: yarnrc, env: home.env, timeout: HANG });
+    expect(install.status).toBe(2);
+    expect(install.stderr).toBe('depwarden: .yarnrc.yml: is not a regular file but a FIFO (named pipe)\n');
+    const mcp = project('mcp-fifo');
+    execFileSync('mkfifo', [join(mcp, '.mcp.json')]);
+    const found = depwarden(['mcp'], { cwd: mcp, env: home.env, timeout: HANG });
+    expect(found.status).toBe(2);
+    expect(found.stderr).toContain('depwarden: .mcp.json: is not a regular file but a FIFO (named pipe)\n');
   });
 
   it('node_modules: a symlink loop, and a package.json that is a FIFO', () => {
